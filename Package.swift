@@ -1,0 +1,93 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Every target gets the same strictness Hummingbird uses: explicit `any`, imports that are
+// visible only where declared, and imports internal unless written `public import`.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "portico",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "portico", targets: ["portico"]),
+        .executable(name: "tradeflow-data", targets: ["TradeflowData"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // libmysqlclient (Debian: libmariadb-dev-compat). Only PorticoMySQL imports it.
+        .systemLibrary(
+            name: "CMySQL",
+            pkgConfig: "libmariadb",
+            providers: [.apt(["libmariadb-dev-compat", "libmariadb-dev"])]
+        ),
+        .target(
+            name: "PorticoMySQL",
+            dependencies: [
+                "CMySQL",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // Pure stages: they never link libmysqlclient, so their tests run without a database.
+        .target(
+            name: "PorticoCatalog",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        .target(name: "PorticoQuery", dependencies: ["PorticoCatalog"], swiftSettings: strict),
+        .target(name: "PorticoShape", dependencies: ["PorticoCatalog"], swiftSettings: strict),
+        .target(name: "PorticoQuota", swiftSettings: strict),
+        .target(name: "PorticoContract", dependencies: ["PorticoCatalog"], swiftSettings: strict),
+        .target(name: "PorticoAccess", dependencies: ["PorticoMySQL"], swiftSettings: strict),
+        .target(
+            name: "PorticoServer",
+            dependencies: [
+                "PorticoMySQL", "PorticoCatalog", "PorticoQuery", "PorticoShape",
+                "PorticoAccess", "PorticoQuota", "PorticoContract",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "portico",
+            dependencies: [
+                "PorticoServer", "PorticoMySQL",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The demo product's deterministic data generator (tiny for tests, bench for benchmarks).
+        .executableTarget(
+            name: "TradeflowData",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PorticoMySQLTests",
+            dependencies: ["PorticoMySQL", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TradeflowDataTests",
+            dependencies: ["TradeflowData"],
+            swiftSettings: strict
+        ),
+    ]
+)

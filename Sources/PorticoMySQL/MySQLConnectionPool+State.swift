@@ -1,0 +1,85 @@
+import NIOCore
+
+extension MySQLConnectionPool {
+    /// A connection the pool owns, with the time it was last handed back.
+    struct Pooled: Sendable {
+        let connection: MySQLConnection
+        var idleSince: ContinuousClock.Instant
+    }
+
+    /// What a waiting caller is given when it is woken.
+    enum Grant: Sendable {
+        /// An idle connection.
+        case connection(Pooled)
+        /// A free slot: the caller opens a new connection in it.
+        case slot
+    }
+
+    struct Waiter {
+        let id: UInt64
+        let continuation: CheckedContinuation<Grant, any Error>
+    }
+
+    /// The pool's bookkeeping, only touched under the pool's lock.
+    struct State {
+        var idle: [Pooled] = []
+        /// Connections open or being opened, idle or leased.
+        var open = 0
+        var leased = 0
+        var waiters: CircularBuffer<Waiter> = []
+        var nextWaiterID: UInt64 = 0
+        var closed = false
+        var statistics = MySQLPoolStatistics()
+
+        /// Takes an idle connection or a free slot, or `nil` when the caller must wait.
+        mutating func take(limit: Int) -> Grant? {
+            if let pooled = idle.popLast() {
+                leased += 1
+                return .connection(pooled)
+            }
+            if open < limit {
+                open += 1
+                leased += 1
+                return .slot
+            }
+            return nil
+        }
+
+        /// Hands a returned connection to the longest waiter, or keeps it idle.
+        mutating func giveBack(_ pooled: Pooled) -> (Waiter, Grant)? {
+            if let waiter = waiters.popFirst() { return (waiter, .connection(pooled)) }
+            leased -= 1
+            idle.append(pooled)
+            return nil
+        }
+
+        /// Frees the slot of a discarded connection, passing it to the longest waiter if any.
+        mutating func discard() -> (Waiter, Grant)? {
+            if !closed, let waiter = waiters.popFirst() { return (waiter, .slot) }
+            open -= 1
+            leased -= 1
+            return nil
+        }
+
+        mutating func removeWaiter(_ id: UInt64) -> Waiter? {
+            guard let index = waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            return waiters.remove(at: index)
+        }
+    }
+}
+
+/// A snapshot of the pool for metrics and readiness.
+public struct MySQLPoolStatistics: Sendable, Equatable {
+    /// Connections open or being opened.
+    public var open = 0
+    /// Connections handed out right now.
+    public var leased = 0
+    /// Callers waiting for a connection right now.
+    public var waiting = 0
+    /// Acquires that gave up after the acquire timeout, since start.
+    public var acquireTimeouts = 0
+    /// Connections opened to replace a broken one, since start.
+    public var reconnects = 0
+    /// Connections discarded because they broke (lost, client timeout, abandoned stream), since start.
+    public var discarded = 0
+}

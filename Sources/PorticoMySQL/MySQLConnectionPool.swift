@@ -1,0 +1,292 @@
+public import Logging
+import NIOCore
+public import ServiceLifecycle
+import Synchronization
+
+/// A bounded pool of ``MySQLConnection``s, run as a swift-service-lifecycle `Service`.
+///
+/// - At most `maxConnections` are open; a caller waits at most `acquireTimeout` for one and then
+///   gets a `.poolExhausted` error.
+/// - A connection idle for longer than `validationInterval` is pinged before it is handed out and
+///   reconnected if the ping fails, so the first query after a server restart succeeds.
+/// - A connection that broke (lost, client timeout, abandoned stream) is discarded, never reused.
+/// - `run()` pings idle connections every `healthCheckInterval` until graceful shutdown, then
+///   closes the pool.
+///
+/// ```swift
+/// let pool = MySQLConnectionPool(configuration: db, options: .init(maxConnections: 8), logger: logger)
+/// let result = try await pool.query("SELECT 1")
+/// ```
+public final class MySQLConnectionPool: Service, Sendable {
+    public struct Options: Sendable {
+        public var maxConnections: Int
+        public var acquireTimeout: Duration
+        public var validationInterval: Duration
+        public var healthCheckInterval: Duration
+
+        public init(
+            maxConnections: Int = 8,
+            acquireTimeout: Duration = .seconds(2),
+            validationInterval: Duration = .seconds(1),
+            healthCheckInterval: Duration = .seconds(10)
+        ) {
+            self.maxConnections = max(1, maxConnections)
+            self.acquireTimeout = acquireTimeout
+            self.validationInterval = validationInterval
+            self.healthCheckInterval = healthCheckInterval
+        }
+    }
+
+    public let configuration: MySQLConfiguration
+    public let options: Options
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    public init(configuration: MySQLConfiguration, options: Options = Options(), logger: Logger) {
+        self.configuration = configuration
+        self.options = options
+        self.logger = logger
+    }
+
+    public var statistics: MySQLPoolStatistics {
+        state.withLock { s in
+            var stats = s.statistics
+            stats.open = s.open
+            stats.leased = s.leased
+            stats.waiting = s.waiters.count
+            return stats
+        }
+    }
+
+    // MARK: - Leasing
+
+    /// Leases a connection for the duration of `body`, then returns it (or discards it if it broke).
+    ///
+    /// - Throws: `.poolExhausted` when none became free within the acquire timeout, `.poolClosed`
+    ///   after shutdown, `.connect` when a new connection could not be opened, or what `body` throws.
+    public func withConnection<R: Sendable>(
+        _ body: (MySQLConnection) async throws -> R
+    ) async throws -> R {
+        let pooled = try await acquire()
+        do {
+            let result = try await body(pooled.connection)
+            release(pooled)
+            return result
+        } catch {
+            release(pooled)
+            throw error
+        }
+    }
+
+    /// Runs one statement and reads its whole result. A connection found dead (the server
+    /// restarted since it was last used) is replaced and the statement tried once more; only
+    /// use this for statements that are safe to repeat, such as reads.
+    public func query(_ sql: String, _ values: [MySQLValue] = []) async throws -> MySQLResult {
+        do {
+            return try await withConnection { try await $0.query(sql, values) }
+        } catch let error as MySQLError where error.kind == .connectionLost {
+            logger.debug("retrying after a lost connection", metadata: ["error": "\(error)"])
+            return try await withConnection { try await $0.query(sql, values) }
+        }
+    }
+
+    /// Streams a result of any size in constant memory: `body` reads rows from the stream, and
+    /// the next batch is fetched from the server only when it asks for more (back-pressure).
+    public func withRowStream<R: Sendable>(
+        _ sql: String, _ values: [MySQLValue] = [], batchSize: Int = 256,
+        _ body: (MySQLRowStream) async throws -> R
+    ) async throws -> R {
+        try await withConnection { connection in
+            let columns = try await connection.openStream(sql, values)
+            let stream = MySQLRowStream(connection: connection, columns: columns, batchSize: batchSize)
+            do {
+                let result = try await body(stream)
+                await connection.closeStream()
+                return result
+            } catch {
+                await connection.closeStream()
+                throw error
+            }
+        }
+    }
+
+    /// True when a connection can be leased and answers a ping within the acquire timeout.
+    public func isHealthy() async -> Bool {
+        do {
+            try await withConnection { try await $0.ping() }
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    private func acquire() async throws -> Pooled {
+        let grant: Grant
+        if let immediate = try state.withLock({ s throws(MySQLError) -> Grant? in
+            if s.closed { throw Self.closedError }
+            return s.take(limit: options.maxConnections)
+        }) {
+            grant = immediate
+        } else {
+            grant = try await wait()
+        }
+        switch grant {
+        case .connection(let pooled):
+            return try await validated(pooled)
+        case .slot:
+            return try await openInSlot(replacing: false)
+        }
+    }
+
+    private func wait() async throws -> Grant {
+        let id = state.withLock { s in
+            s.nextWaiterID += 1
+            return s.nextWaiterID
+        }
+        let timeout = Task { [options] in
+            try await Task.sleep(for: options.acquireTimeout)
+            self.expireWaiter(id)
+        }
+        defer { timeout.cancel() }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Grant, any Error>) in
+                let ready = state.withLock { s -> Result<Grant, MySQLError>? in
+                    if s.closed { return .failure(Self.closedError) }
+                    // A connection may have come back between the first look and now.
+                    if let grant = s.take(limit: options.maxConnections) { return .success(grant) }
+                    s.waiters.append(Waiter(id: id, continuation: continuation))
+                    return nil
+                }
+                if let ready { continuation.resume(with: ready) }
+            }
+        } onCancel: {
+            if let waiter = state.withLock({ $0.removeWaiter(id) }) {
+                waiter.continuation.resume(throwing: CancellationError())
+            }
+        }
+    }
+
+    private func expireWaiter(_ id: UInt64) {
+        let waiter = state.withLock { s -> Waiter? in
+            guard let waiter = s.removeWaiter(id) else { return nil }
+            s.statistics.acquireTimeouts += 1
+            return waiter
+        }
+        waiter?.continuation.resume(throwing: MySQLError(
+            kind: .poolExhausted, code: 0, sqlState: "HY000",
+            serverMessage: "no connection free after \(options.acquireTimeout)"
+        ))
+    }
+
+    /// Pings a connection that sat idle past the validation interval, reconnecting it if the ping fails.
+    private func validated(_ pooled: Pooled) async throws -> Pooled {
+        guard ContinuousClock.now - pooled.idleSince > options.validationInterval else { return pooled }
+        do {
+            try await pooled.connection.ping()
+            return pooled
+        } catch {
+            logger.info("idle connection failed its ping; reconnecting", metadata: ["error": "\(error)"])
+            discardConnection(pooled.connection, keepSlot: true)
+            return try await openInSlot(replacing: true)
+        }
+    }
+
+    private func openInSlot(replacing: Bool) async throws -> Pooled {
+        do {
+            let connection = try await MySQLConnection.connect(configuration)
+            if replacing { state.withLock { $0.statistics.reconnects += 1 } }
+            return Pooled(connection: connection, idleSince: .now)
+        } catch {
+            logger.warning("could not open a database connection", metadata: ["error": "\(error)"])
+            let handoff = state.withLock { $0.discard() }
+            // Another waiter gets the slot and tries for itself.
+            if let (waiter, grant) = handoff { waiter.continuation.resume(returning: grant) }
+            throw error
+        }
+    }
+
+    private func release(_ pooled: Pooled) {
+        if pooled.connection.isBroken {
+            discardConnection(pooled.connection, keepSlot: false)
+            return
+        }
+        var returned = pooled
+        returned.idleSince = .now
+        let (handoff, closed) = state.withLock { s -> ((Waiter, Grant)?, Bool) in
+            if s.closed {
+                s.open -= 1
+                s.leased -= 1
+                return (nil, true)
+            }
+            return (s.giveBack(returned), false)
+        }
+        if closed { Task { await returned.connection.close() } }
+        if let (waiter, grant) = handoff { waiter.continuation.resume(returning: grant) }
+    }
+
+    /// Closes a broken connection. With `keepSlot`, the caller reopens in the same slot at once.
+    private func discardConnection(_ connection: MySQLConnection, keepSlot: Bool) {
+        Task { await connection.close() }
+        let handoff = state.withLock { s -> (Waiter, Grant)? in
+            s.statistics.discarded += 1
+            return keepSlot ? nil : s.discard()
+        }
+        if let (waiter, grant) = handoff {
+            state.withLock { $0.statistics.reconnects += 1 }
+            waiter.continuation.resume(returning: grant)
+        }
+    }
+
+    private static var closedError: MySQLError {
+        MySQLError(kind: .poolClosed, code: 0, sqlState: "HY000", serverMessage: "pool is shut down")
+    }
+
+    // MARK: - Lifecycle
+
+    /// Pings idle connections periodically until graceful shutdown, then closes the pool.
+    public func run() async throws {
+        let interval = options.healthCheckInterval
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: interval)
+                await self.checkIdleConnections()
+            }
+        }
+        await close()
+    }
+
+    /// Pings every idle connection and drops the ones that fail, so dead connections do not
+    /// wait in the pool for a caller.
+    func checkIdleConnections() async {
+        let idle = state.withLock { s -> [Pooled] in
+            let taken = s.idle
+            s.idle.removeAll()
+            s.leased += taken.count
+            return taken
+        }
+        for pooled in idle {
+            do {
+                try await pooled.connection.ping()
+                release(pooled)
+            } catch {
+                await pooled.connection.close()
+                release(pooled)
+            }
+        }
+    }
+
+    /// Fails every waiter, closes idle connections, and closes leased ones as they come back.
+    public func close() async {
+        let (idle, waiters) = state.withLock { s -> ([Pooled], CircularBuffer<Waiter>) in
+            s.closed = true
+            let idle = s.idle
+            let waiters = s.waiters
+            s.open -= idle.count
+            s.idle.removeAll()
+            s.waiters.removeAll()
+            return (idle, waiters)
+        }
+        for waiter in waiters { waiter.continuation.resume(throwing: Self.closedError) }
+        for pooled in idle { await pooled.connection.close() }
+    }
+}

@@ -1,0 +1,95 @@
+import CMySQL
+
+/// A server-side prepared statement and the buffers its results are fetched into.
+/// Owned by one ``MySQLConnection`` and used only on its thread.
+final class PreparedStatement {
+    let sql: String
+    let handle: UnsafeMutablePointer<MYSQL_STMT>
+    /// Known only after a successful `mysql_stmt_prepare`.
+    var parameterCount: Int { Int(mysql_stmt_param_count(handle)) }
+    var lastUse: UInt64 = 0
+    private var result: ResultBuffers?
+    private var closed = false
+
+    init(sql: String, handle: UnsafeMutablePointer<MYSQL_STMT>) {
+        self.sql = sql
+        self.handle = handle
+    }
+
+    func close() {
+        guard !closed else { return }
+        closed = true
+        _ = mysql_stmt_close(handle)
+    }
+
+    func error(phase: MySQLError.Kind) -> MySQLError {
+        let code = mysql_stmt_errno(handle)
+        return MySQLError(
+            kind: MySQLError.classify(code: code, phase: phase),
+            code: code,
+            sqlState: String(cString: mysql_stmt_sqlstate(handle)),
+            serverMessage: String(cString: mysql_stmt_error(handle))
+        )
+    }
+
+    /// Binds `values` and executes. Returns the result's columns (empty for statements without rows).
+    func execute(_ values: [MySQLValue], buffered: Bool) throws(MySQLError) -> [MySQLColumn] {
+        guard values.count == parameterCount else {
+            throw .misuse("statement takes \(parameterCount) parameters, \(values.count) given")
+        }
+        let parameters = ParameterBuffers(values)
+        if parameterCount > 0, mysql_stmt_bind_param(handle, parameters.binds) != 0 {
+            throw error(phase: .execute)
+        }
+        let executed = mysql_stmt_execute(handle)
+        withExtendedLifetime(parameters) {}
+        if executed != 0 { throw error(phase: .execute) }
+        return try bindResult(buffered: buffered)
+    }
+
+    /// Reads the result's metadata for this execution and binds buffers that match it. The types
+    /// can differ between executions (a `SELECT ?` column is VARBINARY at prepare time and takes
+    /// the bound value's type after execute), so buffers are reused only when the columns match.
+    private func bindResult(buffered: Bool) throws(MySQLError) -> [MySQLColumn] {
+        guard let metadata = mysql_stmt_result_metadata(handle) else { return [] }
+        defer { mysql_free_result(metadata) }
+        let count = Int(mysql_num_fields(metadata))
+        guard let fields = mysql_fetch_fields(metadata) else { return [] }
+        var columns: [MySQLColumn] = []
+        columns.reserveCapacity(count)
+        for i in 0..<count {
+            let f = fields[i]
+            columns.append(MySQLColumn(
+                name: String(cString: f.name), table: f.table.map { String(cString: $0) } ?? "",
+                typeCode: f.type.rawValue, flags: f.flags, charset: f.charsetnr, length: f.length, decimals: f.decimals
+            ))
+        }
+        if result?.columns != columns { result = ResultBuffers(columns: columns) }
+        guard let result else { return columns }
+        if mysql_stmt_bind_result(handle, result.binds) != 0 { throw error(phase: .execute) }
+        if buffered, mysql_stmt_store_result(handle) != 0 { throw error(phase: .execute) }
+        return columns
+    }
+
+    /// The next row, or `nil` when the result is exhausted.
+    func fetch() throws(MySQLError) -> MySQLRow? {
+        guard let result else { return nil }
+        let rc = mysql_stmt_fetch(handle)
+        switch rc {
+        case 0, MYSQL_DATA_TRUNCATED:
+            return try result.decodeRow(handle)
+        case MYSQL_NO_DATA:
+            return nil
+        default:
+            throw error(phase: .execute)
+        }
+    }
+
+    /// Frees the current result so the connection can run the next command.
+    func finishResult() {
+        _ = mysql_stmt_free_result(handle)
+    }
+
+    var affectedRows: UInt64 { mysql_stmt_affected_rows(handle) }
+    var insertID: UInt64 { mysql_stmt_insert_id(handle) }
+}

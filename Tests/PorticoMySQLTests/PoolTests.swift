@@ -1,0 +1,101 @@
+import PorticoMySQL
+import Testing
+
+@Suite("Connection pool (MariaDB)")
+struct PoolTests {
+    @Test("an exhausted pool fails with .poolExhausted within the acquire timeout")
+    func exhaustion() async throws {
+        let pool = MySQLConnectionPool(
+            configuration: TestDatabase.admin(),
+            options: .init(maxConnections: 2, acquireTimeout: .milliseconds(300)),
+            logger: TestDatabase.logger
+        )
+        let clock = ContinuousClock()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<2 {
+                group.addTask { _ = try await pool.query("SELECT SLEEP(1.5)") }
+            }
+            try await Task.sleep(for: .milliseconds(300)) // both connections are busy now
+            let start = clock.now
+            do {
+                _ = try await pool.query("SELECT 1")
+                Issue.record("expected the pool to be exhausted")
+            } catch let error as MySQLError {
+                #expect(error.kind == .poolExhausted)
+            }
+            let waited = clock.now - start
+            #expect(waited >= .milliseconds(250) && waited < .milliseconds(1000), "waited \(waited)")
+            try await group.waitForAll()
+        }
+        #expect(pool.statistics.acquireTimeouts == 1)
+        #expect(pool.statistics.open == 2)
+        // Once the slow queries finish, the pool serves again.
+        #expect(try await pool.query("SELECT 3").rows[0][0] == .int(3))
+        await pool.close()
+    }
+
+    @Test("a waiter gets the connection another caller returns")
+    func handOff() async throws {
+        let pool = MySQLConnectionPool(
+            configuration: TestDatabase.admin(), options: .init(maxConnections: 1, acquireTimeout: .seconds(5)), logger: TestDatabase.logger
+        )
+        let values = try await withThrowingTaskGroup(of: Int64.self) { group in
+            for n in 0..<20 {
+                group.addTask { try await pool.query("SELECT ?", [.int(Int64(n))]).rows[0][0].int64 ?? -1 }
+            }
+            return try await group.reduce(into: [Int64]()) { $0.append($1) }
+        }
+        #expect(values.sorted() == Array(0..<20))
+        #expect(pool.statistics.open == 1)
+        #expect(pool.statistics.leased == 0)
+        await pool.close()
+    }
+
+    @Test("a statement over its time limit fails with .statementTimeout and the pool stays usable")
+    func statementTimeout() async throws {
+        var config = TestDatabase.admin(database: "tradeflow")
+        config.statementTimeout = .milliseconds(300)
+        let pool = MySQLConnectionPool(configuration: config, options: .init(maxConnections: 1), logger: TestDatabase.logger)
+        do {
+            _ = try await pool.query("SELECT SLEEP(3)")
+            Issue.record("expected a statement timeout")
+        } catch let error as MySQLError {
+            #expect(error.kind == .statementTimeout)
+            #expect(error.code == 1969)
+        }
+        #expect(try await pool.query("SELECT 4").rows[0][0] == .int(4))
+        #expect(pool.statistics.discarded == 0)
+        await pool.close()
+    }
+
+    @Test("a connection that hit the client read timeout is discarded and replaced")
+    func clientTimeout() async throws {
+        var config = TestDatabase.admin()
+        config.readTimeout = 1
+        config.statementTimeout = nil
+        let pool = MySQLConnectionPool(configuration: config, options: .init(maxConnections: 1), logger: TestDatabase.logger)
+        do {
+            _ = try await pool.withConnection { try await $0.query("SELECT SLEEP(4)") }
+            Issue.record("expected the read timeout to fire")
+        } catch let error as MySQLError {
+            #expect(error.kind == .connectionLost)
+        }
+        #expect(pool.statistics.discarded == 1)
+        #expect(try await pool.query("SELECT 5").rows[0][0] == .int(5))
+        await pool.close()
+    }
+
+    @Test("a closed pool refuses new work with .poolClosed")
+    func closed() async throws {
+        let pool = MySQLConnectionPool(configuration: TestDatabase.admin(), logger: TestDatabase.logger)
+        _ = try await pool.query("SELECT 1")
+        await pool.close()
+        do {
+            _ = try await pool.query("SELECT 1")
+            Issue.record("expected .poolClosed")
+        } catch let error as MySQLError {
+            #expect(error.kind == .poolClosed)
+        }
+        #expect(await pool.isHealthy() == false)
+    }
+}

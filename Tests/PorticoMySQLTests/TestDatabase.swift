@@ -1,0 +1,112 @@
+import Foundation
+import Logging
+import PorticoMySQL
+
+/// Connection settings for the private MariaDB that `scripts/db` runs. Read from the environment
+/// (`eval "$(scripts/db env)"`), with defaults that point at the main instance under `.run/`.
+enum TestDatabase {
+    static let repositoryRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    static var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// Root on the main instance: for scratch schemas the tests create and drop.
+    static func admin(database: String? = nil) -> MySQLConfiguration {
+        let socket = environment["PORTICO_ADMIN_DB_SOCKET"] ?? "\(repositoryRoot)/.run/db-main/mysqld.sock"
+        return MySQLConfiguration(endpoint: .unixSocket(path: socket), user: environment["PORTICO_ADMIN_DB_USER"] ?? "root",
+                                  database: database)
+    }
+
+    /// The read-only product user on the demo schema, as Portico itself connects.
+    static func product() throws -> MySQLConfiguration {
+        var env = environment
+        env["PORTICO_PRODUCT_DB_SOCKET"] = env["PORTICO_PRODUCT_DB_SOCKET"] ?? "\(repositoryRoot)/.run/db-main/mysqld.sock"
+        env["PORTICO_PRODUCT_DB_USER"] = env["PORTICO_PRODUCT_DB_USER"] ?? "portico_ro"
+        env["PORTICO_PRODUCT_DB_PASSWORD_FILE"] = env["PORTICO_PRODUCT_DB_PASSWORD_FILE"]
+            ?? "\(repositoryRoot)/.run/db-main/secrets/portico_ro.password"
+        env["PORTICO_PRODUCT_DB_DATABASE"] = env["PORTICO_PRODUCT_DB_DATABASE"] ?? "tradeflow"
+        var config = try MySQLConfiguration.fromEnvironment(prefix: "PORTICO_PRODUCT_DB", env)
+        config.readOnly = true
+        return config
+    }
+
+    static let logger: Logger = {
+        var logger = Logger(label: "portico.tests")
+        logger.logLevel = .warning
+        return logger
+    }()
+
+    /// Creates a scratch schema of its own (a random suffix keeps parallel tests apart) for one test, runs `body`, and drops it.
+    static func withScratchSchema<R: Sendable>(
+        _ name: String, _ body: (MySQLConnection) async throws -> R
+    ) async throws -> R {
+        let schema = "portico_test_\(name)_\(UInt32.random(in: 0...UInt32.max))"
+        let admin = try await MySQLConnection.connect(admin())
+        try await admin.execute("DROP DATABASE IF EXISTS `\(schema)`")
+        try await admin.execute("CREATE DATABASE `\(schema)` CHARACTER SET utf8mb4")
+        try await admin.execute("USE `\(schema)`")
+        do {
+            let result = try await body(admin)
+            try await admin.execute("DROP DATABASE IF EXISTS `\(schema)`")
+            await admin.close()
+            return result
+        } catch {
+            try? await admin.execute("DROP DATABASE IF EXISTS `\(schema)`")
+            await admin.close()
+            throw error
+        }
+    }
+
+    /// Runs `scripts/db` with arguments for another instance, failing the test when it fails.
+    ///
+    /// Spawns with `posix_spawn` and waits with `waitpid` on a thread of its own: Foundation's
+    /// `Process.waitUntilExit` was seen to hang here after the child had exited, and a blocking
+    /// wait must not hold one of the few cooperative threads.
+    static func script(_ arguments: [String], instance: String) async throws {
+        let log = "\(repositoryRoot)/.run/db-\(instance).script.log"
+        let command = ["/usr/bin/env", "PORTICO_DB_INSTANCE=\(instance)", "PORTICO_DB_PORT=", "\(repositoryRoot)/scripts/db"] + arguments
+        let status = await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
+            let thread = Thread { continuation.resume(returning: spawnAndWait(command, log: log)) }
+            thread.start()
+        }
+        guard status == 0 else {
+            let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            throw ScriptFailure(description: "scripts/db \(arguments.joined(separator: " ")) exited \(status): \(output)")
+        }
+    }
+
+    private static func spawnAndWait(_ command: [String], log: String) -> Int32 {
+        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, command[0], &actions, nil, &argv, environ) == 0 else { return -1 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+    }
+
+    static func socket(instance: String) -> String { "\(repositoryRoot)/.run/db-\(instance)/mysqld.sock" }
+}
+
+struct ScriptFailure: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// The process's resident set size in bytes, from /proc.
+func residentBytes() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+        let kb = line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        return kb * 1024
+    }
+    return 0
+}

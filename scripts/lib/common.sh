@@ -1,0 +1,35 @@
+# Shared by the scripts in scripts/: repository root, logging, and installing missing apt packages.
+# shellcheck shell=bash
+PORTICO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export PORTICO_ROOT
+
+say() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# ensure_packages PKG...: installs the Debian packages that are missing (as root, or with sudo).
+ensure_packages() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing missing packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# What building and running Portico needs.
+PORTICO_BUILD_PACKAGES=(libmariadb-dev-compat libmariadb-dev pkg-config)
+PORTICO_DB_PACKAGES=(mariadb-server mariadb-client tzdata)
+PORTICO_TOOL_PACKAGES=(curl)
+
+# A debug or release build of the package, printing the binary directory.
+build_portico() {
+  local config="${1:-debug}"
+  ensure_packages "${PORTICO_BUILD_PACKAGES[@]}"
+  say "building Portico ($config)"
+  (cd "$PORTICO_ROOT" && swift build -c "$config" >&2) || die "swift build failed"
+  (cd "$PORTICO_ROOT" && swift build -c "$config" --show-bin-path)
+}
