@@ -69,6 +69,7 @@ let package = Package(
             dependencies: [
                 "PorticoServer", "PorticoMySQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -82,6 +83,16 @@ let package = Package(
         .testTarget(
             name: "PorticoMySQLTests",
             dependencies: ["PorticoMySQL", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PorticoServerTests",
+            dependencies: [
+                "PorticoServer", "PorticoMySQL",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

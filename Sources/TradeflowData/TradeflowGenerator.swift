@@ -105,7 +105,7 @@ struct TradeflowGenerator {
                 let title = "\(rng.pick(Vocabulary.adjectives)) \(rng.pick(Vocabulary.nouns))"
                 let descr: String? = rng.chance(70) ? "\(title).\nPacked by the dozen.\tSee catalogue p. \(n)." : nil
                 let attrs: String?
-                if n % 15 == 0 {
+                if id % 15 == 0 {
                     attrs = "{color: \(rng.pick(Vocabulary.colors)), size" // invalid JSON kept by the old import tool
                 } else if rng.chance(10) {
                     attrs = nil

@@ -1,0 +1,48 @@
+public import Hummingbird
+public import Logging
+public import PorticoMySQL
+
+/// Where Portico listens.
+public struct ServerSettings: Sendable {
+    public var host: String
+    public var port: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080) {
+        self.host = host
+        self.port = port
+    }
+}
+
+/// Builds the Hummingbird application: routes, unknown paths as problems, and the services it
+/// runs (the database pool) under one service group with graceful shutdown on SIGTERM/SIGINT.
+///
+/// ```swift
+/// let app = PorticoApplication.build(settings: .init(port: 8080), pool: pool, logger: logger)
+/// try await app.runService()
+/// ```
+public enum PorticoApplication {
+    public static func build(
+        settings: ServerSettings, pool: MySQLConnectionPool, logger: Logger
+    ) -> some ApplicationProtocol {
+        let router = Router(context: BasicRequestContext.self)
+        HealthRoutes(pool: pool).register(on: router)
+        router.addMiddleware { NotFoundMiddleware() }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Portico"),
+            services: [pool],
+            logger: logger
+        )
+    }
+}
+
+/// Answers unmatched paths with a problem document instead of an empty 404.
+struct NotFoundMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            throw Problem.notFound(request.uri.path)
+        }
+    }
+}

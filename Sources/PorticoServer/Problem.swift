@@ -1,0 +1,75 @@
+public import Hummingbird
+import NIOCore
+
+/// An error answered as `application/problem+json` (RFC 9457).
+///
+/// Each kind has a stable `type` URI under `https://portico.dev/problems/`; `detail` tells the
+/// caller what to fix and never carries anything internal (SQL, driver text, stack).
+public struct Problem: HTTPResponseError, Sendable {
+    public let status: HTTPResponse.Status
+    /// The last path segment of the `type` URI, such as `not-found`.
+    public let kind: String
+    public let title: String
+    public let detail: String
+    public var headers: HTTPFields = [:]
+
+    public static let typeBase = "https://portico.dev/problems/"
+
+    public init(status: HTTPResponse.Status, kind: String, title: String, detail: String, headers: HTTPFields = [:]) {
+        self.status = status
+        self.kind = kind
+        self.title = title
+        self.detail = detail
+        self.headers = headers
+    }
+
+    public static func notFound(_ path: String) -> Problem {
+        Problem(status: .notFound, kind: "not-found", title: "Not Found", detail: "No resource at \(path).")
+    }
+
+    public static func unavailable(_ detail: String, retryAfter seconds: Int) -> Problem {
+        Problem(status: .serviceUnavailable, kind: "unavailable", title: "Service Unavailable", detail: detail,
+                headers: [.retryAfter: String(seconds)])
+    }
+
+    /// The JSON body: fields in a fixed order, strings escaped per RFC 8259.
+    public var body: String {
+        var json = "{\"type\":"
+        JSONText.appendString(Self.typeBase + kind, to: &json)
+        json += ",\"title\":"
+        JSONText.appendString(title, to: &json)
+        json += ",\"status\":\(status.code),\"detail\":"
+        JSONText.appendString(detail, to: &json)
+        json += "}"
+        return json
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var fields = headers
+        fields[.contentType] = "application/problem+json"
+        fields[.cacheControl] = "no-store"
+        let buffer = ByteBuffer(string: body)
+        return Response(status: status, headers: fields, body: .init(byteBuffer: buffer))
+    }
+}
+
+/// JSON text without Foundation: enough for problem bodies and small documents.
+enum JSONText {
+    static func appendString(_ value: String, to json: inout String) {
+        json.append("\"")
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": json.append("\\\"")
+            case "\\": json.append("\\\\")
+            case "\n": json.append("\\n")
+            case "\r": json.append("\\r")
+            case "\t": json.append("\\t")
+            case let s where s.value < 0x20 || s.value == 0x2028 || s.value == 0x2029:
+                let hex = String(s.value, radix: 16)
+                json.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+            default: json.unicodeScalars.append(scalar)
+            }
+        }
+        json.append("\"")
+    }
+}

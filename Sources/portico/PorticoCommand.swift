@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `portico`: the partner API facade's one binary.
+@main
+struct PorticoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "portico",
+        abstract: "A versioned, documented partner REST API over a product's MySQL database.",
+        subcommands: [ServeCommand.self]
+    )
+}

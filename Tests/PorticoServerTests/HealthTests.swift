@@ -1,0 +1,78 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PorticoMySQL
+import PorticoServer
+import Testing
+
+@Suite("Health and readiness (MariaDB)")
+struct HealthTests {
+    static var socket: String {
+        ProcessInfo.processInfo.environment["PORTICO_ADMIN_DB_SOCKET"] ?? {
+            var url = URL(fileURLWithPath: #filePath)
+            for _ in 0..<3 { url.deleteLastPathComponent() }
+            return url.path + "/.run/db-main/mysqld.sock"
+        }()
+    }
+
+    static func app(socket: String) -> (some ApplicationProtocol, MySQLConnectionPool) {
+        var logger = Logger(label: "portico.tests")
+        logger.logLevel = .critical
+        let config = MySQLConfiguration(endpoint: .unixSocket(path: socket), user: "root", connectTimeout: 1)
+        let pool = MySQLConnectionPool(configuration: config, options: .init(acquireTimeout: .seconds(1)), logger: logger)
+        return (PorticoApplication.build(settings: .init(port: 0), pool: pool, logger: logger), pool)
+    }
+
+    @Test("liveness and readiness answer 200 when the database is reachable")
+    func ready() async throws {
+        let (app, _) = Self.app(socket: Self.socket)
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == #"{"status":"ok"}"#)
+            }
+            try await client.execute(uri: "/readyz", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/json")
+            }
+        }
+    }
+
+    @Test("readiness fails with a 503 problem and Retry-After while the database is unreachable; liveness does not")
+    func notReady() async throws {
+        let (app, _) = Self.app(socket: "/nonexistent/mysqld.sock")
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/readyz", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                #expect(response.headers[.retryAfter] == "5")
+                let body = String(buffer: response.body)
+                #expect(body.contains(#""type":"https://portico.dev/problems/unavailable""#))
+                #expect(!body.contains("nonexistent"), "the socket path is internal: \(body)")
+            }
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
+    @Test("an unknown path is a 404 problem document")
+    func unknownPath() async throws {
+        let (app, _) = Self.app(socket: Self.socket)
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/v9/\"quoted\"", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                let body = String(buffer: response.body)
+                #expect(body.hasPrefix(#"{"type":"https://portico.dev/problems/not-found","title":"Not Found","status":404"#))
+            }
+        }
+    }
+
+    @Test("problem bodies escape every character JSON requires")
+    func escaping() {
+        let problem = Problem(status: .badRequest, kind: "bad-request", title: "Bad", detail: "q=\"a\\b\"\n\u{01}")
+        #expect(problem.body.contains(#""detail":"q=\"a\\b\"\n\u0001""#))
+    }
+}
