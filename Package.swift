@@ -67,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "portico",
             dependencies: [
-                "PorticoServer", "PorticoMySQL",
+                "PorticoServer", "PorticoMySQL", "PorticoCatalog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -83,6 +83,12 @@ let package = Package(
         .testTarget(
             name: "PorticoMySQLTests",
             dependencies: ["PorticoMySQL", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PorticoCatalogTests",
+            dependencies: ["PorticoCatalog"],
+            exclude: ["Corpus"],
             swiftSettings: strict
         ),
         .testTarget(

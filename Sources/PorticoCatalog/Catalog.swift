@@ -1,0 +1,158 @@
+/// Every resource of one API version, compiled from `mappings/<version>/*.yaml` and validated.
+///
+/// A catalog that did not validate is never built: ``CatalogCompiler`` returns diagnostics
+/// instead. Everything the planner and shaper need is here, so no request reads YAML.
+public struct Catalog: Sendable {
+    /// `v1`, `v2`, …
+    public let version: String
+    public let resources: [String: Resource]
+
+    public init(version: String, resources: [String: Resource]) {
+        self.version = version
+        self.resources = resources
+    }
+
+    /// Resource names in a stable order (for routes and documents).
+    public var resourceNames: [String] { resources.keys.sorted() }
+
+    /// The resources partners can call directly (not the embedded-only ones).
+    public var endpoints: [Resource] { resourceNames.compactMap { resources[$0] }.filter(\.isEndpoint) }
+}
+
+/// One partner-facing resource: where its rows come from, who may see which, and how they look.
+public struct Resource: Sendable {
+    public let name: String
+    public let description: String?
+    /// The scope a credential needs to read it, such as `orders:read`.
+    public let scope: String
+    public let table: String
+    /// The primary key columns.
+    public let key: [String]
+    /// ANDed into every query (soft deletes, `active = 'Y'`).
+    public let predicates: [StaticPredicate]
+    public let tenant: TenantRule
+    /// The public id; nil only for embedded-only resources (which have no path of their own).
+    public let id: PublicID?
+    /// To-one joins that fields, the tenant rule and time zones may read through.
+    public let joins: [String: Join]
+    /// The document's fields in order; `id` comes first.
+    public let fields: [Field]
+    public let filters: [String: Filter]
+    /// Field names (dotted for nested) a partner may sort by.
+    public let sortKeys: [String]
+    public let page: PageSize
+    /// The columns that order pages and cursors; the key columns end it, so it is unique.
+    public let keyset: [String]
+    /// The column `updated_since` compares with, if the resource supports incremental sync.
+    public let syncColumn: String?
+    /// False for resources that only appear embedded in others.
+    public let isEndpoint: Bool
+    public let deprecation: Deprecation?
+    /// Where it was declared, for diagnostics.
+    public let location: Location
+
+    public init(
+        name: String, description: String?, scope: String, table: String, key: [String], predicates: [StaticPredicate],
+        tenant: TenantRule, id: PublicID?, joins: [String: Join], fields: [Field], filters: [String: Filter], sortKeys: [String],
+        page: PageSize, keyset: [String], syncColumn: String?, isEndpoint: Bool, deprecation: Deprecation?, location: Location
+    ) {
+        self.name = name
+        self.description = description
+        self.scope = scope
+        self.table = table
+        self.key = key
+        self.predicates = predicates
+        self.tenant = tenant
+        self.id = id
+        self.joins = joins
+        self.fields = fields
+        self.filters = filters
+        self.sortKeys = sortKeys
+        self.page = page
+        self.keyset = keyset
+        self.syncColumn = syncColumn
+        self.isEndpoint = isEndpoint
+        self.deprecation = deprecation
+        self.location = location
+    }
+
+    /// The field at a dotted path (`total.amount`), looking inside objects.
+    public func field(at path: String) -> Field? {
+        var fields = self.fields
+        var found: Field?
+        for part in path.split(separator: ".") {
+            guard let next = fields.first(where: { $0.name == part }) else { return nil }
+            found = next
+            if case .object(let children) = next.kind { fields = children } else { fields = [] }
+        }
+        return found
+    }
+}
+
+/// A condition every row must meet, fixed by the integrator.
+public struct StaticPredicate: Sendable, Hashable {
+    public enum Operator: String, Sendable, CaseIterable { case eq, ne, `in`, not_in, is_null }
+
+    public let column: String
+    public let op: Operator
+    /// Literal values, bound as parameters; for `is_null`, `["true"]` or `["false"]`.
+    public let values: [String]
+
+    public init(column: String, op: Operator, values: [String]) {
+        self.column = column
+        self.op = op
+        self.values = values
+    }
+}
+
+/// Which partner may see a row: the tenant (account) column, directly or through a join.
+public enum TenantRule: Sendable, Hashable {
+    /// Reference data every partner with the scope may read.
+    case none
+    /// `column` of the resource's table holds the tenant id.
+    case column(String)
+    /// `column` of the joined table holds it.
+    case joined(join: String, column: String)
+}
+
+/// A to-one join: `table` matched on `on` (this table's column → the joined table's column).
+public struct Join: Sendable, Hashable {
+    public let table: String
+    public let on: [ColumnPair]
+
+    public init(table: String, on: [ColumnPair]) {
+        self.table = table
+        self.on = on
+    }
+}
+
+public struct ColumnPair: Sendable, Hashable {
+    public let local: String
+    public let remote: String
+
+    public init(local: String, remote: String) {
+        self.local = local
+        self.remote = remote
+    }
+}
+
+public struct PageSize: Sendable, Hashable {
+    public let defaultLimit: Int
+    public let maxLimit: Int
+
+    public init(defaultLimit: Int, maxLimit: Int) {
+        self.defaultLimit = defaultLimit
+        self.maxLimit = maxLimit
+    }
+}
+
+public struct Deprecation: Sendable, Hashable {
+    /// `YYYY-MM-DD`, or nil when no end date is set yet.
+    public let sunset: String?
+    public let note: String?
+
+    public init(sunset: String?, note: String?) {
+        self.sunset = sunset
+        self.note = note
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import Yams
+
+/// Compiles `mappings/<version>/*.yaml` into one ``Catalog`` per version.
+///
+/// Every problem in every file is reported, not just the first. A version with any error gets
+/// no catalog, so it is never served.
+///
+/// ```swift
+/// let result = CatalogCompiler.compile(directory: "mappings")
+/// for diagnostic in result.diagnostics { print(diagnostic) }   // mappings/v1/orders.yaml:12:5: error: …
+/// let v1 = result.catalogs["v1"]
+/// ```
+public enum CatalogCompiler {
+    public struct Result: Sendable {
+        public let catalogs: [String: Catalog]
+        public let diagnostics: [Diagnostic]
+        public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    }
+
+    /// One mapping file's text and the path diagnostics name.
+    public struct Source: Sendable {
+        public let path: String
+        public let text: String
+
+        public init(path: String, text: String) {
+            self.path = path
+            self.text = text
+        }
+    }
+
+    /// Compiles every version directory (`v1`, `v2`, …) under `directory`.
+    public static func compile(directory: String) -> Result {
+        var diagnostics = DiagnosticCollector()
+        var catalogs: [String: Catalog] = [:]
+        let manager = FileManager.default
+        guard let entries = try? manager.contentsOfDirectory(atPath: directory) else {
+            diagnostics.error("cannot read the mappings directory", at: Location(file: directory, line: 0, column: 0))
+            return Result(catalogs: [:], diagnostics: diagnostics.diagnostics)
+        }
+        let versions = entries.filter { $0.wholeMatch(of: /v[1-9][0-9]*/) != nil }.sorted()
+        if versions.isEmpty {
+            diagnostics.error("no version directories (v1, v2, …) found", at: Location(file: directory, line: 0, column: 0))
+        }
+        for version in versions {
+            let folder = "\(directory)/\(version)"
+            let files = ((try? manager.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
+            let sources = files.compactMap { file -> Source? in
+                let path = "\(folder)/\(file)"
+                guard let data = manager.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                    diagnostics.error("cannot read the file as UTF-8 text", at: Location(file: path, line: 0, column: 0))
+                    return nil
+                }
+                return Source(path: path, text: text)
+            }
+            let result = compile(version: version, sources: sources)
+            diagnostics.append(contentsOf: result.diagnostics)
+            if let catalog = result.catalogs[version] { catalogs[version] = catalog }
+        }
+        return Result(catalogs: catalogs, diagnostics: diagnostics.diagnostics.sorted())
+    }
+
+    /// Compiles one version from its files' texts.
+    public static func compile(version: String, sources: [Source]) -> Result {
+        var diagnostics = DiagnosticCollector()
+        var resources: [String: Resource] = [:]
+        if sources.isEmpty {
+            diagnostics.error("version \(version) has no mapping files", at: Location(file: version, line: 0, column: 0))
+        }
+        for source in sources {
+            let name = ((source.path as NSString).lastPathComponent as NSString).deletingPathExtension
+            let fileStart = Location(file: source.path, line: 1, column: 1)
+            guard ResourceParser.isFieldName(name) else {
+                diagnostics.error("file name '\(name)' must be the resource name: lower-case letters, digits and _", at: fileStart)
+                continue
+            }
+            let root: Node
+            do {
+                guard let parsed = try Yams.compose(yaml: source.text) else {
+                    diagnostics.error("the file is empty", at: fileStart)
+                    continue
+                }
+                root = parsed
+            } catch let error as YamlError {
+                diagnostics.error(yamlMessage(error), at: yamlLocation(error, file: source.path))
+                continue
+            } catch {
+                diagnostics.error("not valid YAML", at: fileStart)
+                continue
+            }
+            var parser = ResourceParser(name: name, file: source.path)
+            let resource = parser.parse(MappingNode(root, file: source.path))
+            diagnostics.append(contentsOf: parser.diagnostics.diagnostics)
+            if let resource { resources[name] = resource }
+        }
+        if diagnostics.hasErrors == false || !resources.isEmpty {
+            CrossReferences(resources: resources).check(into: &diagnostics)
+        }
+        let sorted = diagnostics.diagnostics.sorted()
+        let failed = sorted.contains { $0.severity == .error }
+        return Result(catalogs: failed ? [:] : [version: Catalog(version: version, resources: resources)], diagnostics: sorted)
+    }
+
+    private static func yamlMessage(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _), .composer(let context, let problem, _, _):
+            return "not valid YAML: \(problem)\(context.map { " \($0.text)" } ?? "")"
+        case .duplicatedKeysInMapping(let duplicates, _):
+            return "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")): each key may appear once"
+        default:
+            return "not valid YAML"
+        }
+    }
+
+    private static func yamlLocation(_ error: YamlError, file: String) -> Location {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return Location(file: file, line: mark.line, column: mark.column)
+        case .duplicatedKeysInMapping(_, let context):
+            return Location(file: file, line: context.mark.line, column: context.mark.column)
+        default:
+            return Location(file: file, line: 0, column: 0)
+        }
+    }
+}
+
+/// Checks what spans resources: embed targets and their fields, `id_of` targets.
+struct CrossReferences {
+    let resources: [String: Resource]
+
+    func check(into diagnostics: inout DiagnosticCollector) {
+        for name in resources.keys.sorted() {
+            check(resources[name]!.fields, of: resources[name]!, into: &diagnostics)
+        }
+    }
+
+    private func check(_ fields: [Field], of resource: Resource, into diagnostics: inout DiagnosticCollector) {
+        for field in fields {
+            switch field.kind {
+            case .object(let children):
+                check(children, of: resource, into: &diagnostics)
+            case .value(let value):
+                if case .publicID(let target) = value.conversion {
+                    if let other = resources[target] {
+                        if other.id == nil {
+                            diagnostics.error("field '\(field.name)' formats ids of '\(target)', which has no public 'id'", at: field.location)
+                        }
+                    } else {
+                        diagnostics.error("field '\(field.name)' formats ids of '\(target)', which is not a resource of this version\(Suggestion.hint(for: target, among: resources.keys))", at: field.location)
+                    }
+                }
+            case .embed(let embed):
+                checkEmbed(embed, field: field, of: resource, into: &diagnostics)
+            }
+        }
+    }
+
+    private func checkEmbed(_ embed: Embed, field: Field, of resource: Resource, into diagnostics: inout DiagnosticCollector) {
+        guard let target = resources[embed.target] else {
+            diagnostics.error("field '\(field.name)' embeds '\(embed.target)', which is not a resource of this version\(Suggestion.hint(for: embed.target, among: resources.keys))", at: field.location)
+            return
+        }
+        if embed.target == resource.name {
+            diagnostics.error("field '\(field.name)' embeds its own resource", at: field.location)
+            return
+        }
+        let available = (target.id == nil ? [] : ["id"]) + target.fields.map(\.name)
+        let selected = embed.fields ?? available
+        for name in selected where !available.contains(name) {
+            diagnostics.error("field '\(field.name)' selects '\(name)' from '\(target.name)', which has no such field\(Suggestion.hint(for: name, among: available))", at: field.location)
+        }
+        for child in target.fields where selected.contains(child.name) {
+            if case .embed = child.kind {
+                diagnostics.error("field '\(field.name)' embeds '\(target.name)' with its own embed '\(child.name)'; embeds nest one level only (select fields without it)", at: field.location)
+            }
+        }
+        if embed.many, embed.order.isEmpty {
+            diagnostics.warning("field '\(field.name)' lists '\(target.name)' without 'order'; its items come in key order", at: field.location)
+        }
+    }
+}

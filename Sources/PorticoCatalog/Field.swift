@@ -1,0 +1,121 @@
+/// One field of a resource's document.
+public struct Field: Sendable {
+    public enum Kind: Sendable {
+        /// A value read from a column and converted.
+        case value(ValueField)
+        /// A nested object built from other fields of the same row.
+        case object([Field])
+        /// Another resource's rows: to-one or to-many, loaded in batches.
+        case embed(Embed)
+    }
+
+    public let name: String
+    public let description: String?
+    public let example: String?
+    public let deprecation: Deprecation?
+    public let kind: Kind
+    public let location: Location
+
+    public init(name: String, description: String?, example: String?, deprecation: Deprecation?, kind: Kind, location: Location) {
+        self.name = name
+        self.description = description
+        self.example = example
+        self.deprecation = deprecation
+        self.kind = kind
+        self.location = location
+    }
+}
+
+/// The partner-facing type of a field.
+public enum FieldType: String, Sendable, CaseIterable {
+    case string, integer, decimal, number, boolean, date, datetime, `enum`, object, array
+}
+
+/// A field read from one column, with the conversion that hides the product's storage.
+public struct ValueField: Sendable {
+    /// The column's table: `nil` for the resource's own table, else a join name.
+    public let join: String?
+    public let column: String
+    public let type: FieldType
+    public let nullable: Bool
+    public let conversion: Conversion
+
+    public init(join: String?, column: String, type: FieldType, nullable: Bool, conversion: Conversion) {
+        self.join = join
+        self.column = column
+        self.type = type
+        self.nullable = nullable
+        self.conversion = conversion
+    }
+}
+
+/// How a stored value becomes the partner's value.
+public enum Conversion: Sendable, Hashable {
+    /// As stored (integers, strings, decimals as text, TIMESTAMPs already in UTC).
+    case none
+    /// Integer minor units to a decimal string: `1234` with scale 2 → `"12.34"`.
+    case cents(scale: Int)
+    /// To a boolean: integers and bits are true when non-zero; text is true when in `trueValues`.
+    case boolean(trueValues: [String])
+    /// A code table: stored code → public name; unknown codes become `unknown` (nil: null).
+    case codes([String: String], unknown: String?)
+    /// A local DATETIME to UTC: the zone is fixed or read from a column.
+    case zone(ZoneSource)
+    /// Leading and trailing blanks removed (CHAR padding, legacy rows).
+    case trim
+    /// JSON kept in text: parsed; invalid JSON becomes null (and is logged).
+    case json
+    /// Another resource's public id, formatted from this column (`customer_id` → `CUS-00000042`).
+    case publicID(of: String)
+}
+
+/// Where a local DATETIME's time zone comes from.
+public enum ZoneSource: Sendable, Hashable {
+    /// An IANA zone fixed for the whole column (`Europe/Berlin`).
+    case fixed(String)
+    /// A column holding the zone name, on this table (`join == nil`) or a joined one.
+    case column(join: String?, column: String)
+}
+
+/// Another resource's rows, embedded in this one.
+public struct Embed: Sendable {
+    public let target: String
+    /// This table's column → the target table's column.
+    public let on: [ColumnPair]
+    public let many: Bool
+    /// For to-many: the target's columns the list is ordered by (`-` prefix: descending).
+    public let order: [String]
+    /// The target's fields to include (nil: all).
+    public let fields: [String]?
+    /// True when the partner must ask for it with `include=`.
+    public let optional: Bool
+
+    public init(target: String, on: [ColumnPair], many: Bool, order: [String], fields: [String]?, optional: Bool) {
+        self.target = target
+        self.on = on
+        self.many = many
+        self.order = order
+        self.fields = fields
+        self.optional = optional
+    }
+}
+
+/// A filter a partner may use, and with which operators.
+public struct Filter: Sendable, Hashable {
+    public enum Operator: String, Sendable, CaseIterable, Comparable {
+        case eq, `in`, gt, gte, lt, lte, prefix
+
+        public static func < (a: Operator, b: Operator) -> Bool {
+            allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+        }
+    }
+
+    /// The field's dotted path.
+    public let field: String
+    public let operators: [Operator]
+
+    public init(field: String, operators: [Operator]) {
+        self.field = field
+        self.operators = operators
+    }
+}

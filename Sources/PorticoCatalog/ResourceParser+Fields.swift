@@ -1,0 +1,270 @@
+extension ResourceParser {
+    static let valueKeys = [
+        "column", "join", "type", "nullable", "description", "example", "deprecated", "sunset",
+        "scale", "true_values", "codes", "values", "unknown", "zone", "trim", "json", "id_of",
+    ]
+    static let objectKeys = ["type", "fields", "description", "example", "deprecated", "sunset"]
+    static let embedKeys = ["embed", "on", "many", "order", "fields", "include", "description", "deprecated", "sunset"]
+
+    mutating func parseFields(_ node: MappingNode, in what: String) -> [Field] {
+        guard let object = MappingObject(node, what: "'fields' of \(what)", allowed: [], into: &diagnostics) else { return [] }
+        if object.pairs.isEmpty { diagnostics.error("'fields' of \(what) is empty", at: node.location) }
+        var fields: [Field] = []
+        for (fieldName, keyLocation, value) in object.pairs {
+            guard Self.isFieldName(fieldName) else {
+                diagnostics.error("field name '\(fieldName)' must be lower-case letters, digits and _, starting with a letter", at: keyLocation)
+                continue
+            }
+            if let field = parseField(fieldName, value, at: keyLocation) { fields.append(field) }
+        }
+        return fields
+    }
+
+    mutating func parseField(_ fieldName: String, _ node: MappingNode, at keyLocation: Location) -> Field? {
+        let what = "field '\(fieldName)'"
+        guard case .map(let pairs) = node.value else {
+            diagnostics.error("\(what) must be a mapping (column, type, …), not \(node.kindName)", at: node.location)
+            return nil
+        }
+        let keys = Set(pairs.map(\.key))
+        let allowed = keys.contains("embed") ? Self.embedKeys
+            : (keys.contains("fields") ? Self.objectKeys : Self.valueKeys)
+        guard let spec = MappingObject(node, what: what, allowed: allowed, into: &diagnostics) else { return nil }
+        let description = spec.optionalString("description", in: what, &diagnostics)
+        let example = spec.optionalString("example", in: what, &diagnostics)
+        let deprecation = parseDeprecation(spec, in: what)
+        let kind: Field.Kind
+        if spec["embed"] != nil {
+            guard let embed = parseEmbed(spec, in: what) else { return nil }
+            kind = .embed(embed)
+        } else if let children = spec["fields"] {
+            if let type = spec["type"]?.scalar, type != "object" {
+                diagnostics.error("\(what) has nested 'fields', so its type is object, not \(type)", at: spec["type"]!.location)
+            }
+            kind = .object(parseFields(children, in: what))
+        } else {
+            guard let value = parseValue(spec, in: what) else { return nil }
+            kind = .value(value)
+        }
+        return Field(name: fieldName, description: description, example: example, deprecation: deprecation, kind: kind, location: keyLocation)
+    }
+
+    mutating func parseValue(_ spec: MappingObject, in what: String) -> ValueField? {
+        let column = identifier(spec, "column", in: what, required: true)
+        var join: String?
+        if let joinName = spec.optionalString("join", in: what, &diagnostics) {
+            if joins[joinName] == nil {
+                diagnostics.error("\(what) reads through join '\(joinName)', which 'joins' does not declare\(Suggestion.hint(for: joinName, among: joins.keys))", at: spec["join"]!.location)
+            }
+            join = joinName
+        }
+        guard let typeNode = spec["type"] else {
+            diagnostics.error("\(what) needs 'type' (\(FieldType.allCases.map(\.rawValue).joined(separator: ", ")))", at: spec.node.location)
+            return nil
+        }
+        guard let typeName = typeNode.scalar, let type = FieldType(rawValue: typeName) else {
+            let given = typeNode.scalar ?? typeNode.kindName
+            diagnostics.error("\(what) has unknown type '\(given)'\(Suggestion.hint(for: given, among: FieldType.allCases.map(\.rawValue)))", at: typeNode.location)
+            return nil
+        }
+        let nullable = spec.optionalBool("nullable", in: what, &diagnostics) ?? false
+        guard let conversion = parseConversion(spec, type: type, in: what), let column else { return nil }
+        return ValueField(join: join, column: column, type: type, nullable: nullable, conversion: conversion)
+    }
+
+    /// The one conversion a value field declares, checked against its type.
+    mutating func parseConversion(_ spec: MappingObject, type: FieldType, in what: String) -> Conversion? {
+        let conversionKeys = ["scale", "true_values", "codes", "values", "zone", "trim", "json", "id_of"]
+        let used = conversionKeys.filter { spec[$0] != nil }
+        if used.count > 1 {
+            diagnostics.error("\(what) declares more than one conversion (\(used.joined(separator: ", "))); choose one", at: spec.keyLocation(used[1])!)
+            return nil
+        }
+        if spec["unknown"] != nil, spec["codes"] == nil {
+            diagnostics.error("'unknown' in \(what) only applies to 'codes'", at: spec.keyLocation("unknown")!)
+        }
+        func requireType(_ expected: [FieldType], for key: String) -> Bool {
+            guard expected.contains(type) else {
+                diagnostics.error("'\(key)' in \(what) needs type \(expected.map(\.rawValue).joined(separator: " or ")), not \(type.rawValue)", at: spec.keyLocation(key)!)
+                return false
+            }
+            return true
+        }
+        switch used.first {
+        case "scale":
+            guard requireType([.decimal], for: "scale"),
+                  let scale = spec.optionalInt("scale", in: what, range: 0...9, &diagnostics) else { return nil }
+            return .cents(scale: scale)
+        case "true_values":
+            guard requireType([.boolean], for: "true_values"),
+                  let values = spec.stringList("true_values", in: what, &diagnostics) else { return nil }
+            return .boolean(trueValues: values.map(\.0))
+        case "codes":
+            guard requireType([.enum], for: "codes") else { return nil }
+            return parseCodes(spec, in: what)
+        case "values":
+            guard requireType([.enum], for: "values"), let values = spec.stringList("values", in: what, &diagnostics) else { return nil }
+            return .codes(Dictionary(values.map { ($0.0, $0.0) }, uniquingKeysWith: { a, _ in a }), unknown: nil)
+        case "zone":
+            guard requireType([.datetime], for: "zone") else { return nil }
+            return parseZone(spec["zone"]!, in: what).map(Conversion.zone)
+        case "trim":
+            guard requireType([.string], for: "trim") else { return nil }
+            return spec.optionalBool("trim", in: what, &diagnostics) == true ? .trim : Conversion.none
+        case "json":
+            guard requireType([.object, .array], for: "json") else { return nil }
+            return spec.optionalBool("json", in: what, &diagnostics) == true ? .json : Conversion.none
+        case "id_of":
+            guard requireType([.string], for: "id_of"), let target = spec.optionalString("id_of", in: what, &diagnostics) else { return nil }
+            return .publicID(of: target)
+        default:
+            switch type {
+            case .enum:
+                diagnostics.error("\(what) has type enum, so it needs 'codes' (stored → public) or 'values' (the allowed values)", at: spec["type"]!.location)
+                return nil
+            case .object, .array:
+                diagnostics.error("\(what) has type \(type.rawValue): give it nested 'fields', or 'json: true' for JSON kept in text", at: spec["type"]!.location)
+                return nil
+            case .boolean:
+                return .boolean(trueValues: [])
+            default:
+                return Conversion.none
+            }
+        }
+    }
+
+    mutating func parseCodes(_ spec: MappingObject, in what: String) -> Conversion? {
+        guard let object = MappingObject(spec["codes"]!, what: "'codes' of \(what)", allowed: [], into: &diagnostics) else { return nil }
+        var codes: [String: String] = [:]
+        var names: Set<String> = []
+        for (code, keyLocation, value) in object.pairs {
+            guard let publicName = value.scalar, Self.isFieldName(publicName) else {
+                diagnostics.error("code \(code) of \(what) must map to a lower-case name (letters, digits, _), not \(value.scalar.map { "'\($0)'" } ?? value.kindName)", at: value.location)
+                continue
+            }
+            if names.contains(publicName) {
+                diagnostics.error("codes of \(what) map two codes to '\(publicName)'; partners could not tell them apart", at: keyLocation)
+            }
+            names.insert(publicName)
+            codes[code] = publicName
+        }
+        guard let unknownNode = spec["unknown"] else {
+            diagnostics.error("\(what) has 'codes' but no 'unknown': declare what a code missing from the table becomes (a name, or null)", at: spec.keyLocation("codes")!)
+            return nil
+        }
+        if unknownNode.isNull { return .codes(codes, unknown: nil) }
+        guard let unknown = unknownNode.scalar, Self.isFieldName(unknown) else {
+            diagnostics.error("'unknown' of \(what) must be a lower-case name or null", at: unknownNode.location)
+            return nil
+        }
+        return .codes(codes, unknown: unknown)
+    }
+
+    mutating func parseZone(_ node: MappingNode, in what: String) -> ZoneSource? {
+        if let name = node.scalar {
+            guard TimeZones.isKnown(name) else {
+                diagnostics.error("'zone' of \(what) is '\(name)', which is not a known IANA time zone\(Suggestion.hint(for: name, among: TimeZones.common))", at: node.location)
+                return nil
+            }
+            return .fixed(name)
+        }
+        guard let object = MappingObject(node, what: "'zone' of \(what)", allowed: ["column", "join"], into: &diagnostics) else { return nil }
+        guard let column = identifier(object, "column", in: "'zone' of \(what)", required: true) else { return nil }
+        let joinName = object.optionalString("join", in: "'zone' of \(what)", &diagnostics)
+        if let joinName, joins[joinName] == nil {
+            diagnostics.error("'zone' of \(what) reads through join '\(joinName)', which 'joins' does not declare\(Suggestion.hint(for: joinName, among: joins.keys))", at: object["join"]!.location)
+            return nil
+        }
+        return .column(join: joinName, column: column)
+    }
+
+    mutating func parseEmbed(_ spec: MappingObject, in what: String) -> Embed? {
+        guard let target = spec.requireString("embed", in: what, &diagnostics) else { return nil }
+        guard let onNode = spec["on"] else {
+            diagnostics.error("\(what) embeds '\(target)' but has no 'on' (this table's column: the target table's column)", at: spec.node.location)
+            return nil
+        }
+        let on = parsePairs(onNode, in: what)
+        let many = spec.optionalBool("many", in: what, &diagnostics) ?? false
+        let order = columns(spec, "order", in: what) ?? []
+        if !many, spec["order"] != nil {
+            diagnostics.error("'order' in \(what) only applies to to-many embeds ('many: true')", at: spec.keyLocation("order")!)
+        }
+        var include = false
+        if let includeText = spec.optionalString("include", in: what, &diagnostics) {
+            switch includeText {
+            case "always": include = false
+            case "optional": include = true
+            default: diagnostics.error("'include' in \(what) must be always or optional", at: spec["include"]!.location)
+            }
+        }
+        let fields = spec.stringList("fields", in: what, &diagnostics)?.map(\.0)
+        return Embed(target: target, on: on, many: many, order: order, fields: fields, optional: include)
+    }
+
+    mutating func parseFilters(_ node: MappingNode, fields: [Field]) -> [String: Filter] {
+        guard let object = MappingObject(node, what: "'filters'", allowed: [], into: &diagnostics) else { return [:] }
+        let values = Dictionary(Self.valueFields(fields), uniquingKeysWith: { a, _ in a })
+        var filters: [String: Filter] = [:]
+        for (path, keyLocation, value) in object.pairs {
+            guard let field = values[path] else {
+                diagnostics.error("filter '\(path)' names no value field of '\(name)'\(Suggestion.hint(for: path, among: values.keys.sorted()))", at: keyLocation)
+                continue
+            }
+            let list = value.scalar.map { [$0] } ?? value.list?.compactMap(\.scalar)
+            guard let list, !list.isEmpty else {
+                diagnostics.error("filter '\(path)' must list its operators (\(Filter.Operator.allCases.map(\.rawValue).joined(separator: ", ")))", at: value.location)
+                continue
+            }
+            var operators: [Filter.Operator] = []
+            for text in list {
+                guard let op = Filter.Operator(rawValue: text) else {
+                    diagnostics.error("filter '\(path)' has unknown operator '\(text)'\(Suggestion.hint(for: text, among: Filter.Operator.allCases.map(\.rawValue)))", at: value.location)
+                    continue
+                }
+                if let problem = Self.operatorProblem(op, field) {
+                    diagnostics.error("filter '\(path)' cannot use '\(text)': \(problem)", at: value.location)
+                    continue
+                }
+                operators.append(op)
+            }
+            filters[path] = Filter(field: path, operators: Array(Set(operators)).sorted())
+        }
+        return filters
+    }
+
+    static func operatorProblem(_ op: Filter.Operator, _ field: ValueField) -> String? {
+        if field.conversion == .json || field.type == .object || field.type == .array { return "JSON values cannot be filtered" }
+        switch op {
+        case .eq, .in:
+            return field.type == .boolean && op == .in ? "a boolean takes eq only" : nil
+        case .gt, .gte, .lt, .lte:
+            return [.integer, .decimal, .number, .date, .datetime].contains(field.type) ? nil
+                : "ranges need an integer, decimal, number, date or datetime field, not \(field.type.rawValue)"
+        case .prefix:
+            return field.type == .string && field.conversion != .trim ? nil : "prefix needs an untrimmed string field"
+        }
+    }
+
+    mutating func parseSort(_ top: MappingObject, fields: [Field]) -> [String] {
+        guard let items = top.stringList("sort", in: "resource '\(name)'", &diagnostics) else { return [] }
+        let values = Dictionary(Self.valueFields(fields), uniquingKeysWith: { a, _ in a })
+        var keys: [String] = []
+        for (path, location) in items {
+            guard let field = values[path] else {
+                diagnostics.error("sort key '\(path)' names no value field of '\(name)'\(Suggestion.hint(for: path, among: values.keys.sorted()))", at: location)
+                continue
+            }
+            if field.nullable {
+                diagnostics.error("sort key '\(path)' is nullable; keyset pages need non-null sort keys", at: location)
+                continue
+            }
+            if field.conversion == .json || field.type == .object || field.type == .array {
+                diagnostics.error("sort key '\(path)' is JSON and cannot be sorted", at: location)
+                continue
+            }
+            keys.append(path)
+        }
+        return keys
+    }
+}

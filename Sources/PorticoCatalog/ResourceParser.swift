@@ -1,0 +1,262 @@
+/// Reads one mapping file into a ``Resource``, checking everything that can be checked inside
+/// the file. References to other resources are checked afterwards by ``CatalogCompiler``.
+struct ResourceParser {
+    let name: String
+    let file: String
+    var diagnostics = DiagnosticCollector()
+    /// Join names declared in `joins`, for fields, tenant and zones to refer to.
+    var joins: [String: Join] = [:]
+
+    static let topLevelKeys = [
+        "description", "scope", "table", "key", "where", "tenant", "id", "joins", "fields", "filters", "sort", "page",
+        "keyset", "sync", "endpoint", "deprecated", "sunset",
+    ]
+
+    init(name: String, file: String) {
+        self.name = name
+        self.file = file
+    }
+
+    mutating func parse(_ root: MappingNode) -> Resource? {
+        let whole = "resource '\(name)'"
+        guard let top = MappingObject(root, what: whole, allowed: Self.topLevelKeys, into: &diagnostics) else { return nil }
+        let scope = top.requireString("scope", in: whole, &diagnostics)
+        if let scope, scope.wholeMatch(of: /[a-z][a-z0-9_.:-]*/) == nil, let at = top["scope"] {
+            diagnostics.error("scope '\(scope)' must be lower-case letters, digits and . _ : -", at: at.location)
+        }
+        let table = identifier(top, "table", in: whole, required: true)
+        let key = columns(top, "key", in: whole) ?? []
+        if top["key"] == nil { diagnostics.error("\(whole) needs 'key' (its primary key columns)", at: root.location) }
+        if let parsedJoins = top["joins"] { joins = parseJoins(parsedJoins) }
+        let predicates = top["where"].map { parsePredicates($0) } ?? []
+        let tenant = parseTenant(top, root: root)
+        let isEndpoint = top.optionalBool("endpoint", in: whole, &diagnostics) ?? true
+        let id = top["id"].flatMap { parseID($0, key: key) }
+        if isEndpoint, top["id"] == nil {
+            diagnostics.error("\(whole) needs 'id' (the public id: column, prefix, pad); or set 'endpoint: false'", at: root.location)
+        }
+        var fields: [Field] = []
+        if let node = top["fields"] {
+            fields = parseFields(node, in: whole)
+        } else {
+            diagnostics.error("\(whole) needs 'fields'", at: root.location)
+        }
+        if id != nil, fields.contains(where: { $0.name == "id" }) {
+            let at = fields.first { $0.name == "id" }!.location
+            diagnostics.error("field 'id' is reserved: the public id from 'id' is always the first field", at: at)
+        }
+        let filters = top["filters"].map { parseFilters($0, fields: fields) } ?? [:]
+        let sortKeys = parseSort(top, fields: fields)
+        let page = parsePage(top)
+        let sync = identifier(top, "sync", in: whole, required: false)
+        let keyset = parseKeyset(top, key: key, sync: sync, fields: fields)
+        let deprecation = parseDeprecation(top, in: whole)
+        guard !diagnostics.hasErrors, let scope, let table else { return nil }
+        return Resource(
+            name: name, description: top.optionalString("description", in: whole, &diagnostics), scope: scope, table: table,
+            key: key, predicates: predicates, tenant: tenant ?? .none, id: id, joins: joins, fields: fields, filters: filters,
+            sortKeys: sortKeys, page: page, keyset: keyset, syncColumn: sync, isEndpoint: isEndpoint, deprecation: deprecation,
+            location: root.location
+        )
+    }
+
+    // MARK: - Names
+
+    static func isIdentifier(_ text: String) -> Bool {
+        text.count <= 64 && text.wholeMatch(of: /[A-Za-z_][A-Za-z0-9_]*/) != nil
+    }
+
+    static func isFieldName(_ text: String) -> Bool {
+        text.count <= 64 && text.wholeMatch(of: /[a-z][a-z0-9_]*/) != nil
+    }
+
+    /// A table or column name: letters, digits and `_` only, so it can be quoted safely.
+    mutating func identifier(_ object: MappingObject, _ key: String, in what: String, required: Bool) -> String? {
+        let text = required ? object.requireString(key, in: what, &diagnostics) : object.optionalString(key, in: what, &diagnostics)
+        guard let text else { return nil }
+        guard Self.isIdentifier(text) else {
+            diagnostics.error("'\(text)' is not a valid \(key == "table" ? "table" : "column") name (letters, digits and _; at most 64)", at: object[key]!.location)
+            return nil
+        }
+        return text
+    }
+
+    mutating func columns(_ object: MappingObject, _ key: String, in what: String) -> [String]? {
+        guard let items = object.stringList(key, in: what, &diagnostics) else { return nil }
+        var result: [String] = []
+        for (text, location) in items {
+            if Self.isIdentifier(text) { result.append(text) } else {
+                diagnostics.error("'\(text)' is not a valid column name (letters, digits and _; at most 64)", at: location)
+            }
+        }
+        return result
+    }
+
+    // MARK: - Source, joins, tenant, id
+
+    mutating func parseJoins(_ node: MappingNode) -> [String: Join] {
+        guard let object = MappingObject(node, what: "'joins'", allowed: [], into: &diagnostics) else { return [:] }
+        var result: [String: Join] = [:]
+        for (joinName, keyLocation, value) in object.pairs {
+            guard Self.isFieldName(joinName) else {
+                diagnostics.error("join name '\(joinName)' must be lower-case letters, digits and _", at: keyLocation)
+                continue
+            }
+            let what = "join '\(joinName)'"
+            guard let spec = MappingObject(value, what: what, allowed: ["table", "on"], into: &diagnostics) else { continue }
+            let table = identifier(spec, "table", in: what, required: true)
+            let on = spec["on"].map { parsePairs($0, in: what) }
+            if spec["on"] == nil { diagnostics.error("\(what) needs 'on' (this table's column: the joined table's column)", at: value.location) }
+            if let table, let on, !on.isEmpty { result[joinName] = Join(table: table, on: on) }
+        }
+        return result
+    }
+
+    mutating func parsePairs(_ node: MappingNode, in what: String) -> [ColumnPair] {
+        guard let object = MappingObject(node, what: "'on' of \(what)", allowed: [], into: &diagnostics) else { return [] }
+        var pairs: [ColumnPair] = []
+        for (local, keyLocation, value) in object.pairs {
+            guard Self.isIdentifier(local) else {
+                diagnostics.error("'\(local)' is not a valid column name (letters, digits and _; at most 64)", at: keyLocation)
+                continue
+            }
+            guard let remote = value.scalar, Self.isIdentifier(remote) else {
+                diagnostics.error("'on' of \(what) maps '\(local)' to \(value.scalar.map { "'\($0)', which is not a valid column name" } ?? value.kindName)", at: value.location)
+                continue
+            }
+            pairs.append(ColumnPair(local: local, remote: remote))
+        }
+        if pairs.isEmpty, object.pairs.isEmpty { diagnostics.error("'on' of \(what) must pair at least one column", at: node.location) }
+        return pairs
+    }
+
+    mutating func parsePredicates(_ node: MappingNode) -> [StaticPredicate] {
+        guard let items = node.list else {
+            diagnostics.error("'where' must be a list of conditions, not \(node.kindName)", at: node.location)
+            return []
+        }
+        var result: [StaticPredicate] = []
+        let operators = StaticPredicate.Operator.allCases.map(\.rawValue)
+        for item in items {
+            guard let object = MappingObject(item, what: "a 'where' condition", allowed: ["column"] + operators, into: &diagnostics) else { continue }
+            guard let column = identifier(object, "column", in: "a 'where' condition", required: true) else { continue }
+            let used = operators.filter { object[$0] != nil }
+            guard used.count == 1, let op = StaticPredicate.Operator(rawValue: used[0]), let valueNode = object[used[0]] else {
+                diagnostics.error("a 'where' condition needs exactly one of \(operators.joined(separator: ", "))", at: item.location)
+                continue
+            }
+            var values: [String] = []
+            switch op {
+            case .in, .not_in:
+                guard let list = valueNode.list, !list.isEmpty, list.allSatisfy({ $0.scalar != nil }) else {
+                    diagnostics.error("'\(op.rawValue)' takes a non-empty list of values", at: valueNode.location)
+                    continue
+                }
+                values = list.compactMap(\.scalar)
+            case .is_null:
+                guard let flag = valueNode.scalar, flag == "true" || flag == "false" else {
+                    diagnostics.error("'is_null' takes true or false", at: valueNode.location)
+                    continue
+                }
+                values = [flag]
+            case .eq, .ne:
+                guard let value = valueNode.scalar else {
+                    diagnostics.error("'\(op.rawValue)' takes one value, not \(valueNode.kindName)", at: valueNode.location)
+                    continue
+                }
+                values = [value]
+            }
+            result.append(StaticPredicate(column: column, op: op, values: values))
+        }
+        return result
+    }
+
+    mutating func parseTenant(_ top: MappingObject, root: MappingNode) -> TenantRule? {
+        guard let node = top["tenant"] else {
+            diagnostics.error("resource '\(name)' needs 'tenant': the column naming the account a row belongs to, or 'none' for shared reference data", at: root.location)
+            return nil
+        }
+        if node.scalar == "none" { return TenantRule.none }
+        guard let object = MappingObject(node, what: "'tenant'", allowed: ["column", "join"], into: &diagnostics) else { return nil }
+        guard let column = identifier(object, "column", in: "'tenant'", required: true) else { return nil }
+        guard let joinName = object.optionalString("join", in: "'tenant'", &diagnostics) else { return .column(column) }
+        guard joins[joinName] != nil else {
+            diagnostics.error("'tenant' uses join '\(joinName)', which 'joins' does not declare\(Suggestion.hint(for: joinName, among: joins.keys))", at: object["join"]!.location)
+            return nil
+        }
+        return .joined(join: joinName, column: column)
+    }
+
+    mutating func parseID(_ node: MappingNode, key: [String]) -> PublicID? {
+        guard let object = MappingObject(node, what: "'id'", allowed: ["column", "prefix", "pad"], into: &diagnostics) else { return nil }
+        guard let column = identifier(object, "column", in: "'id'", required: true) else { return nil }
+        if !key.isEmpty, key != [column] {
+            diagnostics.error("'id' column '\(column)' must be the single key column (key is \(key.joined(separator: ", ")))", at: object["column"]!.location)
+        }
+        let prefix = object.optionalString("prefix", in: "'id'", &diagnostics) ?? ""
+        if prefix.wholeMatch(of: /[A-Za-z0-9_-]*/) == nil {
+            diagnostics.error("'id' prefix '\(prefix)' may hold only letters, digits, - and _ (it appears in URLs)", at: object["prefix"]!.location)
+        }
+        let pad = object.optionalInt("pad", in: "'id'", range: 0...20, &diagnostics) ?? 0
+        return PublicID(column: column, prefix: prefix, padding: pad)
+    }
+
+    // MARK: - Paging, order, deprecation
+
+    mutating func parsePage(_ top: MappingObject) -> PageSize {
+        guard let node = top["page"] else { return PageSize(defaultLimit: 50, maxLimit: 200) }
+        guard let object = MappingObject(node, what: "'page'", allowed: ["default", "max"], into: &diagnostics) else {
+            return PageSize(defaultLimit: 50, maxLimit: 200)
+        }
+        let maximum = object.optionalInt("max", in: "'page'", range: 1...1000, &diagnostics) ?? 200
+        let initial = object.optionalInt("default", in: "'page'", range: 1...1000, &diagnostics) ?? min(50, maximum)
+        if initial > maximum {
+            diagnostics.error("'page' default \(initial) is larger than max \(maximum)", at: object["default"]!.location)
+        }
+        return PageSize(defaultLimit: initial, maxLimit: maximum)
+    }
+
+    mutating func parseKeyset(_ top: MappingObject, key: [String], sync: String?, fields: [Field]) -> [String] {
+        let mapped = Set(Self.valueFields(fields).compactMap { $0.1.join == nil ? $0.1.column : nil })
+        guard let keyset = columns(top, "keyset", in: "resource '\(name)'") else {
+            if let sync, let at = top["sync"] {
+                diagnostics.error("'sync' needs a 'keyset' that starts with '\(sync)' and ends with the key", at: at.location)
+            }
+            return key
+        }
+        let at = top["keyset"]!.location
+        if !key.isEmpty, Array(keyset.suffix(key.count)) != key {
+            diagnostics.error("'keyset' must end with the key (\(key.joined(separator: ", "))) so that it orders rows uniquely", at: at)
+        }
+        for column in keyset where !key.contains(column) && !mapped.contains(column) {
+            diagnostics.error("keyset column '\(column)' is neither a key column nor mapped by a field\(Suggestion.hint(for: column, among: mapped))", at: at)
+        }
+        if let sync, keyset.first != sync, let syncAt = top["sync"] {
+            diagnostics.error("'sync' column '\(sync)' must be the first keyset column, so incremental sync walks in keyset order", at: syncAt.location)
+        }
+        return keyset
+    }
+
+    mutating func parseDeprecation(_ object: MappingObject, in what: String) -> Deprecation? {
+        let deprecated = object.optionalBool("deprecated", in: what, &diagnostics) ?? false
+        let sunset = object.optionalString("sunset", in: what, &diagnostics)
+        if let sunset, sunset.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) == nil {
+            diagnostics.error("'sunset' must be a date as YYYY-MM-DD", at: object["sunset"]!.location)
+        }
+        if sunset != nil, !deprecated {
+            diagnostics.error("'sunset' needs 'deprecated: true'", at: object["sunset"]!.location)
+        }
+        return deprecated ? Deprecation(sunset: sunset, note: nil) : nil
+    }
+
+    /// Every value field with its dotted path, objects flattened.
+    static func valueFields(_ fields: [Field], prefix: String = "") -> [(String, ValueField)] {
+        fields.flatMap { field -> [(String, ValueField)] in
+            switch field.kind {
+            case .value(let value): [(prefix + field.name, value)]
+            case .object(let children): valueFields(children, prefix: prefix + field.name + ".")
+            case .embed: []
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import PorticoCatalog
+import Testing
+
+@Suite("Compiled catalogs")
+struct CatalogTests {
+    static let mappings: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("mappings").path
+    }()
+
+    @Test("the demo mappings compile cleanly, v1 and v2")
+    func demo() throws {
+        let result = CatalogCompiler.compile(directory: Self.mappings)
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics.map(\.description))")
+        let v1 = try #require(result.catalogs["v1"])
+        let v2 = try #require(result.catalogs["v2"])
+        #expect(v1.endpoints.map(\.name) == ["customers", "invoices", "orders", "products"])
+        #expect(v2.resourceNames == v1.resourceNames)
+        // Nothing internal is mapped.
+        for catalog in [v1, v2] {
+            #expect(catalog.resources.values.allSatisfy { !["users", "audit_log"].contains($0.table) })
+        }
+    }
+
+    @Test("v1 orders carries every construct the planner and shaper need")
+    func orders() throws {
+        let v1 = try #require(CatalogCompiler.compile(directory: Self.mappings).catalogs["v1"])
+        let orders = try #require(v1.resources["orders"])
+        #expect(orders.tenant == .column("acct_id"))
+        #expect(orders.id == PublicID(column: "order_no", prefix: "ORD-", padding: 8))
+        #expect(orders.keyset == ["updated", "order_no"])
+        #expect(orders.syncColumn == "updated")
+        #expect(orders.page == PageSize(defaultLimit: 50, maxLimit: 200))
+        #expect(orders.filters["status"]?.operators == [.eq, .in])
+        #expect(orders.sortKeys == ["placed_at", "updated_at"])
+        guard case .value(let status) = try #require(orders.field(at: "status")).kind,
+              case .codes(let codes, let unknown) = status.conversion else {
+            Issue.record("status should be a code table"); return
+        }
+        #expect(codes["3"] == "shipped")
+        #expect(unknown == "unknown")
+        guard case .value(let placed) = try #require(orders.field(at: "placed_at")).kind else { return }
+        #expect(placed.conversion == .zone(.column(join: "account", column: "tz_name")))
+        guard case .value(let amount) = try #require(orders.field(at: "total.amount")).kind else { return }
+        #expect(amount.conversion == .cents(scale: 2))
+        guard case .embed(let lines) = try #require(orders.field(at: "lines")).kind else { return }
+        #expect(lines.many && lines.order == ["line_no"] && lines.target == "order_lines")
+        let orderLines = try #require(v1.resources["order_lines"])
+        #expect(!orderLines.isEndpoint)
+        #expect(orderLines.tenant == .joined(join: "order", column: "acct_id"))
+    }
+
+    @Test("v2 changes money and names while v1 keeps its shape")
+    func versionsDiffer() throws {
+        let result = CatalogCompiler.compile(directory: Self.mappings)
+        let v1 = try #require(result.catalogs["v1"]?.resources["orders"])
+        let v2 = try #require(result.catalogs["v2"]?.resources["orders"])
+        #expect(v1.field(at: "total.amount") != nil && v1.field(at: "total.amount_minor") == nil)
+        #expect(v2.field(at: "total.amount_minor") != nil && v2.field(at: "total.amount") == nil)
+        #expect(v1.field(at: "ship_to_country") != nil && v2.field(at: "shipping_country") != nil)
+    }
+
+    @Test("the valid corpus compiles, with every construct read as declared")
+    func validCorpus() throws {
+        let sources = CorpusTests.sources("valid")
+        let result = CatalogCompiler.compile(version: "v1", sources: sources)
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics.map(\.description))")
+        let sink = try #require(result.catalogs["v1"]?.resources["kitchen_sink"])
+        #expect(sink.tenant == .none)
+        #expect(sink.predicates.map(\.op) == [.in, .not_in, .is_null, .ne])
+        #expect(sink.deprecation == Deprecation(sunset: "2027-06-30", note: nil))
+        #expect(sink.id?.format(7) == "007")
+        guard case .value(let enabled) = try #require(sink.field(at: "enabled")).kind else { return }
+        // YAML 1.1 would read Y as true; the mapping language keeps it as text.
+        #expect(enabled.conversion == .boolean(trueValues: ["Y", "y", "1"]))
+        guard case .embed(let owner) = try #require(sink.field(at: "owner")).kind else { return }
+        #expect(owner.optional)
+        #expect(sink.filters["ratio"]?.operators == [.gt, .gte, .lt, .lte])
+    }
+}
+
+@Suite("Public ids")
+struct PublicIDTests {
+    let id = PublicID(column: "order_no", prefix: "ORD-", padding: 8)
+
+    @Test func format() {
+        #expect(id.format(42) == "ORD-00000042")
+        #expect(id.format(123_456_789) == "ORD-123456789")
+    }
+
+    @Test("parse is the exact inverse of format")
+    func roundTrip() {
+        for key: UInt64 in [0, 1, 42, 99_999_999, 100_000_000, UInt64.max] {
+            #expect(id.parse(id.format(key)) == key)
+        }
+    }
+
+    @Test("anything not rendered by format is rejected", arguments: [
+        "ORD-42", "ord-00000042", "ORD-000000042", "ORD-0000004a", "ORD- 0000042", "ORD-+0000042", "ORD-", "00000042",
+        "ORD-99999999999999999999999", "ORD-00000042/", "ORD-0000004２",
+    ])
+    func malformed(_ text: String) {
+        #expect(id.parse(text) == nil)
+    }
+}
