@@ -80,9 +80,16 @@ let package = Package(
             dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
+        // What the integration tests share: where the private MariaDB is, scratch schemas, scripts/db.
+        .target(
+            name: "PorticoTestSupport",
+            dependencies: ["PorticoMySQL", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/PorticoTestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "PorticoMySQLTests",
-            dependencies: ["PorticoMySQL", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["PorticoMySQL", "PorticoTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(
@@ -94,7 +101,7 @@ let package = Package(
         .testTarget(
             name: "PorticoServerTests",
             dependencies: [
-                "PorticoServer", "PorticoMySQL",
+                "PorticoServer", "PorticoMySQL", "PorticoCatalog", "PorticoTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -50,11 +50,14 @@ public struct Resource: Sendable {
     public let deprecation: Deprecation?
     /// Where it was declared, for diagnostics.
     public let location: Location
+    /// Where each top-level key (`table`, `keyset`, …) is, for diagnostics about it.
+    public let keyLocations: [String: Location]
 
     public init(
         name: String, description: String?, scope: String, table: String, key: [String], predicates: [StaticPredicate],
         tenant: TenantRule, id: PublicID?, joins: [String: Join], fields: [Field], filters: [String: Filter], sortKeys: [String],
-        page: PageSize, keyset: [String], syncColumn: String?, isEndpoint: Bool, deprecation: Deprecation?, location: Location
+        page: PageSize, keyset: [String], syncColumn: String?, isEndpoint: Bool, deprecation: Deprecation?, location: Location,
+        keyLocations: [String: Location] = [:]
     ) {
         self.name = name
         self.description = description
@@ -74,7 +77,11 @@ public struct Resource: Sendable {
         self.isEndpoint = isEndpoint
         self.deprecation = deprecation
         self.location = location
+        self.keyLocations = keyLocations
     }
+
+    /// Where a top-level key was written, or the file's start.
+    public func location(of key: String) -> Location { keyLocations[key] ?? location }
 
     /// The field at a dotted path (`total.amount`), looking inside objects.
     public func field(at path: String) -> Field? {

@@ -56,7 +56,7 @@ struct ResourceParser {
             name: name, description: top.optionalString("description", in: whole, &diagnostics), scope: scope, table: table,
             key: key, predicates: predicates, tenant: tenant ?? .none, id: id, joins: joins, fields: fields, filters: filters,
             sortKeys: sortKeys, page: page, keyset: keyset, syncColumn: sync, isEndpoint: isEndpoint, deprecation: deprecation,
-            location: root.location
+            location: root.location, keyLocations: Dictionary(top.pairs.map { ($0.key, $0.keyLocation) }, uniquingKeysWith: { a, _ in a })
         )
     }
 

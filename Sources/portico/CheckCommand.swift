@@ -1,34 +1,59 @@
 import ArgumentParser
 import PorticoCatalog
+import PorticoServer
 
-/// `portico check`: validates every mapping file and reports every problem at once.
+/// `portico check [--database]`: validates every mapping file and reports every problem at once;
+/// with `--database`, also compares the mappings with the live product schema.
 ///
 /// Exit status: 0 when clean (warnings allowed), 1 when any error was found, 2 when the check
-/// could not run (no mappings directory).
-struct CheckCommand: ParsableCommand {
+/// could not run (no mappings directory, database unreachable).
+struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Validate the mapping files (all versions) and print diagnostics as path:line:column.",
-        discussion: "Exit status: 0 clean, 1 errors found, 2 could not run."
+        discussion: """
+            With --database, the product schema is read from information_schema through
+            PORTICO_PRODUCT_DB_* and each mapping is checked against it: missing tables and columns,
+            types a conversion cannot read, nullable columns behind non-null fields, keysets without
+            a supporting index. Exit status: 0 clean, 1 errors found, 2 could not run.
+            """
     )
 
     @Option(help: "The mappings directory, holding v1/, v2/, …")
     var mappings: String = "mappings"
 
-    func run() throws {
+    @Flag(help: "Also check the mappings against the live product schema.")
+    var database = false
+
+    func run() async throws {
         let result = CatalogCompiler.compile(directory: mappings)
-        for diagnostic in result.diagnostics { print(diagnostic) }
-        if result.catalogs.isEmpty && result.diagnostics.contains(where: { $0.line == 0 && $0.file == mappings }) {
+        var diagnostics = result.diagnostics
+        if result.catalogs.isEmpty, diagnostics.contains(where: { $0.line == 0 && $0.file == mappings }) {
+            diagnostics.forEach { print($0) }
             throw ExitCode(2)
         }
-        let errors = result.diagnostics.filter { $0.severity == .error }.count
-        let warnings = result.diagnostics.count - errors
-        let versions = result.catalogs.keys.sorted()
-        let resources = result.catalogs.values.reduce(0) { $0 + $1.resources.count }
+        if database {
+            let schema: ProductSchema
+            do {
+                schema = try await ProductDatabase.withPool { try await ProductSchemaLoader.load(from: $0) }
+            } catch {
+                diagnostics.forEach { print($0) }
+                print("error: could not read the product schema: \(error)")
+                throw ExitCode(2)
+            }
+            for version in result.catalogs.keys.sorted() {
+                diagnostics += SchemaCheck.check(result.catalogs[version]!, against: schema)
+            }
+        }
+        diagnostics.sort()
+        diagnostics.forEach { print($0) }
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        let warnings = diagnostics.count - errors
         if errors > 0 {
             print("\(errors) error(s), \(warnings) warning(s)")
             throw ExitCode(1)
         }
-        print("ok: \(resources) resources in \(versions.joined(separator: ", ")); \(warnings) warning(s)")
+        let resources = result.catalogs.values.reduce(0) { $0 + $1.resources.count }
+        print("ok: \(resources) resources in \(result.catalogs.keys.sorted().joined(separator: ", "))\(database ? ", checked against the database" : ""); \(warnings) warning(s)")
     }
 }

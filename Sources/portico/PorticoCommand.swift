@@ -6,6 +6,6 @@ struct PorticoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "portico",
         abstract: "A versioned, documented partner REST API over a product's MySQL database.",
-        subcommands: [ServeCommand.self, CheckCommand.self]
+        subcommands: [ServeCommand.self, CheckCommand.self, ScaffoldCommand.self]
     )
 }

@@ -39,14 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "portico")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let database: MySQLConfiguration
-        do {
-            database = try MySQLConfiguration.fromEnvironment(prefix: "PORTICO_PRODUCT_DB")
-        } catch {
-            throw ValidationError("product database: \(error)")
-        }
-        var productDB = database
-        productDB.readOnly = true
+        let productDB = try ProductDatabase.configuration()
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let pool = MySQLConnectionPool(
             configuration: productDB,

@@ -1,4 +1,5 @@
 import PorticoMySQL
+import PorticoTestSupport
 import Testing
 
 /// Every column type family a legacy schema holds, read through prepared statements from a real server.

@@ -1,4 +1,5 @@
 import PorticoMySQL
+import PorticoTestSupport
 import Testing
 
 /// The demo product as loaded by `scripts/db up tiny`, read as Portico reads it.

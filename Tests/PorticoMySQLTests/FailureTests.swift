@@ -1,4 +1,5 @@
 import PorticoMySQL
+import PorticoTestSupport
 import Testing
 
 @Suite("Errors and recovery (MariaDB)")

@@ -1,4 +1,5 @@
 import PorticoMySQL
+import PorticoTestSupport
 import Testing
 
 /// Runs against a second private server of its own ("restart" instance), so stopping it does not

@@ -1,19 +1,16 @@
-import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import PorticoMySQL
 import PorticoServer
+import PorticoTestSupport
 import Testing
 
 @Suite("Health and readiness (MariaDB)")
 struct HealthTests {
     static var socket: String {
-        ProcessInfo.processInfo.environment["PORTICO_ADMIN_DB_SOCKET"] ?? {
-            var url = URL(fileURLWithPath: #filePath)
-            for _ in 0..<3 { url.deleteLastPathComponent() }
-            return url.path + "/.run/db-main/mysqld.sock"
-        }()
+        guard case .unixSocket(let path) = TestDatabase.admin().endpoint else { return "" }
+        return path
     }
 
     static func app(socket: String) -> (some ApplicationProtocol, MySQLConnectionPool) {

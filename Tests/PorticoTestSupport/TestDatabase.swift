@@ -1,27 +1,27 @@
-import Foundation
-import Logging
-import PorticoMySQL
+public import Foundation
+public import Logging
+public import PorticoMySQL
 
 /// Connection settings for the private MariaDB that `scripts/db` runs. Read from the environment
 /// (`eval "$(scripts/db env)"`), with defaults that point at the main instance under `.run/`.
-enum TestDatabase {
-    static let repositoryRoot: String = {
+public enum TestDatabase {
+    public static let repositoryRoot: String = {
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { url.deleteLastPathComponent() }
         return url.path
     }()
 
-    static var environment: [String: String] { ProcessInfo.processInfo.environment }
+    public static var environment: [String: String] { ProcessInfo.processInfo.environment }
 
     /// Root on the main instance: for scratch schemas the tests create and drop.
-    static func admin(database: String? = nil) -> MySQLConfiguration {
+    public static func admin(database: String? = nil) -> MySQLConfiguration {
         let socket = environment["PORTICO_ADMIN_DB_SOCKET"] ?? "\(repositoryRoot)/.run/db-main/mysqld.sock"
         return MySQLConfiguration(endpoint: .unixSocket(path: socket), user: environment["PORTICO_ADMIN_DB_USER"] ?? "root",
                                   database: database)
     }
 
     /// The read-only product user on the demo schema, as Portico itself connects.
-    static func product() throws -> MySQLConfiguration {
+    public static func product() throws -> MySQLConfiguration {
         var env = environment
         env["PORTICO_PRODUCT_DB_SOCKET"] = env["PORTICO_PRODUCT_DB_SOCKET"] ?? "\(repositoryRoot)/.run/db-main/mysqld.sock"
         env["PORTICO_PRODUCT_DB_USER"] = env["PORTICO_PRODUCT_DB_USER"] ?? "portico_ro"
@@ -33,14 +33,14 @@ enum TestDatabase {
         return config
     }
 
-    static let logger: Logger = {
+    public static let logger: Logger = {
         var logger = Logger(label: "portico.tests")
         logger.logLevel = .warning
         return logger
     }()
 
     /// Creates a scratch schema of its own (a random suffix keeps parallel tests apart) for one test, runs `body`, and drops it.
-    static func withScratchSchema<R: Sendable>(
+    public static func withScratchSchema<R: Sendable>(
         _ name: String, _ body: (MySQLConnection) async throws -> R
     ) async throws -> R {
         let schema = "portico_test_\(name)_\(UInt32.random(in: 0...UInt32.max))"
@@ -65,7 +65,7 @@ enum TestDatabase {
     /// Spawns with `posix_spawn` and waits with `waitpid` on a thread of its own: Foundation's
     /// `Process.waitUntilExit` was seen to hang here after the child had exited, and a blocking
     /// wait must not hold one of the few cooperative threads.
-    static func script(_ arguments: [String], instance: String) async throws {
+    public static func script(_ arguments: [String], instance: String) async throws {
         let log = "\(repositoryRoot)/.run/db-\(instance).script.log"
         let command = ["/usr/bin/env", "PORTICO_DB_INSTANCE=\(instance)", "PORTICO_DB_PORT=", "\(repositoryRoot)/scripts/db"] + arguments
         let status = await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
@@ -94,15 +94,15 @@ enum TestDatabase {
         return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     }
 
-    static func socket(instance: String) -> String { "\(repositoryRoot)/.run/db-\(instance)/mysqld.sock" }
+    public static func socket(instance: String) -> String { "\(repositoryRoot)/.run/db-\(instance)/mysqld.sock" }
 }
 
-struct ScriptFailure: Error, CustomStringConvertible {
-    let description: String
+public struct ScriptFailure: Error, CustomStringConvertible {
+    public let description: String
 }
 
 /// The process's resident set size in bytes, from /proc.
-func residentBytes() -> Int {
+public func residentBytes() -> Int {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
     for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
         let kb = line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
