@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        // HMAC for signed cursors now; jwt-kit (partner access) builds on it too.
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // libmysqlclient (Debian: libmariadb-dev-compat). Only PorticoMySQL imports it.
@@ -31,10 +33,12 @@ let package = Package(
             pkgConfig: "libmariadb",
             providers: [.apt(["libmariadb-dev-compat", "libmariadb-dev"])]
         ),
+        // Row and parameter value types, free of C: shared by the driver and the pure stages.
+        .target(name: "PorticoValues", swiftSettings: strict),
         .target(
             name: "PorticoMySQL",
             dependencies: [
-                "CMySQL",
+                "CMySQL", "PorticoValues",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -48,8 +52,13 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
-        .target(name: "PorticoQuery", dependencies: ["PorticoCatalog"], swiftSettings: strict),
-        .target(name: "PorticoShape", dependencies: ["PorticoCatalog"], swiftSettings: strict),
+        .target(
+            name: "PorticoQuery",
+            dependencies: ["PorticoCatalog", "PorticoValues", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        // Follows the planner's projection (which column each field reads), hence PorticoQuery.
+        .target(name: "PorticoShape", dependencies: ["PorticoCatalog", "PorticoQuery", "PorticoValues"], swiftSettings: strict),
         .target(name: "PorticoQuota", swiftSettings: strict),
         .target(name: "PorticoContract", dependencies: ["PorticoCatalog"], swiftSettings: strict),
         .target(name: "PorticoAccess", dependencies: ["PorticoMySQL"], swiftSettings: strict),
@@ -67,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "portico",
             dependencies: [
-                "PorticoServer", "PorticoMySQL", "PorticoCatalog",
+                "PorticoServer", "PorticoMySQL", "PorticoCatalog", "PorticoQuery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -11,7 +11,7 @@ import PorticoMySQL
 struct HealthRoutes {
     let pool: MySQLConnectionPool
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<PorticoRequestContext>) {
         router.get("/healthz") { _, _ in
             Self.json(#"{"status":"ok"}"#)
         }

@@ -22,11 +22,15 @@ public struct ServerSettings: Sendable {
 /// ```
 public enum PorticoApplication {
     public static func build(
-        settings: ServerSettings, pool: MySQLConnectionPool, logger: Logger
+        settings: ServerSettings, read: ReadSettings, pool: MySQLConnectionPool, logger: Logger
     ) -> some ApplicationProtocol {
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: PorticoRequestContext.self)
+        router.addMiddleware {
+            RequestIDMiddleware()
+            NotFoundMiddleware()
+        }
         HealthRoutes(pool: pool).register(on: router)
-        router.addMiddleware { NotFoundMiddleware() }
+        ReadRoutes(handler: ReadHandler(settings: read, pool: pool, logger: logger)).register(on: router)
         return Application(
             router: router,
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Portico"),

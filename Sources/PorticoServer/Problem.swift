@@ -27,19 +27,34 @@ public struct Problem: HTTPResponseError, Sendable {
         Problem(status: .notFound, kind: "not-found", title: "Not Found", detail: "No resource at \(path).")
     }
 
+    public static func methodNotAllowed(_ method: String) -> Problem {
+        Problem(status: .methodNotAllowed, kind: "method-not-allowed", title: "Method Not Allowed",
+                detail: "The API is read-only: use GET or HEAD, not \(method).", headers: [.allow: "GET, HEAD"])
+    }
+
+    /// An error inside Portico; the log has the details, the caller only the request id.
+    public static var internalError: Problem {
+        Problem(status: .internalServerError, kind: "internal", title: "Internal Server Error",
+                detail: "Something went wrong on our side. Quote the request id if you contact support.")
+    }
+
     public static func unavailable(_ detail: String, retryAfter seconds: Int) -> Problem {
         Problem(status: .serviceUnavailable, kind: "unavailable", title: "Service Unavailable", detail: detail,
                 headers: [.retryAfter: String(seconds)])
     }
 
     /// The JSON body: fields in a fixed order, strings escaped per RFC 8259.
-    public var body: String {
+    public func body(requestID: String? = nil) -> String {
         var json = "{\"type\":"
         JSONText.appendString(Self.typeBase + kind, to: &json)
         json += ",\"title\":"
         JSONText.appendString(title, to: &json)
         json += ",\"status\":\(status.code),\"detail\":"
         JSONText.appendString(detail, to: &json)
+        if let requestID, !requestID.isEmpty {
+            json += ",\"request_id\":"
+            JSONText.appendString(requestID, to: &json)
+        }
         json += "}"
         return json
     }
@@ -48,7 +63,8 @@ public struct Problem: HTTPResponseError, Sendable {
         var fields = headers
         fields[.contentType] = "application/problem+json"
         fields[.cacheControl] = "no-store"
-        let buffer = ByteBuffer(string: body)
+        let requestID = (context as? PorticoRequestContext)?.requestID
+        let buffer = ByteBuffer(string: body(requestID: requestID))
         return Response(status: status, headers: fields, body: .init(byteBuffer: buffer))
     }
 }

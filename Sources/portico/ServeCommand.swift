@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import PorticoMySQL
+import PorticoQuery
 import PorticoServer
 
 /// `portico serve`: runs the HTTP server until SIGTERM or SIGINT.
@@ -29,7 +30,25 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(help: "The mappings directory (v1/, v2/, …). A catalog with errors is never served.")
+    var mappings: String = "mappings"
+
+    @Option(help: "Development only (PORTICO_ENV=development): serve every request as this partner.")
+    var devPartner: String?
+
+    @Option(help: "Development only: the tenant (account) ids the development partner may see, comma-separated.")
+    var devTenants: String?
+
     func validate() throws {
+        if devPartner != nil || devTenants != nil {
+            guard ProcessInfo.processInfo.environment["PORTICO_ENV"] == "development" else {
+                throw ValidationError("--dev-partner and --dev-tenants serve data without credentials; they are refused unless PORTICO_ENV=development")
+            }
+            guard devPartner != nil, let devTenants, !devTenants.isEmpty,
+                  devTenants.split(separator: ",").allSatisfy({ UInt64($0) != nil }) else {
+                throw ValidationError("--dev-partner NAME and --dev-tenants 1,2,3 go together (tenant ids are integers)")
+            }
+        }
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1-65535, got \(port)") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -46,8 +65,40 @@ struct ServeCommand: AsyncParsableCommand {
             options: .init(maxConnections: maxConnections ?? max(4, 2 * cores)),
             logger: logger
         )
-        logger.info("starting", metadata: ["listen": "\(host):\(port)", "database": "\(productDB)"])
-        let app = PorticoApplication.build(settings: .init(host: host, port: port), pool: pool, logger: logger)
+        let catalogs: CatalogSet
+        switch CatalogSet.load(directory: mappings) {
+        case .success(let loaded): catalogs = loaded
+        case .failure(let error):
+            logger.critical("the mappings do not validate; refusing to serve them", metadata: ["mappings": "\(mappings)"])
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        var principal: Principal?
+        if let devPartner, let devTenants {
+            principal = Principal(partner: devPartner, tenants: devTenants.split(separator: ",").compactMap { UInt64($0) }.map { .uint($0) })
+            logger.warning("development principal: every request reads as this partner", metadata: ["partner": "\(devPartner)", "tenants": "\(devTenants)"])
+        }
+        let read = ReadSettings(catalogs: catalogs, cursors: try cursorCodec(logger), developmentPrincipal: principal)
+        logger.info("starting", metadata: ["listen": "\(host):\(port)", "database": "\(productDB)", "versions": "\(catalogs.versions.joined(separator: ","))"])
+        let app = PorticoApplication.build(settings: .init(host: host, port: port), read: read, pool: pool, logger: logger)
         try await app.runService()
+    }
+
+    /// The cursor-signing key: `PORTICO_CURSOR_SECRET_FILE` or `PORTICO_CURSOR_SECRET` (at least
+    /// 32 bytes; the same on every instance), else a random key for this process alone.
+    func cursorCodec(_ logger: Logger) throws -> CursorCodec {
+        let environment = ProcessInfo.processInfo.environment
+        var secret: String?
+        if let file = environment["PORTICO_CURSOR_SECRET_FILE"] {
+            secret = try Secret.fromFile(file).value
+        } else if let text = environment["PORTICO_CURSOR_SECRET"] {
+            secret = text
+        }
+        guard let secret else {
+            logger.notice("no PORTICO_CURSOR_SECRET: cursors are signed with a random key and do not survive a restart")
+            return CursorCodec.random()
+        }
+        guard secret.utf8.count >= 32 else { throw ValidationError("the cursor secret must be at least 32 bytes") }
+        return CursorCodec(secret: Array(secret.utf8))
     }
 }

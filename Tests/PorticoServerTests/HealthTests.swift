@@ -70,6 +70,6 @@ struct HealthTests {
     @Test("problem bodies escape every character JSON requires")
     func escaping() {
         let problem = Problem(status: .badRequest, kind: "bad-request", title: "Bad", detail: "q=\"a\\b\"\n\u{01}")
-        #expect(problem.body.contains(#""detail":"q=\"a\\b\"\n\u0001""#))
+        #expect(problem.body().contains(#""detail":"q=\"a\\b\"\n\u0001""#))
     }
 }

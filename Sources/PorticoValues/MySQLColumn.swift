@@ -14,6 +14,16 @@ public struct MySQLColumn: Sendable, Hashable {
     public let length: UInt
     public let decimals: UInt32
 
+    public init(name: String, table: String, typeCode: UInt32, flags: UInt32, charset: UInt32, length: UInt, decimals: UInt32) {
+        self.name = name
+        self.table = table
+        self.typeCode = typeCode
+        self.flags = flags
+        self.charset = charset
+        self.length = length
+        self.decimals = decimals
+    }
+
     public var isUnsigned: Bool { flags & 32 != 0 }
     public var isBinary: Bool { charset == 63 }
     public var isNullable: Bool { flags & 1 == 0 }
@@ -35,6 +45,13 @@ public struct MySQLResult: Sendable {
     public let rows: [MySQLRow]
     public let affectedRows: UInt64
     public let lastInsertID: UInt64
+
+    public init(columns: [MySQLColumn], rows: [MySQLRow], affectedRows: UInt64, lastInsertID: UInt64) {
+        self.columns = columns
+        self.rows = rows
+        self.affectedRows = affectedRows
+        self.lastInsertID = lastInsertID
+    }
 
     /// The index of the column with this label, if any.
     public func columnIndex(_ name: String) -> Int? { columns.firstIndex { $0.name == name } }

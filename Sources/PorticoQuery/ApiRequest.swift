@@ -1,0 +1,46 @@
+public import PorticoValues
+
+/// A list or item request, parsed and checked against the resource's mapping: every value is
+/// typed, every name is one the mapping declares.
+public struct ApiRequest: Sendable, Equatable {
+    public struct FilterTerm: Sendable, Equatable {
+        /// The field's dotted path.
+        public let field: String
+        public let op: FilterOperator
+        /// The partner's values, as given (typed when the plan binds them).
+        public let values: [String]
+    }
+
+    public enum FilterOperator: String, Sendable, CaseIterable {
+        case eq, `in`, gt, gte, lt, lte, prefix
+    }
+
+    public enum Format: String, Sendable {
+        case json, csv, ndjson
+    }
+
+    public var filters: [FilterTerm] = []
+    /// A sort field and direction; nil orders by the keyset.
+    public var sort: (field: String, descending: Bool)?
+    /// Sparse field set (dotted paths); nil for every field. `id` is always included.
+    public var fields: Set<String>?
+    /// Optional embeds asked for.
+    public var include: Set<String> = []
+    public var limit: Int
+    /// The position after which the page starts, from a verified cursor.
+    public var after: [MySQLValue]?
+    /// `updated_since`: rows whose sync column is at or after this UTC instant.
+    public var updatedSince: MySQLDateTime?
+    public var format: Format = .json
+    /// True for `Accept: application/x-ndjson` or `format=ndjson`, and CSV without `limit`:
+    /// every matching row, streamed in keyset order.
+    public var isExport = false
+
+    public init(limit: Int) { self.limit = limit }
+
+    public static func == (a: ApiRequest, b: ApiRequest) -> Bool {
+        a.filters == b.filters && a.sort?.field == b.sort?.field && a.sort?.descending == b.sort?.descending
+            && a.fields == b.fields && a.include == b.include && a.limit == b.limit && a.after == b.after
+            && a.updatedSince == b.updatedSince && a.format == b.format && a.isExport == b.isExport
+    }
+}

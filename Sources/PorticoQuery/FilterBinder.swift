@@ -1,0 +1,135 @@
+import PorticoCatalog
+import PorticoValues
+
+/// Turns a partner's filter term into a condition on the stored column, undoing the field's
+/// conversion: decimal strings back to cents, names back to codes, UTC back to local time,
+/// public ids back to keys.
+struct FilterBinder {
+    let catalog: Catalog
+    let name: String
+
+    func condition(_ term: ApiRequest.FilterTerm, _ field: ValueField, _ expression: ColumnExpression) throws(QueryError) -> Condition {
+        switch field.conversion {
+        case .boolean(let trueValues):
+            let wanted = try boolean(term.values[0])
+            if trueValues.isEmpty { return .compare(expression, wanted ? .ne : .eq, .int(0)) }
+            return .inList(expression, trueValues.map { .string($0) }, negated: !wanted)
+        case .codes(let codes, let unknown):
+            return try codeCondition(term, codes: codes, unknown: unknown, expression)
+        default:
+            let values = try term.values.map { (text: String) throws(QueryError) -> MySQLValue in try bind(text, field) }
+            switch term.op {
+            case .eq: return .compare(expression, .eq, values[0])
+            case .in: return .inList(expression, values, negated: false)
+            case .gt: return .compare(expression, .gt, values[0])
+            case .gte: return .compare(expression, .gte, values[0])
+            case .lt: return .compare(expression, .lt, values[0])
+            case .lte: return .compare(expression, .lte, values[0])
+            case .prefix: return .prefix(expression, term.values[0])
+            }
+        }
+    }
+
+    private func invalid(_ detail: String) -> QueryError {
+        QueryError(.invalidParameter, parameter: name, detail: detail)
+    }
+
+    private func boolean(_ text: String) throws(QueryError) -> Bool {
+        switch text {
+        case "true": return true
+        case "false": return false
+        default: throw invalid("'\(name)' is a boolean: use true or false.")
+        }
+    }
+
+    private func codeCondition(
+        _ term: ApiRequest.FilterTerm, codes: [String: String], unknown: String?, _ expression: ColumnExpression
+    ) throws(QueryError) -> Condition {
+        let byName = Dictionary(codes.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
+        var known: [MySQLValue] = []
+        var wantsUnknown = false
+        for text in term.values {
+            if let code = byName[text] {
+                known.append(Self.codeValue(code))
+            } else if let unknown, text == unknown {
+                wantsUnknown = true
+            } else {
+                let names = (codes.values.sorted() + (unknown.map { [$0] } ?? [])).joined(separator: ", ")
+                throw invalid("'\(text)' is not a value of '\(name)'. Use one of: \(names).")
+            }
+        }
+        let allCodes = codes.keys.sorted().map(Self.codeValue)
+        switch (known.isEmpty, wantsUnknown) {
+        case (false, false): return .inList(expression, known, negated: false)
+        case (true, true): return .inList(expression, allCodes, negated: true)
+        case (false, true): return .any([.inList(expression, known, negated: false), .inList(expression, allCodes, negated: true)])
+        case (true, false): return .never
+        }
+    }
+
+    static func codeValue(_ code: String) -> MySQLValue {
+        if let number = Int64(code) { return .int(number) }
+        return .string(code)
+    }
+
+    /// One partner value in the column's stored form.
+    func bind(_ text: String, _ field: ValueField) throws(QueryError) -> MySQLValue {
+        switch field.conversion {
+        case .cents(let scale):
+            guard let minor = Self.minorUnits(text, scale: scale) else {
+                throw invalid("'\(name)' is an amount with at most \(scale) decimal places, such as 12.50.")
+            }
+            return .int(minor)
+        case .publicID(let target):
+            guard let id = catalog.resources[target]?.id, let key = id.parse(text) else {
+                throw invalid("'\(text)' is not a \(target) id.")
+            }
+            return .uint(key)
+        case .zone(let source):
+            guard let instant = MySQLDateTime(rfc3339: text) else {
+                throw invalid("'\(name)' takes an RFC 3339 time such as 2024-01-01T00:00:00Z.")
+            }
+            if case .fixed(let zoneName) = source, let zone = TimeZones.zone(zoneName) {
+                return .datetime(TimeZones.local(fromUTC: instant, in: zone))
+            }
+            return .datetime(instant) // compared with CONVERT_TZ(column, zone, '+00:00')
+        default:
+            break
+        }
+        switch field.type {
+        case .integer:
+            guard let number = Int64(text) else { throw invalid("'\(name)' takes a whole number.") }
+            return .int(number)
+        case .decimal:
+            guard text.wholeMatch(of: /-?[0-9]{1,30}(\.[0-9]{1,30})?/) != nil else { throw invalid("'\(name)' takes a decimal number such as 12.50.") }
+            return .decimal(text)
+        case .number:
+            guard let number = Double(text), number.isFinite else { throw invalid("'\(name)' takes a number.") }
+            return .double(number)
+        case .date:
+            guard let date = MySQLDate(iso: text) else { throw invalid("'\(name)' takes a date such as 2024-01-31.") }
+            return .date(date)
+        case .datetime:
+            guard let instant = MySQLDateTime(rfc3339: text) else {
+                throw invalid("'\(name)' takes an RFC 3339 time such as 2024-01-01T00:00:00Z.")
+            }
+            return .datetime(instant)
+        default:
+            return .string(text)
+        }
+    }
+
+    /// `"12.5"` at scale 2 → 1250; nil for more decimals than the scale or anything not a number.
+    static func minorUnits(_ text: String, scale: Int) -> Int64? {
+        guard text.wholeMatch(of: /-?[0-9]{1,15}(\.[0-9]+)?/) != nil else { return nil }
+        let negative = text.hasPrefix("-")
+        let parts = text.dropFirst(negative ? 1 : 0).split(separator: ".", omittingEmptySubsequences: false)
+        let fraction = parts.count > 1 ? String(parts[1]) : ""
+        guard fraction.count <= scale, let whole = Int64(parts[0]) else { return nil }
+        let padded = fraction + String(repeating: "0", count: scale - fraction.count)
+        var multiplier: Int64 = 1
+        for _ in 0..<scale { multiplier *= 10 }
+        let value = whole * multiplier + (Int64(padded) ?? 0)
+        return negative ? -value : value
+    }
+}

@@ -1,0 +1,56 @@
+public import PorticoCatalog
+public import PorticoValues
+
+/// Which selected column each field of the document reads: the planner decides it, the shaper
+/// follows it.
+public indirect enum ProjectedField: Sendable {
+    /// The public id, formatted from the key column.
+    case id(PublicID, column: Int)
+    /// A value field; `zoneColumn` holds the row's zone name for zones read from a column.
+    case value(name: String, field: ValueField, column: Int, zoneColumn: Int?)
+    /// Another resource's public id, formatted from this column (`id_of`).
+    case reference(name: String, id: PublicID, column: Int)
+    case object(name: String, fields: [ProjectedField])
+    /// The rows of ``PlannedRead/embeds``[`index`] matched to this row.
+    case embed(name: String, index: Int)
+
+    public var name: String {
+        switch self {
+        case .id: "id"
+        case .value(let name, _, _, _), .reference(let name, _, _), .object(let name, _), .embed(let name, _): name
+        }
+    }
+}
+
+/// A read, planned: the statement's plan, how to shape its rows, where the cursor comes from,
+/// and the embeds to load for each page.
+public struct PlannedRead: Sendable {
+    public var plan: ReadPlan
+    public var projection: [ProjectedField]
+    /// The select-list indices of the order terms: the next cursor is the last row's values here.
+    public var cursorColumns: [Int]
+    public var embeds: [PlannedEmbed]
+    /// The resource's name, for error messages and logs.
+    public let resource: String
+}
+
+/// A relation loaded in one query per page: the child plan plus a condition matching the
+/// page's parent values.
+public struct PlannedEmbed: Sendable {
+    public let name: String
+    public let many: Bool
+    /// Where the parent row's join values are.
+    public let parentColumns: [Int]
+    /// The child's columns matched against them, in the child's select list.
+    public let childMatchColumns: [Int]
+    public let childMatch: [ColumnExpression]
+    public let child: ReadPlan
+    public let childProjection: [ProjectedField]
+
+    /// The child plan for these parents (distinct join values of the page's rows).
+    public func plan(forParents keys: [[MySQLValue]]) -> ReadPlan {
+        var plan = child
+        plan.conditions.append(.tuplesIn(childMatch, keys))
+        return plan
+    }
+}

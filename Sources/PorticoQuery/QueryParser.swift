@@ -1,0 +1,182 @@
+public import PorticoCatalog
+import PorticoValues
+
+/// Turns query parameters into an ``ApiRequest`` for one resource.
+///
+/// The syntax, one for every filter: `field=value` (equals), `field=op:value` with `op` one of
+/// `eq`, `in` (comma-separated values), `gt`, `gte`, `lt`, `lte`, `prefix`. Repeat the
+/// parameter to combine operators (`placed_at=gte:2024-01-01T00:00:00Z&placed_at=lt:2024-02-01T00:00:00Z`).
+/// A value that itself starts with an operator name and a colon is written `eq:in:…`.
+/// Reserved: `fields`, `include`, `sort`, `limit`, `cursor`, `updated_since`, `format`.
+/// Anything else the resource does not declare is refused, naming the parameter.
+public struct QueryParser: Sendable {
+    public struct Limits: Sendable {
+        public var maxFilters = 20
+        public var maxListValues = 100
+        public var maxValueLength = 256
+        public init() {}
+    }
+
+    public static let reserved: Set<String> = ["fields", "include", "sort", "limit", "cursor", "updated_since", "format"]
+
+    let resource: Resource
+    let limits: Limits
+
+    public init(resource: Resource, limits: Limits = Limits()) {
+        self.resource = resource
+        self.limits = limits
+    }
+
+    /// Parses a list request. The cursor is returned undecoded; the caller verifies it with a
+    /// ``CursorCodec`` bound to this request's canonical form.
+    public func parseList(_ parameters: [(String, String)]) throws(QueryError) -> (request: ApiRequest, cursor: String?) {
+        var request = ApiRequest(limit: resource.page.defaultLimit)
+        var seen: Set<String> = []
+        var cursor: String?
+        var limitGiven = false
+        for (name, value) in parameters {
+            if value.utf8.count > limits.maxValueLength * 8 {
+                throw QueryError(.tooLarge, parameter: name, detail: "The value is too long.")
+            }
+            if Self.reserved.contains(name) {
+                guard seen.insert(name).inserted else {
+                    throw QueryError(.invalidParameter, parameter: name, detail: "Give '\(name)' at most once.")
+                }
+            }
+            switch name {
+            case "limit":
+                guard let limit = Int(value), limit >= 1 else {
+                    throw QueryError(.invalidParameter, parameter: name, detail: "'limit' must be a whole number from 1 to \(resource.page.maxLimit).")
+                }
+                guard limit <= resource.page.maxLimit else {
+                    throw QueryError(.invalidParameter, parameter: name, detail: "'limit' may be at most \(resource.page.maxLimit) for \(resource.name).")
+                }
+                request.limit = limit
+                limitGiven = true
+            case "cursor":
+                cursor = value
+            case "sort":
+                request.sort = try parseSort(value)
+            case "fields":
+                request.fields = try parseFields(value)
+            case "include":
+                request.include = try parseInclude(value)
+            case "updated_since":
+                guard resource.syncColumn != nil else {
+                    throw QueryError(.unknownParameter, parameter: name, detail: "\(resource.name) does not support incremental sync.")
+                }
+                guard let instant = MySQLDateTime(rfc3339: value) else {
+                    throw QueryError(.invalidParameter, parameter: name, detail: "'updated_since' must be an RFC 3339 time such as 2024-01-01T00:00:00Z.")
+                }
+                request.updatedSince = instant
+            case "format":
+                guard let format = ApiRequest.Format(rawValue: value) else {
+                    throw QueryError(.invalidParameter, parameter: name, detail: "'format' must be json, csv or ndjson.")
+                }
+                request.format = format
+            default:
+                try request.filters.append(contentsOf: parseFilter(name, value))
+                if request.filters.count > limits.maxFilters {
+                    throw QueryError(.tooLarge, parameter: name, detail: "At most \(limits.maxFilters) filter terms per request.")
+                }
+            }
+        }
+        if request.updatedSince != nil, let sort = request.sort {
+            throw QueryError(.invalidParameter, parameter: "sort", detail: "'updated_since' walks rows in update order; it cannot be combined with sort=\(sort.descending ? "-" : "")\(sort.field).")
+        }
+        request.isExport = request.format == .ndjson || (request.format == .csv && !limitGiven)
+        return (request, cursor)
+    }
+
+    /// Parses the parameters an item request accepts: `fields`, `include` and `format`.
+    public func parseItem(_ parameters: [(String, String)]) throws(QueryError) -> ApiRequest {
+        var request = ApiRequest(limit: 1)
+        for (name, value) in parameters {
+            switch name {
+            case "fields": request.fields = try parseFields(value)
+            case "include": request.include = try parseInclude(value)
+            case "format":
+                guard let format = ApiRequest.Format(rawValue: value), format != .ndjson else {
+                    throw QueryError(.invalidParameter, parameter: name, detail: "'format' must be json or csv for a single \(resource.name).")
+                }
+                request.format = format
+            default:
+                throw QueryError(.unknownParameter, parameter: name, detail: "A single \(resource.name) accepts only fields, include and format.")
+            }
+        }
+        return request
+    }
+
+    private func parseSort(_ value: String) throws(QueryError) -> (String, Bool) {
+        let descending = value.hasPrefix("-")
+        let field = descending ? String(value.dropFirst()) : value
+        guard resource.sortKeys.contains(field) else {
+            let allowed = resource.sortKeys.isEmpty ? "\(resource.name) cannot be sorted; it comes in a fixed order." :
+                "Sort \(resource.name) by one of: \(resource.sortKeys.joined(separator: ", ")) (prefix - for descending)."
+            throw QueryError(.invalidParameter, parameter: "sort", detail: "'\(field)' is not a sort key. \(allowed)")
+        }
+        return (field, descending)
+    }
+
+    private func parseFields(_ value: String) throws(QueryError) -> Set<String> {
+        let names = value.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard !names.isEmpty, names.count <= 100 else {
+            throw QueryError(.invalidParameter, parameter: "fields", detail: "'fields' takes a comma-separated list of field names.")
+        }
+        for name in names where !fieldExists(name) {
+            throw QueryError(.invalidParameter, parameter: "fields", detail: "'\(name)' is not a field of \(resource.name).")
+        }
+        return Set(names)
+    }
+
+    private func fieldExists(_ path: String) -> Bool {
+        if path == "id" { return resource.id != nil }
+        return resource.field(at: path) != nil || embedPrefixExists(path)
+    }
+
+    /// `customer.name`: a field inside an embed.
+    private func embedPrefixExists(_ path: String) -> Bool {
+        let parts = path.split(separator: ".", maxSplits: 1)
+        guard parts.count == 2, let field = resource.field(at: String(parts[0])), case .embed = field.kind else { return false }
+        return true
+    }
+
+    private func parseInclude(_ value: String) throws(QueryError) -> Set<String> {
+        let optional = resource.fields.compactMap { field -> String? in
+            if case .embed(let embed) = field.kind, embed.optional { return field.name }
+            return nil
+        }
+        let names = Set(value.split(separator: ",", omittingEmptySubsequences: false).map(String.init))
+        for name in names where !optional.contains(name) {
+            let detail = optional.isEmpty ? "\(resource.name) has no optional embeds." : "Include one of: \(optional.sorted().joined(separator: ", "))."
+            throw QueryError(.invalidParameter, parameter: "include", detail: "'\(name)' cannot be included. \(detail)")
+        }
+        return names
+    }
+
+    private func parseFilter(_ name: String, _ raw: String) throws(QueryError) -> [ApiRequest.FilterTerm] {
+        guard let filter = resource.filters[name] else {
+            let known = resource.filters.keys.sorted()
+            let hint = known.isEmpty ? "\(resource.name) takes no filters." : "Filters of \(resource.name): \(known.joined(separator: ", "))."
+            throw QueryError(.unknownParameter, parameter: name, detail: "Unknown query parameter '\(name)'. \(hint)")
+        }
+        var op = ApiRequest.FilterOperator.eq
+        var value = Substring(raw)
+        if let colon = raw.firstIndex(of: ":"), let named = ApiRequest.FilterOperator(rawValue: String(raw[..<colon])) {
+            op = named
+            value = raw[raw.index(after: colon)...]
+        }
+        guard let declared = Filter.Operator(rawValue: op.rawValue), filter.operators.contains(declared) else {
+            throw QueryError(.invalidParameter, parameter: name,
+                             detail: "'\(name)' does not support '\(op.rawValue)'. Use: \(filter.operators.map(\.rawValue).joined(separator: ", ")).")
+        }
+        let values = op == .in ? value.split(separator: ",", omittingEmptySubsequences: false).map(String.init) : [String(value)]
+        guard values.count <= limits.maxListValues else {
+            throw QueryError(.tooLarge, parameter: name, detail: "At most \(limits.maxListValues) values in one 'in' list.")
+        }
+        for item in values where item.isEmpty || item.utf8.count > limits.maxValueLength {
+            throw QueryError(.invalidParameter, parameter: name, detail: "'\(name)' needs a value of 1 to \(limits.maxValueLength) bytes.")
+        }
+        return [ApiRequest.FilterTerm(field: name, op: op, values: values)]
+    }
+}

@@ -1,0 +1,102 @@
+public import PorticoCatalog
+public import PorticoValues
+
+/// What to read, as plain data: select list, joins, conditions, order and limit. Compared in
+/// tests as values; rendered to SQL by ``SQLRenderer``.
+public struct ReadPlan: Sendable, Equatable {
+    /// The resource's table, aliased `t`.
+    public var table: String
+    public var joins: [PlannedJoin]
+    /// The selected columns; rows come back in this order and the shaper reads them by index.
+    public var columns: [ColumnExpression]
+    public var conditions: [Condition]
+    public var order: [OrderTerm]
+    /// Rows to fetch (a page plus one, to know whether another follows); nil to stream them all.
+    public var limit: Int?
+
+    public init(table: String, joins: [PlannedJoin] = [], columns: [ColumnExpression] = [], conditions: [Condition] = [],
+                order: [OrderTerm] = [], limit: Int? = nil) {
+        self.table = table
+        self.joins = joins
+        self.columns = columns
+        self.conditions = conditions
+        self.order = order
+        self.limit = limit
+    }
+
+    /// The index of a column in the select list, adding it if absent.
+    public mutating func select(_ column: ColumnExpression) -> Int {
+        if let index = columns.firstIndex(of: column) { return index }
+        columns.append(column)
+        return columns.count - 1
+    }
+}
+
+/// A column of the base table (`t`) or of a join (aliased by the join's name).
+public struct ColumnRef: Sendable, Hashable {
+    /// `t` for the resource's table, else the join's name.
+    public let alias: String
+    public let column: String
+
+    public init(_ alias: String, _ column: String) {
+        self.alias = alias
+        self.column = column
+    }
+}
+
+public enum ColumnExpression: Sendable, Hashable {
+    case column(ColumnRef)
+    /// A local DATETIME converted to UTC in SQL with the zone named in another column
+    /// (`CONVERT_TZ`), for comparisons with UTC bounds.
+    case utc(ColumnRef, zone: ColumnRef)
+}
+
+public struct PlannedJoin: Sendable, Hashable {
+    public let alias: String
+    public let table: String
+    public let on: [ColumnPair]
+    /// INNER for the tenant's join (a row without an owner is nobody's), LEFT otherwise.
+    public let required: Bool
+}
+
+public indirect enum Condition: Sendable, Equatable {
+    public enum Comparison: String, Sendable { case eq = "=", ne = "<>", lt = "<", lte = "<=", gt = ">", gte = ">=" }
+
+    case compare(ColumnExpression, Comparison, MySQLValue)
+    case inList(ColumnExpression, [MySQLValue], negated: Bool)
+    case isNull(ColumnExpression, Bool)
+    /// `LIKE 'value%'` with the value's own `%`, `_` and `\` escaped.
+    case prefix(ColumnExpression, String)
+    /// Rows after a position in the order: `(a, b) > (?, ?)` written so an index can seek.
+    case after([OrderTerm], [MySQLValue])
+    /// Tuples of columns in a list of tuples (batched embeds with composite keys).
+    case tuplesIn([ColumnExpression], [[MySQLValue]])
+    /// True when any of the conditions is.
+    case any([Condition])
+    /// Matches nothing: a partner without tenants.
+    case never
+}
+
+public struct OrderTerm: Sendable, Hashable {
+    public let expression: ColumnExpression
+    public let descending: Bool
+
+    public init(_ expression: ColumnExpression, descending: Bool = false) {
+        self.expression = expression
+        self.descending = descending
+    }
+}
+
+/// A statement and its bound values. Every value is a bind; the text holds only identifiers
+/// from the catalog, quoted in one place (``SQLRenderer/quote(_:)``).
+public struct SQLQuery: Sendable, Equatable, CustomStringConvertible {
+    public let text: String
+    public let binds: [MySQLValue]
+
+    public init(text: String, binds: [MySQLValue]) {
+        self.text = text
+        self.binds = binds
+    }
+
+    public var description: String { text }
+}

@@ -1,0 +1,211 @@
+public import PorticoCatalog
+public import PorticoValues
+
+/// Plans reads of one catalog version: ``ApiRequest`` + the partner's tenants → ``PlannedRead``.
+///
+/// The tenant condition comes only from `tenants` (the authenticated principal), never from the
+/// request, and is added to the resource's query and to every embed's query.
+public struct ReadPlanner: Sendable {
+    public let catalog: Catalog
+
+    public init(catalog: Catalog) { self.catalog = catalog }
+
+    /// A page (or, for exports, every row) of a resource.
+    public func planList(_ resource: Resource, _ request: ApiRequest, tenants: [MySQLValue]) throws(QueryError) -> PlannedRead {
+        var builder = PlanBuilder(resource: resource, catalog: catalog, tenants: tenants)
+        let projection = builder.project(resource.fields, fieldset: request.fields, include: request.include, withID: true)
+        for term in request.filters {
+            try builder.addFilter(term)
+        }
+        if let since = request.updatedSince, let sync = resource.syncColumn {
+            builder.plan.conditions.append(.compare(.column(ColumnRef("t", sync)), .gte, .datetime(since)))
+        }
+        var order: [OrderTerm] = []
+        if let sort = request.sort {
+            order.append(OrderTerm(builder.sortExpression(sort.field), descending: sort.descending))
+        }
+        for column in resource.keyset {
+            let term = OrderTerm(.column(ColumnRef("t", column)), descending: request.sort?.descending ?? false)
+            if !order.contains(where: { $0.expression == term.expression }) { order.append(term) }
+        }
+        builder.plan.order = order
+        let cursorColumns = order.map { builder.plan.select($0.expression) }
+        if let after = request.after {
+            guard after.count == order.count else {
+                throw QueryError(.invalidCursor, parameter: "cursor", detail: "The cursor does not belong to this request; start again without it.")
+            }
+            builder.plan.conditions.append(.after(order, after))
+        }
+        builder.plan.limit = request.isExport ? nil : request.limit + 1
+        return PlannedRead(plan: builder.plan, projection: projection, cursorColumns: cursorColumns, embeds: builder.embeds, resource: resource.name)
+    }
+
+    /// One row by its key, within the partner's tenants.
+    public func planItem(_ resource: Resource, key: UInt64, _ request: ApiRequest, tenants: [MySQLValue]) -> PlannedRead? {
+        guard let id = resource.id else { return nil }
+        var builder = PlanBuilder(resource: resource, catalog: catalog, tenants: tenants)
+        let projection = builder.project(resource.fields, fieldset: request.fields, include: request.include, withID: true)
+        builder.plan.conditions.append(.compare(.column(ColumnRef("t", id.column)), .eq, .uint(key)))
+        builder.plan.limit = 1
+        return PlannedRead(plan: builder.plan, projection: projection, cursorColumns: [], embeds: builder.embeds, resource: resource.name)
+    }
+}
+
+/// Builds one plan: joins as columns need them, the projection, conditions.
+struct PlanBuilder {
+    let resource: Resource
+    let catalog: Catalog
+    let tenants: [MySQLValue]
+    var plan: ReadPlan
+    var embeds: [PlannedEmbed] = []
+
+    init(resource: Resource, catalog: Catalog, tenants: [MySQLValue]) {
+        self.resource = resource
+        self.catalog = catalog
+        self.tenants = tenants
+        plan = ReadPlan(table: resource.table)
+        addTenantCondition()
+        for predicate in resource.predicates { plan.conditions.append(Self.condition(predicate)) }
+    }
+
+    static func joinAlias(_ name: String) -> String { "j_" + name }
+
+    /// The alias for a join, adding the join to the plan the first time.
+    mutating func alias(forJoin name: String, required: Bool = false) -> String {
+        let alias = Self.joinAlias(name)
+        if let index = plan.joins.firstIndex(where: { $0.alias == alias }) {
+            if required, !plan.joins[index].required {
+                let join = plan.joins[index]
+                plan.joins[index] = PlannedJoin(alias: alias, table: join.table, on: join.on, required: true)
+            }
+            return alias
+        }
+        let join = resource.joins[name]!
+        plan.joins.append(PlannedJoin(alias: alias, table: join.table, on: join.on, required: required))
+        return alias
+    }
+
+    mutating func addTenantCondition() {
+        let column: ColumnRef
+        switch resource.tenant {
+        case .none: return
+        case .column(let name): column = ColumnRef("t", name)
+        case .joined(let join, let name): column = ColumnRef(alias(forJoin: join, required: true), name)
+        }
+        plan.conditions.append(tenants.isEmpty ? .never : .inList(.column(column), tenants, negated: false))
+    }
+
+    static func condition(_ predicate: StaticPredicate) -> Condition {
+        let column = ColumnExpression.column(ColumnRef("t", predicate.column))
+        let values = predicate.values.map(FilterBinder.codeValue)
+        switch predicate.op {
+        case .eq: return .compare(column, .eq, values[0])
+        case .ne: return .compare(column, .ne, values[0])
+        case .in: return .inList(column, values, negated: false)
+        case .not_in: return .inList(column, values, negated: true)
+        case .is_null: return .isNull(column, predicate.values[0] == "true")
+        }
+    }
+
+    mutating func columnRef(_ field: ValueField) -> ColumnRef {
+        ColumnRef(field.join.map { alias(forJoin: $0) } ?? "t", field.column)
+    }
+
+    /// The expression to compare and order a field by: UTC in SQL for zones read from a column.
+    mutating func expression(_ field: ValueField) -> ColumnExpression {
+        let ref = columnRef(field)
+        if case .zone(.column(let join, let zoneColumn)) = field.conversion {
+            return .utc(ref, zone: ColumnRef(join.map { alias(forJoin: $0) } ?? "t", zoneColumn))
+        }
+        return .column(ref)
+    }
+
+    mutating func sortExpression(_ path: String) -> ColumnExpression {
+        guard let field = resource.field(at: path), case .value(let value) = field.kind else { return .column(ColumnRef("t", resource.key[0])) }
+        return expression(value)
+    }
+
+    mutating func addFilter(_ term: ApiRequest.FilterTerm) throws(QueryError) {
+        guard let field = resource.field(at: term.field), case .value(let value) = field.kind else {
+            throw QueryError(.unknownParameter, parameter: term.field, detail: "'\(term.field)' cannot be filtered.")
+        }
+        let binder = FilterBinder(catalog: catalog, name: term.field)
+        plan.conditions.append(try binder.condition(term, value, expression(value)))
+    }
+
+    // MARK: - Projection
+
+    /// The fields to render, honouring a sparse field set (`fields=`) and optional embeds (`include=`).
+    mutating func project(_ fields: [Field], fieldset: Set<String>?, include: Set<String>, withID: Bool, prefix: String = "") -> [ProjectedField] {
+        var projected: [ProjectedField] = []
+        if withID, let id = resource.id {
+            projected.append(.id(id, column: plan.select(.column(ColumnRef("t", id.column)))))
+        }
+        for field in fields {
+            let path = prefix + field.name
+            guard Self.wanted(path, fieldset) else { continue }
+            switch field.kind {
+            case .value(let value):
+                let column = plan.select(.column(columnRef(value)))
+                if case .publicID(let target) = value.conversion, let id = catalog.resources[target]?.id {
+                    projected.append(.reference(name: field.name, id: id, column: column))
+                    continue
+                }
+                var zoneColumn: Int?
+                if case .zone(.column(let join, let zone)) = value.conversion {
+                    zoneColumn = plan.select(.column(ColumnRef(join.map { alias(forJoin: $0) } ?? "t", zone)))
+                }
+                projected.append(.value(name: field.name, field: value, column: column, zoneColumn: zoneColumn))
+            case .object(let children):
+                let inner = Self.narrowed(fieldset, to: path)
+                let nested = project(children, fieldset: inner, include: include, withID: false, prefix: path + ".")
+                if !nested.isEmpty { projected.append(.object(name: field.name, fields: nested)) }
+            case .embed(let embed):
+                guard prefix.isEmpty, !embed.optional || include.contains(field.name) else { continue }
+                guard let index = planEmbed(field.name, embed, fieldset: Self.narrowed(fieldset, to: path)) else { continue }
+                projected.append(.embed(name: field.name, index: index))
+            }
+        }
+        return projected
+    }
+
+    /// A field is wanted with no field set, when named, when a field inside it is named, or
+    /// when an enclosing object is named.
+    static func wanted(_ path: String, _ fieldset: Set<String>?) -> Bool {
+        guard let fieldset else { return true }
+        if fieldset.contains(path) { return true }
+        if fieldset.contains(where: { $0.hasPrefix(path + ".") }) { return true }
+        return false
+    }
+
+    /// The field set inside `path`: nil (everything) when `path` itself was named.
+    static func narrowed(_ fieldset: Set<String>?, to path: String) -> Set<String>? {
+        guard let fieldset, !fieldset.contains(path) else { return nil }
+        return fieldset
+    }
+
+    mutating func planEmbed(_ name: String, _ embed: Embed, fieldset: Set<String>?) -> Int? {
+        guard let target = catalog.resources[embed.target] else { return nil }
+        var child = PlanBuilder(resource: target, catalog: catalog, tenants: tenants)
+        let selected = embed.fields.map(Set.init)
+        let childFields = target.fields.filter { selected?.contains($0.name) ?? true }
+        var inner: Set<String>?
+        if let fieldset {
+            inner = Set(fieldset.compactMap { $0.hasPrefix(name + ".") ? String($0.dropFirst(name.count + 1)) : nil })
+        }
+        let withID = target.id != nil && (selected?.contains("id") ?? true)
+        let projection = child.project(childFields, fieldset: inner, include: [], withID: withID)
+        let match = embed.on.map { ColumnExpression.column(ColumnRef("t", $0.remote)) }
+        let matchColumns = match.map { child.plan.select($0) }
+        child.plan.order = match.map { OrderTerm($0) } + embed.order.map { column in
+            column.hasPrefix("-") ? OrderTerm(.column(ColumnRef("t", String(column.dropFirst()))), descending: true)
+                : OrderTerm(.column(ColumnRef("t", column)))
+        }
+        let parentColumns = embed.on.map { plan.select(.column(ColumnRef("t", $0.local))) }
+        embeds.append(PlannedEmbed(
+            name: name, many: embed.many, parentColumns: parentColumns, childMatchColumns: matchColumns, childMatch: match,
+            child: child.plan, childProjection: projection
+        ))
+        return embeds.count - 1
+    }
+}

@@ -1,0 +1,106 @@
+import PorticoCatalog
+public import PorticoValues
+
+/// Renders a ``ReadPlan`` as MySQL SQL text with `?` placeholders and the values to bind.
+public enum SQLRenderer {
+    /// Quotes an identifier. Identifiers reach here only from a validated catalog (letters,
+    /// digits and `_`), and backticks are doubled anyway, so no input can end the quoting.
+    public static func quote(_ identifier: String) -> String {
+        "`" + identifier.replacing("`", with: "``") + "`"
+    }
+
+    public static func render(_ plan: ReadPlan) -> SQLQuery {
+        var binds: [MySQLValue] = []
+        var sql = "SELECT "
+        sql += plan.columns.map { expression($0) }.joined(separator: ", ")
+        sql += " FROM \(quote(plan.table)) AS `t`"
+        for join in plan.joins {
+            sql += join.required ? " JOIN " : " LEFT JOIN "
+            sql += "\(quote(join.table)) AS \(quote(join.alias)) ON "
+            // Mapping joins are to-one joins from the resource's own table.
+            sql += join.on.map { "\(quote(join.alias)).\(quote($0.remote)) = `t`.\(quote($0.local))" }
+                .joined(separator: " AND ")
+        }
+        if !plan.conditions.isEmpty {
+            sql += " WHERE " + plan.conditions.map { condition($0, &binds) }.joined(separator: " AND ")
+        }
+        if !plan.order.isEmpty {
+            sql += " ORDER BY " + plan.order.map { "\(expression($0.expression)) \($0.descending ? "DESC" : "ASC")" }.joined(separator: ", ")
+        }
+        if let limit = plan.limit {
+            sql += " LIMIT ?"
+            binds.append(.int(Int64(limit)))
+        }
+        return SQLQuery(text: sql, binds: binds)
+    }
+
+    static func column(_ ref: ColumnRef) -> String { "\(quote(ref.alias)).\(quote(ref.column))" }
+
+    static func expression(_ expression: ColumnExpression) -> String {
+        switch expression {
+        case .column(let ref): column(ref)
+        case .utc(let ref, let zone): "CONVERT_TZ(\(column(ref)), \(column(zone)), '+00:00')"
+        }
+    }
+
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+
+    static func condition(_ condition: Condition, _ binds: inout [MySQLValue]) -> String {
+        switch condition {
+        case .compare(let lhs, let op, let value):
+            binds.append(value)
+            return "\(expression(lhs)) \(op.rawValue) ?"
+        case .inList(let lhs, let values, let negated):
+            if values.isEmpty { return negated ? "1 = 1" : "1 = 0" }
+            binds.append(contentsOf: values)
+            return "\(expression(lhs)) \(negated ? "NOT IN" : "IN") (\(placeholders(values.count)))"
+        case .isNull(let lhs, let isNull):
+            return "\(expression(lhs)) IS \(isNull ? "" : "NOT ")NULL"
+        case .prefix(let lhs, let text):
+            var escaped = ""
+            for ch in text {
+                if ch == "\\" || ch == "%" || ch == "_" { escaped.append("\\") }
+                escaped.append(ch)
+            }
+            binds.append(.string(escaped + "%"))
+            return "\(expression(lhs)) LIKE ?"
+        case .tuplesIn(let lhs, let tuples):
+            if tuples.isEmpty { return "1 = 0" }
+            if lhs.count == 1 {
+                binds.append(contentsOf: tuples.map { $0[0] })
+                return "\(expression(lhs[0])) IN (\(placeholders(tuples.count)))"
+            }
+            for tuple in tuples { binds.append(contentsOf: tuple) }
+            let one = "(" + placeholders(lhs.count) + ")"
+            return "(\(lhs.map(expression).joined(separator: ", "))) IN (\(Array(repeating: one, count: tuples.count).joined(separator: ", ")))"
+        case .after(let terms, let values):
+            return after(terms, values, &binds)
+        case .any(let conditions):
+            if conditions.isEmpty { return "1 = 0" }
+            return "(" + conditions.map { Self.condition($0, &binds) }.joined(separator: " OR ") + ")"
+        case .never:
+            return "1 = 0"
+        }
+    }
+
+    /// `a > ? OR (a = ? AND b > ?)`, led by `a >= ?` so the range optimiser can seek on `a`.
+    static func after(_ terms: [OrderTerm], _ values: [MySQLValue], _ binds: inout [MySQLValue]) -> String {
+        guard let first = terms.first, values.count == terms.count else { return "1 = 0" }
+        let lead = "\(expression(first.expression)) \(first.descending ? "<=" : ">=") ?"
+        binds.append(values[0])
+        var alternatives: [String] = []
+        for i in 0..<terms.count {
+            var parts: [String] = []
+            for j in 0..<i {
+                parts.append("\(expression(terms[j].expression)) = ?")
+                binds.append(values[j])
+            }
+            parts.append("\(expression(terms[i].expression)) \(terms[i].descending ? "<" : ">") ?")
+            binds.append(values[i])
+            alternatives.append(parts.count == 1 ? parts[0] : "(" + parts.joined(separator: " AND ") + ")")
+        }
+        return "(\(lead) AND (\(alternatives.joined(separator: " OR "))))"
+    }
+}

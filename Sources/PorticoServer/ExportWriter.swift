@@ -1,0 +1,65 @@
+import Hummingbird
+import Logging
+import NIOCore
+import PorticoMySQL
+import PorticoQuery
+import PorticoShape
+
+/// Streams every matching row, in keyset order, as NDJSON or CSV: rows are read from an
+/// unbuffered result batch by batch, each batch's embeds are loaded with one query per embed,
+/// and the next batch is read only after the previous one was written to the socket
+/// (back-pressure), so memory stays constant whatever the size.
+///
+/// The status line is sent before the first row: a failure midway ends the stream early
+/// (logged); a complete NDJSON export always ends with a newline.
+struct ExportWriter {
+    let handler: ReadHandler
+    let planned: PlannedRead
+    let format: ApiRequest.Format
+    let requestID: String
+
+    func response(_ request: Request) -> Response {
+        let contentType = format == .csv ? "text/csv; charset=utf-8" : "application/x-ndjson"
+        let headers: HTTPFields = [.contentType: contentType, .cacheControl: "private, no-store"]
+        if request.method == .head { return Response(status: .ok, headers: headers) }
+        let query = SQLRenderer.render(planned.plan)
+        let (handler, planned, format, requestID) = (self.handler, self.planned, self.format, self.requestID)
+        let body = ResponseBody { writer in
+            let batchSize = handler.settings.exportBatch
+            var notes: [String] = []
+            do {
+                try await handler.pool.withRowStream(query.text, query.binds, batchSize: batchSize) { stream in
+                    var out: [UInt8] = format == .csv ? CSVWriter.header(planned) : []
+                    var json = JSONWriter(capacity: 64 * 1024)
+                    while true {
+                        let batch = try await stream.nextBatch()
+                        if batch.isEmpty { break }
+                        let embeds = try await handler.loadEmbeds(planned, batch)
+                        if format == .csv {
+                            CSVWriter.rows(batch, planned, embeds: embeds, into: &out, notes: &notes)
+                        } else {
+                            for row in batch {
+                                DocumentWriter.write(row, planned.projection, embeds: embeds, into: &json, notes: &notes)
+                                json.newline()
+                            }
+                            out.append(contentsOf: json.bytes)
+                            json.removeAll()
+                        }
+                        try await writer.write(ByteBuffer(bytes: out))
+                        out.removeAll(keepingCapacity: true)
+                        if batch.count < batchSize { break }
+                    }
+                    if !out.isEmpty { try await writer.write(ByteBuffer(bytes: out)) }
+                }
+            } catch {
+                handler.logger.error("export ended early", metadata: ["request_id": "\(requestID)", "error": "\(error)"])
+                throw error
+            }
+            if !notes.isEmpty {
+                handler.logger.warning("data problems while shaping", metadata: ["request_id": "\(requestID)", "notes": "\(Set(notes).sorted().prefix(10))"])
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: headers, body: body)
+    }
+}

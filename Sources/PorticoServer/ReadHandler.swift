@@ -1,0 +1,202 @@
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import PorticoCatalog
+import PorticoMySQL
+import PorticoQuery
+import PorticoShape
+
+/// Serves `GET /api/{version}/{resource}` and `GET /api/{version}/{resource}/{id}`: the request
+/// pipeline of DESIGN.md, one call per stage.
+struct ReadHandler: Sendable {
+    let settings: ReadSettings
+    let pool: MySQLConnectionPool
+    let logger: Logger
+
+    // MARK: - Stages shared by list and item
+
+    func resource(_ request: Request, _ context: PorticoRequestContext) throws -> (Catalog, ReadPlanner, Resource) {
+        let version = context.parameters.get("version") ?? ""
+        let name = context.parameters.get("resource") ?? ""
+        guard let catalog = settings.catalogs.catalogs[version], let planner = settings.catalogs.planners[version] else {
+            throw Problem(status: .notFound, kind: "not-found", title: "Not Found",
+                          detail: "There is no API version '\(version)'. Versions: \(settings.catalogs.versions.joined(separator: ", ")).")
+        }
+        guard let resource = catalog.resources[name], resource.isEndpoint else {
+            throw Problem(status: .notFound, kind: "not-found", title: "Not Found",
+                          detail: "There is no resource '\(name)' in \(version). Resources: \(catalog.endpoints.map(\.name).joined(separator: ", ")).")
+        }
+        return (catalog, planner, resource)
+    }
+
+    func principal(_ context: PorticoRequestContext) throws -> Principal {
+        if let principal = context.principal ?? settings.developmentPrincipal { return principal }
+        throw Problem(status: .unauthorized, kind: "unauthorized", title: "Unauthorized",
+                      detail: "This request needs credentials.", headers: [.wwwAuthenticate: "Bearer"])
+    }
+
+    func parameters(_ request: Request) throws -> [(String, String)] {
+        if (request.uri.query?.utf8.count ?? 0) > settings.maxQueryLength {
+            throw Problem(status: .uriTooLong, kind: "query-too-large", title: "URI Too Long",
+                          detail: "The query string may be at most \(settings.maxQueryLength) bytes.")
+        }
+        return request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+    }
+
+    /// Runs a planned read and its embeds (one query each), returning the rows and embed rows.
+    func execute(_ planned: PlannedRead) async throws -> ([MySQLRow], [EmbedRows]) {
+        let main = SQLRenderer.render(planned.plan)
+        let rows = try await pool.query(main.text, main.binds).rows
+        return (rows, try await loadEmbeds(planned, rows))
+    }
+
+    func loadEmbeds(_ planned: PlannedRead, _ rows: [MySQLRow]) async throws -> [EmbedRows] {
+        var embeds: [EmbedRows] = []
+        for embed in planned.embeds {
+            let keys = EmbedRows.parentKeys(rows, embed)
+            if keys.isEmpty {
+                embeds.append(EmbedRows(embed: embed, rows: []))
+                continue
+            }
+            let query = SQLRenderer.render(embed.plan(forParents: keys))
+            embeds.append(EmbedRows(embed: embed, rows: try await pool.query(query.text, query.binds).rows))
+        }
+        return embeds
+    }
+
+    func logNotes(_ notes: [String], _ context: PorticoRequestContext) {
+        guard !notes.isEmpty else { return }
+        logger.warning("data problems while shaping", metadata: [
+            "request_id": "\(context.requestID)", "notes": "\(Set(notes).sorted().prefix(10).joined(separator: "; "))",
+        ])
+    }
+
+    // MARK: - List
+
+    func list(_ request: Request, _ context: PorticoRequestContext) async throws -> Response {
+        let (catalog, planner, resource) = try resource(request, context)
+        let principal = try principal(context)
+        let query = try parameters(request)
+        var (apiRequest, cursor) = try partnerInput { () throws(QueryError) in try QueryParser(resource: resource).parseList(query) }
+        let format = negotiated(request, apiRequest.format)
+        apiRequest.format = format
+        if format == .ndjson || (format == .csv && !request.uri.queryParameters.has("limit")) { apiRequest.isExport = true }
+        let binding = CursorCodec.binding(partner: principal.partner, version: catalog.version, resource: resource.name, request: apiRequest)
+        let now = Int(Date().timeIntervalSince1970)
+        if let cursor {
+            apiRequest.after = try partnerInput { () throws(QueryError) in try settings.cursors.decode(cursor, binding: binding, now: now) }
+        }
+        let planned = try partnerInput { [apiRequest] () throws(QueryError) in try planner.planList(resource, apiRequest, tenants: principal.tenants) }
+        if apiRequest.isExport {
+            return ExportWriter(handler: self, planned: planned, format: format, requestID: context.requestID).response(request)
+        }
+        let (fetched, embeds) = try await databaseCall { try await execute(planned) }
+        let page = Array(fetched.prefix(apiRequest.limit))
+        var nextCursor: String?
+        if fetched.count > apiRequest.limit, let last = page.last {
+            nextCursor = settings.cursors.encode(planned.cursorColumns.map { last[$0] }, binding: binding, now: now)
+        }
+        var notes: [String] = []
+        if format == .csv {
+            let csv = CSVWriter.document(page, planned, embeds: embeds, notes: &notes)
+            logNotes(notes, context)
+            return conditional(request, body: csv, contentType: "text/csv; charset=utf-8")
+        }
+        var json = JSONWriter(capacity: 256 * max(page.count, 1))
+        json.beginObject()
+        json.key("data")
+        json.beginArray()
+        for row in page { DocumentWriter.write(row, planned.projection, embeds: embeds, into: &json, notes: &notes) }
+        json.endArray()
+        json.key("next_cursor")
+        if let nextCursor { json.string(nextCursor) } else { json.null() }
+        json.endObject()
+        logNotes(notes, context)
+        return conditional(request, body: json.bytes, contentType: "application/json")
+    }
+
+    // MARK: - Item
+
+    func item(_ request: Request, _ context: PorticoRequestContext) async throws -> Response {
+        let (_, planner, resource) = try resource(request, context)
+        let principal = try principal(context)
+        let idText = context.parameters.get("id") ?? ""
+        let query = try parameters(request)
+        var apiRequest = try partnerInput { () throws(QueryError) in try QueryParser(resource: resource).parseItem(query) }
+        apiRequest.format = negotiated(request, apiRequest.format) == .csv ? .csv : .json
+        // A malformed id and a row of another tenant are the same 404 as a missing row.
+        let notFound = Problem(status: .notFound, kind: "not-found", title: "Not Found",
+                               detail: "No \(resource.name) item has the id '\(idText)'.")
+        guard let key = resource.id?.parse(idText), let planned = planner.planItem(resource, key: key, apiRequest, tenants: principal.tenants) else {
+            throw notFound
+        }
+        let (rows, embeds) = try await databaseCall { try await execute(planned) }
+        guard let row = rows.first else { throw notFound }
+        var notes: [String] = []
+        if apiRequest.format == .csv {
+            let csv = CSVWriter.document([row], planned, embeds: embeds, notes: &notes)
+            logNotes(notes, context)
+            return conditional(request, body: csv, contentType: "text/csv; charset=utf-8")
+        }
+        var json = JSONWriter(capacity: 1024)
+        DocumentWriter.write(row, planned.projection, embeds: embeds, into: &json, notes: &notes)
+        logNotes(notes, context)
+        return conditional(request, body: json.bytes, contentType: "application/json")
+    }
+
+    // MARK: - Representation
+
+    /// `format=` wins; else `Accept: text/csv` or `application/x-ndjson`; else JSON.
+    func negotiated(_ request: Request, _ format: ApiRequest.Format) -> ApiRequest.Format {
+        if request.uri.queryParameters.has("format") { return format }
+        let accept = request.headers[.accept] ?? ""
+        if accept.contains("application/x-ndjson") { return .ndjson }
+        if accept.contains("text/csv") { return .csv }
+        return .json
+    }
+
+    /// A strong ETag over the body; `If-None-Match` with it gives 304 without a body.
+    func conditional(_ request: Request, body: [UInt8], contentType: String) -> Response {
+        let digest = SHA256.hash(data: body).prefix(16).map { String(format: "%02x", $0) }.joined()
+        let etag = "\"\(digest)\""
+        var headers: HTTPFields = [.contentType: contentType, .eTag: etag, .cacheControl: "private"]
+        let matches = (request.headers[.ifNoneMatch] ?? "").split(separator: ",").contains {
+            let tag = $0.trimmingCharacters(in: .whitespaces)
+            return tag == etag || tag == "*"
+        }
+        if matches { return Response(status: .notModified, headers: headers) }
+        headers[.contentLength] = String(body.count)
+        if request.method == .head { return Response(status: .ok, headers: headers, body: ResponseBody()) }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// Database failures become problems without any driver text: 503 (with `Retry-After`)
+    /// while the database is unreachable or saturated, 500 otherwise. The log gets the details.
+    func databaseCall<R>(_ body: () async throws -> R) async throws -> R {
+        do {
+            return try await body()
+        } catch let error as MySQLError {
+            logger.error("database error", metadata: ["error": "\(error)"])
+            switch error.kind {
+            case .connect, .connectionLost, .poolExhausted, .poolClosed:
+                throw Problem.unavailable("The service is temporarily unable to reach its data; retry shortly.", retryAfter: 2)
+            case .statementTimeout:
+                throw Problem(status: .serviceUnavailable, kind: "query-timeout", title: "Query Took Too Long",
+                              detail: "The request took too long; narrow it with filters or a smaller limit.", headers: [.retryAfter: "5"])
+            default:
+                throw Problem.internalError
+            }
+        }
+    }
+}
+
+/// Runs a stage that checks the partner's input; its ``QueryError`` becomes a 400 problem.
+func partnerInput<R>(_ body: () throws(QueryError) -> R) throws -> R {
+    do {
+        return try body()
+    } catch {
+        throw error.problem
+    }
+}

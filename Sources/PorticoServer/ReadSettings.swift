@@ -1,0 +1,36 @@
+import Hummingbird
+public import PorticoQuery
+
+/// What the read API needs besides the database pool.
+public struct ReadSettings: Sendable {
+    public var catalogs: CatalogSet
+    /// Signs page cursors; share one secret across instances behind a balancer.
+    public var cursors: CursorCodec
+    /// The development principal, if enabled (never in production).
+    public var developmentPrincipal: Principal?
+    /// Longest query string accepted, in bytes.
+    public var maxQueryLength = 4096
+    /// Rows fetched from the database per batch while streaming an export.
+    public var exportBatch = 500
+
+    public init(catalogs: CatalogSet, cursors: CursorCodec, developmentPrincipal: Principal?) {
+        self.catalogs = catalogs
+        self.cursors = cursors
+        self.developmentPrincipal = developmentPrincipal
+    }
+}
+
+extension QueryError {
+    var problem: Problem {
+        switch kind {
+        case .unknownParameter:
+            Problem(status: .badRequest, kind: kind.rawValue, title: "Unknown Parameter", detail: detail)
+        case .invalidParameter:
+            Problem(status: .badRequest, kind: kind.rawValue, title: "Invalid Parameter", detail: detail)
+        case .invalidCursor:
+            Problem(status: .badRequest, kind: kind.rawValue, title: "Invalid Cursor", detail: detail)
+        case .tooLarge:
+            Problem(status: .badRequest, kind: kind.rawValue, title: "Query Too Large", detail: detail)
+        }
+    }
+}
