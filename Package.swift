@@ -108,6 +108,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "PorticoQueryTests",
+            dependencies: ["PorticoQuery", "PorticoCatalog", "PorticoValues"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PorticoShapeTests",
+            dependencies: ["PorticoShape", "PorticoQuery", "PorticoCatalog", "PorticoValues"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "PorticoServerTests",
             dependencies: [
                 "PorticoServer", "PorticoMySQL", "PorticoCatalog", "PorticoTestSupport",

@@ -82,4 +82,6 @@ public struct MySQLPoolStatistics: Sendable, Equatable {
     public var reconnects = 0
     /// Connections discarded because they broke (lost, client timeout, abandoned stream), since start.
     public var discarded = 0
+    /// Statements run through ``MySQLConnectionPool/query(_:_:)`` and row streams, since start.
+    public var statements = 0
 }

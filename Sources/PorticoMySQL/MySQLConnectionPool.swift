@@ -82,6 +82,7 @@ public final class MySQLConnectionPool: Service, Sendable {
     /// restarted since it was last used) is replaced and the statement tried once more; only
     /// use this for statements that are safe to repeat, such as reads.
     public func query(_ sql: String, _ values: [MySQLValue] = []) async throws -> MySQLResult {
+        state.withLock { $0.statistics.statements += 1 }
         do {
             return try await withConnection { try await $0.query(sql, values) }
         } catch let error as MySQLError where error.kind == .connectionLost {
@@ -96,7 +97,8 @@ public final class MySQLConnectionPool: Service, Sendable {
         _ sql: String, _ values: [MySQLValue] = [], batchSize: Int = 256,
         _ body: (MySQLRowStream) async throws -> R
     ) async throws -> R {
-        try await withConnection { connection in
+        state.withLock { $0.statistics.statements += 1 }
+        return try await withConnection { connection in
             let columns = try await connection.openStream(sql, values)
             let stream = MySQLRowStream(connection: connection, columns: columns, batchSize: batchSize)
             do {

@@ -18,7 +18,7 @@ struct HealthTests {
         logger.logLevel = .critical
         let config = MySQLConfiguration(endpoint: .unixSocket(path: socket), user: "root", connectTimeout: 1)
         let pool = MySQLConnectionPool(configuration: config, options: .init(acquireTimeout: .seconds(1)), logger: logger)
-        return (PorticoApplication.build(settings: .init(port: 0), pool: pool, logger: logger), pool)
+        return (TestApp.build(pool: pool), pool)
     }
 
     @Test("liveness and readiness answer 200 when the database is reachable")

@@ -1,0 +1,212 @@
+import Foundation
+import PorticoCatalog
+import PorticoQuery
+import PorticoValues
+import Testing
+
+/// Golden tests: request → SQL text and binds, one per construct, no database.
+@Suite("Planner and SQL")
+struct PlannerTests {
+    static let catalogs: [String: Catalog] = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return CatalogCompiler.compile(directory: url.appendingPathComponent("mappings").path).catalogs
+    }()
+
+    static let tenants: [MySQLValue] = [.uint(1), .uint(2)]
+
+    static func sql(_ resource: String, _ query: [(String, String)], version: String = "v1", after: [MySQLValue]? = nil) throws -> (SQLQuery, PlannedRead) {
+        let catalog = try #require(catalogs[version])
+        let target = try #require(catalog.resources[resource])
+        var (request, _) = try QueryParser(resource: target).parseList(query)
+        request.after = after
+        let planned = try ReadPlanner(catalog: catalog).planList(target, request, tenants: tenants)
+        return (SQLRenderer.render(planned.plan), planned)
+    }
+
+    @Test("a default page: tenant predicate, keyset order, page + 1")
+    func defaultPage() throws {
+        let (query, planned) = try Self.sql("customers", [("fields", "name")])
+        #expect(query.text == "SELECT `t`.`cust_id`, `t`.`company`, `t`.`modified` FROM `customers` AS `t` WHERE `t`.`acct_id` IN (?, ?) AND `t`.`is_deleted` = ? ORDER BY `t`.`modified` ASC, `t`.`cust_id` ASC LIMIT ?")
+        #expect(query.binds == [.uint(1), .uint(2), .int(0), .int(51)])
+        #expect(planned.cursorColumns == [2, 0])
+    }
+
+    @Test("eq and in on a code table bind the stored codes; an undocumented-code filter is NOT IN the table")
+    func codes() throws {
+        let (eq, _) = try Self.sql("orders", [("fields", "status"), ("status", "shipped")])
+        #expect(eq.text.contains("`t`.`status_cd` IN (?)"))
+        #expect(eq.binds.contains(.int(3)))
+        let (unknown, _) = try Self.sql("orders", [("fields", "status"), ("status", "in:paid,unknown")])
+        #expect(unknown.text.contains("(`t`.`status_cd` IN (?) OR `t`.`status_cd` NOT IN (?, ?, ?, ?, ?, ?))"))
+        #expect(unknown.binds.prefix(2) == [.uint(1), .uint(2)])
+        #expect(Array(unknown.binds[2...8]) == [.int(2), .int(0), .int(1), .int(2), .int(3), .int(4), .int(9)])
+    }
+
+    @Test("a range on a datetime whose zone is in a joined column compares in UTC with CONVERT_TZ")
+    func zoneFromColumn() throws {
+        let (query, _) = try Self.sql("orders", [("fields", "placed_at"), ("placed_at", "gte:2024-01-01T00:00:00Z")])
+        #expect(query.text == "SELECT `t`.`order_no`, `t`.`placed`, `j_account`.`tz_name`, `t`.`updated` FROM `orders` AS `t` LEFT JOIN `accounts` AS `j_account` ON `j_account`.`acct_id` = `t`.`acct_id` WHERE `t`.`acct_id` IN (?, ?) AND CONVERT_TZ(`t`.`placed`, `j_account`.`tz_name`, '+00:00') >= ? ORDER BY `t`.`updated` ASC, `t`.`order_no` ASC LIMIT ?")
+        #expect(query.binds[2] == .datetime(MySQLDateTime(year: 2024, month: 1, day: 1)))
+    }
+
+    static let things: Catalog = {
+        let source = CatalogCompiler.Source(path: "v1/things.yaml", text: """
+            scope: things:read
+            table: things
+            key: thing_id
+            tenant: {column: acct_id}
+            id: {column: thing_id}
+            fields:
+              at: {column: at_local, type: datetime, zone: Europe/Berlin}
+              price: {column: price_cents, type: decimal, scale: 2}
+            filters:
+              at: [gte]
+              price: [eq, gte]
+            """)
+        return CatalogCompiler.compile(version: "v1", sources: [source]).catalogs["v1"]!
+    }()
+
+    static func thingsQuery(_ query: [(String, String)]) throws -> SQLQuery {
+        let things = try #require(Self.things.resources["things"])
+        let (request, _) = try QueryParser(resource: things).parseList(query)
+        return SQLRenderer.render(try ReadPlanner(catalog: Self.things).planList(things, request, tenants: tenants).plan)
+    }
+
+    @Test("a fixed zone turns the UTC bound into local wall time")
+    func fixedZone() throws {
+        // Berlin is UTC+2 in July: 10:00Z is 12:00 local; UTC+1 in January.
+        let july = try Self.thingsQuery([("at", "gte:2024-07-01T10:00:00Z")])
+        #expect(july.text.contains("`t`.`at_local` >= ?") && !july.text.contains("CONVERT_TZ"))
+        #expect(july.binds[2] == .datetime(MySQLDateTime(year: 2024, month: 7, day: 1, hour: 12)))
+        let january = try Self.thingsQuery([("at", "gte:2024-01-15T10:00:00Z")])
+        #expect(january.binds[2] == .datetime(MySQLDateTime(year: 2024, month: 1, day: 15, hour: 11)))
+    }
+
+    @Test("cents filters bind minor units; more decimals than the scale are refused")
+    func cents() throws {
+        #expect(try Self.thingsQuery([("price", "12.5")]).binds[2] == .int(1250))
+        #expect(try Self.thingsQuery([("price", "gte:-0.07")]).binds[2] == .int(-7))
+        #expect(throws: QueryError.self) { try Self.thingsQuery([("price", "12.555")]) }
+        #expect(throws: QueryError.self) { try Self.thingsQuery([("price", "1e3")]) }
+    }
+
+    @Test("a reference filter parses the other resource's public id back to its key")
+    func references() throws {
+        let (query, _) = try Self.sql("orders", [("fields", "id"), ("customer_id", "CUS-000042")])
+        #expect(query.text.contains("`t`.`cust_id` = ?"))
+        #expect(query.binds.contains(.uint(42)))
+        #expect(throws: QueryError.self) { try Self.sql("orders", [("customer_id", "CUS-42")]) }
+    }
+
+    @Test("prefix filters escape LIKE wildcards in the value")
+    func prefix() throws {
+        let (query, _) = try Self.sql("products", [("fields", "sku"), ("sku", "prefix:SKU_1%")])
+        #expect(query.text.contains("`t`.`sku` LIKE ?"))
+        #expect(query.binds.contains(.string("SKU\\_1\\%%")))
+    }
+
+    @Test("booleans from Y/N compare with the declared true values")
+    func booleans() throws {
+        let (yes, _) = try Self.sql("products", [("fields", "active"), ("active", "true")])
+        #expect(yes.text.contains("`t`.`active` IN (?)"))
+        let (no, _) = try Self.sql("products", [("fields", "active"), ("active", "false")])
+        #expect(no.text.contains("`t`.`active` NOT IN (?)"))
+        #expect(no.binds.contains(.string("Y")))
+        let (bit, _) = try Self.sql("invoices", [("fields", "paid"), ("paid", "true")])
+        #expect(bit.text.contains("`t`.`paid` <> ?"))
+    }
+
+    @Test("a tenant reached through a join is an INNER join with the predicate on the joined table")
+    func joinedTenant() throws {
+        let (query, _) = try Self.sql("invoices", [("fields", "number")])
+        #expect(query.text == "SELECT `t`.`inv_id`, `t`.`invoice_no` FROM `invoices` AS `t` JOIN `orders` AS `j_order` ON `j_order`.`order_no` = `t`.`order_no` WHERE `j_order`.`acct_id` IN (?, ?) ORDER BY `t`.`inv_id` ASC LIMIT ?")
+    }
+
+    @Test("sort then keyset, and a cursor position written so the index can seek")
+    func sortAndCursor() throws {
+        let after: [MySQLValue] = [.datetime(MySQLDateTime(year: 2020, month: 1, day: 1)), .datetime(MySQLDateTime(year: 2020, month: 2, day: 1)), .uint(7)]
+        let (query, planned) = try Self.sql("orders", [("fields", "id"), ("sort", "-placed_at")], after: after)
+        #expect(query.text.hasSuffix("AND (CONVERT_TZ(`t`.`placed`, `j_account`.`tz_name`, '+00:00') <= ? AND (CONVERT_TZ(`t`.`placed`, `j_account`.`tz_name`, '+00:00') < ? OR (CONVERT_TZ(`t`.`placed`, `j_account`.`tz_name`, '+00:00') = ? AND `t`.`updated` < ?) OR (CONVERT_TZ(`t`.`placed`, `j_account`.`tz_name`, '+00:00') = ? AND `t`.`updated` = ? AND `t`.`order_no` < ?))) ORDER BY CONVERT_TZ(`t`.`placed`, `j_account`.`tz_name`, '+00:00') DESC, `t`.`updated` DESC, `t`.`order_no` DESC LIMIT ?"))
+        #expect(query.binds.count == 2 + 7 + 1)
+        #expect(planned.cursorColumns.count == 3)
+    }
+
+    @Test("updated_since compares the sync column and refuses a custom sort")
+    func updatedSince() throws {
+        let (query, _) = try Self.sql("orders", [("fields", "id"), ("updated_since", "2024-03-01T10:00:00+01:00")])
+        #expect(query.text.contains("`t`.`updated` >= ?"))
+        #expect(query.binds.contains(.datetime(MySQLDateTime(year: 2024, month: 3, day: 1, hour: 9))))
+        #expect(throws: QueryError.self) { try Self.sql("orders", [("updated_since", "2024-03-01T00:00:00Z"), ("sort", "placed_at")]) }
+        #expect(throws: QueryError.self) { try Self.sql("invoices", [("updated_since", "2024-03-01T00:00:00Z")]) }
+    }
+
+    @Test("embeds: one child plan per embed, with the child's own tenant rule and order")
+    func embeds() throws {
+        let (_, planned) = try Self.sql("orders", [])
+        #expect(planned.embeds.map(\.name) == ["customer", "lines"])
+        let lines = planned.embeds[1]
+        let child = SQLRenderer.render(lines.plan(forParents: [[.uint(10)], [.uint(11)]]))
+        #expect(child.text == "SELECT `t`.`line_no`, `t`.`prod_id`, `j_product`.`sku`, `t`.`qty`, `t`.`unit_price_cents`, `t`.`discount_pct`, `t`.`order_no` FROM `order_lines` AS `t` JOIN `orders` AS `j_order` ON `j_order`.`order_no` = `t`.`order_no` LEFT JOIN `products` AS `j_product` ON `j_product`.`prod_id` = `t`.`prod_id` WHERE `j_order`.`acct_id` IN (?, ?) AND `t`.`order_no` IN (?, ?) ORDER BY `t`.`order_no` ASC, `t`.`line_no` ASC")
+        #expect(child.binds == [.uint(1), .uint(2), .uint(10), .uint(11)])
+        let customer = SQLRenderer.render(planned.embeds[0].plan(forParents: [[.uint(3)]]))
+        #expect(customer.text.contains("`t`.`is_deleted` = ?"), "the target's static predicates apply to embeds")
+    }
+
+    @Test("sparse fields select only what they need, and id always")
+    func sparseFields() throws {
+        let (query, planned) = try Self.sql("orders", [("fields", "total.currency,customer.name")])
+        #expect(planned.projection.map(\.name) == ["id", "total", "customer"])
+        #expect(!query.text.contains("`total_cents`"))
+        #expect(planned.embeds.count == 1)
+    }
+
+    @Test("a partner without tenants matches nothing")
+    func noTenants() throws {
+        let catalog = try #require(Self.catalogs["v1"])
+        let orders = try #require(catalog.resources["orders"])
+        let planned = try ReadPlanner(catalog: catalog).planList(orders, ApiRequest(limit: 5), tenants: [])
+        #expect(SQLRenderer.render(planned.plan).text.contains("WHERE 1 = 0"))
+    }
+
+    @Test("v2 plans the same table with its own fields")
+    func version2() throws {
+        let (query, _) = try Self.sql("orders", [("fields", "total.amount_minor")], version: "v2")
+        #expect(query.text.contains("`t`.`total_cents`"))
+    }
+
+    @Test("item plans compare the key and keep the tenant predicate")
+    func item() throws {
+        let catalog = try #require(Self.catalogs["v1"])
+        let orders = try #require(catalog.resources["orders"])
+        var request = ApiRequest(limit: 1)
+        request.fields = ["status"]
+        let planned = try #require(ReadPlanner(catalog: catalog).planItem(orders, key: 42, request, tenants: Self.tenants))
+        let query = SQLRenderer.render(planned.plan)
+        #expect(query.text == "SELECT `t`.`order_no`, `t`.`status_cd` FROM `orders` AS `t` WHERE `t`.`acct_id` IN (?, ?) AND `t`.`order_no` = ? LIMIT ?")
+        #expect(query.binds == [.uint(1), .uint(2), .uint(42), .int(1)])
+    }
+
+    /// Every filter of every resource, every operator it declares, with hostile values: each is
+    /// refused with a QueryError or travels only as a bind, never in the SQL text.
+    @Test("injection attempts in every filter are refused or bound, never spliced", arguments: ["v1", "v2"])
+    func injection(_ version: String) throws {
+        let payloads = ["' OR 1=1 --", "1; DROP TABLE orders", "`users`.`pw_hash`", "\\' OR ''='", "CUS-000001' OR '1'='1"]
+        let catalog = try #require(Self.catalogs[version])
+        for resource in catalog.endpoints {
+            for (name, filter) in resource.filters {
+                for op in filter.operators {
+                    for payload in payloads {
+                        do {
+                            let (query, _) = try Self.sql(resource.name, [(name, "\(op.rawValue):\(payload)")], version: version)
+                            #expect(!query.text.contains(payload), "\(resource.name).\(name) \(op)")
+                            #expect(!query.text.contains("DROP") && !query.text.contains("1=1"))
+                        } catch let error as QueryError {
+                            #expect(error.kind == .invalidParameter)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

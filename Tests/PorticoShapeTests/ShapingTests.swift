@@ -1,0 +1,156 @@
+import Foundation
+import PorticoCatalog
+import PorticoQuery
+import PorticoShape
+import PorticoValues
+import Testing
+
+/// Rows → documents for every conversion, without a database: rows are made by column name
+/// in the order the plan selects them.
+@Suite("Shaping rows into documents")
+struct ShapingTests {
+    static let catalog: Catalog = {
+        let things = CatalogCompiler.Source(path: "v1/things.yaml", text: """
+            scope: things:read
+            table: things
+            key: thing_id
+            tenant: {column: acct_id}
+            id: {column: thing_id, prefix: THG-, pad: 5}
+            fields:
+              label: {column: label, type: string, trim: true}
+              status:
+                column: status_cd
+                type: enum
+                codes: {1: open, 3: shipped}
+                unknown: unknown
+              kind:
+                column: kind_cd
+                type: enum
+                codes: {A: alpha}
+                unknown: null
+              price:
+                fields:
+                  amount: {column: price_cents, type: decimal, scale: 2}
+                  minor: {column: price_cents, type: integer}
+              active: {column: active_yn, type: boolean, true_values: [Y]}
+              flag: {column: flag_bit, type: boolean}
+              local_at: {column: local_at, type: datetime, zone: Europe/Berlin, nullable: true}
+              zoned_at: {column: zoned_at, type: datetime, zone: {column: tz}, nullable: true}
+              stamp: {column: stamp, type: datetime}
+              day: {column: day, type: date, nullable: true}
+              attrs: {column: attrs, type: object, json: true, nullable: true}
+              ratio: {column: ratio, type: number, nullable: true}
+              owner_id: {column: owner_id, type: string, id_of: owners}
+            """)
+        let owners = CatalogCompiler.Source(path: "v1/owners.yaml", text: """
+            scope: things:read
+            table: owners
+            key: owner_id
+            tenant: none
+            id: {column: owner_id, prefix: OWN-}
+            fields:
+              name: {column: name, type: string}
+            """)
+        return CatalogCompiler.compile(version: "v1", sources: [things, owners]).catalogs["v1"]!
+    }()
+
+    static let base: [String: MySQLValue] = [
+        "thing_id": .uint(42), "label": .string("  Widget  "), "status_cd": .int(3), "kind_cd": .string("A"), "price_cents": .int(-1234),
+        "active_yn": .string("Y"), "flag_bit": .bits(1), "local_at": .datetime(MySQLDateTime(year: 2024, month: 7, day: 1, hour: 14)),
+        "zoned_at": .datetime(MySQLDateTime(year: 2024, month: 1, day: 1, hour: 9)), "tz": .string("Asia/Tokyo"),
+        "stamp": .datetime(MySQLDateTime(year: 2024, month: 3, day: 4, hour: 5, minute: 6, second: 7, microsecond: 250_000)),
+        "day": .date(MySQLDate(year: 2024, month: 2, day: 29)), "attrs": .string(#"{"color": "red", "sizes": [1, 2]}"#),
+        "ratio": .double(0.5), "owner_id": .uint(7), "acct_id": .uint(1),
+    ]
+
+    static func render(_ changes: [String: MySQLValue] = [:], format: String = "json") throws -> (String, [String]) {
+        let things = try #require(catalog.resources["things"])
+        let planned = try ReadPlanner(catalog: catalog).planList(things, ApiRequest(limit: 10), tenants: [.uint(1)])
+        let values = base.merging(changes) { $1 }
+        let row = MySQLRow(planned.plan.columns.map { expression -> MySQLValue in
+            guard case .column(let ref) = expression else { return .null }
+            return values[ref.column] ?? .null
+        })
+        var notes: [String] = []
+        if format == "csv" {
+            return (String(decoding: CSVWriter.document([row], planned, embeds: [], notes: &notes), as: UTF8.self), notes)
+        }
+        var json = JSONWriter()
+        DocumentWriter.write(row, planned.projection, embeds: [], into: &json, notes: &notes)
+        return (String(decoding: json.bytes, as: UTF8.self), notes)
+    }
+
+    @Test("every conversion renders as mapped")
+    func conversions() throws {
+        let (json, notes) = try Self.render()
+        #expect(json == #"{"id":"THG-00042","label":"Widget","status":"shipped","kind":"alpha","price":{"amount":"-12.34","minor":-1234},"active":true,"flag":true,"local_at":"2024-07-01T12:00:00Z","zoned_at":"2024-01-01T00:00:00Z","stamp":"2024-03-04T05:06:07.25Z","day":"2024-02-29","attrs":{"color": "red", "sizes": [1, 2]},"ratio":0.5,"owner_id":"OWN-7"}"#)
+        #expect(notes.isEmpty)
+    }
+
+    @Test("undocumented codes become the declared value, and are noted for the log")
+    func unknownCodes() throws {
+        let (json, notes) = try Self.render(["status_cd": .int(5), "kind_cd": .string("Z")])
+        #expect(json.contains(#""status":"unknown""#))
+        #expect(json.contains(#""kind":null"#))
+        #expect(notes.count == 2)
+    }
+
+    @Test("zero dates and NULLs are null; invalid stored JSON is null and noted")
+    func nulls() throws {
+        let (json, notes) = try Self.render(["local_at": .zeroDate, "day": .null, "attrs": .string("{color: red"), "ratio": .double(.nan)])
+        #expect(json.contains(#""local_at":null"#) && json.contains(#""day":null"#) && json.contains(#""attrs":null"#))
+        #expect(json.contains(#""ratio":null"#))
+        #expect(notes == ["field attrs: stored JSON is not valid"])
+    }
+
+    @Test("an unknown zone name in the data gives null, not a made-up time")
+    func unknownZone() throws {
+        let (json, notes) = try Self.render(["tz": .string("Mars/Olympus")])
+        #expect(json.contains(#""zoned_at":null"#))
+        #expect(notes.count == 1)
+    }
+
+    @Test("a local time in the autumn DST overlap resolves to one instant")
+    func daylightSaving() throws {
+        // 2024-10-27 02:30 happens twice in Berlin; the earlier (CEST, UTC+2) is chosen.
+        let (json, _) = try Self.render(["local_at": .datetime(MySQLDateTime(year: 2024, month: 10, day: 27, hour: 2, minute: 30))])
+        #expect(json.contains(#""local_at":"2024-10-27T00:30:00Z""#) || json.contains(#""local_at":"2024-10-27T01:30:00Z""#))
+    }
+
+    @Test("strings are escaped per RFC 8259")
+    func escaping() throws {
+        let (json, _) = try Self.render(["label": .string("a\"b\\c\nd\u{01}é🛒")])
+        #expect(json.contains(#""label":"a\"b\\c\nd\u0001é🛒""#))
+    }
+
+    @Test("CSV: dotted headers, RFC 4180 quoting, spreadsheet formulas defused, negative numbers untouched")
+    func csv() throws {
+        let (csv, _) = try Self.render(["label": .string("=HYPERLINK(\"x\"), ok")], format: "csv")
+        let lines = csv.components(separatedBy: "\r\n")
+        #expect(lines[0] == "id,label,status,kind,price.amount,price.minor,active,flag,local_at,zoned_at,stamp,day,attrs,ratio,owner_id")
+        #expect(lines[1].hasPrefix(#"THG-00042,"'=HYPERLINK(""x""), ok",shipped,alpha,-12.34,-1234,true,true,"#))
+        #expect(lines[1].contains(#""{""color"": ""red"", ""sizes"": [1, 2]}""#))
+    }
+}
+
+@Suite("JSON validation")
+struct JSONValidationTests {
+    @Test("valid and invalid stored JSON", arguments: [
+        (#"{"a": [1, 2.5e3, -0, true, false, null, "x\u00e9\n"]}"#, true),
+        (#"{}"#, true), (#"{"a":{"b":{}}}"#, true), ("  {\"a\" : 1 }  ", true),
+        (#"{color: red"#, false), (#"{"a": 01}"#, false), (#"{"a": 1,}"#, false), (#"{"a" 1}"#, false),
+        (#"[1, 2]"#, false), (#""text""#, false), ("", false), (#"{"a": "\x"}"#, false), (#"{"a": 1} {"#, false),
+    ])
+    func validate(_ text: String, _ valid: Bool) throws {
+        let things = try #require(ShapingTests.catalog.resources["things"])
+        let planned = try ReadPlanner(catalog: ShapingTests.catalog).planList(things, ApiRequest(limit: 1), tenants: [.uint(1)])
+        let index = planned.plan.columns.firstIndex(of: .column(ColumnRef("t", "attrs")))!
+        var cells = Array(repeating: MySQLValue.null, count: planned.plan.columns.count)
+        cells[index] = .string(text)
+        var json = JSONWriter()
+        var notes: [String] = []
+        DocumentWriter.write(MySQLRow(cells), planned.projection, embeds: [], into: &json, notes: &notes)
+        let rendered = String(decoding: json.bytes, as: UTF8.self)
+        #expect(rendered.contains(#""attrs":null"#) != valid, "\(rendered)")
+    }
+}
