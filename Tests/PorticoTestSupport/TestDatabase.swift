@@ -61,37 +61,54 @@ public enum TestDatabase {
     }
 
     /// Runs `scripts/db` with arguments for another instance, failing the test when it fails.
-    ///
-    /// Spawns with `posix_spawn` and waits with `waitpid` on a thread of its own: Foundation's
-    /// `Process.waitUntilExit` was seen to hang here after the child had exited, and a blocking
-    /// wait must not hold one of the few cooperative threads.
     public static func script(_ arguments: [String], instance: String) async throws {
-        let log = "\(repositoryRoot)/.run/db-\(instance).script.log"
-        let command = ["/usr/bin/env", "PORTICO_DB_INSTANCE=\(instance)", "PORTICO_DB_PORT=", "\(repositoryRoot)/scripts/db"] + arguments
-        let status = await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
-            let thread = Thread { continuation.resume(returning: spawnAndWait(command, log: log)) }
-            thread.start()
-        }
+        let (status, output) = await run(["\(repositoryRoot)/scripts/db"] + arguments, environment: ["PORTICO_DB_INSTANCE": instance, "PORTICO_DB_PORT": ""])
         guard status == 0 else {
-            let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             throw ScriptFailure(description: "scripts/db \(arguments.joined(separator: " ")) exited \(status): \(output)")
         }
     }
 
-    private static func spawnAndWait(_ command: [String], log: String) -> Int32 {
-        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+    /// Runs a command with extra environment variables and returns its exit status and output.
+    ///
+    /// Spawns with `posix_spawn` and waits with `waitpid` on a thread of its own: Foundation's
+    /// `Process.waitUntilExit` was seen to hang here after the child had exited, and a blocking
+    /// wait must not hold one of the few cooperative threads.
+    public static func run(_ command: [String], environment extra: [String: String] = [:]) async -> (Int32, String) {
+        let log = NSTemporaryDirectory() + "portico-run-\(UUID().uuidString).log"
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let status = await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
+            let thread = Thread { continuation.resume(returning: spawnAndWait(command, extra: extra, log: log)) }
+            thread.start()
+        }
+        return (status, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+    }
+
+    private static func spawnAndWait(_ command: [String], extra: [String: String], log: String) -> Int32 {
+        var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in extra { env[key] = value }
         var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
+        var envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
         var pid: pid_t = 0
-        guard posix_spawn(&pid, command[0], &actions, nil, &argv, environ) == 0 else { return -1 }
+        guard posix_spawn(&pid, command[0], &actions, nil, &argv, &envp) == 0 else { return -1 }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+    }
+
+    /// The `portico` binary the tests were built with.
+    public static var porticoBinary: String {
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("portico").path), url.path != "/" {
+            url.deleteLastPathComponent()
+        }
+        return url.appendingPathComponent("portico").path
     }
 
     public static func socket(instance: String) -> String { "\(repositoryRoot)/.run/db-\(instance)/mysqld.sock" }
