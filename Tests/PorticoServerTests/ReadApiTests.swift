@@ -249,6 +249,23 @@ struct ReadApiTests {
         await pool.close()
     }
 
+    @Test("optional embeds appear only with include, and cost one more statement")
+    func include() async throws {
+        try await withClient { client in
+            let plain = try Self.data(try await client.execute(uri: "/api/v1/orders?limit=20&fields=id", method: .get))
+            #expect(plain.allSatisfy { $0["invoices"] == nil })
+            let before = pool.statistics.statements
+            let with = try Self.data(try await client.execute(uri: "/api/v1/orders?limit=20&fields=id,invoices&include=invoices", method: .get))
+            #expect(pool.statistics.statements - before == 2)
+            #expect(with.allSatisfy { $0["invoices"] is [Any] })
+            let invoiced = with.compactMap { $0["invoices"] as? [[String: Any]] }.filter { !$0.isEmpty }
+            #expect(!invoiced.isEmpty && invoiced.allSatisfy { ($0.first?["number"] as? String)?.hasPrefix("INV-") == true })
+            let refused = try await client.execute(uri: "/api/v1/orders?include=lines", method: .get)
+            #expect(refused.status == .badRequest)
+        }
+        await pool.close()
+    }
+
     @Test("v1 and v2 serve the same rows in their own shapes")
     func versions() async throws {
         try await withClient { client in

@@ -69,14 +69,18 @@ struct SchemaCheckTests {
         #expect(compiled.diagnostics.isEmpty, "\(compiled.diagnostics.map(\.description))")
         let catalog = try #require(compiled.catalogs["v1"])
         let diagnostics = SchemaCheck.check(catalog, against: try await Self.schema()).map(\.description)
+        // The line of the first line starting with `prefix` in the edited file.
+        func line(_ prefix: String) -> Int {
+            (text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix(prefix) } ?? -1) + 1
+        }
         #expect(diagnostics == [
-            "v1/orders.yaml:21:3: error: column 'shipped' defaults to the zero date, which is rendered as null: declare 'nullable: true' on field 'shipped_at'",
-            "v1/orders.yaml:30:7: error: field 'currency' (decimal) cannot read column 'currency' of type char(3); it needs a DECIMAL or integer column",
-            "v1/orders.yaml:31:3: error: column 'ship_country' is nullable but field 'ship_to_country' is not: declare 'nullable: true'",
-            "v1/orders.yaml:32:3: error: column 'note' does not exist in table 'orders'; did you mean 'notes'?",
-            "v1/orders.yaml:43:3: error: field 'updated_at' declares a zone, but 'updated' is a TIMESTAMP, which is read in UTC already; remove 'zone'",
-            "v1/orders.yaml:52:1: error: keyset column 'notes' is nullable; cursors compare keyset values, so they must be NOT NULL",
-            "v1/orders.yaml:52:1: warning: no index of 'orders' supports keyset (notes, order_no); pages will sort every matching row. Add an index on (acct_id, notes, order_no)",
+            "v1/orders.yaml:\(line("  shipped_at:")):3: error: column 'shipped' defaults to the zero date, which is rendered as null: declare 'nullable: true' on field 'shipped_at'",
+            "v1/orders.yaml:\(line("      currency:")):7: error: field 'currency' (decimal) cannot read column 'currency' of type char(3); it needs a DECIMAL or integer column",
+            "v1/orders.yaml:\(line("  ship_to_country:")):3: error: column 'ship_country' is nullable but field 'ship_to_country' is not: declare 'nullable: true'",
+            "v1/orders.yaml:\(line("  notes:")):3: error: column 'note' does not exist in table 'orders'; did you mean 'notes'?",
+            "v1/orders.yaml:\(line("  updated_at:")):3: error: field 'updated_at' declares a zone, but 'updated' is a TIMESTAMP, which is read in UTC already; remove 'zone'",
+            "v1/orders.yaml:\(line("keyset:")):1: error: keyset column 'notes' is nullable; cursors compare keyset values, so they must be NOT NULL",
+            "v1/orders.yaml:\(line("keyset:")):1: warning: no index of 'orders' supports keyset (notes, order_no); pages will sort every matching row. Add an index on (acct_id, notes, order_no)",
         ])
     }
 
