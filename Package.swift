@@ -86,7 +86,7 @@ let package = Package(
         // The demo product's deterministic data generator (tiny for tests, bench for benchmarks).
         .executableTarget(
             name: "TradeflowData",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["PorticoValues", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
         // What the integration tests share: where the private MariaDB is, scratch schemas, scripts/db.

@@ -6,7 +6,7 @@ struct TradeflowGenerator {
     let directory: String
 
     /// Order dates run from 2016-01-01 for about ten years, in order-number order.
-    private static let firstDay = CivilTime.days(year: 2016, month: 1, day: 1)
+    private static let firstDay = TimeText.days(year: 2016, month: 1, day: 1)
     private static let spanDays = 3_950
 
     struct Counts: Equatable, CustomStringConvertible {
@@ -47,7 +47,7 @@ struct TradeflowGenerator {
             let zone = id == 1 ? "Europe/Berlin" : rng.pick(Vocabulary.zones)
             zones.append(zone)
             let created = (Self.firstDay - 400 + rng.int(0...380)) * 86_400 + rng.int(0...86_399)
-            try out.row(["\(id)", name, rng.pick(["BASIC", "PRO", "ENTERPR"]), status, zone, CivilTime.dateTime(created)])
+            try out.row(["\(id)", name, rng.pick(["BASIC", "PRO", "ENTERPR"]), status, zone, TimeText.dateTime(created)])
         }
         try finish("accounts", out, &counts)
         return zones
@@ -56,7 +56,7 @@ struct TradeflowGenerator {
     /// `acme` sees accounts 1–3, `globex` 3–5 (account 3 is shared), `bench` the first N.
     private func writePartnerLinks(_ counts: inout Counts) throws {
         let out = try writer("partner_links")
-        let since = CivilTime.date(days: Self.firstDay + 30)
+        let since = TimeText.date(days: Self.firstDay + 30)
         for id in 1...min(3, size.accounts) { try out.row(["acme", "\(id)", since]) }
         for id in 3...min(5, size.accounts) { try out.row(["globex", "\(id)", since]) }
         for id in 1...min(size.benchPartnerAccounts, size.accounts) { try out.row(["bench", "\(id)", since]) }
@@ -80,7 +80,7 @@ struct TradeflowGenerator {
                 let modified = created + rng.int(0...200) * 86_400
                 try out.row([
                     "\(id)", "\(account)", company, email, phone, country, vat, rng.chance(5) ? "1" : "0",
-                    CivilTime.dateTime(created), CivilTime.dateTime(modified),
+                    TimeText.dateTime(created), TimeText.dateTime(modified),
                 ])
             }
         }
@@ -116,7 +116,7 @@ struct TradeflowGenerator {
                 let updated = (Self.firstDay + rng.int(0...Self.spanDays)) * 86_400 + rng.int(0...86_399)
                 try out.row([
                     "\(id)", "\(account)", "SKU-\(account)-\(n)", title, descr, "\(rng.int(99...250_000))",
-                    currency(forZone: zones[account - 1]), rng.chance(90) ? "Y" : "N", attrs, weight, CivilTime.dateTime(updated),
+                    currency(forZone: zones[account - 1]), rng.chance(90) ? "Y" : "N", attrs, weight, TimeText.dateTime(updated),
                 ])
             }
         }
@@ -157,32 +157,32 @@ struct TradeflowGenerator {
                 let discount: Int? = rng.chance(30) ? rng.pick([500, 1000, 1250, 2000]) : nil
                 total += qtyMilli * unit * (10_000 - (discount ?? 0)) / 10_000_000
                 try lines.row([
-                    "\(orderNo)", "\(lineNo)", "\(product)", "\(qtyMilli / 1000).\(pad3(qtyMilli % 1000))", "\(unit)",
-                    discount.map { "\($0 / 100).\(pad2($0 % 100))" },
+                    "\(orderNo)", "\(lineNo)", "\(product)", "\(qtyMilli / 1000).\(TimeText.pad(qtyMilli % 1000, 3))", "\(unit)",
+                    discount.map { "\($0 / 100).\(TimeText.pad($0 % 100, 2))" },
                 ])
             }
             let shippedAt: Int? = (code == 3 || code == 9) && !rng.chance(1) ? placed + rng.int(1...5) * 86_400 + rng.int(0...36_000) : nil
             let recent = rng.chance(3)
             let updatedSeconds = recent ? (Self.firstDay + Self.spanDays) * 86_400 + rng.int(0...2_000_000) : placed + rng.int(0...30) * 86_400 + 3_600
-            let updated = CivilTime.dateTime(updatedSeconds, millis: rng.int(0...999))
+            let updated = TimeText.dateTime(updatedSeconds, millis: rng.int(0...999))
             let notes: String? = rng.chance(12) ? (rng.chance(50) ? "Deliver to gate 3, ask for \"Jörg\"" : "Call ahead; dock closes 16:00") : nil
             try orders.row([
-                "\(orderNo)", "\(account)", "\(customer)", "\(code)", CivilTime.dateTime(placed),
-                shippedAt.map { CivilTime.dateTime($0) } ?? "0000-00-00 00:00:00", "\(total)",
+                "\(orderNo)", "\(account)", "\(customer)", "\(code)", TimeText.dateTime(placed),
+                shippedAt.map { TimeText.dateTime($0) } ?? "0000-00-00 00:00:00", "\(total)",
                 currency(forZone: zones[account - 1]), rng.chance(95) ? rng.pick(Vocabulary.countries) : nil, notes, updated,
             ])
             let invoiced = [2, 3, 9].contains(code) || (code == 1 && rng.chance(60)) || (code == 5 && rng.chance(50))
             if invoiced {
                 invoiceID += 1
                 let issuedDay = placed / 86_400 + rng.int(0...2)
-                let year = CivilTime.year(issuedDay * 86_400)
+                let year = TimeText.year(issuedDay * 86_400)
                 let seq = (invoiceSeq[year] ?? 0) + 1
                 invoiceSeq[year] = seq
                 let paid = code == 2 || code == 3 || (code == 9 && rng.chance(50))
-                let paidAt: String? = paid && rng.chance(97) ? CivilTime.dateTime((issuedDay + rng.int(0...40)) * 86_400 + rng.int(0...86_399)) : nil
+                let paidAt: String? = paid && rng.chance(97) ? TimeText.dateTime((issuedDay + rng.int(0...40)) * 86_400 + rng.int(0...86_399)) : nil
                 try invoices.row([
-                    "\(invoiceID)", "INV-\(year)-\(pad6(seq))", "\(orderNo)", CivilTime.date(days: issuedDay),
-                    CivilTime.date(days: issuedDay + 30), "\(total)", paid ? "1" : "0", paidAt,
+                    "\(invoiceID)", "INV-\(year)-\(TimeText.pad(seq, 6))", "\(orderNo)", TimeText.date(days: issuedDay),
+                    TimeText.date(days: issuedDay + 30), "\(total)", paid ? "1" : "0", paidAt,
                 ])
             }
         }
@@ -201,12 +201,12 @@ struct TradeflowGenerator {
                 userID += 1
                 let hash = "$2y$10$" + String((0..<53).map { _ in rng.pick(Array("./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")) })
                 let token: String? = n == 1 ? String((0..<40).map { _ in rng.pick(Array("0123456789abcdef")) }) : nil
-                let lastLogin = rng.chance(20) ? "0000-00-00 00:00:00" : CivilTime.dateTime((Self.firstDay + rng.int(0...Self.spanDays)) * 86_400)
+                let lastLogin = rng.chance(20) ? "0000-00-00 00:00:00" : TimeText.dateTime((Self.firstDay + rng.int(0...Self.spanDays)) * 86_400)
                 try users.row(["\(userID)", "\(account)", "user\(userID)", "user\(userID)@merchant\(account).example", hash, token, lastLogin])
                 for action in ["login", "export_csv"] {
                     logID += 1
                     try audit.row(["\(logID)", "\(account)", "\(userID)", action, "{\"ip\":\"10.0.\(account % 250).\(n)\"}",
-                                   CivilTime.dateTime((Self.firstDay + rng.int(0...Self.spanDays)) * 86_400)])
+                                   TimeText.dateTime((Self.firstDay + rng.int(0...Self.spanDays)) * 86_400)])
                 }
             }
         }
@@ -214,7 +214,4 @@ struct TradeflowGenerator {
         try finish("audit_log", audit, &counts)
     }
 
-    private func pad2(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-    private func pad3(_ v: Int) -> String { v < 10 ? "00\(v)" : v < 100 ? "0\(v)" : "\(v)" }
-    private func pad6(_ v: Int) -> String { String(repeating: "0", count: max(0, 6 - String(v).count)) + "\(v)" }
 }

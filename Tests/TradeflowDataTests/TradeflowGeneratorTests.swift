@@ -71,10 +71,10 @@ struct TradeflowGeneratorTests {
     }
 
     @Test func civilTime() {
-        #expect(CivilTime.dateTime(0) == "1970-01-01 00:00:00")
-        #expect(CivilTime.dateTime(951_782_400 + 3661, millis: 7) == "2000-02-29 01:01:01.007")
-        #expect(CivilTime.days(year: 2016, month: 1, day: 1) == 16_801)
-        #expect(CivilTime.date(days: CivilTime.days(year: 2024, month: 12, day: 31)) == "2024-12-31")
-        #expect(CivilTime.dateTime(-1) == "1969-12-31 23:59:59")
+        #expect(TimeText.dateTime(0) == "1970-01-01 00:00:00")
+        #expect(TimeText.dateTime(951_782_400 + 3661, millis: 7) == "2000-02-29 01:01:01.007")
+        #expect(TimeText.days(year: 2016, month: 1, day: 1) == 16_801)
+        #expect(TimeText.date(days: TimeText.days(year: 2024, month: 12, day: 31)) == "2024-12-31")
+        #expect(TimeText.dateTime(-1) == "1969-12-31 23:59:59")
     }
 }
