@@ -61,7 +61,11 @@ let package = Package(
         .target(name: "PorticoShape", dependencies: ["PorticoCatalog", "PorticoQuery", "PorticoValues"], swiftSettings: strict),
         .target(name: "PorticoQuota", swiftSettings: strict),
         .target(name: "PorticoContract", dependencies: ["PorticoCatalog"], swiftSettings: strict),
-        .target(name: "PorticoAccess", dependencies: ["PorticoMySQL"], swiftSettings: strict),
+        .target(
+            name: "PorticoAccess",
+            dependencies: ["PorticoMySQL", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .target(
             name: "PorticoServer",
             dependencies: [
@@ -76,8 +80,9 @@ let package = Package(
         .executableTarget(
             name: "portico",
             dependencies: [
-                "PorticoServer", "PorticoMySQL", "PorticoCatalog", "PorticoQuery",
+                "PorticoServer", "PorticoMySQL", "PorticoCatalog", "PorticoQuery", "PorticoAccess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -107,6 +112,7 @@ let package = Package(
             exclude: ["Corpus"],
             swiftSettings: strict
         ),
+        .testTarget(name: "PorticoAccessTests", dependencies: ["PorticoAccess"], swiftSettings: strict),
         .testTarget(
             name: "PorticoQueryTests",
             dependencies: ["PorticoQuery", "PorticoCatalog", "PorticoValues"],
@@ -120,7 +126,7 @@ let package = Package(
         .testTarget(
             name: "PorticoServerTests",
             dependencies: [
-                "PorticoServer", "PorticoMySQL", "PorticoCatalog", "PorticoTestSupport",
+                "PorticoServer", "PorticoMySQL", "PorticoCatalog", "PorticoAccess", "PorticoTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

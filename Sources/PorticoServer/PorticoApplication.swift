@@ -1,6 +1,7 @@
 public import Hummingbird
 public import Logging
 public import PorticoMySQL
+public import ServiceLifecycle
 
 /// Where Portico listens.
 public struct ServerSettings: Sendable {
@@ -22,7 +23,7 @@ public struct ServerSettings: Sendable {
 /// ```
 public enum PorticoApplication {
     public static func build(
-        settings: ServerSettings, read: ReadSettings, pool: MySQLConnectionPool, logger: Logger
+        settings: ServerSettings, read: ReadSettings, pool: MySQLConnectionPool, services: [any Service] = [], logger: Logger
     ) -> some ApplicationProtocol {
         let router = Router(context: PorticoRequestContext.self)
         router.addMiddleware {
@@ -34,7 +35,7 @@ public enum PorticoApplication {
         return Application(
             router: router,
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Portico"),
-            services: [pool],
+            services: [pool] + services,
             logger: logger
         )
     }

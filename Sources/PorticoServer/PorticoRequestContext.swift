@@ -1,19 +1,5 @@
 public import Hummingbird
-public import PorticoValues
-
-/// Who is calling: the partner and the tenants (accounts) whose rows it may see.
-///
-/// Until partner access lands, the only principal is the development one configured with
-/// `portico serve --dev-partner NAME --dev-tenants 1,2,3`, refused unless `PORTICO_ENV=development`.
-public struct Principal: Sendable, Equatable {
-    public let partner: String
-    public let tenants: [MySQLValue]
-
-    public init(partner: String, tenants: [MySQLValue]) {
-        self.partner = partner
-        self.tenants = tenants
-    }
-}
+public import PorticoAccess
 
 /// Per-request state that travels down the middleware chain.
 public struct PorticoRequestContext: RequestContext {

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import PorticoAccess
 import PorticoCatalog
 import PorticoMySQL
 import PorticoQuery
@@ -31,10 +32,18 @@ struct ReadHandler: Sendable {
         return (catalog, planner, resource)
     }
 
-    func principal(_ context: PorticoRequestContext) throws -> Principal {
-        if let principal = context.principal ?? settings.developmentPrincipal { return principal }
-        throw Problem(status: .unauthorized, kind: "unauthorized", title: "Unauthorized",
-                      detail: "This request needs credentials.", headers: [.wwwAuthenticate: "Bearer"])
+    /// The authenticated caller, if it holds the resource's scope; else 403 naming the scope.
+    func principal(_ context: PorticoRequestContext, for resource: Resource) throws -> Principal {
+        guard let principal = context.principal else {
+            throw Problem(status: .unauthorized, kind: "unauthorized", title: "Unauthorized",
+                          detail: "This request needs credentials.", headers: [.wwwAuthenticate: "Bearer"])
+        }
+        guard principal.holds(resource.scope) else {
+            throw Problem(status: .forbidden, kind: "insufficient-scope", title: "Forbidden",
+                          detail: "Reading \(resource.name) needs the scope '\(resource.scope)', which this credential does not hold.",
+                          headers: [.wwwAuthenticate: "Bearer error=\"insufficient_scope\", scope=\"\(resource.scope)\""])
+        }
+        return principal
     }
 
     func parameters(_ request: Request) throws -> [(String, String)] {
@@ -77,7 +86,7 @@ struct ReadHandler: Sendable {
 
     func list(_ request: Request, _ context: PorticoRequestContext) async throws -> Response {
         let (catalog, planner, resource) = try resource(request, context)
-        let principal = try principal(context)
+        let principal = try principal(context, for: resource)
         let query = try parameters(request)
         var (apiRequest, cursor) = try partnerInput { () throws(QueryError) in try QueryParser(resource: resource).parseList(query) }
         let format = negotiated(request, apiRequest.format)
@@ -121,7 +130,7 @@ struct ReadHandler: Sendable {
 
     func item(_ request: Request, _ context: PorticoRequestContext) async throws -> Response {
         let (_, planner, resource) = try resource(request, context)
-        let principal = try principal(context)
+        let principal = try principal(context, for: resource)
         let idText = context.parameters.get("id") ?? ""
         let query = try parameters(request)
         var apiRequest = try partnerInput { () throws(QueryError) in try QueryParser(resource: resource).parseItem(query) }

@@ -6,6 +6,8 @@ struct ReadRoutes {
 
     func register(on router: Router<PorticoRequestContext>) {
         let api = router.group("api")
+            .add(middleware: AuthenticationMiddleware(authenticator: handler.settings.authenticator,
+                                                      developmentPrincipal: handler.settings.developmentPrincipal, logger: handler.logger))
         for path in [":version/:resource", ":version/:resource/:id"] {
             let isItem = path.hasSuffix(":id")
             api.get(RouterPath(path)) { request, context in

@@ -1,4 +1,5 @@
 import Hummingbird
+public import PorticoAccess
 public import PorticoQuery
 
 /// What the read API needs besides the database pool.
@@ -6,17 +7,21 @@ public struct ReadSettings: Sendable {
     public var catalogs: CatalogSet
     /// Signs page cursors; share one secret across instances behind a balancer.
     public var cursors: CursorCodec
-    /// The development principal, if enabled (never in production).
+    /// The development principal, if enabled (never in production): used when a request
+    /// carries no credential.
     public var developmentPrincipal: Principal?
+    /// Checks API keys; nil when Portico's schema is not configured (development only).
+    public var authenticator: Authenticator?
     /// Longest query string accepted, in bytes.
     public var maxQueryLength = 4096
     /// Rows fetched from the database per batch while streaming an export.
     public var exportBatch = 500
 
-    public init(catalogs: CatalogSet, cursors: CursorCodec, developmentPrincipal: Principal?) {
+    public init(catalogs: CatalogSet, cursors: CursorCodec, developmentPrincipal: Principal?, authenticator: Authenticator? = nil) {
         self.catalogs = catalogs
         self.cursors = cursors
         self.developmentPrincipal = developmentPrincipal
+        self.authenticator = authenticator
     }
 }
 

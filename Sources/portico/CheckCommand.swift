@@ -35,7 +35,7 @@ struct CheckCommand: AsyncParsableCommand {
         if database {
             let schema: ProductSchema
             do {
-                schema = try await ProductDatabase.withPool { try await ProductSchemaLoader.load(from: $0) }
+                schema = try await CommandDatabase.product.withPool { try await ProductSchemaLoader.load(from: $0) }
             } catch {
                 diagnostics.forEach { print($0) }
                 print("error: could not read the product schema: \(error)")

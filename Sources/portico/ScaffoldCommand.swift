@@ -35,7 +35,7 @@ struct ScaffoldCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let schema = try await ProductDatabase.withPool { try await ProductSchemaLoader.load(from: $0) }
+        let schema = try await CommandDatabase.product.withPool { try await ProductSchemaLoader.load(from: $0) }
         guard let source = schema.table(table) else {
             let near = schema.tables.keys.sorted().joined(separator: ", ")
             throw ValidationError("table '\(table)' does not exist in schema '\(schema.name)' (tables: \(near))")

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import ServiceLifecycle
 import Logging
+import PorticoAccess
 import PorticoMySQL
 import PorticoQuery
 import PorticoServer
@@ -39,7 +41,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Development only: the tenant (account) ids the development partner may see, comma-separated.")
     var devTenants: String?
 
+    @Option(help: "Where partners' tenants come from: 'grants' (portico grant) or 'table:TABLE:PARTNER_COLUMN:TENANT_COLUMN' in the product schema.")
+    var tenantsFrom: String = "grants"
+
     func validate() throws {
+        guard TenantSource(tenantsFrom) != nil else {
+            throw ValidationError("--tenants-from must be 'grants' or 'table:TABLE:PARTNER_COLUMN:TENANT_COLUMN'")
+        }
         if devPartner != nil || devTenants != nil {
             guard ProcessInfo.processInfo.environment["PORTICO_ENV"] == "development" else {
                 throw ValidationError("--dev-partner and --dev-tenants serve data without credentials; they are refused unless PORTICO_ENV=development")
@@ -58,7 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "portico")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let productDB = try ProductDatabase.configuration()
+        let productDB = try CommandDatabase.product.configuration()
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let pool = MySQLConnectionPool(
             configuration: productDB,
@@ -78,9 +86,20 @@ struct ServeCommand: AsyncParsableCommand {
             principal = Principal(partner: devPartner, tenants: devTenants.split(separator: ",").compactMap { UInt64($0) }.map { .uint($0) })
             logger.warning("development principal: every request reads as this partner", metadata: ["partner": "\(devPartner)", "tenants": "\(devTenants)"])
         }
-        let read = ReadSettings(catalogs: catalogs, cursors: try cursorCodec(logger), developmentPrincipal: principal)
+        var authenticator: Authenticator?
+        var services: [any Service] = []
+        if CommandDatabase.state.isConfigured {
+            let statePool = MySQLConnectionPool(configuration: try CommandDatabase.state.configuration(),
+                                                options: .init(maxConnections: 4), logger: logger)
+            services.append(statePool)
+            authenticator = Authenticator(statePool: statePool, productPool: pool, tenantSource: TenantSource(tenantsFrom)!, logger: logger)
+        } else if principal == nil {
+            logger.critical("no PORTICO_STATE_DB_* settings: API keys cannot be checked (run portico migrate against Portico's schema)")
+            throw ExitCode(1)
+        }
+        let read = ReadSettings(catalogs: catalogs, cursors: try cursorCodec(logger), developmentPrincipal: principal, authenticator: authenticator)
         logger.info("starting", metadata: ["listen": "\(host):\(port)", "database": "\(productDB)", "versions": "\(catalogs.versions.joined(separator: ","))"])
-        let app = PorticoApplication.build(settings: .init(host: host, port: port), read: read, pool: pool, logger: logger)
+        let app = PorticoApplication.build(settings: .init(host: host, port: port), read: read, pool: pool, services: services, logger: logger)
         try await app.runService()
     }
 

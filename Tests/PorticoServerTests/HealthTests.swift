@@ -58,7 +58,8 @@ struct HealthTests {
     func unknownPath() async throws {
         let (app, _) = Self.app(socket: Self.socket)
         try await app.test(.router) { client in
-            try await client.execute(uri: "/api/v9/\"quoted\"", method: .get) { response in
+            // Outside /api: under /api, authentication comes before routing (DESIGN.md's pipeline).
+            try await client.execute(uri: "/nowhere/\"quoted\"", method: .get) { response in
                 #expect(response.status == .notFound)
                 #expect(response.headers[.contentType] == "application/problem+json")
                 let body = String(buffer: response.body)

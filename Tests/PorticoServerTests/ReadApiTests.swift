@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import PorticoAccess
 import PorticoMySQL
 import PorticoServer
 import PorticoTestSupport
@@ -43,14 +44,14 @@ struct ReadApiTests {
     }
 
     /// Follows next_cursor to the end, returning every id seen (duplicates kept).
-    static func walk(_ client: some TestClientProtocol, _ uri: String) async throws -> [String] {
+    static func walk(_ client: some TestClientProtocol, _ uri: String, headers: HTTPFields = [:]) async throws -> [String] {
         var ids: [String] = []
         var next: String? = uri
         var pages = 0
         while let current = next {
             pages += 1
             try #require(pages < 200, "cursor walk does not end")
-            let response = try await client.execute(uri: current, method: .get)
+            let response = try await client.execute(uri: current, method: .get, headers: headers)
             try #require(response.status == .ok, "\(String(buffer: response.body))")
             let body = try json(response)
             ids += try #require(body["data"] as? [[String: Any]]).compactMap { $0["id"] as? String }

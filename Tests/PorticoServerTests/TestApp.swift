@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import PorticoAccess
 import PorticoMySQL
 import PorticoQuery
 import PorticoServer

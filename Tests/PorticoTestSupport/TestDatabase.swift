@@ -33,6 +33,16 @@ public enum TestDatabase {
         return config
     }
 
+    /// Portico's own schema, as `portico migrate` and `serve` reach it.
+    public static func state() throws -> MySQLConfiguration {
+        var env = environment
+        env["PORTICO_STATE_DB_SOCKET"] = env["PORTICO_STATE_DB_SOCKET"] ?? "\(repositoryRoot)/.run/db-main/mysqld.sock"
+        env["PORTICO_STATE_DB_USER"] = env["PORTICO_STATE_DB_USER"] ?? "portico"
+        env["PORTICO_STATE_DB_PASSWORD_FILE"] = env["PORTICO_STATE_DB_PASSWORD_FILE"] ?? "\(repositoryRoot)/.run/db-main/secrets/portico.password"
+        env["PORTICO_STATE_DB_DATABASE"] = env["PORTICO_STATE_DB_DATABASE"] ?? "portico"
+        return try MySQLConfiguration.fromEnvironment(prefix: "PORTICO_STATE_DB", env)
+    }
+
     public static let logger: Logger = {
         var logger = Logger(label: "portico.tests")
         logger.logLevel = .warning

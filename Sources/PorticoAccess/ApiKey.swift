@@ -1,0 +1,105 @@
+import Crypto
+import Foundation
+
+/// An API key: `ptc_<id>_<secret><checksum>`, like GitHub's token format.
+///
+/// - `ptc_` makes leaked keys recognisable (secret scanners, `grep`).
+/// - `<id>` (10 base62 characters) is public: it names the key in logs and in `portico key list`.
+/// - `<secret>` (32 base62 characters, about 190 bits) is random; only its SHA-256 is stored.
+/// - `<checksum>` (6 base62 characters) is a CRC32 of everything before it, so a mistyped or
+///   truncated key is refused without a database lookup.
+public struct ApiKey: Sendable, Equatable {
+    public static let prefix = "ptc_"
+    static let idLength = 10
+    static let secretLength = 32
+    static let checksumLength = 6
+
+    public let id: String
+    public let secret: String
+
+    /// A new random key.
+    public static func generate() -> ApiKey {
+        ApiKey(id: Base62.random(idLength), secret: Base62.random(secretLength))
+    }
+
+    /// The full token, printed once at creation.
+    public var token: String {
+        let body = "\(Self.prefix)\(id)_\(secret)"
+        return body + Base62.fixed(UInt64(CRC32.checksum(Array(body.utf8))), length: Self.checksumLength)
+    }
+
+    /// The SHA-256 of the secret: what is stored.
+    public var secretHash: [UInt8] { Array(SHA256.hash(data: Array(secret.utf8))) }
+
+    /// Parses a token; nil when its shape or checksum is wrong (no lookup needed to refuse it).
+    public init?(token: String) {
+        let expectedLength = Self.prefix.count + Self.idLength + 1 + Self.secretLength + Self.checksumLength
+        guard token.utf8.count == expectedLength, token.hasPrefix(Self.prefix), token.utf8.allSatisfy(Base62.isAllowed) else { return nil }
+        let rest = Array(token.utf8.dropFirst(Self.prefix.count))
+        guard rest[Self.idLength] == UInt8(ascii: "_") else { return nil }
+        let id = String(decoding: rest[..<Self.idLength], as: UTF8.self)
+        let secret = String(decoding: rest[(Self.idLength + 1)..<(Self.idLength + 1 + Self.secretLength)], as: UTF8.self)
+        guard id.utf8.allSatisfy(Base62.isDigit), secret.utf8.allSatisfy(Base62.isDigit) else { return nil }
+        self.init(id: id, secret: secret)
+        guard self.token == token else { return nil }
+    }
+
+    init(id: String, secret: String) {
+        self.id = id
+        self.secret = secret
+    }
+
+    /// Compares two hashes in constant time.
+    public static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for index in a.indices { difference |= a[index] ^ b[index] }
+        return difference == 0
+    }
+}
+
+enum Base62 {
+    static let digits = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
+
+    static func isDigit(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+    }
+
+    static func isAllowed(_ byte: UInt8) -> Bool { isDigit(byte) || byte == UInt8(ascii: "_") }
+
+    /// Uniformly random base62 text (rejection sampling, so no digit is more likely).
+    static func random(_ length: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        var out: [UInt8] = []
+        while out.count < length {
+            let byte = UInt8.random(in: 0...255, using: &generator)
+            if byte < 248 { out.append(digits[Int(byte % 62)]) }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func fixed(_ value: UInt64, length: Int) -> String {
+        var value = value
+        var out = [UInt8](repeating: digits[0], count: length)
+        for index in stride(from: length - 1, through: 0, by: -1) {
+            out[index] = digits[Int(value % 62)]
+            value /= 62
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// CRC-32 (IEEE 802.3, as zlib), for key checksums.
+enum CRC32 {
+    static let table: [UInt32] = (0..<256).map { n in
+        var c = UInt32(n)
+        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+        return c
+    }
+
+    static func checksum(_ bytes: [UInt8]) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+        return crc ^ 0xFFFF_FFFF
+    }
+}

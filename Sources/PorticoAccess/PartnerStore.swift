@@ -1,0 +1,103 @@
+public import PorticoMySQL
+import Foundation
+
+/// Partners, their keys and tenant grants in Portico's schema: what `portico partner|key|grant` do.
+public struct PartnerStore: Sendable {
+    let pool: MySQLConnectionPool
+
+    public init(pool: MySQLConnectionPool) { self.pool = pool }
+
+    public struct Partner: Sendable, Equatable {
+        public let id: UInt64
+        public let code: String
+        public let name: String
+        public let active: Bool
+    }
+
+    public struct KeySummary: Sendable, Equatable {
+        public let publicID: String
+        public let scopes: [String]
+        public let createdAt: String
+        public let expiresAt: String?
+        public let revokedAt: String?
+    }
+
+    static func isCode(_ text: String) -> Bool { text.wholeMatch(of: /[a-z][a-z0-9_-]{0,63}/) != nil }
+    static func isScope(_ text: String) -> Bool { text.wholeMatch(of: /[a-z][a-z0-9_.:-]{0,99}/) != nil }
+
+    public func addPartner(code: String, name: String?) async throws -> Partner {
+        guard Self.isCode(code) else { throw AccessError.configuration("partner code must be lower-case letters, digits, - and _ (starting with a letter)") }
+        if try await partner(code) != nil { throw AccessError.configuration("partner '\(code)' exists already") }
+        _ = try await pool.query("INSERT INTO partners (code, name) VALUES (?, ?)", [.string(code), .string(name ?? code)])
+        return try await partner(code)!
+    }
+
+    public func partner(_ code: String) async throws -> Partner? {
+        let rows = try await pool.query("SELECT partner_id, code, name, status FROM partners WHERE code = ?", [.string(code)]).rows
+        return rows.first.map { Partner(id: UInt64($0[0].int64 ?? 0), code: $0[1].text ?? "", name: $0[2].text ?? "", active: $0[3].text == "active") }
+    }
+
+    public func partners() async throws -> [Partner] {
+        try await pool.query("SELECT partner_id, code, name, status FROM partners ORDER BY code").rows.map {
+            Partner(id: UInt64($0[0].int64 ?? 0), code: $0[1].text ?? "", name: $0[2].text ?? "", active: $0[3].text == "active")
+        }
+    }
+
+    public func setActive(_ code: String, _ active: Bool) async throws {
+        let result = try await pool.query("UPDATE partners SET status = ? WHERE code = ?", [.string(active ? "active" : "disabled"), .string(code)])
+        if result.affectedRows == 0, try await partner(code) == nil { throw AccessError.notFound("no partner '\(code)'") }
+    }
+
+    /// Issues a key and returns it: the only time its secret exists outside the caller's hands.
+    public func issueKey(partner code: String, scopes: [String], expires: MySQLDateTime?) async throws -> ApiKey {
+        guard let partner = try await partner(code) else { throw AccessError.notFound("no partner '\(code)'") }
+        guard !scopes.isEmpty, scopes.allSatisfy(Self.isScope) else {
+            throw AccessError.configuration("scopes must be lower-case names such as orders:read")
+        }
+        let key = ApiKey.generate()
+        _ = try await pool.query(
+            "INSERT INTO api_keys (public_id, partner_id, secret_hash, scopes, expires_at) VALUES (?, ?, ?, ?, ?)",
+            [.string(key.id), .uint(partner.id), .bytes(key.secretHash), .string(scopes.sorted().joined(separator: " ")),
+             expires.map { .datetime($0) } ?? .null]
+        )
+        return key
+    }
+
+    public func keys(partner code: String) async throws -> [KeySummary] {
+        guard let partner = try await partner(code) else { throw AccessError.notFound("no partner '\(code)'") }
+        return try await pool.query("""
+            SELECT public_id, scopes, created_at, expires_at, revoked_at FROM api_keys WHERE partner_id = ? ORDER BY key_id
+            """, [.uint(partner.id)]).rows.map { row in
+            KeySummary(publicID: row[0].text ?? "", scopes: (row[1].text ?? "").split(separator: " ").map(String.init),
+                       createdAt: Self.text(row[2]) ?? "", expiresAt: Self.text(row[3]), revokedAt: Self.text(row[4]))
+        }
+    }
+
+    public func revokeKey(_ publicID: String) async throws {
+        let result = try await pool.query("UPDATE api_keys SET revoked_at = UTC_TIMESTAMP() WHERE public_id = ? AND revoked_at IS NULL",
+                                          [.string(publicID)])
+        if result.affectedRows == 0 { throw AccessError.notFound("no live key '\(publicID)'") }
+    }
+
+    public func grant(partner code: String, tenants: [UInt64]) async throws {
+        guard let partner = try await partner(code) else { throw AccessError.notFound("no partner '\(code)'") }
+        for tenant in tenants {
+            _ = try await pool.query("INSERT IGNORE INTO tenant_grants (partner_id, tenant_id) VALUES (?, ?)", [.uint(partner.id), .uint(tenant)])
+        }
+    }
+
+    public func revokeGrant(partner code: String, tenants: [UInt64]) async throws {
+        guard let partner = try await partner(code) else { throw AccessError.notFound("no partner '\(code)'") }
+        for tenant in tenants {
+            _ = try await pool.query("DELETE FROM tenant_grants WHERE partner_id = ? AND tenant_id = ?", [.uint(partner.id), .uint(tenant)])
+        }
+    }
+
+    static func text(_ value: MySQLValue) -> String? {
+        switch value {
+        case .datetime(let t): t.rfc3339
+        case .null, .zeroDate: nil
+        default: value.text
+        }
+    }
+}

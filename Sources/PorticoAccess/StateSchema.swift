@@ -1,0 +1,103 @@
+public import PorticoMySQL
+
+/// Portico's own schema (default `portico`): partners, their API keys and tenant grants.
+///
+/// Migrations are numbered and recorded in `schema_migrations`; `migrate` applies the missing
+/// ones in order, so running it twice changes nothing. Later features (OAuth clients, signing
+/// keys, quota counters) arrive as further migrations.
+public enum StateSchema {
+    public struct Migration: Sendable {
+        public let version: Int
+        public let name: String
+        public let statements: [String]
+    }
+
+    public static let migrations: [Migration] = [
+        Migration(version: 1, name: "partners, api keys, tenant grants", statements: [
+            """
+            CREATE TABLE IF NOT EXISTS partners (
+              partner_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+              code VARCHAR(64) NOT NULL,
+              name VARCHAR(200) NOT NULL,
+              status ENUM('active','disabled') NOT NULL DEFAULT 'active',
+              created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+              PRIMARY KEY (partner_id),
+              UNIQUE KEY uq_partners_code (code)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS api_keys (
+              key_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+              public_id CHAR(10) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+              partner_id BIGINT UNSIGNED NOT NULL,
+              secret_hash BINARY(32) NOT NULL,
+              scopes VARCHAR(1000) NOT NULL,
+              created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+              expires_at DATETIME NULL,
+              revoked_at DATETIME NULL,
+              PRIMARY KEY (key_id),
+              UNIQUE KEY uq_api_keys_public_id (public_id),
+              KEY idx_api_keys_partner (partner_id)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS tenant_grants (
+              partner_id BIGINT UNSIGNED NOT NULL,
+              tenant_id BIGINT UNSIGNED NOT NULL,
+              granted_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+              PRIMARY KEY (partner_id, tenant_id)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+            """,
+        ]),
+    ]
+
+    public struct MigrationReport: Sendable, Equatable {
+        public let applied: [Int]
+        public let current: Int
+    }
+
+    /// Applies the missing migrations.
+    ///
+    /// - Parameter productSchema: the product's schema name; migrating into it is refused.
+    /// - Throws: ``AccessError`` when the target is the product schema or holds product tables.
+    public static func migrate(_ pool: MySQLConnectionPool, productSchema: String?) async throws -> MigrationReport {
+        let schema = try await pool.query("SELECT DATABASE()").rows.first?[0].text ?? ""
+        guard !schema.isEmpty else { throw AccessError.configuration("the state database connection names no schema") }
+        if let productSchema, productSchema.lowercased() == schema.lowercased() {
+            throw AccessError.configuration("refusing to migrate: '\(schema)' is the product schema; Portico keeps its state in a schema of its own")
+        }
+        let foreign = try await pool.query("""
+            SELECT COUNT(*) FROM information_schema.tables
+            WHERE table_schema = ? AND table_name NOT IN ('schema_migrations', 'partners', 'api_keys', 'tenant_grants')
+            """, [.string(schema)])
+        if (foreign.rows.first?[0].int64 ?? 0) > 0 {
+            throw AccessError.configuration("refusing to migrate: schema '\(schema)' holds tables that are not Portico's")
+        }
+        try await pool.withConnection { connection in
+            try await connection.execute("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                  version INT NOT NULL PRIMARY KEY, name VARCHAR(200) NOT NULL,
+                  applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
+                ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+                """)
+        }
+        let done = Set(try await pool.query("SELECT version FROM schema_migrations").rows.compactMap { $0[0].int64 }.map(Int.init))
+        var applied: [Int] = []
+        for migration in migrations where !done.contains(migration.version) {
+            try await pool.withConnection { connection in
+                for statement in migration.statements { try await connection.execute(statement) }
+                _ = try await connection.query("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                                               [.int(Int64(migration.version)), .string(migration.name)])
+            }
+            applied.append(migration.version)
+        }
+        return MigrationReport(applied: applied, current: migrations.map(\.version).max() ?? 0)
+    }
+}
+
+/// A problem an operator must fix (configuration, unknown partner, …): clear text, no secrets.
+public struct AccessError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    public static func configuration(_ text: String) -> AccessError { AccessError(description: text) }
+    public static func notFound(_ text: String) -> AccessError { AccessError(description: text) }
+}

@@ -1,0 +1,67 @@
+import Hummingbird
+import Logging
+import PorticoAccess
+import PorticoMySQL
+
+/// Authenticates `/api` requests: `Authorization: Bearer <key>` or `X-API-Key: <key>` (never the
+/// query string, where keys leak into logs). Sets the principal; the route checks the scope.
+///
+/// - No credential: 401 with `WWW-Authenticate: Bearer` and no error code (RFC 6750 §3.1).
+/// - A credential that is not valid: 401 with `error="invalid_token"`; the body is the same
+///   whether the key is unknown, malformed, revoked or expired (the log says which).
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = PorticoRequestContext
+    let authenticator: Authenticator?
+    let developmentPrincipal: Principal?
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let token = credential(request) {
+            guard let authenticator else { throw Self.invalidToken }
+            let outcome: Authenticator.Outcome
+            do {
+                outcome = try await authenticator.authenticate(token: token)
+            } catch {
+                logger.error("credential lookup failed", metadata: ["request_id": "\(context.requestID)", "error": "\(error)"])
+                throw Problem.unavailable("Credentials cannot be checked right now; retry shortly.", retryAfter: 2)
+            }
+            switch outcome {
+            case .authenticated(let principal):
+                context.principal = principal
+            case .invalid(let reason):
+                logger.info("invalid credential", metadata: ["request_id": "\(context.requestID)", "reason": "\(reason)"])
+                throw Self.invalidToken
+            }
+        } else if let developmentPrincipal {
+            context.principal = developmentPrincipal
+        } else {
+            throw Problem(status: .unauthorized, kind: "unauthorized", title: "Unauthorized",
+                          detail: "Send an API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'.",
+                          headers: [.wwwAuthenticate: "Bearer"])
+        }
+        return try await next(request, context)
+    }
+
+    func credential(_ request: Request) -> String? {
+        if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
+            return String(authorization.dropFirst(7)).trimmingBlanks
+        }
+        return request.headers[.init("X-API-Key")!]?.trimmingBlanks
+    }
+
+    static var invalidToken: Problem {
+        Problem(status: .unauthorized, kind: "invalid-token", title: "Unauthorized",
+                detail: "The credential is not valid. Check the key, or ask for a new one.",
+                headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
+    }
+}
+
+extension String {
+    var trimmingBlanks: String {
+        var text = Substring(self)
+        while text.first == " " || text.first == "\t" { text = text.dropFirst() }
+        while text.last == " " || text.last == "\t" { text = text.dropLast() }
+        return String(text)
+    }
+}

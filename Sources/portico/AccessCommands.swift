@@ -1,0 +1,169 @@
+import ArgumentParser
+import Foundation
+import PorticoAccess
+import PorticoMySQL
+
+/// Runs `body` with Portico's state store, turning an ``AccessError`` into a clean failure.
+func withStore(_ body: (PartnerStore) async throws -> Void) async throws {
+    do {
+        try await CommandDatabase.state.withPool { try await body(PartnerStore(pool: $0)) }
+    } catch let error as AccessError {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
+/// `portico migrate`: creates or upgrades Portico's own schema.
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Create or upgrade Portico's own schema (PORTICO_STATE_DB_*); safe to run twice.",
+        discussion: "Refuses to run against the product schema (PORTICO_PRODUCT_DB_DATABASE) or a schema holding other tables."
+    )
+
+    func run() async throws {
+        let product = ProcessInfo.processInfo.environment["PORTICO_PRODUCT_DB_DATABASE"]
+        do {
+            let report = try await CommandDatabase.state.withPool { try await StateSchema.migrate($0, productSchema: product) }
+            print(report.applied.isEmpty ? "up to date at version \(report.current)"
+                : "applied \(report.applied.map(String.init).joined(separator: ", ")); now at version \(report.current)")
+        } catch let error as AccessError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `portico partner add|list|show|disable|enable`.
+struct PartnerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "partner", abstract: "Manage partners.",
+        subcommands: [Add.self, List.self, Show.self, Disable.self, Enable.self]
+    )
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a partner.")
+        @Argument(help: "Partner code: lower-case letters, digits, - and _.") var code: String
+        @Option(help: "Display name.") var name: String?
+        func run() async throws {
+            try await withStore { store in
+                let partner = try await store.addPartner(code: code, name: name)
+                print("added partner \(partner.code) (\(partner.name))")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List partners.")
+        func run() async throws {
+            try await withStore { store in
+                for partner in try await store.partners() {
+                    print("\(partner.code)\t\(partner.active ? "active" : "disabled")\t\(partner.name)")
+                }
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a partner and its keys.")
+        @Argument var code: String
+        func run() async throws {
+            try await withStore { store in
+                guard let partner = try await store.partner(code) else { throw AccessError.notFound("no partner '\(code)'") }
+                print("\(partner.code)\t\(partner.active ? "active" : "disabled")\t\(partner.name)")
+                for key in try await store.keys(partner: code) {
+                    let state = key.revokedAt.map { "revoked \($0)" } ?? key.expiresAt.map { "expires \($0)" } ?? "live"
+                    print("  key \(key.id)\t\(state)\t\(key.scopes.joined(separator: " "))")
+                }
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable a partner: all its keys stop working within 5 s.")
+        @Argument var code: String
+        func run() async throws {
+            try await withStore { try await $0.setActive(code, false); print("disabled \(code)") }
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable a disabled partner again.")
+        @Argument var code: String
+        func run() async throws {
+            try await withStore { try await $0.setActive(code, true); print("enabled \(code)") }
+        }
+    }
+}
+
+extension PartnerStore.KeySummary {
+    var id: String { publicID }
+}
+
+/// `portico key issue|list|revoke`.
+struct KeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "key", abstract: "Manage API keys.", subcommands: [Issue.self, List.self, Revoke.self]
+    )
+
+    struct Issue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue an API key; it is printed once and cannot be shown again.",
+            discussion: "Several live keys per partner are allowed: issue the new key, move the partner over, revoke the old one."
+        )
+        @Argument(help: "The partner's code.") var partner: String
+        @Option(help: "Comma-separated scopes, such as orders:read,customers:read.") var scopes: String
+        @Option(help: "Expiry as RFC 3339, such as 2027-01-01T00:00:00Z.") var expires: String?
+
+        func validate() throws {
+            if let expires, MySQLDateTime(rfc3339: expires) == nil { throw ValidationError("--expires must be RFC 3339, such as 2027-01-01T00:00:00Z") }
+        }
+
+        func run() async throws {
+            try await withStore { store in
+                let key = try await store.issueKey(partner: partner, scopes: scopes.split(separator: ",").map(String.init),
+                                                   expires: expires.flatMap(MySQLDateTime.init(rfc3339:)))
+                FileHandle.standardError.write(Data("issued key \(key.id) for \(partner); store it now, it is not shown again:\n".utf8))
+                print(key.token)
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List a partner's keys (ids and scopes, never secrets).")
+        @Argument var partner: String
+        func run() async throws {
+            try await withStore { store in
+                for key in try await store.keys(partner: partner) {
+                    let state = key.revokedAt.map { "revoked \($0)" } ?? key.expiresAt.map { "expires \($0)" } ?? "live"
+                    print("\(key.id)\t\(state)\t\(key.scopes.joined(separator: " "))")
+                }
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a key by its id; it stops working within 5 s.")
+        @Argument(help: "The key id (the 10 characters after ptc_).") var id: String
+        func run() async throws {
+            try await withStore { try await $0.revokeKey(id); print("revoked \(id)") }
+        }
+    }
+}
+
+/// `portico grant PARTNER TENANT… [--revoke]`.
+struct GrantCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grant", abstract: "Grant (or with --revoke, withdraw) tenants to a partner; takes effect within 30 s."
+    )
+    @Argument var partner: String
+    @Argument(help: "Tenant (account) ids.") var tenants: [UInt64]
+    @Flag(help: "Withdraw the grants instead.") var revoke = false
+
+    func run() async throws {
+        try await withStore { store in
+            if revoke { try await store.revokeGrant(partner: partner, tenants: tenants) } else { try await store.grant(partner: partner, tenants: tenants) }
+            print("\(revoke ? "withdrew" : "granted") \(tenants.map(String.init).joined(separator: ", ")) \(revoke ? "from" : "to") \(partner)")
+        }
+    }
+}
