@@ -186,6 +186,8 @@ struct ReadApiTests {
         ("/api/v1/orders/42", .notFound, "not-found", "'42'"),
         ("/api/v1/orders/ORD-42", .notFound, "not-found", "'ORD-42'"),
         ("/api/v1/orders?status=paid' OR '1'='1", .badRequest, "invalid-parameter", "status"),
+        ("/api/v1/orders?notes=" + String(repeating: "a", count: 5000), .uriTooLong, "query-too-large", "4096 bytes"),
+        ("/api/v1/orders?" + Array(repeating: "status=paid", count: 21).joined(separator: "&"), .badRequest, "query-too-large", "20 filter"),
     ])
     func problems(_ uri: String, _ status: HTTPResponse.Status, _ kind: String, _ hint: String) async throws {
         try await withClient { client in

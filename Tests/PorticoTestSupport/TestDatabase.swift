@@ -71,8 +71,9 @@ public enum TestDatabase {
     }
 
     /// Runs `scripts/db` with arguments for another instance, failing the test when it fails.
-    public static func script(_ arguments: [String], instance: String) async throws {
-        let (status, output) = await run(["\(repositoryRoot)/scripts/db"] + arguments, environment: ["PORTICO_DB_INSTANCE": instance, "PORTICO_DB_PORT": ""])
+    public static func script(_ arguments: [String], instance: String, environment extra: [String: String] = [:]) async throws {
+        let environment = ["PORTICO_DB_INSTANCE": instance, "PORTICO_DB_PORT": ""].merging(extra) { $1 }
+        let (status, output) = await run(["\(repositoryRoot)/scripts/db"] + arguments, environment: environment)
         guard status == 0 else {
             throw ScriptFailure(description: "scripts/db \(arguments.joined(separator: " ")) exited \(status): \(output)")
         }
@@ -122,6 +123,15 @@ public enum TestDatabase {
     }
 
     public static func socket(instance: String) -> String { "\(repositoryRoot)/.run/db-\(instance)/mysqld.sock" }
+
+    /// The loopback port `scripts/db` chose for an instance (from its pid file's server).
+    public static func port(instance: String) async throws -> Int {
+        let (status, output) = await run(["\(repositoryRoot)/scripts/db", "status"], environment: ["PORTICO_DB_INSTANCE": instance, "PORTICO_DB_PORT": ""])
+        guard status == 0, let port = output.split(separator: " ").last.flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) else {
+            throw ScriptFailure(description: "scripts/db status: \(output)")
+        }
+        return port
+    }
 }
 
 public struct ScriptFailure: Error, CustomStringConvertible {

@@ -22,7 +22,7 @@ ensure_packages() {
 
 # What building and running Portico needs.
 PORTICO_BUILD_PACKAGES=(libmariadb-dev-compat libmariadb-dev pkg-config)
-PORTICO_DB_PACKAGES=(mariadb-server mariadb-client tzdata)
+PORTICO_DB_PACKAGES=(mariadb-server mariadb-client tzdata openssl)
 PORTICO_TOOL_PACKAGES=(curl)
 
 # A debug or release build of the package, printing the binary directory.
