@@ -113,6 +113,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "PorticoAccessTests", dependencies: ["PorticoAccess"], swiftSettings: strict),
+        .testTarget(name: "PorticoQuotaTests", dependencies: ["PorticoQuota"], swiftSettings: strict),
         .testTarget(
             name: "PorticoQueryTests",
             dependencies: ["PorticoQuery", "PorticoCatalog", "PorticoValues"],

@@ -1,0 +1,98 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PorticoAccess
+import PorticoCatalog
+import PorticoMySQL
+import PorticoServer
+import PorticoTestSupport
+import Testing
+
+/// An NDJSON export of 100,000 rows of 1 KB (about 110 MB) read by a slow client over a real
+/// socket: the server must hold only a batch or so, not the whole export.
+@Suite("Export streaming over HTTP (MariaDB)", .serialized)
+struct ExportStreamingTests {
+    @Test("a slow reader of a large export keeps the server's memory flat (back-pressure)")
+    func slowReader() async throws {
+        try await TestDatabase.withScratchSchema("export") { admin in
+            try await admin.execute("CREATE TABLE big (id INT PRIMARY KEY, payload VARCHAR(1000) NOT NULL)")
+            try await admin.execute("INSERT INTO big SELECT seq, REPEAT('x', 1000) FROM seq_1_to_100000")
+            let schema = try await admin.query("SELECT DATABASE()").rows[0][0].text ?? ""
+            let source = CatalogCompiler.Source(path: "v1/big.yaml", text: """
+                scope: big:read
+                table: big
+                key: id
+                tenant: none
+                id: {column: id}
+                fields:
+                  payload: {column: payload, type: string}
+                """)
+            let catalogs = CatalogSet(CatalogCompiler.compile(version: "v1", sources: [source]).catalogs)
+            let pool = MySQLConnectionPool(configuration: TestDatabase.admin(database: schema), logger: TestApp.quietLogger)
+            let read = ReadSettings(catalogs: catalogs, cursors: TestApp.cursors, developmentPrincipal: Principal(partner: "t", tenants: []))
+            let app = PorticoApplication.build(settings: .init(port: 0), read: read, pool: pool, logger: TestApp.quietLogger)
+            try await app.test(.live) { client in
+                let port = try #require(client.port)
+                let result = await SlowReader.read(port: port, path: "/api/v1/big?format=ndjson")
+                #expect(result.documents == 100_000, "\(result)")
+                #expect(result.bytes > 100_000_000)
+                #expect(result.growth < 48 << 20, "resident memory grew by \(result.growth >> 20) MiB during the export")
+            }
+        }
+    }
+}
+
+/// A blocking HTTP/1.1 client on a thread of its own that reads slowly and counts documents.
+enum SlowReader {
+    struct Result: Sendable {
+        var bytes = 0
+        var documents = 0
+        var growth = 0
+    }
+
+    static func read(port: Int, path: String) async -> Result {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: run(port: port, path: path)) }.start()
+        }
+    }
+
+    private static func run(port: Int, path: String) -> Result {
+        var result = Result()
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return result }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return result }
+        let request = "GET \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        // The baseline is taken before the server starts: a server that built the export in
+        // memory first would already have grown by the time the first bytes arrive.
+        let baseline = residentBytes()
+        _ = request.withCString { send(fd, $0, strlen($0), 0) }
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        var previous: UInt8 = 0
+        var peak = baseline
+        var reads = 0
+        while true {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count <= 0 { break }
+            result.bytes += count
+            for byte in buffer[0..<count] {
+                if byte == 0x0A && previous == 0x7D { result.documents += 1 } // "}\n" ends a document
+                previous = byte
+            }
+            reads += 1
+            if reads % 256 == 1 {
+                peak = max(peak, residentBytes())
+                usleep(2_000) // a slow client: the server must wait, not buffer
+            }
+        }
+        result.growth = max(0, peak - baseline)
+        return result
+    }
+}
