@@ -80,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "portico",
             dependencies: [
-                "PorticoServer", "PorticoMySQL", "PorticoCatalog", "PorticoQuery", "PorticoAccess",
+                "PorticoServer", "PorticoMySQL", "PorticoCatalog", "PorticoQuery", "PorticoAccess", "PorticoQuota",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(
             name: "PorticoServerTests",
             dependencies: [
-                "PorticoServer", "PorticoMySQL", "PorticoCatalog", "PorticoAccess", "PorticoTestSupport",
+                "PorticoServer", "PorticoMySQL", "PorticoCatalog", "PorticoAccess", "PorticoQuota", "PorticoTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

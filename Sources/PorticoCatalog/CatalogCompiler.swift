@@ -18,6 +18,9 @@ public enum CatalogCompiler {
         public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
     }
 
+    /// Resource names Portico's own endpoints use.
+    public static let reservedNames: Set<String> = ["usage", "openapi"]
+
     /// One mapping file's text and the path diagnostics name.
     public struct Source: Sendable {
         public let path: String
@@ -72,6 +75,10 @@ public enum CatalogCompiler {
             let fileStart = Location(file: source.path, line: 1, column: 1)
             guard ResourceParser.isFieldName(name) else {
                 diagnostics.error("file name '\(name)' must be the resource name: lower-case letters, digits and _", at: fileStart)
+                continue
+            }
+            guard !CatalogCompiler.reservedNames.contains(name) else {
+                diagnostics.error("'\(name)' is reserved (/api/<version>/\(name) is Portico's own); name the file otherwise", at: fileStart)
                 continue
             }
             let root: Node

@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import PorticoAccess
 import PorticoMySQL
+import PorticoQuota
 
 /// Authenticates `/api` requests: `Authorization: Bearer <key>` or `X-API-Key: <key>` (never the
 /// query string, where keys leak into logs). Sets the principal; the route checks the scope.
@@ -13,10 +14,43 @@ struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = PorticoRequestContext
     let authenticator: Authenticator?
     let developmentPrincipal: Principal?
+    let limits: Limits?
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
+        let address = clientAddress(request, context)
+        // An address already over its limit for failed attempts is refused before any lookup,
+        // so guessing keys cannot load the database.
+        if let limits, credential(request) != nil || developmentPrincipal == nil,
+           !limits.rates.wouldAllow("addr:" + address, limits.settings.anonymous) {
+            throw anonymousExceeded(limits, address)
+        }
+        do {
+            return try await authenticate(request, context: &context, next: next)
+        } catch let problem as Problem where problem.status == .unauthorized {
+            if let limits { _ = limits.rates.acquire("addr:" + address, limits.settings.anonymous) }
+            throw problem
+        }
+    }
+
+    func anonymousExceeded(_ limits: Limits, _ address: String) -> Problem {
+        let decision = limits.rates.peek("addr:" + address, limits.settings.anonymous)
+        var headers = HTTPFieldsBox()
+        headers.fields[.init("RateLimit-Policy")!] = RateLimitHeaders.policy([(limits.settings.anonymous.name, limits.settings.anonymous.limit, limits.settings.anonymous.window)])
+        return Limits.exceeded(limits.settings.anonymous.name, retryAfter: max(1, decision.reset),
+                               detail: "Too many requests without a valid credential from this address.", headers: headers)
+    }
+
+    /// The client's address: the peer, or the last `X-Forwarded-For` hop when the peer is a trusted proxy.
+    func clientAddress(_ request: Request, _ context: Context) -> String {
+        let peer = context.remoteAddress ?? "unknown"
+        guard let limits, limits.settings.trustedProxies.contains(peer),
+              let forwarded = request.headers[.init("X-Forwarded-For")!]?.split(separator: ",").last else { return peer }
+        return String(forwarded).trimmingBlanks
+    }
+
+    func authenticate(_ request: Request, context: inout Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if let token = credential(request) {
             guard let authenticator else { throw Self.invalidToken }
             let outcome: Authenticator.Outcome

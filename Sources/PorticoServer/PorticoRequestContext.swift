@@ -7,9 +7,12 @@ public struct PorticoRequestContext: RequestContext {
     /// The caller's `X-Request-Id` when well-formed, else one generated here; echoed on every response.
     public var requestID = ""
     public var principal: Principal?
+    /// The peer's IP address, for per-address limits.
+    public let remoteAddress: String?
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 }
 

@@ -12,6 +12,8 @@ public struct Problem: HTTPResponseError, Sendable {
     public let title: String
     public let detail: String
     public var headers: HTTPFields = [:]
+    /// For 429s: the policies the request would have broken (draft-ietf-httpapi-ratelimit-headers).
+    public var violatedPolicies: [String]?
 
     public static let typeBase = "https://portico.dev/problems/"
 
@@ -46,11 +48,19 @@ public struct Problem: HTTPResponseError, Sendable {
     /// The JSON body: fields in a fixed order, strings escaped per RFC 8259.
     public func body(requestID: String? = nil) -> String {
         var json = "{\"type\":"
-        JSONText.appendString(Self.typeBase + kind, to: &json)
+        // A kind that is already a URI (the rate-limit draft's types) is used as it is.
+        JSONText.appendString(kind.hasPrefix("https://") ? kind : Self.typeBase + kind, to: &json)
         json += ",\"title\":"
         JSONText.appendString(title, to: &json)
         json += ",\"status\":\(status.code),\"detail\":"
         JSONText.appendString(detail, to: &json)
+        if let violatedPolicies {
+            json += ",\"violated-policies\":[" + violatedPolicies.map { policy -> String in
+                var text = ""
+                JSONText.appendString(policy, to: &text)
+                return text
+            }.joined(separator: ",") + "]"
+        }
         if let requestID, !requestID.isEmpty {
             json += ",\"request_id\":"
             JSONText.appendString(requestID, to: &json)

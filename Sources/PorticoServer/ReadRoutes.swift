@@ -5,9 +5,15 @@ struct ReadRoutes {
     let handler: ReadHandler
 
     func register(on router: Router<PorticoRequestContext>) {
+        let settings = handler.settings
         let api = router.group("api")
-            .add(middleware: AuthenticationMiddleware(authenticator: handler.settings.authenticator,
-                                                      developmentPrincipal: handler.settings.developmentPrincipal, logger: handler.logger))
+            .add(middleware: AuthenticationMiddleware(authenticator: settings.authenticator, developmentPrincipal: settings.developmentPrincipal,
+                                                      limits: settings.limits, logger: handler.logger))
+        if let limits = settings.limits {
+            api.add(middleware: LimitMiddleware(limits: limits))
+            // Registered before the resource routes; a constant segment wins over `:resource`.
+            api.get("/:version/usage") { _, context in try UsageEndpoint(limits: limits).response(context) }
+        }
         for path in [":version/:resource", ":version/:resource/:id"] {
             let isItem = path.hasSuffix(":id")
             api.get(RouterPath(path)) { request, context in

@@ -12,12 +12,16 @@ public struct ReadSettings: Sendable {
     public var developmentPrincipal: Principal?
     /// Checks API keys; nil when Portico's schema is not configured (development only).
     public var authenticator: Authenticator?
+    /// Rate limits and in-flight caps; nil disables limiting (tests of other stages).
+    public var limits: Limits?
     /// Longest query string accepted, in bytes.
     public var maxQueryLength = 4096
     /// Rows fetched from the database per batch while streaming an export.
     public var exportBatch = 500
 
-    public init(catalogs: CatalogSet, cursors: CursorCodec, developmentPrincipal: Principal?, authenticator: Authenticator? = nil) {
+    public init(catalogs: CatalogSet, cursors: CursorCodec, developmentPrincipal: Principal?, authenticator: Authenticator? = nil,
+                limits: Limits? = nil) {
+        self.limits = limits
         self.catalogs = catalogs
         self.cursors = cursors
         self.developmentPrincipal = developmentPrincipal

@@ -6,6 +6,7 @@ import Logging
 import PorticoAccess
 import PorticoMySQL
 import PorticoQuery
+import PorticoQuota
 import PorticoServer
 
 /// `portico serve`: runs the HTTP server until SIGTERM or SIGINT.
@@ -41,10 +42,35 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Development only: the tenant (account) ids the development partner may see, comma-separated.")
     var devTenants: String?
 
+    @Option(help: "Requests each partner may make per --rate-window seconds (GCRA).")
+    var rateLimit: Int = 600
+
+    @Option(help: "The window of --rate-limit, in seconds.")
+    var rateWindow: Int = 60
+
+    @Option(help: "The burst a partner may send at once.")
+    var rateBurst: Int = 100
+
+    @Option(help: "Requests one partner may have in flight at once.")
+    var maxInFlight: Int = 16
+
+    @Option(help: "What an export (NDJSON, or CSV without a limit) costs, in requests.")
+    var exportCost: Int = 10
+
+    @Option(help: "Requests without a valid credential per client address, per minute (bursts of a third).")
+    var anonymousLimit: Int = 60
+
+    @Option(help: "A proxy whose X-Forwarded-For is trusted (repeatable).")
+    var trustedProxy: [String] = []
+
     @Option(help: "Where partners' tenants come from: 'grants' (portico grant) or 'table:TABLE:PARTNER_COLUMN:TENANT_COLUMN' in the product schema.")
     var tenantsFrom: String = "grants"
 
     func validate() throws {
+        for (name, value) in [("--rate-limit", rateLimit), ("--rate-window", rateWindow), ("--rate-burst", rateBurst),
+                              ("--max-in-flight", maxInFlight), ("--export-cost", exportCost), ("--anonymous-limit", anonymousLimit)] where value < 1 {
+            throw ValidationError("\(name) must be at least 1")
+        }
         guard TenantSource(tenantsFrom) != nil else {
             throw ValidationError("--tenants-from must be 'grants' or 'table:TABLE:PARTNER_COLUMN:TENANT_COLUMN'")
         }
@@ -97,7 +123,13 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("no PORTICO_STATE_DB_* settings: API keys cannot be checked (run portico migrate against Portico's schema)")
             throw ExitCode(1)
         }
-        let read = ReadSettings(catalogs: catalogs, cursors: try cursorCodec(logger), developmentPrincipal: principal, authenticator: authenticator)
+        let limits = Limits(settings: LimitSettings(
+            partner: RatePolicy(name: "default", limit: rateLimit, window: rateWindow, burst: rateBurst), maxInFlight: maxInFlight,
+            anonymous: RatePolicy(name: "anonymous", limit: anonymousLimit, window: 60, burst: max(1, anonymousLimit / 3)),
+            exportCost: exportCost, trustedProxies: Set(trustedProxy)
+        ))
+        let read = ReadSettings(catalogs: catalogs, cursors: try cursorCodec(logger), developmentPrincipal: principal,
+                                authenticator: authenticator, limits: limits)
         logger.info("starting", metadata: ["listen": "\(host):\(port)", "database": "\(productDB)", "versions": "\(catalogs.versions.joined(separator: ","))"])
         let app = PorticoApplication.build(settings: .init(host: host, port: port), read: read, pool: pool, services: services, logger: logger)
         try await app.runService()

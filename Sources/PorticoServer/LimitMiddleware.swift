@@ -1,0 +1,58 @@
+import Hummingbird
+import PorticoAccess
+import PorticoQuota
+
+/// Rate limit and in-flight cap per partner, after authentication. Every authenticated
+/// response, errors included, carries `RateLimit-Policy` and `RateLimit`; a refused request is
+/// a 429 with `Retry-After` and consumes nothing.
+struct LimitMiddleware: RouterMiddleware {
+    typealias Context = PorticoRequestContext
+    let limits: Limits
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let principal = context.principal else { return try await next(request, context) }
+        let policy = limits.settings.partner
+        let cost = Self.isExport(request) ? limits.settings.exportCost : 1
+        // Asking how much is left must not use any of it.
+        let isUsage = request.uri.path.hasSuffix("/usage") && request.uri.path.split(separator: "/").count == 3
+        let decision = isUsage ? limits.rates.peek(principal.partner, policy) : limits.rates.acquire(principal.partner, policy, cost: cost)
+        var headers = HTTPFieldsBox()
+        headers.fields[.init("RateLimit-Policy")!] = RateLimitHeaders.policy([(policy.name, policy.limit, policy.window)])
+        headers.fields[.init("RateLimit")!] = RateLimitHeaders.state([(policy.name, decision.remaining, decision.reset)])
+        guard decision.allowed else {
+            throw Limits.exceeded(policy.name, retryAfter: decision.retryAfter, detail: cost > 1
+                ? "Exports cost \(cost) requests; the rate allows more in \(decision.retryAfter) s."
+                : "Slow down: the rate allows another request in \(decision.retryAfter) s.", headers: headers)
+        }
+        if isUsage {
+            var response = try await next(request, context)
+            for field in headers.fields { response.headers[field.name] = field.value }
+            return response
+        }
+        guard limits.inFlight.acquire(principal.partner, limit: limits.settings.maxInFlight) else {
+            throw Limits.exceeded("in-flight", retryAfter: 1, detail: "At most \(limits.settings.maxInFlight) requests may be in flight at once.", headers: headers)
+        }
+        defer { limits.inFlight.release(principal.partner) }
+        do {
+            var response = try await next(request, context)
+            for field in headers.fields { response.headers[field.name] = field.value }
+            return response
+        } catch let error as Problem {
+            var problem = error
+            for field in headers.fields where problem.headers[field.name] == nil { problem.headers[field.name] = field.value }
+            throw problem
+        }
+    }
+
+    static func isExport(_ request: Request) -> Bool {
+        let parameters = request.uri.queryParameters
+        if parameters["format"] == "ndjson" { return true }
+        if parameters["format"] == "csv" || (request.headers[.accept] ?? "").contains("text/csv") { return !parameters.has("limit") && request.uri.path.split(separator: "/").count == 3 }
+        return (request.headers[.accept] ?? "").contains("application/x-ndjson")
+    }
+}
+
+/// Header fields carried between a limiter and the response it decorates.
+struct HTTPFieldsBox: Sendable {
+    var fields: HTTPFields = [:]
+}

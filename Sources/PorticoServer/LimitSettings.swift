@@ -1,0 +1,51 @@
+import Hummingbird
+public import PorticoQuota
+
+/// Limits for partners and for anonymous traffic.
+///
+/// Every partner gets the same plan here (`--rate`, `--burst`, `--max-in-flight`); per-partner
+/// plans and shared daily/monthly quotas are still to come (issue 6).
+public struct LimitSettings: Sendable {
+    /// A partner's rate: `limit` requests per `window` seconds, bursts of `burst`.
+    public var partner: RatePolicy
+    /// Requests one partner may have in flight at once.
+    public var maxInFlight: Int
+    /// Requests without a valid credential, per client address: bounds key guessing.
+    public var anonymous: RatePolicy
+    /// What an export (NDJSON, or CSV without a limit) costs, in requests.
+    public var exportCost: Int
+    /// Proxies whose `X-Forwarded-For` is believed (their own address is not the client's).
+    public var trustedProxies: Set<String>
+
+    public init(partner: RatePolicy = RatePolicy(name: "default", limit: 600, window: 60, burst: 100), maxInFlight: Int = 16,
+                anonymous: RatePolicy = RatePolicy(name: "anonymous", limit: 60, window: 60, burst: 20), exportCost: Int = 10,
+                trustedProxies: Set<String> = []) {
+        self.partner = partner
+        self.maxInFlight = maxInFlight
+        self.anonymous = anonymous
+        self.exportCost = exportCost
+        self.trustedProxies = trustedProxies
+    }
+}
+
+/// The limiters one process holds: in memory, so limiting adds no database round trip.
+public struct Limits: Sendable {
+    public let settings: LimitSettings
+    public let rates: RateLimiter
+    public let inFlight = InFlightLimiter()
+
+    public init(settings: LimitSettings, clock: any LimiterClock = SystemLimiterClock()) {
+        self.settings = settings
+        rates = RateLimiter(clock: clock)
+    }
+
+    /// A 429 in the draft's `quota-exceeded` form, naming the violated policy.
+    static func exceeded(_ policy: String, retryAfter: Int, detail: String, headers: HTTPFieldsBox) -> Problem {
+        var fields = headers.fields
+        fields[.retryAfter] = String(retryAfter)
+        var problem = Problem(status: .tooManyRequests, kind: RateLimitHeaders.quotaExceededType, title: "Too Many Requests",
+                              detail: detail, headers: fields)
+        problem.violatedPolicies = [policy]
+        return problem
+    }
+}

@@ -1,0 +1,24 @@
+import Hummingbird
+import NIOCore
+import PorticoAccess
+import PorticoQuota
+
+/// `GET /api/{version}/usage`: the partner's plan and its current state in this instance
+/// (GitHub's `/rate_limit` in spirit). Checking it does not count against the rate.
+struct UsageEndpoint {
+    let limits: Limits
+
+    func response(_ context: PorticoRequestContext) throws -> Response {
+        guard let principal = context.principal else { throw Problem.notFound("/usage") }
+        let policy = limits.settings.partner
+        let state = limits.rates.peek(principal.partner, policy)
+        var json = "{\"partner\":"
+        JSONText.appendString(principal.partner, to: &json)
+        json += ",\"plan\":{\"rate\":{\"limit\":\(policy.limit),\"window_seconds\":\(policy.window),\"burst\":\(policy.burst)}"
+        json += ",\"max_in_flight\":\(limits.settings.maxInFlight),\"export_cost\":\(limits.settings.exportCost)}"
+        json += ",\"rate\":{\"remaining\":\(state.remaining),\"reset_seconds\":\(state.reset)}"
+        json += ",\"in_flight\":\(limits.inFlight.current(principal.partner))}"
+        return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(string: json)))
+    }
+}

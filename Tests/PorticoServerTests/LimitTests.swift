@@ -1,0 +1,108 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PorticoAccess
+import PorticoMySQL
+import PorticoQuota
+import PorticoServer
+import PorticoTestSupport
+import Synchronization
+import Testing
+
+final class TestClock: LimiterClock, Sendable {
+    private let seconds = Mutex<Double>(5000)
+    func now() -> Double { seconds.withLock { $0 } }
+    func advance(_ by: Double) { seconds.withLock { $0 += by } }
+}
+
+@Suite("Rate limits (MariaDB)")
+struct LimitTests {
+    static let policy = RatePolicy(name: "default", limit: 10, window: 10, burst: 3) // 1/s, bursts of 3
+
+    static func app(_ pool: MySQLConnectionPool, _ limits: Limits, principal: Principal?, authenticator: Authenticator? = nil) -> some ApplicationProtocol {
+        let read = ReadSettings(catalogs: TestApp.catalogs, cursors: TestApp.cursors, developmentPrincipal: principal,
+                                authenticator: authenticator, limits: limits)
+        return PorticoApplication.build(settings: .init(port: 0), read: read, pool: pool, logger: TestApp.quietLogger)
+    }
+
+    @Test("every response carries the headers; past the burst a 429 problem with Retry-After; refusals cost nothing")
+    func burst() async throws {
+        let clock = TestClock()
+        let limits = Limits(settings: LimitSettings(partner: Self.policy), clock: clock)
+        let pool = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
+        try await Self.app(pool, limits, principal: ReadApiTests.acme).test(.router) { client in
+            var remaining: [String] = []
+            for _ in 0..<3 {
+                let response = try await client.execute(uri: "/api/v1/orders?limit=1&fields=id", method: .get)
+                #expect(response.status == .ok)
+                #expect(response.headers[.init("RateLimit-Policy")!] == #""default";q=10;w=10"#)
+                remaining.append(response.headers[.init("RateLimit")!] ?? "")
+            }
+            #expect(remaining == [#""default";r=2;t=1"#, #""default";r=1;t=2"#, #""default";r=0;t=3"#])
+            for _ in 0..<5 {
+                let refused = try await client.execute(uri: "/api/v1/orders?limit=1", method: .get)
+                #expect(refused.status == .tooManyRequests)
+                #expect(refused.headers[.retryAfter] == "1")
+                let body = try ReadApiTests.json(refused)
+                #expect(body["type"] as? String == "https://iana.org/assignments/http-problem-types#quota-exceeded")
+                #expect(body["violated-policies"] as? [String] == ["default"])
+            }
+            clock.advance(1)
+            #expect(try await client.execute(uri: "/api/v1/orders?limit=1", method: .get).status == .ok)
+            // Errors of authenticated requests carry the headers too.
+            clock.advance(1)
+            let notFound = try await client.execute(uri: "/api/v1/orders/ORD-99999999", method: .get)
+            #expect(notFound.status == .notFound && notFound.headers[.init("RateLimit")!] != nil)
+        }
+        await pool.close()
+    }
+
+    @Test("one partner's traffic never changes another's headers; exports cost more; usage reports the state")
+    func independence() async throws {
+        let clock = TestClock()
+        let limits = Limits(settings: LimitSettings(partner: Self.policy, exportCost: 3), clock: clock)
+        let poolA = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
+        let poolB = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
+        try await Self.app(poolA, limits, principal: ReadApiTests.acme).test(.router) { client in
+            let export = try await client.execute(uri: "/api/v1/orders?format=ndjson&fields=id", method: .get)
+            #expect(export.status == .ok)
+            #expect(export.headers[.init("RateLimit")!] == #""default";r=0;t=3"#, "an export costs 3")
+            #expect(try await client.execute(uri: "/api/v1/orders?limit=1", method: .get).status == .tooManyRequests)
+            let usage = try ReadApiTests.json(try await client.execute(uri: "/api/v1/usage", method: .get))
+            #expect(usage["partner"] as? String == "acme")
+            #expect((usage["rate"] as? [String: Any])?["remaining"] as? Int == 0)
+        }
+        try await Self.app(poolB, limits, principal: ReadApiTests.globex).test(.router) { client in
+            let response = try await client.execute(uri: "/api/v1/orders?limit=1", method: .get)
+            #expect(response.status == .ok)
+            #expect(response.headers[.init("RateLimit")!] == #""default";r=2;t=1"#)
+        }
+    }
+
+    @Test("guessing keys from one address is cut off with 429s before any lookup")
+    func addressLimit() async throws {
+        let clock = TestClock()
+        let anonymous = RatePolicy(name: "anonymous", limit: 3, window: 60, burst: 3)
+        let limits = Limits(settings: LimitSettings(partner: Self.policy, anonymous: anonymous), clock: clock)
+        let product = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
+        let state = MySQLConnectionPool(configuration: try TestDatabase.state(), logger: TestApp.quietLogger)
+        _ = try await StateSchema.migrate(state, productSchema: "tradeflow")
+        let authenticator = Authenticator(statePool: state, productPool: product, tenantSource: .grants, logger: TestApp.quietLogger)
+        try await Self.app(product, limits, principal: nil, authenticator: authenticator).test(.router) { client in
+            for _ in 0..<3 {
+                let guess = try await client.execute(uri: "/api/v1/orders", method: .get, headers: [.authorization: "Bearer \(ApiKey.generate().token)"])
+                #expect(guess.status == .unauthorized)
+            }
+            let lookups = authenticator.lookups
+            for _ in 0..<5 {
+                let refused = try await client.execute(uri: "/api/v1/orders", method: .get, headers: [.authorization: "Bearer \(ApiKey.generate().token)"])
+                #expect(refused.status == .tooManyRequests)
+                #expect(refused.headers[.retryAfter] != nil)
+            }
+            #expect(authenticator.lookups == lookups, "refused guesses must not reach the database")
+            let body = try ReadApiTests.json(try await client.execute(uri: "/api/v1/orders", method: .get))
+            #expect(body["violated-policies"] as? [String] == ["anonymous"])
+        }
+        await state.close()
+    }
+}
