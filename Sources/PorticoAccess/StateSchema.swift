@@ -49,6 +49,17 @@ public enum StateSchema {
             ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
             """,
         ]),
+        Migration(version: 2, name: "quota counters", statements: [
+            """
+            CREATE TABLE IF NOT EXISTS quota_counters (
+              partner VARCHAR(64) NOT NULL,
+              period VARCHAR(16) NOT NULL COMMENT 'D2026-11-29 or M2026-11 (UTC)',
+              used BIGINT UNSIGNED NOT NULL DEFAULT 0,
+              updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+              PRIMARY KEY (partner, period)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+            """,
+        ]),
     ]
 
     public struct MigrationReport: Sendable, Equatable {
@@ -68,27 +79,40 @@ public enum StateSchema {
         }
         let foreign = try await pool.query("""
             SELECT COUNT(*) FROM information_schema.tables
-            WHERE table_schema = ? AND table_name NOT IN ('schema_migrations', 'partners', 'api_keys', 'tenant_grants')
+            WHERE table_schema = ? AND table_name NOT IN ('schema_migrations', 'partners', 'api_keys', 'tenant_grants', 'quota_counters')
             """, [.string(schema)])
         if (foreign.rows.first?[0].int64 ?? 0) > 0 {
             throw AccessError.configuration("refusing to migrate: schema '\(schema)' holds tables that are not Portico's")
         }
-        try await pool.withConnection { connection in
-            try await connection.execute("""
-                CREATE TABLE IF NOT EXISTS schema_migrations (
-                  version INT NOT NULL PRIMARY KEY, name VARCHAR(200) NOT NULL,
-                  applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
-                ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
-                """)
+        // One connection, under a named lock: instances (or tests) migrating at the same time
+        // take turns instead of racing to record the same version.
+        return try await pool.withConnection { connection in
+            let locked = try await connection.query("SELECT GET_LOCK('portico_migrate', 30)").rows.first?[0].int64
+            guard locked == 1 else { throw AccessError.configuration("another migration holds the lock; try again") }
+            do {
+                let report = try await apply(on: connection)
+                _ = try await connection.query("SELECT RELEASE_LOCK('portico_migrate')")
+                return report
+            } catch {
+                _ = try? await connection.query("SELECT RELEASE_LOCK('portico_migrate')")
+                throw error
+            }
         }
-        let done = Set(try await pool.query("SELECT version FROM schema_migrations").rows.compactMap { $0[0].int64 }.map(Int.init))
+    }
+
+    private static func apply(on connection: MySQLConnection) async throws -> MigrationReport {
+        try await connection.execute("""
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+              version INT NOT NULL PRIMARY KEY, name VARCHAR(200) NOT NULL,
+              applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+            """)
+        let done = Set(try await connection.query("SELECT version FROM schema_migrations").rows.compactMap { $0[0].int64 }.map(Int.init))
         var applied: [Int] = []
         for migration in migrations where !done.contains(migration.version) {
-            try await pool.withConnection { connection in
-                for statement in migration.statements { try await connection.execute(statement) }
-                _ = try await connection.query("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
-                                               [.int(Int64(migration.version)), .string(migration.name)])
-            }
+            for statement in migration.statements { try await connection.execute(statement) }
+            _ = try await connection.query("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                                           [.int(Int64(migration.version)), .string(migration.name)])
             applied.append(migration.version)
         }
         return MigrationReport(applied: applied, current: migrations.map(\.version).max() ?? 0)

@@ -4,42 +4,44 @@ public import PorticoValues
 
 /// Opaque, signed page cursors.
 ///
-/// A cursor holds the last row's order values, the time it was issued, and a fingerprint of
-/// what it belongs to (partner, version, resource, filters, sort). It is signed with HMAC-SHA256,
-/// so a tampered cursor, one from another partner or request, or an expired one is refused
-/// with a 400, and can never select other rows.
+/// A cursor holds the last row's order values and a fingerprint of what it belongs to (partner,
+/// version, resource, filters, sort, and the resource's keyset as mapped). It is signed with
+/// HMAC-SHA256, so a tampered cursor, one from another partner or request, or a stale one (made
+/// before the mapping's order changed, or under a rotated secret) is refused with a 400 and can
+/// never select other rows.
+///
+/// Cursors hold no issue time on purpose: the same page is then the same bytes, so list pages
+/// keep strong ETags. Like Stripe's `starting_after`, a cursor stays usable while its mapping does.
 public struct CursorCodec: Sendable {
     let key: SymmetricKey
-    /// How long a cursor stays valid, in seconds.
-    public let lifetime: Int
 
     /// - Parameter secret: at least 32 random bytes, shared by every instance behind one balancer.
-    public init(secret: [UInt8], lifetime: Int = 24 * 3600) {
+    public init(secret: [UInt8]) {
         key = SymmetricKey(data: secret)
-        self.lifetime = lifetime
     }
 
     /// A fresh random key, for a single process (cursors then do not survive a restart).
-    public static func random(lifetime: Int = 24 * 3600) -> CursorCodec {
-        CursorCodec(secret: SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }, lifetime: lifetime)
+    public static func random() -> CursorCodec {
+        CursorCodec(secret: SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
     }
 
     /// The canonical text a cursor is bound to: who asks, what, and with which filters and order.
-    public static func binding(partner: String, version: String, resource: String, request: ApiRequest) -> String {
+    /// - Parameter keyset: the resource's keyset columns as mapped; a mapping change makes old cursors stale.
+    public static func binding(partner: String, version: String, resource: String, keyset: [String], request: ApiRequest) -> String {
         let filters = request.filters.map { "\($0.field)=\($0.op.rawValue):\($0.values.joined(separator: ","))" }.sorted()
         let sort = request.sort.map { "\($0.descending ? "-" : "")\($0.field)" } ?? ""
         let since = request.updatedSince?.rfc3339 ?? ""
-        return [partner, version, resource, filters.joined(separator: "&"), sort, since].joined(separator: "\n")
+        return [partner, version, resource, keyset.joined(separator: ","), filters.joined(separator: "&"), sort, since].joined(separator: "\n")
     }
 
-    public func encode(_ values: [MySQLValue], binding: String, now: Int) -> String {
+    public func encode(_ values: [MySQLValue], binding: String) -> String {
         let fingerprint = Data(SHA256.hash(data: Data(binding.utf8))).prefix(12).base64URL
-        let payload = "1|\(fingerprint)|\(now)|" + values.map(Self.encodeValue).joined(separator: "|")
+        let payload = "2|\(fingerprint)|" + values.map(Self.encodeValue).joined(separator: "|")
         let mac = Data(HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: key)).prefix(16)
         return Data(payload.utf8).base64URL + "." + mac.base64URL
     }
 
-    public func decode(_ token: String, binding: String, now: Int) throws(QueryError) -> [MySQLValue] {
+    public func decode(_ token: String, binding: String) throws(QueryError) -> [MySQLValue] {
         func invalid(_ detail: String) -> QueryError { QueryError(.invalidCursor, parameter: "cursor", detail: detail) }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard token.utf8.count <= 2048, parts.count == 2, let payloadData = Data(base64URL: String(parts[0])),
@@ -53,18 +55,15 @@ public struct CursorCodec: Sendable {
             throw invalid("The cursor is malformed; use next_cursor exactly as returned.")
         }
         let fields = payload.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-        guard fields.count >= 3, fields[0] == "1", let issued = Int(fields[2]) else {
-            throw invalid("The cursor is malformed; use next_cursor exactly as returned.")
+        guard fields.count >= 2, fields[0] == "2" else {
+            throw invalid("The cursor is malformed or from an older release; start again without it.")
         }
         let fingerprint = Data(SHA256.hash(data: Data(binding.utf8))).prefix(12).base64URL
         guard fields[1] == fingerprint else {
-            throw invalid("The cursor belongs to another request: keep the filters and sort of the request that returned it.")
-        }
-        guard now - issued <= lifetime, issued <= now + 60 else {
-            throw invalid("The cursor has expired; start again without it.")
+            throw invalid("The cursor belongs to another request, or the resource's order has changed since: keep the filters and sort of the request that returned it, or start again.")
         }
         var values: [MySQLValue] = []
-        for text in fields.dropFirst(3) {
+        for text in fields.dropFirst(2) {
             guard let value = Self.decodeValue(text) else { throw invalid("The cursor is malformed; use next_cursor exactly as returned.") }
             values.append(value)
         }

@@ -17,12 +17,21 @@ struct LimitMiddleware: RouterMiddleware {
         let isUsage = request.uri.path.hasSuffix("/usage") && request.uri.path.split(separator: "/").count == 3
         let decision = isUsage ? limits.rates.peek(principal.partner, policy) : limits.rates.acquire(principal.partner, policy, cost: cost)
         var headers = HTTPFieldsBox()
-        headers.fields[.init("RateLimit-Policy")!] = RateLimitHeaders.policy([(policy.name, policy.limit, policy.window)])
-        headers.fields[.init("RateLimit")!] = RateLimitHeaders.state([(policy.name, decision.remaining, decision.reset)])
+        var policies = [(policy.name, policy.limit, policy.window)]
+        var states = [(policy.name, decision.remaining, decision.reset)]
+        for (quota, used, reset) in limits.quotas?.usage(principal.partner) ?? [] {
+            policies.append((quota.name, quota.limit, quota.name == "daily" ? 86_400 : 2_592_000))
+            states.append((quota.name, max(0, quota.limit - used - (decision.allowed && !isUsage ? cost : 0)), reset))
+        }
+        headers.fields[.init("RateLimit-Policy")!] = RateLimitHeaders.policy(policies)
+        headers.fields[.init("RateLimit")!] = RateLimitHeaders.state(states)
         guard decision.allowed else {
             throw Limits.exceeded(policy.name, retryAfter: decision.retryAfter, detail: cost > 1
                 ? "Exports cost \(cost) requests; the rate allows more in \(decision.retryAfter) s."
                 : "Slow down: the rate allows another request in \(decision.retryAfter) s.", headers: headers)
+        }
+        if !isUsage, let quotas = limits.quotas, case .exceeded(let quota, let retryAfter) = quotas.acquire(principal.partner, cost: cost) {
+            throw Limits.exceeded(quota, retryAfter: retryAfter, detail: "The \(quota) quota is used up; it renews in \(retryAfter) s.", headers: headers)
         }
         if isUsage {
             var response = try await next(request, context)

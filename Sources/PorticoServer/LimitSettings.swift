@@ -33,10 +33,13 @@ public struct Limits: Sendable {
     public let settings: LimitSettings
     public let rates: RateLimiter
     public let inFlight = InFlightLimiter()
+    /// Daily and monthly quotas shared through Portico's schema; nil when none are set.
+    public let quotas: QuotaStore?
 
-    public init(settings: LimitSettings, clock: any LimiterClock = SystemLimiterClock()) {
+    public init(settings: LimitSettings, clock: any LimiterClock = SystemLimiterClock(), quotas: QuotaStore? = nil) {
         self.settings = settings
         rates = RateLimiter(clock: clock)
+        self.quotas = quotas
     }
 
     /// A 429 in the draft's `quota-exceeded` form, naming the violated policy.

@@ -92,10 +92,10 @@ struct ReadHandler: Sendable {
         let format = negotiated(request, apiRequest.format)
         apiRequest.format = format
         if format == .ndjson || (format == .csv && !request.uri.queryParameters.has("limit")) { apiRequest.isExport = true }
-        let binding = CursorCodec.binding(partner: principal.partner, version: catalog.version, resource: resource.name, request: apiRequest)
-        let now = Int(Date().timeIntervalSince1970)
+        let binding = CursorCodec.binding(partner: principal.partner, version: catalog.version, resource: resource.name,
+                                          keyset: resource.keyset, request: apiRequest)
         if let cursor {
-            apiRequest.after = try partnerInput { () throws(QueryError) in try settings.cursors.decode(cursor, binding: binding, now: now) }
+            apiRequest.after = try partnerInput { () throws(QueryError) in try settings.cursors.decode(cursor, binding: binding) }
         }
         let planned = try partnerInput { [apiRequest] () throws(QueryError) in try planner.planList(resource, apiRequest, tenants: principal.tenants) }
         if apiRequest.isExport {
@@ -105,7 +105,7 @@ struct ReadHandler: Sendable {
         let page = Array(fetched.prefix(apiRequest.limit))
         var nextCursor: String?
         if fetched.count > apiRequest.limit, let last = page.last {
-            nextCursor = settings.cursors.encode(planned.cursorColumns.map { last[$0] }, binding: binding, now: now)
+            nextCursor = settings.cursors.encode(planned.cursorColumns.map { last[$0] }, binding: binding)
         }
         var notes: [String] = []
         if format == .csv {

@@ -17,7 +17,11 @@ struct UsageEndpoint {
         json += ",\"plan\":{\"rate\":{\"limit\":\(policy.limit),\"window_seconds\":\(policy.window),\"burst\":\(policy.burst)}"
         json += ",\"max_in_flight\":\(limits.settings.maxInFlight),\"export_cost\":\(limits.settings.exportCost)}"
         json += ",\"rate\":{\"remaining\":\(state.remaining),\"reset_seconds\":\(state.reset)}"
-        json += ",\"in_flight\":\(limits.inFlight.current(principal.partner))}"
+        json += ",\"in_flight\":\(limits.inFlight.current(principal.partner)),\"quotas\":["
+        json += (limits.quotas?.usage(principal.partner) ?? []).map { quota, used, reset in
+            "{\"name\":\"\(quota.name)\",\"limit\":\(quota.limit),\"used\":\(used),\"reset_seconds\":\(reset)}"
+        }.joined(separator: ",")
+        json += "]}"
         return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(string: json)))
     }

@@ -60,6 +60,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Requests without a valid credential per client address, per minute (bursts of a third).")
     var anonymousLimit: Int = 60
 
+    @Option(help: "Requests each partner may make per UTC day, shared by all instances (needs Portico's schema).")
+    var dailyQuota: Int?
+
+    @Option(help: "Requests each partner may make per UTC month, shared by all instances.")
+    var monthlyQuota: Int?
+
+    @Option(help: "Seconds between flushes of quota counts to Portico's schema (the overshoot bound scales with it).")
+    var quotaFlushInterval: Int = 1
+
     @Option(help: "A proxy whose X-Forwarded-For is trusted (repeatable).")
     var trustedProxy: [String] = []
 
@@ -114,11 +123,20 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var authenticator: Authenticator?
         var services: [any Service] = []
+        var quotas: QuotaStore?
         if CommandDatabase.state.isConfigured {
             let statePool = MySQLConnectionPool(configuration: try CommandDatabase.state.configuration(),
                                                 options: .init(maxConnections: 4), logger: logger)
             services.append(statePool)
             authenticator = Authenticator(statePool: statePool, productPool: pool, tenantSource: TenantSource(tenantsFrom)!, logger: logger)
+            let limitsSet = (dailyQuota.map { [QuotaStore.Quota.daily($0)] } ?? []) + (monthlyQuota.map { [QuotaStore.Quota.monthly($0)] } ?? [])
+            if !limitsSet.isEmpty {
+                let store = QuotaStore(quotas: limitsSet, pool: statePool, flushInterval: .seconds(max(1, quotaFlushInterval)), logger: logger)
+                services.append(store)
+                quotas = store
+            }
+        } else if dailyQuota != nil || monthlyQuota != nil {
+            throw ValidationError("quotas are shared through Portico's schema: set PORTICO_STATE_DB_* and run portico migrate")
         } else if principal == nil {
             logger.critical("no PORTICO_STATE_DB_* settings: API keys cannot be checked (run portico migrate against Portico's schema)")
             throw ExitCode(1)
@@ -127,7 +145,7 @@ struct ServeCommand: AsyncParsableCommand {
             partner: RatePolicy(name: "default", limit: rateLimit, window: rateWindow, burst: rateBurst), maxInFlight: maxInFlight,
             anonymous: RatePolicy(name: "anonymous", limit: anonymousLimit, window: 60, burst: max(1, anonymousLimit / 3)),
             exportCost: exportCost, trustedProxies: Set(trustedProxy)
-        ))
+        ), quotas: quotas)
         let read = ReadSettings(catalogs: catalogs, cursors: try cursorCodec(logger), developmentPrincipal: principal,
                                 authenticator: authenticator, limits: limits)
         logger.info("starting", metadata: ["listen": "\(host):\(port)", "database": "\(productDB)", "versions": "\(catalogs.versions.joined(separator: ","))"])

@@ -106,3 +106,50 @@ struct LimitTests {
         await state.close()
     }
 }
+
+@Suite("Shared quotas (MariaDB)", .serialized)
+struct QuotaTests {
+    @Test("two instances share one daily quota; the overshoot stays within one flush of the other instance")
+    func twoInstances() async throws {
+        let poolA = MySQLConnectionPool(configuration: try TestDatabase.state(), logger: TestApp.quietLogger)
+        let poolB = MySQLConnectionPool(configuration: try TestDatabase.state(), logger: TestApp.quietLogger)
+        _ = try await StateSchema.migrate(poolA, productSchema: "tradeflow")
+        let partner = "quota-\(UInt32.random(in: 0...UInt32.max))"
+        let a = QuotaStore(quotas: [.daily(20)], pool: poolA, logger: TestApp.quietLogger)
+        let b = QuotaStore(quotas: [.daily(20)], pool: poolB, logger: TestApp.quietLogger)
+        var accepted = 0
+        for _ in 0..<15 where a.acquire(partner) == .allowed { accepted += 1 }
+        await a.flush()
+        await b.flush() // B learns A's 15
+        for _ in 0..<10 where b.acquire(partner) == .allowed { accepted += 1 }
+        #expect(accepted == 20, "B sees A's flushed count and stops at the quota")
+        // A has not seen B's 5 yet: it may accept up to 5 more (one flush of the other instance).
+        var overshoot = 0
+        for _ in 0..<10 where a.acquire(partner) == .allowed { overshoot += 1 }
+        #expect(overshoot <= 5)
+        await a.flush()
+        await b.flush()
+        await a.flush()
+        #expect(a.acquire(partner) != .allowed && b.acquire(partner) != .allowed, "after a flush both instances refuse")
+        if case .exceeded(let quota, let retryAfter) = a.acquire(partner) {
+            #expect(quota == "daily" && retryAfter > 0 && retryAfter <= 86_400)
+        }
+        let stored = try await poolA.query("SELECT used FROM quota_counters WHERE partner = ?", [.string(partner)]).rows.first?[0].int64
+        #expect(stored == Int64(accepted + overshoot), "the shared counter holds exactly what was accepted")
+        await poolA.close()
+        await poolB.close()
+    }
+
+    @Test("when the shared store is unreachable quotas fail open, local counts keep applying, and failures are counted")
+    func storeDown() async throws {
+        let down = MySQLConnectionPool(configuration: MySQLConfiguration(endpoint: .unixSocket(path: "/nonexistent/mysqld.sock"), user: "x", connectTimeout: 1),
+                                       options: .init(acquireTimeout: .seconds(1)), logger: TestApp.quietLogger)
+        let store = QuotaStore(quotas: [.daily(3)], pool: down, logger: TestApp.quietLogger)
+        #expect(store.acquire("p") == .allowed)
+        await store.flush()
+        #expect(store.flushFailures == 1)
+        #expect(store.acquire("p") == .allowed && store.acquire("p") == .allowed)
+        #expect(store.acquire("p") != .allowed, "this instance's own count still limits")
+        await down.close()
+    }
+}

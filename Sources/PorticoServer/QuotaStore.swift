@@ -1,0 +1,144 @@
+public import Foundation
+public import Logging
+public import PorticoMySQL
+public import ServiceLifecycle
+import Synchronization
+
+/// Daily and monthly quotas, shared by every instance through Portico's schema.
+///
+/// Each instance counts locally and, every `flushInterval`, adds its count to `quota_counters`
+/// and reads back the shared totals. A request is refused when the last known shared total plus
+/// this instance's unflushed count would pass the quota. So N instances can overshoot a quota
+/// by at most what N−1 others accept in one flush interval (plus one request each).
+///
+/// If the shared store cannot be reached, quotas fail open: requests go on, each failed flush is
+/// logged as a warning and counted in ``flushFailures``, and the counts are kept for the next flush.
+public final class QuotaStore: Service, Sendable {
+    public struct Quota: Sendable, Equatable {
+        public let name: String
+        public let limit: Int
+        let daily: Bool
+        public static func daily(_ limit: Int) -> Quota { Quota(name: "daily", limit: limit, daily: true) }
+        public static func monthly(_ limit: Int) -> Quota { Quota(name: "monthly", limit: limit, daily: false) }
+    }
+
+    public enum Decision: Sendable, Equatable {
+        case allowed
+        /// Over `quota` until the period ends in `retryAfter` seconds.
+        case exceeded(quota: String, retryAfter: Int)
+    }
+
+    struct State {
+        /// Counted here, not yet added to the shared counter; keyed by partner and period.
+        var pending: [Key: Int] = [:]
+        /// The shared totals as last read.
+        var shared: [Key: Int] = [:]
+        var flushFailures = 0
+    }
+
+    struct Key: Hashable, Sendable {
+        let partner: String
+        let period: String
+    }
+
+    public let quotas: [Quota]
+    let pool: MySQLConnectionPool
+    let flushInterval: Duration
+    let logger: Logger
+    private let state = Mutex(State())
+
+    public init(quotas: [Quota], pool: MySQLConnectionPool, flushInterval: Duration = .seconds(1), logger: Logger) {
+        self.quotas = quotas
+        self.pool = pool
+        self.flushInterval = flushInterval
+        self.logger = logger
+    }
+
+    public var flushFailures: Int { state.withLock { $0.flushFailures } }
+
+    static func period(_ quota: Quota, _ now: Date) -> (name: String, secondsLeft: Int) {
+        let seconds = Int(now.timeIntervalSince1970)
+        let days = seconds / 86_400
+        let (y, m, d) = CivilTime.date(days: days)
+        let today = MySQLDate(year: y, month: m, day: d)
+        if quota.daily {
+            return ("D\(today)", (days + 1) * 86_400 - seconds)
+        }
+        let next = m == 12 ? CivilTime.days(year: y + 1, month: 1, day: 1) : CivilTime.days(year: y, month: m + 1, day: 1)
+        return ("M\(today.description.prefix(7))", next * 86_400 - seconds)
+    }
+
+    /// Counts `cost` against every quota, or refuses without counting.
+    public func acquire(_ partner: String, cost: Int = 1, now: Date = Date()) -> Decision {
+        state.withLock { state in
+            var keys: [Key] = []
+            for quota in quotas {
+                let (period, left) = Self.period(quota, now)
+                let key = Key(partner: partner, period: period)
+                if (state.shared[key] ?? 0) + (state.pending[key] ?? 0) + cost > quota.limit {
+                    return .exceeded(quota: quota.name, retryAfter: max(1, left))
+                }
+                keys.append(key)
+            }
+            for key in keys { state.pending[key, default: 0] += cost }
+            return .allowed
+        }
+    }
+
+    /// What a partner has used of each quota, as this instance knows it.
+    public func usage(_ partner: String, now: Date = Date()) -> [(quota: Quota, used: Int, resetSeconds: Int)] {
+        state.withLock { state in
+            quotas.map { quota in
+                let (period, left) = Self.period(quota, now)
+                let key = Key(partner: partner, period: period)
+                return (quota, (state.shared[key] ?? 0) + (state.pending[key] ?? 0), left)
+            }
+        }
+    }
+
+    /// Adds this instance's counts to the shared counters and reads the totals back.
+    public func flush() async {
+        let pending = state.withLock { state -> [Key: Int] in
+            let taken = state.pending
+            state.pending.removeAll()
+            return taken
+        }
+        do {
+            for (key, count) in pending where count > 0 {
+                _ = try await pool.query("""
+                    INSERT INTO quota_counters (partner, period, used) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE used = used + VALUES(used)
+                    """, [.string(key.partner), .string(key.period), .int(Int64(count))])
+            }
+            // Every partner's totals for the current periods, including partners this instance
+            // has not served yet: another instance may have used their quota already.
+            let current = quotas.map { Self.period($0, Date()).name }
+            var totals: [Key: Int] = [:]
+            let rows = try await pool.query(
+                "SELECT partner, period, used FROM quota_counters WHERE period IN (\(current.map { _ in "?" }.joined(separator: ", ")))",
+                current.map { .string($0) }
+            ).rows
+            for row in rows {
+                totals[Key(partner: row[0].text ?? "", period: row[1].text ?? "")] = Int(row[2].int64 ?? 0)
+            }
+            state.withLock { $0.shared = totals }
+        } catch {
+            state.withLock { state in
+                for (key, count) in pending { state.pending[key, default: 0] += count }
+                state.flushFailures += 1
+            }
+            logger.warning("quota flush failed; quotas fail open until the store is back", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Flushes every `flushInterval` until graceful shutdown, then once more.
+    public func run() async throws {
+        let interval = flushInterval
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: interval)
+                await self.flush()
+            }
+        }
+        await flush()
+    }
+}
