@@ -39,6 +39,7 @@ public final class Authenticator: Sendable {
         let expiresAt: MySQLDateTime?
         let revoked: Bool
         let partnerActive: Bool
+        let plan: Plan?
     }
 
     struct Cached<Value: Sendable>: Sendable {
@@ -80,15 +81,17 @@ public final class Authenticator: Sendable {
             return .invalid(reason: "expired key \(key.id)")
         }
         let granted = try await tenantsOf(record.partner)
-        return .authenticated(Principal(partner: record.partner, credentialID: key.id, scopes: record.scopes, tenants: granted))
+        return .authenticated(Principal(partner: record.partner, credentialID: key.id, scopes: record.scopes, tenants: granted, plan: record.plan))
     }
 
     private func keyRecord(_ publicID: String) async throws -> KeyRecord? {
         if let cached = keys.withLock({ $0[publicID] }), ContinuousClock.now - cached.fetched < Self.keyTTL { return cached.value }
         lookupCount.add(1, ordering: .relaxed)
         let rows = try await statePool.query("""
-            SELECT k.secret_hash, p.code, k.scopes, k.expires_at, k.revoked_at IS NOT NULL, p.status = 'active'
-            FROM api_keys k JOIN partners p ON p.partner_id = k.partner_id WHERE k.public_id = ?
+            SELECT k.secret_hash, p.code, k.scopes, k.expires_at, k.revoked_at IS NOT NULL, p.status = 'active',
+                   pl.name, pl.rate_limit, pl.rate_window, pl.rate_burst, pl.max_in_flight, pl.export_cost, pl.daily_quota, pl.monthly_quota
+            FROM api_keys k JOIN partners p ON p.partner_id = k.partner_id LEFT JOIN plans pl ON pl.name = p.plan
+            WHERE k.public_id = ?
             """, [.string(publicID)]).rows
         let record = rows.first.map { row -> KeyRecord in
             var hash: [UInt8] = []
@@ -96,7 +99,7 @@ public final class Authenticator: Sendable {
             var expires: MySQLDateTime?
             if case .datetime(let t) = row[3] { expires = t }
             return KeyRecord(secretHash: hash, partner: row[1].text ?? "", scopes: Set((row[2].text ?? "").split(separator: " ").map(String.init)),
-                             expiresAt: expires, revoked: row[4].int64 == 1, partnerActive: row[5].int64 == 1)
+                             expiresAt: expires, revoked: row[4].int64 == 1, partnerActive: row[5].int64 == 1, plan: PartnerStore.plan(row, from: 6))
         }
         keys.withLock { cache in
             if cache.count > 100_000 { cache.removeAll() }

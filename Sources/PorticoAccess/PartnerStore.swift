@@ -93,6 +93,60 @@ public struct PartnerStore: Sendable {
         }
     }
 
+    // MARK: - Plans
+
+    static let planColumns = "name, rate_limit, rate_window, rate_burst, max_in_flight, export_cost, daily_quota, monthly_quota"
+
+    /// A plan from eight columns starting at `index` (nil when the name is NULL: no plan).
+    static func plan(_ row: MySQLRow, from index: Int) -> Plan? {
+        guard let name = row[index].text else { return nil }
+        func int(_ offset: Int) -> Int? { row[index + offset].int64.map(Int.init) }
+        return Plan(name: name, rateLimit: int(1) ?? 1, rateWindow: int(2) ?? 1, rateBurst: int(3) ?? 1, maxInFlight: int(4) ?? 1,
+                    exportCost: int(5) ?? 1, dailyQuota: int(6), monthlyQuota: int(7))
+    }
+
+    /// Creates or replaces a plan; partners on it get the new limits within the key-cache TTL.
+    public func setPlan(_ plan: Plan) async throws {
+        guard Self.isCode(plan.name) else { throw AccessError.configuration("plan name must be lower-case letters, digits, - and _") }
+        guard [plan.rateLimit, plan.rateWindow, plan.rateBurst, plan.maxInFlight, plan.exportCost].allSatisfy({ $0 >= 1 }),
+              (plan.dailyQuota ?? 1) >= 1, (plan.monthlyQuota ?? 1) >= 1 else {
+            throw AccessError.configuration("every limit of a plan must be at least 1")
+        }
+        _ = try await pool.query("""
+            REPLACE INTO plans (\(Self.planColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.string(plan.name), .int(Int64(plan.rateLimit)), .int(Int64(plan.rateWindow)), .int(Int64(plan.rateBurst)),
+                  .int(Int64(plan.maxInFlight)), .int(Int64(plan.exportCost)), plan.dailyQuota.map { .int(Int64($0)) } ?? .null,
+                  plan.monthlyQuota.map { .int(Int64($0)) } ?? .null])
+    }
+
+    public func plans() async throws -> [Plan] {
+        try await pool.query("SELECT \(Self.planColumns) FROM plans ORDER BY name").rows.compactMap { Self.plan($0, from: 0) }
+    }
+
+    /// Puts a partner on a plan (nil: back to the server's defaults).
+    public func assignPlan(partner code: String, plan: String?) async throws {
+        if let plan, try await pool.query("SELECT 1 FROM plans WHERE name = ?", [.string(plan)]).rows.isEmpty {
+            throw AccessError.notFound("no plan '\(plan)'; create it with portico plan set")
+        }
+        let result = try await pool.query("UPDATE partners SET plan = ? WHERE code = ?", [plan.map { .string($0) } ?? .null, .string(code)])
+        if result.affectedRows == 0, try await partner(code) == nil { throw AccessError.notFound("no partner '\(code)'") }
+    }
+
+    /// A partner's plan and its shared quota counters for the current UTC day and month.
+    public func usage(partner code: String, now: MySQLDateTime) async throws -> (plan: Plan?, daily: Int, monthly: Int) {
+        guard try await partner(code) != nil else { throw AccessError.notFound("no partner '\(code)'") }
+        let plan = try await pool.query("""
+            SELECT \(Self.planColumns.split(separator: ",").map { "pl." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+            FROM partners p LEFT JOIN plans pl ON pl.name = p.plan WHERE p.code = ?
+            """, [.string(code)]).rows.first.flatMap { Self.plan($0, from: 0) }
+        let day = "D\(now.date)"
+        let month = "M\(now.date.description.prefix(7))"
+        let rows = try await pool.query("SELECT period, used FROM quota_counters WHERE partner = ? AND period IN (?, ?)",
+                                        [.string(code), .string(day), .string(month)]).rows
+        let used = Dictionary(rows.map { ($0[0].text ?? "", Int($0[1].int64 ?? 0)) }, uniquingKeysWith: { a, _ in a })
+        return (plan, used[day] ?? 0, used[month] ?? 0)
+    }
+
     static func text(_ value: MySQLValue) -> String? {
         switch value {
         case .datetime(let t): t.rfc3339

@@ -60,6 +60,23 @@ public enum StateSchema {
             ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
             """,
         ]),
+        Migration(version: 3, name: "plans", statements: [
+            """
+            CREATE TABLE IF NOT EXISTS plans (
+              name VARCHAR(64) NOT NULL,
+              rate_limit INT UNSIGNED NOT NULL,
+              rate_window INT UNSIGNED NOT NULL,
+              rate_burst INT UNSIGNED NOT NULL,
+              max_in_flight INT UNSIGNED NOT NULL,
+              export_cost INT UNSIGNED NOT NULL,
+              daily_quota BIGINT UNSIGNED NULL,
+              monthly_quota BIGINT UNSIGNED NULL,
+              updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+              PRIMARY KEY (name)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+            """,
+            "ALTER TABLE partners ADD COLUMN IF NOT EXISTS plan VARCHAR(64) NULL",
+        ]),
     ]
 
     public struct MigrationReport: Sendable, Equatable {
@@ -79,7 +96,7 @@ public enum StateSchema {
         }
         let foreign = try await pool.query("""
             SELECT COUNT(*) FROM information_schema.tables
-            WHERE table_schema = ? AND table_name NOT IN ('schema_migrations', 'partners', 'api_keys', 'tenant_grants', 'quota_counters')
+            WHERE table_schema = ? AND table_name NOT IN ('schema_migrations', 'partners', 'api_keys', 'tenant_grants', 'quota_counters', 'plans')
             """, [.string(schema)])
         if (foreign.rows.first?[0].int64 ?? 0) > 0 {
             throw AccessError.configuration("refusing to migrate: schema '\(schema)' holds tables that are not Portico's")

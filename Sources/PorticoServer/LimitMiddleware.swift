@@ -11,15 +11,20 @@ struct LimitMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let principal = context.principal else { return try await next(request, context) }
-        let policy = limits.settings.partner
-        let cost = Self.isExport(request) ? limits.settings.exportCost : 1
+        let plan = principal.plan
+        let policy = plan.map { RatePolicy(name: $0.name, limit: $0.rateLimit, window: $0.rateWindow, burst: $0.rateBurst) } ?? limits.settings.partner
+        let maxInFlight = plan?.maxInFlight ?? limits.settings.maxInFlight
+        let quotas = plan.map { plan in
+            (plan.dailyQuota.map { [QuotaStore.Quota.daily($0)] } ?? []) + (plan.monthlyQuota.map { [QuotaStore.Quota.monthly($0)] } ?? [])
+        }
+        let cost = Self.isExport(request) ? (plan?.exportCost ?? limits.settings.exportCost) : 1
         // Asking how much is left must not use any of it.
         let isUsage = request.uri.path.hasSuffix("/usage") && request.uri.path.split(separator: "/").count == 3
         let decision = isUsage ? limits.rates.peek(principal.partner, policy) : limits.rates.acquire(principal.partner, policy, cost: cost)
         var headers = HTTPFieldsBox()
         var policies = [(policy.name, policy.limit, policy.window)]
         var states = [(policy.name, decision.remaining, decision.reset)]
-        for (quota, used, reset) in limits.quotas?.usage(principal.partner) ?? [] {
+        for (quota, used, reset) in limits.quotas?.usage(principal.partner, quotas: quotas) ?? [] {
             policies.append((quota.name, quota.limit, quota.name == "daily" ? 86_400 : 2_592_000))
             states.append((quota.name, max(0, quota.limit - used - (decision.allowed && !isUsage ? cost : 0)), reset))
         }
@@ -30,7 +35,7 @@ struct LimitMiddleware: RouterMiddleware {
                 ? "Exports cost \(cost) requests; the rate allows more in \(decision.retryAfter) s."
                 : "Slow down: the rate allows another request in \(decision.retryAfter) s.", headers: headers)
         }
-        if !isUsage, let quotas = limits.quotas, case .exceeded(let quota, let retryAfter) = quotas.acquire(principal.partner, cost: cost) {
+        if !isUsage, let store = limits.quotas, case .exceeded(let quota, let retryAfter) = store.acquire(principal.partner, cost: cost, quotas: quotas) {
             throw Limits.exceeded(quota, retryAfter: retryAfter, detail: "The \(quota) quota is used up; it renews in \(retryAfter) s.", headers: headers)
         }
         if isUsage {
@@ -38,8 +43,8 @@ struct LimitMiddleware: RouterMiddleware {
             for field in headers.fields { response.headers[field.name] = field.value }
             return response
         }
-        guard limits.inFlight.acquire(principal.partner, limit: limits.settings.maxInFlight) else {
-            throw Limits.exceeded("in-flight", retryAfter: 1, detail: "At most \(limits.settings.maxInFlight) requests may be in flight at once.", headers: headers)
+        guard limits.inFlight.acquire(principal.partner, limit: maxInFlight) else {
+            throw Limits.exceeded("in-flight", retryAfter: 1, detail: "At most \(maxInFlight) requests may be in flight at once.", headers: headers)
         }
         defer { limits.inFlight.release(principal.partner) }
         do {

@@ -68,9 +68,13 @@ public final class QuotaStore: Service, Sendable {
         return ("M\(today.description.prefix(7))", next * 86_400 - seconds)
     }
 
-    /// Counts `cost` against every quota, or refuses without counting.
-    public func acquire(_ partner: String, cost: Int = 1, now: Date = Date()) -> Decision {
-        state.withLock { state in
+    /// Seconds until the current UTC day ends (the daily quota's reset).
+    public static func secondsLeftToday(_ now: Date = Date()) -> Int { period(.daily(1), now).secondsLeft }
+
+    /// Counts `cost` against every quota (the given ones, else the store's defaults), or refuses without counting.
+    public func acquire(_ partner: String, cost: Int = 1, quotas: [Quota]? = nil, now: Date = Date()) -> Decision {
+        let quotas = quotas ?? self.quotas
+        return state.withLock { state in
             var keys: [Key] = []
             for quota in quotas {
                 let (period, left) = Self.period(quota, now)
@@ -86,8 +90,9 @@ public final class QuotaStore: Service, Sendable {
     }
 
     /// What a partner has used of each quota, as this instance knows it.
-    public func usage(_ partner: String, now: Date = Date()) -> [(quota: Quota, used: Int, resetSeconds: Int)] {
-        state.withLock { state in
+    public func usage(_ partner: String, quotas: [Quota]? = nil, now: Date = Date()) -> [(quota: Quota, used: Int, resetSeconds: Int)] {
+        let quotas = quotas ?? self.quotas
+        return state.withLock { state in
             quotas.map { quota in
                 let (period, left) = Self.period(quota, now)
                 let key = Key(partner: partner, period: period)
@@ -111,7 +116,7 @@ public final class QuotaStore: Service, Sendable {
             }
             // Every partner's totals for the current periods, including partners this instance
             // has not served yet: another instance may have used their quota already.
-            let current = quotas.map { Self.period($0, Date()).name }
+            let current = [Self.period(.daily(1), Date()).name, Self.period(.monthly(1), Date()).name]
             var totals: [Key: Int] = [:]
             let rows = try await pool.query(
                 "SELECT partner, period, used FROM quota_counters WHERE period IN (\(current.map { _ in "?" }.joined(separator: ", ")))",

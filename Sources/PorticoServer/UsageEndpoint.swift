@@ -10,15 +10,21 @@ struct UsageEndpoint {
 
     func response(_ context: PorticoRequestContext) throws -> Response {
         guard let principal = context.principal else { throw Problem.notFound("/usage") }
-        let policy = limits.settings.partner
+        let plan = principal.plan
+        let policy = plan.map { RatePolicy(name: $0.name, limit: $0.rateLimit, window: $0.rateWindow, burst: $0.rateBurst) } ?? limits.settings.partner
+        let quotas = plan.map { plan in
+            (plan.dailyQuota.map { [QuotaStore.Quota.daily($0)] } ?? []) + (plan.monthlyQuota.map { [QuotaStore.Quota.monthly($0)] } ?? [])
+        }
         let state = limits.rates.peek(principal.partner, policy)
         var json = "{\"partner\":"
         JSONText.appendString(principal.partner, to: &json)
-        json += ",\"plan\":{\"rate\":{\"limit\":\(policy.limit),\"window_seconds\":\(policy.window),\"burst\":\(policy.burst)}"
-        json += ",\"max_in_flight\":\(limits.settings.maxInFlight),\"export_cost\":\(limits.settings.exportCost)}"
+        json += ",\"plan\":{\"name\":"
+        JSONText.appendString(policy.name, to: &json)
+        json += ",\"rate\":{\"limit\":\(policy.limit),\"window_seconds\":\(policy.window),\"burst\":\(policy.burst)}"
+        json += ",\"max_in_flight\":\(plan?.maxInFlight ?? limits.settings.maxInFlight),\"export_cost\":\(plan?.exportCost ?? limits.settings.exportCost)}"
         json += ",\"rate\":{\"remaining\":\(state.remaining),\"reset_seconds\":\(state.reset)}"
         json += ",\"in_flight\":\(limits.inFlight.current(principal.partner)),\"quotas\":["
-        json += (limits.quotas?.usage(principal.partner) ?? []).map { quota, used, reset in
+        json += (limits.quotas?.usage(principal.partner, quotas: quotas) ?? []).map { quota, used, reset in
             "{\"name\":\"\(quota.name)\",\"limit\":\(quota.limit),\"used\":\(used),\"reset_seconds\":\(reset)}"
         }.joined(separator: ",")
         json += "]}"

@@ -38,8 +38,21 @@ struct MigrateCommand: AsyncParsableCommand {
 struct PartnerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "partner", abstract: "Manage partners.",
-        subcommands: [Add.self, List.self, Show.self, Disable.self, Enable.self]
+        subcommands: [Add.self, List.self, Show.self, Disable.self, Enable.self, AssignPlan.self]
     )
+
+    struct AssignPlan: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "plan", abstract: "Put a partner on a plan (takes effect within 5 s).")
+        @Argument var code: String
+        @Argument(help: "The plan's name; omit with --default to use the server's defaults.") var plan: String?
+        @Flag(name: .customLong("default"), help: "Back to the server's default limits.") var useDefault = false
+        func validate() throws {
+            guard (plan == nil) == useDefault else { throw ValidationError("give a plan name, or --default") }
+        }
+        func run() async throws {
+            try await withStore { try await $0.assignPlan(partner: code, plan: plan); print("\(code) is on \(plan ?? "the default limits")") }
+        }
+    }
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a partner.")
@@ -164,6 +177,64 @@ struct GrantCommand: AsyncParsableCommand {
         try await withStore { store in
             if revoke { try await store.revokeGrant(partner: partner, tenants: tenants) } else { try await store.grant(partner: partner, tenants: tenants) }
             print("\(revoke ? "withdrew" : "granted") \(tenants.map(String.init).joined(separator: ", ")) \(revoke ? "from" : "to") \(partner)")
+        }
+    }
+}
+
+/// `portico plan set|list`: named limits assignable to partners.
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "plan", abstract: "Manage plans.", subcommands: [Set.self, List.self])
+
+    struct Set: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create or replace a plan.")
+        @Argument var name: String
+        @Option(help: "Requests per --rate-window seconds.") var rateLimit: Int
+        @Option(help: "Window of --rate-limit, in seconds.") var rateWindow: Int = 60
+        @Option(help: "Burst size.") var rateBurst: Int
+        @Option(help: "Requests in flight at once.") var maxInFlight: Int = 16
+        @Option(help: "What an export costs, in requests.") var exportCost: Int = 10
+        @Option(help: "Requests per UTC day.") var dailyQuota: Int?
+        @Option(help: "Requests per UTC month.") var monthlyQuota: Int?
+        func run() async throws {
+            try await withStore { store in
+                try await store.setPlan(Plan(name: name, rateLimit: rateLimit, rateWindow: rateWindow, rateBurst: rateBurst,
+                                             maxInFlight: maxInFlight, exportCost: exportCost, dailyQuota: dailyQuota, monthlyQuota: monthlyQuota))
+                print("plan \(name) set")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List plans.")
+        func run() async throws {
+            try await withStore { store in
+                for plan in try await store.plans() { print(PlanCommand.describe(plan)) }
+            }
+        }
+    }
+
+    static func describe(_ plan: Plan) -> String {
+        "\(plan.name)\t\(plan.rateLimit)/\(plan.rateWindow)s burst \(plan.rateBurst)\tin-flight \(plan.maxInFlight)\texport cost \(plan.exportCost)"
+            + "\tdaily \(plan.dailyQuota.map(String.init) ?? "-")\tmonthly \(plan.monthlyQuota.map(String.init) ?? "-")"
+    }
+}
+
+/// `portico usage PARTNER`: the partner's plan and its shared quota use today and this month.
+struct UsageCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "usage",
+        abstract: "Show a partner's plan and quota use (shared counters; rate state lives in each instance, see /api/<version>/usage)."
+    )
+    @Argument var partner: String
+
+    func run() async throws {
+        try await withStore { store in
+            let now = MySQLDateTime(epochSeconds: Int(Date().timeIntervalSince1970))
+            let usage = try await store.usage(partner: partner, now: now)
+            print("partner\t\(partner)")
+            print("plan\t" + (usage.plan.map(PlanCommand.describe) ?? "server defaults"))
+            print("today\t\(usage.daily)\(usage.plan?.dailyQuota.map { " of \($0)" } ?? "")")
+            print("this month\t\(usage.monthly)\(usage.plan?.monthlyQuota.map { " of \($0)" } ?? "")")
         }
     }
 }

@@ -129,12 +129,11 @@ struct ServeCommand: AsyncParsableCommand {
                                                 options: .init(maxConnections: 4), logger: logger)
             services.append(statePool)
             authenticator = Authenticator(statePool: statePool, productPool: pool, tenantSource: TenantSource(tenantsFrom)!, logger: logger)
-            let limitsSet = (dailyQuota.map { [QuotaStore.Quota.daily($0)] } ?? []) + (monthlyQuota.map { [QuotaStore.Quota.monthly($0)] } ?? [])
-            if !limitsSet.isEmpty {
-                let store = QuotaStore(quotas: limitsSet, pool: statePool, flushInterval: .seconds(max(1, quotaFlushInterval)), logger: logger)
-                services.append(store)
-                quotas = store
-            }
+            // Always there with Portico's schema: partners' plans may carry quotas even when the defaults do not.
+            let defaults = (dailyQuota.map { [QuotaStore.Quota.daily($0)] } ?? []) + (monthlyQuota.map { [QuotaStore.Quota.monthly($0)] } ?? [])
+            let store = QuotaStore(quotas: defaults, pool: statePool, flushInterval: .seconds(max(1, quotaFlushInterval)), logger: logger)
+            services.append(store)
+            quotas = store
         } else if dailyQuota != nil || monthlyQuota != nil {
             throw ValidationError("quotas are shared through Portico's schema: set PORTICO_STATE_DB_* and run portico migrate")
         } else if principal == nil {

@@ -42,4 +42,23 @@ struct CommandTests {
         #expect(errors == 1)
         #expect(output.contains("error(s)"))
     }
+
+    @Test("ops can define a plan, put a partner on it, and read its usage")
+    func planCommands() async throws {
+        let binary = TestDatabase.porticoBinary
+        let suffix = UInt32.random(in: 0...UInt32.max)
+        let steps: [[String]] = [
+            ["migrate"], ["plan", "set", "gold-\(suffix)", "--rate-limit", "100", "--rate-burst", "20", "--daily-quota", "5000"],
+            ["partner", "add", "cli-\(suffix)"], ["partner", "plan", "cli-\(suffix)", "gold-\(suffix)"],
+        ]
+        for step in steps {
+            let (status, output) = await TestDatabase.run([binary] + step)
+            #expect(status == 0, "\(step): \(output)")
+        }
+        let (status, output) = await TestDatabase.run([binary, "usage", "cli-\(suffix)"])
+        #expect(status == 0)
+        #expect(output.contains("gold-\(suffix)\t100/60s burst 20") && output.contains("today\t0 of 5000"), "\(output)")
+        let (missing, _) = await TestDatabase.run([binary, "partner", "plan", "cli-\(suffix)", "no-such-plan"])
+        #expect(missing == 1)
+    }
 }

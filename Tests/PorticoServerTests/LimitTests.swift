@@ -153,3 +153,55 @@ struct QuotaTests {
         await down.close()
     }
 }
+
+@Suite("Plans (MariaDB)", .serialized)
+struct PlanTests {
+    @Test("a partner on a plan gets the plan's rate, headers and daily quota; usage shows the shared count")
+    func planLimits() async throws {
+        let product = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
+        let state = MySQLConnectionPool(configuration: try TestDatabase.state(), logger: TestApp.quietLogger)
+        _ = try await StateSchema.migrate(state, productSchema: "tradeflow")
+        let store = PartnerStore(pool: state)
+        let suffix = UInt32.random(in: 0...UInt32.max)
+        let code = "planned-\(suffix)"
+        let planName = "small-\(suffix)"
+        try await store.setPlan(Plan(name: planName, rateLimit: 2, rateWindow: 60, rateBurst: 2, maxInFlight: 4, exportCost: 2, dailyQuota: 3, monthlyQuota: nil))
+        _ = try await store.addPartner(code: code, name: nil)
+        try await store.grant(partner: code, tenants: [1])
+        try await store.assignPlan(partner: code, plan: planName)
+        await #expect(throws: AccessError.self) { try await store.assignPlan(partner: code, plan: "no-such-plan") }
+        let key = try await store.issueKey(partner: code, scopes: ["orders:read"], expires: nil)
+        let clock = TestClock()
+        let quotas = QuotaStore(quotas: [], pool: state, logger: TestApp.quietLogger)
+        let limits = Limits(settings: LimitSettings(), clock: clock, quotas: quotas)
+        let authenticator = Authenticator(statePool: state, productPool: product, tenantSource: .grants, logger: TestApp.quietLogger)
+        let headers: HTTPFields = [.authorization: "Bearer \(key.token)"]
+        try await LimitTests.app(product, limits, principal: nil, authenticator: authenticator).test(.router) { client in
+            let first = try await client.execute(uri: "/api/v1/orders?limit=1", method: .get, headers: headers)
+            #expect(first.status == .ok)
+            #expect(first.headers[.init("RateLimit-Policy")!] == "\"\(planName)\";q=2;w=60, \"daily\";q=3;w=86400")
+            let state = first.headers[.init("RateLimit")!] ?? ""
+            #expect(state.hasPrefix("\"\(planName)\";r=1;t=30, \"daily\";r=2;t="), "\(state)")
+            // The daily reset is the seconds left in the UTC day: compare with slack for a second boundary.
+            let reset = Int(state.split(separator: "t=").last ?? "") ?? -1
+            #expect(abs(reset - QuotaStore.secondsLeftToday()) <= 2)
+            #expect(try await client.execute(uri: "/api/v1/orders?limit=1", method: .get, headers: headers).status == .ok)
+            let rate = try await client.execute(uri: "/api/v1/orders?limit=1", method: .get, headers: headers)
+            #expect(rate.status == .tooManyRequests)
+            #expect(try ReadApiTests.json(rate)["violated-policies"] as? [String] == [planName])
+            clock.advance(60)
+            #expect(try await client.execute(uri: "/api/v1/orders?limit=1", method: .get, headers: headers).status == .ok)
+            clock.advance(60)
+            let quota = try await client.execute(uri: "/api/v1/orders?limit=1", method: .get, headers: headers)
+            #expect(quota.status == .tooManyRequests)
+            #expect(try ReadApiTests.json(quota)["violated-policies"] as? [String] == ["daily"])
+            let usage = try ReadApiTests.json(try await client.execute(uri: "/api/v1/usage", method: .get, headers: headers))
+            #expect((usage["plan"] as? [String: Any])?["name"] as? String == planName)
+        }
+        await quotas.flush()
+        let shared = try await store.usage(partner: code, now: MySQLDateTime(epochSeconds: Int(Date().timeIntervalSince1970)))
+        #expect(shared.plan?.name == planName && shared.daily == 3)
+        await state.close()
+        await product.close()
+    }
+}
