@@ -46,15 +46,31 @@ struct LimitMiddleware: RouterMiddleware {
         guard limits.inFlight.acquire(principal.partner, limit: maxInFlight) else {
             throw Limits.exceeded("in-flight", retryAfter: 1, detail: "At most \(maxInFlight) requests may be in flight at once.", headers: headers)
         }
-        defer { limits.inFlight.release(principal.partner) }
+        let partner = principal.partner
         do {
             var response = try await next(request, context)
             for field in headers.fields { response.headers[field.name] = field.value }
+            if response.body.contentLength == nil {
+                // A streamed export is in flight until its last byte is written, not until the
+                // handler returns: release the slot when the body is done.
+                let body = response.body
+                let inFlight = limits.inFlight
+                response.body = ResponseBody { writer in
+                    defer { inFlight.release(partner) }
+                    try await body.write(writer)
+                }
+            } else {
+                limits.inFlight.release(partner)
+            }
             return response
         } catch let error as Problem {
+            limits.inFlight.release(partner)
             var problem = error
             for field in headers.fields where problem.headers[field.name] == nil { problem.headers[field.name] = field.value }
             throw problem
+        } catch {
+            limits.inFlight.release(partner)
+            throw error
         }
     }
 

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import PorticoAccess
 import PorticoCatalog
 import PorticoMySQL
+import PorticoQuota
 import PorticoServer
 import PorticoTestSupport
 import Testing
@@ -43,6 +44,45 @@ struct ExportStreamingTests {
 }
 
 /// A blocking HTTP/1.1 client on a thread of its own that reads slowly and counts documents.
+extension ExportStreamingTests {
+    @Test("the in-flight cap holds while a slow export streams, and frees its slot when it ends")
+    func inFlightDuringExport() async throws {
+        try await TestDatabase.withScratchSchema("inflight") { admin in
+            try await admin.execute("CREATE TABLE big (id INT PRIMARY KEY, payload VARCHAR(1000) NOT NULL)")
+            try await admin.execute("INSERT INTO big SELECT seq, REPEAT('x', 1000) FROM seq_1_to_100000")
+            let schema = try await admin.query("SELECT DATABASE()").rows[0][0].text ?? ""
+            let source = CatalogCompiler.Source(path: "v1/big.yaml", text: """
+                scope: big:read
+                table: big
+                key: id
+                tenant: none
+                id: {column: id}
+                fields:
+                  payload: {column: payload, type: string}
+                """)
+            let catalogs = CatalogSet(CatalogCompiler.compile(version: "v1", sources: [source]).catalogs)
+            let pool = MySQLConnectionPool(configuration: TestDatabase.admin(database: schema), logger: TestApp.quietLogger)
+            let limits = Limits(settings: LimitSettings(maxInFlight: 1, exportCost: 1))
+            let read = ReadSettings(catalogs: catalogs, cursors: TestApp.cursors, developmentPrincipal: Principal(partner: "t", tenants: []), limits: limits)
+            let app = PorticoApplication.build(settings: .init(port: 0), read: read, pool: pool, logger: TestApp.quietLogger)
+            try await app.test(.live) { client in
+                let port = try #require(client.port)
+                let export = Task { await SlowReader.read(port: port, path: "/api/v1/big?format=ndjson") }
+                try await Task.sleep(for: .milliseconds(800))
+                #expect(limits.inFlight.current("t") == 1, "the export holds its slot while streaming")
+                let refused = try await client.execute(uri: "/api/v1/big/1", method: .get)
+                #expect(refused.status == .tooManyRequests)
+                #expect(String(buffer: refused.body).contains(#""violated-policies":["in-flight"]"#))
+                let result = await export.value
+                #expect(result.documents == 100_000)
+                try await Task.sleep(for: .milliseconds(100))
+                #expect(limits.inFlight.current("t") == 0)
+                #expect(try await client.execute(uri: "/api/v1/big/1", method: .get).status == .ok)
+            }
+        }
+    }
+}
+
 enum SlowReader {
     struct Result: Sendable {
         var bytes = 0
@@ -91,6 +131,7 @@ enum SlowReader {
                 peak = max(peak, residentBytes())
                 usleep(2_000) // a slow client: the server must wait, not buffer
             }
+            if reads % 16 == 0 { usleep(500) }
         }
         result.growth = max(0, peak - baseline)
         return result
