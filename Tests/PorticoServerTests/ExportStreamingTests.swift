@@ -13,9 +13,9 @@ import Testing
 /// socket: the server must hold only a batch or so, not the whole export.
 @Suite("Export streaming over HTTP (MariaDB)", .serialized)
 struct ExportStreamingTests {
-    @Test("a slow reader of a large export keeps the server's memory flat (back-pressure)")
-    func slowReader() async throws {
-        try await TestDatabase.withScratchSchema("export") { admin in
+    /// An app serving one resource, `big`: 100,000 rows of 1 KB in a scratch schema.
+    static func withBigExport(_ name: String, limits: Limits?, _ body: (any ApplicationProtocol) async throws -> Void) async throws {
+        try await TestDatabase.withScratchSchema(name) { admin in
             try await admin.execute("CREATE TABLE big (id INT PRIMARY KEY, payload VARCHAR(1000) NOT NULL)")
             try await admin.execute("INSERT INTO big SELECT seq, REPEAT('x', 1000) FROM seq_1_to_100000")
             let schema = try await admin.query("SELECT DATABASE()").rows[0][0].text ?? ""
@@ -30,8 +30,15 @@ struct ExportStreamingTests {
                 """)
             let catalogs = CatalogSet(CatalogCompiler.compile(version: "v1", sources: [source]).catalogs)
             let pool = MySQLConnectionPool(configuration: TestDatabase.admin(database: schema), logger: TestApp.quietLogger)
-            let read = ReadSettings(catalogs: catalogs, cursors: TestApp.cursors, developmentPrincipal: Principal(partner: "t", tenants: []))
-            let app = PorticoApplication.build(settings: .init(port: 0), read: read, pool: pool, logger: TestApp.quietLogger)
+            let read = ReadSettings(catalogs: catalogs, cursors: TestApp.cursors, developmentPrincipal: Principal(partner: "t", tenants: []),
+                                    limits: limits)
+            try await body(PorticoApplication.build(settings: .init(port: 0), read: read, pool: pool, logger: TestApp.quietLogger))
+        }
+    }
+
+    @Test("a slow reader of a large export keeps the server's memory flat (back-pressure)")
+    func slowReader() async throws {
+        try await Self.withBigExport("export", limits: nil) { app in
             try await app.test(.live) { client in
                 let port = try #require(client.port)
                 let result = await SlowReader.read(port: port, path: "/api/v1/big?format=ndjson")
@@ -47,24 +54,8 @@ struct ExportStreamingTests {
 extension ExportStreamingTests {
     @Test("the in-flight cap holds while a slow export streams, and frees its slot when it ends")
     func inFlightDuringExport() async throws {
-        try await TestDatabase.withScratchSchema("inflight") { admin in
-            try await admin.execute("CREATE TABLE big (id INT PRIMARY KEY, payload VARCHAR(1000) NOT NULL)")
-            try await admin.execute("INSERT INTO big SELECT seq, REPEAT('x', 1000) FROM seq_1_to_100000")
-            let schema = try await admin.query("SELECT DATABASE()").rows[0][0].text ?? ""
-            let source = CatalogCompiler.Source(path: "v1/big.yaml", text: """
-                scope: big:read
-                table: big
-                key: id
-                tenant: none
-                id: {column: id}
-                fields:
-                  payload: {column: payload, type: string}
-                """)
-            let catalogs = CatalogSet(CatalogCompiler.compile(version: "v1", sources: [source]).catalogs)
-            let pool = MySQLConnectionPool(configuration: TestDatabase.admin(database: schema), logger: TestApp.quietLogger)
-            let limits = Limits(settings: LimitSettings(maxInFlight: 1, exportCost: 1))
-            let read = ReadSettings(catalogs: catalogs, cursors: TestApp.cursors, developmentPrincipal: Principal(partner: "t", tenants: []), limits: limits)
-            let app = PorticoApplication.build(settings: .init(port: 0), read: read, pool: pool, logger: TestApp.quietLogger)
+        let limits = Limits(settings: LimitSettings(maxInFlight: 1, exportCost: 1))
+        try await Self.withBigExport("inflight", limits: limits) { app in
             try await app.test(.live) { client in
                 let port = try #require(client.port)
                 let export = Task { await SlowReader.read(port: port, path: "/api/v1/big?format=ndjson") }
