@@ -38,6 +38,11 @@ public struct ApiRequest: Sendable, Equatable {
 
     public init(limit: Int) { self.limit = limit }
 
+    /// The one rule for exports: NDJSON always, CSV when no `limit` was asked for.
+    public static func isExport(format: Format, limitGiven: Bool) -> Bool {
+        format == .ndjson || (format == .csv && !limitGiven)
+    }
+
     public static func == (a: ApiRequest, b: ApiRequest) -> Bool {
         a.filters == b.filters && a.sort?.field == b.sort?.field && a.sort?.descending == b.sort?.descending
             && a.fields == b.fields && a.include == b.include && a.limit == b.limit && a.after == b.after

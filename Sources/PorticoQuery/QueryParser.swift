@@ -84,7 +84,7 @@ public struct QueryParser: Sendable {
         if request.updatedSince != nil, let sort = request.sort {
             throw QueryError(.invalidParameter, parameter: "sort", detail: "'updated_since' walks rows in update order; it cannot be combined with sort=\(sort.descending ? "-" : "")\(sort.field).")
         }
-        request.isExport = request.format == .ndjson || (request.format == .csv && !limitGiven)
+        request.isExport = ApiRequest.isExport(format: request.format, limitGiven: limitGiven)
         return (request, cursor)
     }
 

@@ -36,8 +36,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     func anonymousExceeded(_ limits: Limits, _ address: String) -> Problem {
         let decision = limits.rates.peek("addr:" + address, limits.settings.anonymous)
-        var headers = HTTPFieldsBox()
-        headers.fields[.init("RateLimit-Policy")!] = RateLimitHeaders.policy([(limits.settings.anonymous.name, limits.settings.anonymous.limit, limits.settings.anonymous.window)])
+        var headers = HTTPFields()
+        headers[.init("RateLimit-Policy")!] = RateLimitHeaders.policy([(limits.settings.anonymous.name, limits.settings.anonymous.limit, limits.settings.anonymous.window)])
         return Limits.exceeded(limits.settings.anonymous.name, retryAfter: max(1, decision.reset),
                                detail: "Too many requests without a valid credential from this address.", headers: headers)
     }

@@ -17,19 +17,19 @@ struct LimitMiddleware: RouterMiddleware {
         let quotas = plan.map { plan in
             (plan.dailyQuota.map { [QuotaStore.Quota.daily($0)] } ?? []) + (plan.monthlyQuota.map { [QuotaStore.Quota.monthly($0)] } ?? [])
         }
-        let cost = Self.isExport(request) ? (plan?.exportCost ?? limits.settings.exportCost) : 1
+        let cost = Representation.isExport(request) ? (plan?.exportCost ?? limits.settings.exportCost) : 1
         // Asking how much is left must not use any of it.
         let isUsage = request.uri.path.hasSuffix("/usage") && request.uri.path.split(separator: "/").count == 3
         let decision = isUsage ? limits.rates.peek(principal.partner, policy) : limits.rates.acquire(principal.partner, policy, cost: cost)
-        var headers = HTTPFieldsBox()
+        var headers = HTTPFields()
         var policies = [(policy.name, policy.limit, policy.window)]
         var states = [(policy.name, decision.remaining, decision.reset)]
         for (quota, used, reset) in limits.quotas?.usage(principal.partner, quotas: quotas) ?? [] {
             policies.append((quota.name, quota.limit, quota.name == "daily" ? 86_400 : 2_592_000))
             states.append((quota.name, max(0, quota.limit - used - (decision.allowed && !isUsage ? cost : 0)), reset))
         }
-        headers.fields[.init("RateLimit-Policy")!] = RateLimitHeaders.policy(policies)
-        headers.fields[.init("RateLimit")!] = RateLimitHeaders.state(states)
+        headers[.init("RateLimit-Policy")!] = RateLimitHeaders.policy(policies)
+        headers[.init("RateLimit")!] = RateLimitHeaders.state(states)
         guard decision.allowed else {
             throw Limits.exceeded(policy.name, retryAfter: decision.retryAfter, detail: cost > 1
                 ? "Exports cost \(cost) requests; the rate allows more in \(decision.retryAfter) s."
@@ -40,7 +40,7 @@ struct LimitMiddleware: RouterMiddleware {
         }
         if isUsage {
             var response = try await next(request, context)
-            for field in headers.fields { response.headers[field.name] = field.value }
+            for field in headers { response.headers[field.name] = field.value }
             return response
         }
         guard limits.inFlight.acquire(principal.partner, limit: maxInFlight) else {
@@ -49,7 +49,7 @@ struct LimitMiddleware: RouterMiddleware {
         let partner = principal.partner
         do {
             var response = try await next(request, context)
-            for field in headers.fields { response.headers[field.name] = field.value }
+            for field in headers { response.headers[field.name] = field.value }
             if response.body.contentLength == nil {
                 // A streamed export is in flight until its last byte is written, not until the
                 // handler returns: release the slot when the body is done.
@@ -66,23 +66,11 @@ struct LimitMiddleware: RouterMiddleware {
         } catch let error as Problem {
             limits.inFlight.release(partner)
             var problem = error
-            for field in headers.fields where problem.headers[field.name] == nil { problem.headers[field.name] = field.value }
+            for field in headers where problem.headers[field.name] == nil { problem.headers[field.name] = field.value }
             throw problem
         } catch {
             limits.inFlight.release(partner)
             throw error
         }
     }
-
-    static func isExport(_ request: Request) -> Bool {
-        let parameters = request.uri.queryParameters
-        if parameters["format"] == "ndjson" { return true }
-        if parameters["format"] == "csv" || (request.headers[.accept] ?? "").contains("text/csv") { return !parameters.has("limit") && request.uri.path.split(separator: "/").count == 3 }
-        return (request.headers[.accept] ?? "").contains("application/x-ndjson")
-    }
-}
-
-/// Header fields carried between a limiter and the response it decorates.
-struct HTTPFieldsBox: Sendable {
-    var fields: HTTPFields = [:]
 }

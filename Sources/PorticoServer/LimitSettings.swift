@@ -43,8 +43,8 @@ public struct Limits: Sendable {
     }
 
     /// A 429 in the draft's `quota-exceeded` form, naming the violated policy.
-    static func exceeded(_ policy: String, retryAfter: Int, detail: String, headers: HTTPFieldsBox) -> Problem {
-        var fields = headers.fields
+    static func exceeded(_ policy: String, retryAfter: Int, detail: String, headers: HTTPFields) -> Problem {
+        var fields = headers
         fields[.retryAfter] = String(retryAfter)
         var problem = Problem(status: .tooManyRequests, kind: RateLimitHeaders.quotaExceededType, title: "Too Many Requests",
                               detail: detail, headers: fields)

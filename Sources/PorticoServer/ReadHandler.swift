@@ -89,9 +89,9 @@ struct ReadHandler: Sendable {
         let principal = try principal(context, for: resource)
         let query = try parameters(request)
         var (apiRequest, cursor) = try partnerInput { () throws(QueryError) in try QueryParser(resource: resource).parseList(query) }
-        let format = negotiated(request, apiRequest.format)
+        let format = Representation.format(of: request)
         apiRequest.format = format
-        if format == .ndjson || (format == .csv && !request.uri.queryParameters.has("limit")) { apiRequest.isExport = true }
+        apiRequest.isExport = Representation.isExport(request)
         let binding = CursorCodec.binding(partner: principal.partner, version: catalog.version, resource: resource.name,
                                           keyset: resource.keyset, request: apiRequest)
         if let cursor {
@@ -134,7 +134,7 @@ struct ReadHandler: Sendable {
         let idText = context.parameters.get("id") ?? ""
         let query = try parameters(request)
         var apiRequest = try partnerInput { () throws(QueryError) in try QueryParser(resource: resource).parseItem(query) }
-        apiRequest.format = negotiated(request, apiRequest.format) == .csv ? .csv : .json
+        apiRequest.format = Representation.format(of: request) == .csv ? .csv : .json
         // A malformed id and a row of another tenant are the same 404 as a missing row.
         let notFound = Problem(status: .notFound, kind: "not-found", title: "Not Found",
                                detail: "No \(resource.name) item has the id '\(idText)'.")
@@ -156,15 +156,6 @@ struct ReadHandler: Sendable {
     }
 
     // MARK: - Representation
-
-    /// `format=` wins; else `Accept: text/csv` or `application/x-ndjson`; else JSON.
-    func negotiated(_ request: Request, _ format: ApiRequest.Format) -> ApiRequest.Format {
-        if request.uri.queryParameters.has("format") { return format }
-        let accept = request.headers[.accept] ?? ""
-        if accept.contains("application/x-ndjson") { return .ndjson }
-        if accept.contains("text/csv") { return .csv }
-        return .json
-    }
 
     /// A strong ETag over the body; `If-None-Match` with it gives 304 without a body.
     func conditional(_ request: Request, body: [UInt8], contentType: String) -> Response {
