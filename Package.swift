@@ -24,7 +24,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         // HMAC for signed cursors now; jwt-kit (partner access) builds on it too.
-        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"5.0.0"),
+        // JWS signing and verification, JWKs (OAuth 2 access tokens, external issuers).
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        // Fetching external issuers' JWKS.
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // libmysqlclient (Debian: libmariadb-dev-compat). Only PorticoMySQL imports it.
@@ -63,7 +67,11 @@ let package = Package(
         .target(name: "PorticoContract", dependencies: ["PorticoCatalog"], swiftSettings: strict),
         .target(
             name: "PorticoAccess",
-            dependencies: ["PorticoMySQL", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "PorticoMySQL", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "JWTKit", package: "jwt-kit"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -82,6 +90,7 @@ let package = Package(
             dependencies: [
                 "PorticoServer", "PorticoMySQL", "PorticoCatalog", "PorticoQuery", "PorticoAccess", "PorticoQuota",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -112,7 +121,11 @@ let package = Package(
             exclude: ["Corpus"],
             swiftSettings: strict
         ),
-        .testTarget(name: "PorticoAccessTests", dependencies: ["PorticoAccess"], swiftSettings: strict),
+        .testTarget(
+            name: "PorticoAccessTests",
+            dependencies: ["PorticoAccess", .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "PorticoQuotaTests", dependencies: ["PorticoQuota"], swiftSettings: strict),
         .testTarget(
             name: "PorticoQueryTests",
@@ -131,6 +144,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

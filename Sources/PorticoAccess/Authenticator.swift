@@ -21,7 +21,7 @@ public enum TenantSource: Sendable, Equatable {
     }
 }
 
-/// Turns a credential into a ``Principal``, on the request path.
+/// Turns a credential (an API key or a JWT access token) into a ``Principal``, on the request path.
 ///
 /// Keys and tenants are cached in memory: a key for ``keyTTL`` (5 s), a partner's tenants for
 /// ``tenantTTL`` (30 s). So a revoked or expired key stops working everywhere within 5 s, and a
@@ -51,18 +51,30 @@ public final class Authenticator: Sendable {
     let productPool: MySQLConnectionPool
     let tenantSource: TenantSource
     let logger: Logger
+    /// Portico's own authorization server, whose tokens are accepted; nil when OAuth is off.
+    public let tokenIssuer: TokenIssuer?
+    /// Trusted external issuers, by `iss`.
+    let external: [String: (issuer: ExternalIssuer, keys: JWKSSource)]
     private let keys = Mutex<[String: Cached<KeyRecord?>]>([:])
+    let verifiedTokens = Mutex<[String: VerifiedToken]>([:])
+    let partnerRecords = Mutex<[String: Cached<PartnerRecord?>]>([:])
     private let tenants = Mutex<[String: Cached<[MySQLValue]>]>([:])
     private let lookupCount = Atomic<Int>(0)
     /// Lookups made in Portico's schema since start, for tests and metrics.
     public var lookups: Int { lookupCount.load(ordering: .relaxed) }
 
-    public init(statePool: MySQLConnectionPool, productPool: MySQLConnectionPool, tenantSource: TenantSource, logger: Logger) {
+    public init(statePool: MySQLConnectionPool, productPool: MySQLConnectionPool, tenantSource: TenantSource, logger: Logger,
+                tokenIssuer: TokenIssuer? = nil, externalIssuers: [ExternalIssuer] = []) {
         self.statePool = statePool
         self.productPool = productPool
         self.tenantSource = tenantSource
         self.logger = logger
+        self.tokenIssuer = tokenIssuer
+        external = Dictionary(externalIssuers.map { ($0.policy.issuer, ($0, JWKSSource(issuer: $0, logger: logger))) }, uniquingKeysWith: { a, _ in a })
     }
+
+    /// The key source of an external issuer, for tests and metrics.
+    public func jwksSource(issuer: String) -> JWKSSource? { external[issuer]?.keys }
 
     public enum Outcome: Sendable {
         case authenticated(Principal)
@@ -72,6 +84,9 @@ public final class Authenticator: Sendable {
     }
 
     public func authenticate(token: String, now: Date = Date()) async throws -> Outcome {
+        if !token.hasPrefix(ApiKey.prefix), token.utf8.count(where: { $0 == UInt8(ascii: ".") }) == 2 {
+            return try await authenticate(jwt: token, now: now)
+        }
         guard let key = ApiKey(token: token) else { return .invalid(reason: "malformed key or bad checksum") }
         guard let record = try await keyRecord(key.id) else { return .invalid(reason: "unknown key \(key.id)") }
         guard ApiKey.constantTimeEqual(record.secretHash, key.secretHash) else { return .invalid(reason: "wrong secret for key \(key.id)") }
@@ -108,7 +123,7 @@ public final class Authenticator: Sendable {
         return record
     }
 
-    private func tenantsOf(_ partner: String) async throws -> [MySQLValue] {
+    func tenantsOf(_ partner: String) async throws -> [MySQLValue] {
         if let cached = tenants.withLock({ $0[partner] }), ContinuousClock.now - cached.fetched < Self.tenantTTL { return cached.value }
         let rows: [MySQLRow]
         switch tenantSource {

@@ -3,7 +3,7 @@ import Foundation
 
 /// Partners, their keys and tenant grants in Portico's schema: what `portico partner|key|grant` do.
 public struct PartnerStore: Sendable {
-    let pool: MySQLConnectionPool
+    public let pool: MySQLConnectionPool
 
     public init(pool: MySQLConnectionPool) { self.pool = pool }
 
@@ -96,6 +96,8 @@ public struct PartnerStore: Sendable {
     // MARK: - Plans
 
     static let planColumns = "name, rate_limit, rate_window, rate_burst, max_in_flight, export_cost, daily_quota, monthly_quota"
+    /// The same columns of a `plans` table joined as `pl`.
+    static let planColumnsOfPl = planColumns.split(separator: ", ").map { "pl." + $0 }.joined(separator: ", ")
 
     /// A plan from eight columns starting at `index` (nil when the name is NULL: no plan).
     static func plan(_ row: MySQLRow, from index: Int) -> Plan? {
@@ -136,7 +138,7 @@ public struct PartnerStore: Sendable {
     public func usage(partner code: String, now: MySQLDateTime) async throws -> (plan: Plan?, daily: Int, monthly: Int) {
         guard try await partner(code) != nil else { throw AccessError.notFound("no partner '\(code)'") }
         let plan = try await pool.query("""
-            SELECT \(Self.planColumns.split(separator: ",").map { "pl." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+            SELECT \(Self.planColumnsOfPl)
             FROM partners p LEFT JOIN plans pl ON pl.name = p.plan WHERE p.code = ?
             """, [.string(code)]).rows.first.flatMap { Self.plan($0, from: 0) }
         let day = "D\(now.date)"

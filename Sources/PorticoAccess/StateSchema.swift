@@ -1,10 +1,10 @@
 public import PorticoMySQL
 
-/// Portico's own schema (default `portico`): partners, their API keys and tenant grants.
+/// Portico's own schema (default `portico`): partners, API keys, tenant grants, quota counters,
+/// plans, OAuth clients and token-signing keys.
 ///
 /// Migrations are numbered and recorded in `schema_migrations`; `migrate` applies the missing
-/// ones in order, so running it twice changes nothing. Later features (OAuth clients, signing
-/// keys, quota counters) arrive as further migrations.
+/// ones in order, so running it twice changes nothing.
 public enum StateSchema {
     public struct Migration: Sendable {
         public let version: Int
@@ -77,6 +77,34 @@ public enum StateSchema {
             """,
             "ALTER TABLE partners ADD COLUMN IF NOT EXISTS plan VARCHAR(64) NULL",
         ]),
+        Migration(version: 4, name: "oauth clients, signing keys", statements: [
+            """
+            CREATE TABLE IF NOT EXISTS oauth_clients (
+              client_id VARCHAR(40) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+              partner_id BIGINT UNSIGNED NOT NULL,
+              secret_hash BINARY(32) NOT NULL,
+              previous_secret_hash BINARY(32) NULL COMMENT 'the secret before rotate-secret, valid until previous_valid_until',
+              previous_valid_until DATETIME NULL,
+              scopes VARCHAR(1000) NOT NULL,
+              created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+              revoked_at DATETIME NULL,
+              PRIMARY KEY (client_id),
+              KEY idx_oauth_clients_partner (partner_id)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS signing_keys (
+              seq BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+              kid VARCHAR(40) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+              alg VARCHAR(10) NOT NULL,
+              private_pem TEXT NOT NULL,
+              created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+              retired_at DATETIME NULL,
+              PRIMARY KEY (seq),
+              UNIQUE KEY uq_signing_keys_kid (kid)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+            """,
+        ]),
     ]
 
     public struct MigrationReport: Sendable, Equatable {
@@ -96,7 +124,7 @@ public enum StateSchema {
         }
         let foreign = try await pool.query("""
             SELECT COUNT(*) FROM information_schema.tables
-            WHERE table_schema = ? AND table_name NOT IN ('schema_migrations', 'partners', 'api_keys', 'tenant_grants', 'quota_counters', 'plans')
+            WHERE table_schema = ? AND table_name NOT IN ('schema_migrations', 'partners', 'api_keys', 'tenant_grants', 'quota_counters', 'plans', 'oauth_clients', 'signing_keys')
             """, [.string(schema)])
         if (foreign.rows.first?[0].int64 ?? 0) > 0 {
             throw AccessError.configuration("refusing to migrate: schema '\(schema)' holds tables that are not Portico's")

@@ -4,7 +4,7 @@ import PorticoAccess
 import PorticoMySQL
 import PorticoQuota
 
-/// Authenticates `/api` requests: `Authorization: Bearer <key>` or `X-API-Key: <key>` (never the
+/// Authenticates `/api` requests: `Authorization: Bearer <key or JWT>` or `X-API-Key: <key>` (never the
 /// query string, where keys leak into logs). Sets the principal; the route checks the scope.
 ///
 /// - No credential: 401 with `WWW-Authenticate: Bearer` and no error code (RFC 6750 §3.1).
@@ -42,12 +42,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
                                detail: "Too many requests without a valid credential from this address.", headers: headers)
     }
 
-    /// The client's address: the peer, or the last `X-Forwarded-For` hop when the peer is a trusted proxy.
     func clientAddress(_ request: Request, _ context: Context) -> String {
-        let peer = context.remoteAddress ?? "unknown"
-        guard let limits, limits.settings.trustedProxies.contains(peer),
-              let forwarded = request.headers[.init("X-Forwarded-For")!]?.split(separator: ",").last else { return peer }
-        return String(forwarded).trimmingBlanks
+        limits?.clientAddress(request, context) ?? context.remoteAddress ?? "unknown"
     }
 
     func authenticate(_ request: Request, context: inout Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -71,7 +67,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
             context.principal = developmentPrincipal
         } else {
             throw Problem(status: .unauthorized, kind: "unauthorized", title: "Unauthorized",
-                          detail: "Send an API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'.",
+                          detail: "Send an API key or an access token as 'Authorization: Bearer <credential>', or a key as 'X-API-Key: <key>'.",
                           headers: [.wwwAuthenticate: "Bearer"])
         }
         return try await next(request, context)

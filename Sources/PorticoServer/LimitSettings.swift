@@ -3,8 +3,7 @@ public import PorticoQuota
 
 /// Limits for partners and for anonymous traffic.
 ///
-/// Every partner gets the same plan here (`--rate`, `--burst`, `--max-in-flight`); per-partner
-/// plans and shared daily/monthly quotas are still to come (issue 6).
+/// These are the defaults; a partner's plan (`portico plan`) overrides the partner limits.
 public struct LimitSettings: Sendable {
     /// A partner's rate: `limit` requests per `window` seconds, bursts of `burst`.
     public var partner: RatePolicy
@@ -16,10 +15,13 @@ public struct LimitSettings: Sendable {
     public var exportCost: Int
     /// Proxies whose `X-Forwarded-For` is believed (their own address is not the client's).
     public var trustedProxies: Set<String>
+    /// Token requests per OAuth client (`POST /oauth/token`).
+    public var tokenRequests: RatePolicy
 
     public init(partner: RatePolicy = RatePolicy(name: "default", limit: 600, window: 60, burst: 100), maxInFlight: Int = 16,
                 anonymous: RatePolicy = RatePolicy(name: "anonymous", limit: 60, window: 60, burst: 20), exportCost: Int = 10,
-                trustedProxies: Set<String> = []) {
+                trustedProxies: Set<String> = [], tokenRequests: RatePolicy = RatePolicy(name: "token", limit: 60, window: 60, burst: 10)) {
+        self.tokenRequests = tokenRequests
         self.partner = partner
         self.maxInFlight = maxInFlight
         self.anonymous = anonymous
@@ -40,6 +42,14 @@ public struct Limits: Sendable {
         self.settings = settings
         rates = RateLimiter(clock: clock)
         self.quotas = quotas
+    }
+
+    /// The client's address: the peer, or the last `X-Forwarded-For` hop when the peer is a trusted proxy.
+    func clientAddress(_ request: Request, _ context: PorticoRequestContext) -> String {
+        let peer = context.remoteAddress ?? "unknown"
+        guard settings.trustedProxies.contains(peer),
+              let forwarded = request.headers[.init("X-Forwarded-For")!]?.split(separator: ",").last else { return peer }
+        return String(forwarded).trimmingBlanks
     }
 
     /// A 429 in the draft's `quota-exceeded` form, naming the violated policy.

@@ -1,4 +1,5 @@
 public import Hummingbird
+import PorticoAccess
 public import Logging
 public import PorticoMySQL
 public import ServiceLifecycle
@@ -31,6 +32,9 @@ public enum PorticoApplication {
             NotFoundMiddleware()
         }
         HealthRoutes(pool: pool).register(on: router)
+        if let issuer = read.authenticator?.tokenIssuer {
+            TokenRoutes(issuer: issuer, limits: read.limits, scopes: read.catalogs.scopes, logger: logger).register(on: router)
+        }
         ReadRoutes(handler: ReadHandler(settings: read, pool: pool, logger: logger)).register(on: router)
         return Application(
             router: router,

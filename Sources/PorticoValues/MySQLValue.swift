@@ -42,6 +42,11 @@ public enum MySQLValue: Sendable, Hashable {
         }
     }
 
+    /// The value's bytes when it is binary.
+    public var bytes: [UInt8]? {
+        if case .bytes(let b) = self { b } else { nil }
+    }
+
     /// The value as text when it is textual (string, decimal).
     public var text: String? {
         switch self {

@@ -75,7 +75,28 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Where partners' tenants come from: 'grants' (portico grant) or 'table:TABLE:PARTNER_COLUMN:TENANT_COLUMN' in the product schema.")
     var tenantsFrom: String = "grants"
 
+    @Option(help: "Portico's public base URL: the iss of the access tokens it issues (default http://HOST:PORT).")
+    var oauthIssuer: String?
+
+    @Option(help: "Access-token lifetime in seconds.")
+    var tokenLifetime: Int = 900
+
+    @Option(help: "Clock skew accepted on token times, in seconds (at most 60).")
+    var tokenLeeway: Int = 30
+
+    @Option(help: "Token requests per OAuth client per minute (bursts of a sixth).")
+    var tokenRequestLimit: Int = 60
+
+    @Option(help: "A YAML file of trusted external token issuers (see deploy/README.md).")
+    var issuers: String?
+
     func validate() throws {
+        guard (60...86_400).contains(tokenLifetime) else { throw ValidationError("--token-lifetime must be 60 to 86400 seconds") }
+        guard (0...60).contains(tokenLeeway) else { throw ValidationError("--token-leeway must be 0 to 60 seconds") }
+        guard tokenRequestLimit >= 1 else { throw ValidationError("--token-request-limit must be at least 1") }
+        if let oauthIssuer, !(oauthIssuer.hasPrefix("https://") || oauthIssuer.hasPrefix("http://")) || oauthIssuer.contains("?") || oauthIssuer.contains("#") {
+            throw ValidationError("--oauth-issuer must be an http(s) URL without query or fragment")
+        }
         for (name, value) in [("--rate-limit", rateLimit), ("--rate-window", rateWindow), ("--rate-burst", rateBurst),
                               ("--max-in-flight", maxInFlight), ("--export-cost", exportCost), ("--anonymous-limit", anonymousLimit)] where value < 1 {
             throw ValidationError("\(name) must be at least 1")
@@ -128,7 +149,18 @@ struct ServeCommand: AsyncParsableCommand {
             let statePool = MySQLConnectionPool(configuration: try CommandDatabase.state.configuration(),
                                                 options: .init(maxConnections: 4), logger: logger)
             services.append(statePool)
-            authenticator = Authenticator(statePool: statePool, productPool: pool, tenantSource: TenantSource(tenantsFrom)!, logger: logger)
+            let external: [ExternalIssuer]
+            do {
+                external = try issuers.map(IssuerFile.load) ?? []
+            } catch {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                throw ExitCode(1)
+            }
+            let tokenSettings = TokenSettings(issuer: oauthIssuer ?? "http://\(host):\(port)", lifetime: tokenLifetime, leeway: tokenLeeway)
+            if oauthIssuer == nil { logger.notice("no --oauth-issuer: tokens are issued for \(tokenSettings.issuer); set Portico's public URL") }
+            authenticator = Authenticator(statePool: statePool, productPool: pool, tenantSource: TenantSource(tenantsFrom)!, logger: logger,
+                                          tokenIssuer: TokenIssuer(settings: tokenSettings, pool: statePool, logger: logger),
+                                          externalIssuers: external)
             // Always there with Portico's schema: partners' plans may carry quotas even when the defaults do not.
             let defaults = (dailyQuota.map { [QuotaStore.Quota.daily($0)] } ?? []) + (monthlyQuota.map { [QuotaStore.Quota.monthly($0)] } ?? [])
             let store = QuotaStore(quotas: defaults, pool: statePool, flushInterval: .seconds(max(1, quotaFlushInterval)), logger: logger)
@@ -143,7 +175,8 @@ struct ServeCommand: AsyncParsableCommand {
         let limits = Limits(settings: LimitSettings(
             partner: RatePolicy(name: "default", limit: rateLimit, window: rateWindow, burst: rateBurst), maxInFlight: maxInFlight,
             anonymous: RatePolicy(name: "anonymous", limit: anonymousLimit, window: 60, burst: max(1, anonymousLimit / 3)),
-            exportCost: exportCost, trustedProxies: Set(trustedProxy)
+            exportCost: exportCost, trustedProxies: Set(trustedProxy),
+            tokenRequests: RatePolicy(name: "token", limit: tokenRequestLimit, window: 60, burst: max(1, tokenRequestLimit / 6))
         ), quotas: quotas)
         let read = ReadSettings(catalogs: catalogs, cursors: try cursorCodec(logger), developmentPrincipal: principal,
                                 authenticator: authenticator, limits: limits)

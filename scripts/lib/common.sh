@@ -25,6 +25,22 @@ PORTICO_BUILD_PACKAGES=(libmariadb-dev-compat libmariadb-dev pkg-config)
 PORTICO_DB_PACKAGES=(mariadb-server mariadb-client tzdata openssl)
 PORTICO_TOOL_PACKAGES=(curl)
 
+# ensure_python_tools: a virtualenv in .run/py with the pinned PyPI peers of the interop
+# tests (Tests/interop/requirements.txt); prints nothing when it is already complete.
+ensure_python_tools() {
+  local venv="$PORTICO_ROOT/.run/py" requirements="$PORTICO_ROOT/Tests/interop/requirements.txt"
+  if [ ! -x "$venv/bin/python" ]; then
+    command -v python3 >/dev/null || ensure_packages python3
+    python3 -m venv "$venv" 2>/dev/null || { ensure_packages python3-venv; python3 -m venv "$venv"; }
+  fi
+  if ! cmp -s "$requirements" "$venv/.installed" 2>/dev/null; then
+    say "installing Python test peers ($(grep -v '^#' "$requirements" | tr '\n' ' '))"
+    "$venv/bin/pip" install -q --disable-pip-version-check -r "$requirements" >&2
+    cp "$requirements" "$venv/.installed"
+  fi
+  export PORTICO_PYTHON="$venv/bin/python"
+}
+
 # A debug or release build of the package, printing the binary directory.
 build_portico() {
   local config="${1:-debug}"
