@@ -122,6 +122,13 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "portico")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let external: [ExternalIssuer]
+        do {
+            external = try issuers.map(IssuerFile.load) ?? []
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(1)
+        }
         let productDB = try CommandDatabase.product.configuration()
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let pool = MySQLConnectionPool(
@@ -149,13 +156,6 @@ struct ServeCommand: AsyncParsableCommand {
             let statePool = MySQLConnectionPool(configuration: try CommandDatabase.state.configuration(),
                                                 options: .init(maxConnections: 4), logger: logger)
             services.append(statePool)
-            let external: [ExternalIssuer]
-            do {
-                external = try issuers.map(IssuerFile.load) ?? []
-            } catch {
-                FileHandle.standardError.write(Data("\(error)\n".utf8))
-                throw ExitCode(1)
-            }
             let tokenSettings = TokenSettings(issuer: oauthIssuer ?? "http://\(host):\(port)", lifetime: tokenLifetime, leeway: tokenLeeway)
             if oauthIssuer == nil { logger.notice("no --oauth-issuer: tokens are issued for \(tokenSettings.issuer); set Portico's public URL") }
             authenticator = Authenticator(statePool: statePool, productPool: pool, tenantSource: TenantSource(tenantsFrom)!, logger: logger,

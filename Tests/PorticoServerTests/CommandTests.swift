@@ -61,4 +61,61 @@ struct CommandTests {
         let (missing, _) = await TestDatabase.run([binary, "partner", "plan", "cli-\(suffix)", "no-such-plan"])
         #expect(missing == 1)
     }
+
+    @Test("ops register, list, rotate and revoke OAuth clients, and rotate the signing key")
+    func clientCommands() async throws {
+        let binary = TestDatabase.porticoBinary
+        let partner = "cli-oauth-\(UInt32.random(in: 0...UInt32.max))"
+        for step in [["migrate"], ["partner", "add", partner]] {
+            let (status, output) = await TestDatabase.run([binary] + step)
+            #expect(status == 0, "\(step): \(output)")
+        }
+        let (added, addOutput) = await TestDatabase.run([binary, "client", "add", partner, "--scopes", "orders:read"])
+        #expect(added == 0, "\(addOutput)")
+        let clientID = try #require(addOutput.firstMatch(of: /client_id=(pcl_[0-9A-Za-z]{16})/)?.1).description
+        let secret = try #require(addOutput.firstMatch(of: /client_secret=(pcs_[0-9A-Za-z]{46})/)?.1).description
+        #expect(ClientCredentialsShape.isSecret(secret))
+        let (_, listed) = await TestDatabase.run([binary, "client", "list", partner])
+        #expect(listed.contains("\(clientID)\t\(partner)\tlive\torders:read") && !listed.contains(secret), "\(listed)")
+        let (rotated, rotateOutput) = await TestDatabase.run([binary, "client", "rotate-secret", clientID, "--overlap", "60"])
+        #expect(rotated == 0 && rotateOutput.contains("client_secret=pcs_") && !rotateOutput.contains(secret))
+        let (_, relisted) = await TestDatabase.run([binary, "client", "list", partner])
+        #expect(relisted.contains("live (old secret until "), "\(relisted)")
+        let (revoked, _) = await TestDatabase.run([binary, "client", "revoke", clientID])
+        #expect(revoked == 0)
+        let (again, againOutput) = await TestDatabase.run([binary, "client", "revoke", clientID])
+        #expect(again == 1 && againOutput.contains("no live client"))
+        let (unknown, _) = await TestDatabase.run([binary, "client", "add", "no-such-partner-x", "--scopes", "orders:read"])
+        #expect(unknown == 1)
+        let (badScope, _) = await TestDatabase.run([binary, "client", "add", partner, "--scopes", "Orders Read"])
+        #expect(badScope == 1)
+        let (signing, signingOutput) = await TestDatabase.run([binary, "signing-key", "rotate"])
+        #expect(signing == 0 && signingOutput.contains("signing with pk-"), "\(signingOutput)")
+    }
+
+    @Test("serve refuses an issuers file with mistakes, naming each at path:line:column")
+    func issuersFileDiagnostics() async throws {
+        let path = NSTemporaryDirectory() + "issuers-\(UUID().uuidString).yaml"
+        try """
+            issuers:
+              - issuer: https://login.globex.example
+                audiance: https://api.tradeflow.example
+                jwks_url: ftp://login.globex.example/jwks
+                algorithms: [HS256]
+                leeway: 600
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let (status, output) = await TestDatabase.run([TestDatabase.porticoBinary, "serve", "--port", "1", "--issuers", path,
+                                                       "--mappings", "\(TestDatabase.repositoryRoot)/mappings"])
+        #expect(status == 1, "\(output)")
+        for expected in ["\(path):3:5: unknown key 'audiance'", "\(path):2:5: an issuer needs 'audience'", "\(path):4:15: 'jwks_url' must be an http(s) URL",
+                         "\(path):5:17: algorithm 'HS256' is not accepted", "\(path):6:13: 'leeway' must be a whole number of seconds in 0...60",
+                         "\(path):2:5: an issuer needs 'partners'"] {
+            #expect(output.contains(expected), "missing \(expected) in \(output)")
+        }
+    }
+}
+
+/// The secret's shape as printed (the library's own check is tested in PorticoAccessTests).
+enum ClientCredentialsShape {
+    static func isSecret(_ text: String) -> Bool { text.hasPrefix("pcs_") && text.count == 50 }
 }
