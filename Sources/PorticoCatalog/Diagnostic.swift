@@ -64,8 +64,8 @@ public struct Location: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// "did you mean …?" for a misspelt name: the closest candidate within a small edit distance.
-enum Suggestion {
-    static func hint(for word: String, among candidates: some Sequence<String>) -> String {
+public enum Suggestion {
+    public static func hint(for word: String, among candidates: some Sequence<String>) -> String {
         guard let best = closest(to: word, among: candidates) else { return "" }
         return "; did you mean '\(best)'?"
     }

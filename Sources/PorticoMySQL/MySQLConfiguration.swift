@@ -118,7 +118,8 @@ public struct MySQLConfiguration: Sendable, CustomStringConvertible {
         var password: Secret?
         if let file = value("PASSWORD_FILE") {
             password = try Secret.fromFile(file)
-        } else if let text = environment["\(prefix)_PASSWORD"] {
+        } else if let text = environment["\(prefix)_PASSWORD"], !text.isEmpty {
+            // Empty means none: how a wrapper unsets an inherited password.
             password = Secret(text)
         }
         let tls: MySQLTLSMode

@@ -59,12 +59,14 @@ struct AuthenticationMiddleware: RouterMiddleware {
             switch outcome {
             case .authenticated(let principal):
                 context.principal = principal
+                context.trace.identify(partner: principal.partner, credentialID: principal.credentialID)
             case .invalid(let reason):
                 logger.info("invalid credential", metadata: ["request_id": "\(context.requestID)", "reason": "\(reason)"])
                 throw Self.invalidToken
             }
         } else if let developmentPrincipal {
             context.principal = developmentPrincipal
+            context.trace.identify(partner: developmentPrincipal.partner, credentialID: nil)
         } else {
             throw Problem(status: .unauthorized, kind: "unauthorized", title: "Unauthorized",
                           detail: "Send an API key or an access token as 'Authorization: Bearer <credential>', or a key as 'X-API-Key: <key>'.",

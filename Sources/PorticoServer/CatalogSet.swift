@@ -1,5 +1,6 @@
 public import PorticoCatalog
 import PorticoQuery
+import Synchronization
 
 /// Every served API version: its compiled catalog and a planner for it.
 public struct CatalogSet: Sendable {
@@ -23,6 +24,17 @@ public struct CatalogSet: Sendable {
     public var scopes: [String] { Set(catalogs.values.flatMap { $0.resources.values.map(\.scope) }).sorted() }
 
     public var versions: [String] { catalogs.keys.sorted { $0.count == $1.count ? $0 < $1 : $0.count < $1.count } }
+}
+
+/// The catalogs being served, swapped atomically by a reload.
+public final class CatalogStore: Sendable {
+    private let state: Mutex<CatalogSet>
+
+    public init(_ catalogs: CatalogSet) { state = Mutex(catalogs) }
+
+    public var current: CatalogSet { state.withLock { $0 } }
+
+    public func replace(with catalogs: CatalogSet) { state.withLock { $0 = catalogs } }
 }
 
 public struct CatalogLoadError: Error, CustomStringConvertible {

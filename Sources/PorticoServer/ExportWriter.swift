@@ -17,13 +17,14 @@ struct ExportWriter {
     let planned: PlannedRead
     let format: ApiRequest.Format
     let requestID: String
+    let trace: RequestTrace
 
     func response(_ request: Request) -> Response {
         let contentType = format == .csv ? "text/csv; charset=utf-8" : "application/x-ndjson"
         let headers: HTTPFields = [.contentType: contentType, .cacheControl: "private, no-store"]
         if request.method == .head { return Response(status: .ok, headers: headers) }
         let query = SQLRenderer.render(planned.plan)
-        let (handler, planned, format, requestID) = (self.handler, self.planned, self.format, self.requestID)
+        let (handler, planned, format, requestID, trace) = (self.handler, self.planned, self.format, self.requestID, self.trace)
         let body = ResponseBody { writer in
             let batchSize = handler.settings.exportBatch
             var notes: [String] = []
@@ -32,9 +33,11 @@ struct ExportWriter {
                     var out: [UInt8] = format == .csv ? CSVWriter.header(planned) : []
                     var json = JSONWriter(capacity: 64 * 1024)
                     while true {
+                        let fetchStart = ContinuousClock.now
                         let batch = try await stream.nextBatch()
                         if batch.isEmpty { break }
                         let embeds = try await handler.loadEmbeds(planned, batch)
+                        trace.database(ContinuousClock.now - fetchStart, rows: batch.count)
                         if format == .csv {
                             CSVWriter.rows(batch, planned, embeds: embeds, into: &out, notes: &notes)
                         } else {

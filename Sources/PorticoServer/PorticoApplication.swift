@@ -1,44 +1,82 @@
 public import Hummingbird
-import PorticoAccess
+import HummingbirdCore
 public import Logging
+import NIOCore
+import PorticoAccess
 public import PorticoMySQL
 public import ServiceLifecycle
+import Synchronization
 
-/// Where Portico listens.
+/// Where Portico listens, and the connection-level defences (see ``ConnectionGuard``).
 public struct ServerSettings: Sendable {
     public var host: String
     public var port: Int
+    /// Seconds a client has to send a request's head.
+    public var headerTimeout: Int = 10
+    /// Seconds an idle keep-alive connection is kept.
+    public var idleTimeout: Int = 60
+    /// Largest request head (all header fields), bytes.
+    public var maxHeaderBytes: Int = 16_384
+    /// Largest request body, bytes (only the token endpoint reads one).
+    public var maxBodyBytes: Int = 4096
+    /// Connections served at once; more wait in the listen backlog.
+    public var maxConnections: Int = 1024
 
     public init(host: String = "127.0.0.1", port: Int = 8080) {
         self.host = host
         self.port = port
     }
+
+    var http1: HTTP1Channel.Configuration {
+        let headerTimeout = TimeAmount.seconds(Int64(headerTimeout))
+        return HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ConnectionGuard(headerTimeout: headerTimeout)],
+            idleTimeout: .seconds(Int64(idleTimeout)),
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: maxHeaderBytes, maxHeaderListSize: maxHeaderBytes, maxHeaderFieldCount: 200))
+    }
+}
+
+/// Shared by the listeners: whether the process is draining, and its metrics.
+public final class Lifecycle: Sendable {
+    private let drainingFlag = Atomic<Bool>(false)
+    public let metrics: ServerMetrics?
+
+    public init(metrics: ServerMetrics? = nil) { self.metrics = metrics }
+
+    public var isDraining: Bool { drainingFlag.load(ordering: .relaxed) }
+    public func startDraining() { drainingFlag.store(true, ordering: .relaxed) }
 }
 
 /// Builds the Hummingbird application: routes, unknown paths as problems, and the services it
 /// runs (the database pool) under one service group with graceful shutdown on SIGTERM/SIGINT.
 ///
 /// ```swift
-/// let app = PorticoApplication.build(settings: .init(port: 8080), pool: pool, logger: logger)
+/// let app = PorticoApplication.build(settings: .init(port: 8080), read: read, pool: pool, logger: logger)
 /// try await app.runService()
 /// ```
 public enum PorticoApplication {
     public static func build(
-        settings: ServerSettings, read: ReadSettings, pool: MySQLConnectionPool, services: [any Service] = [], logger: Logger
+        settings: ServerSettings, read: ReadSettings, pool: MySQLConnectionPool, services: [any Service] = [], logger: Logger,
+        lifecycle: Lifecycle = Lifecycle(), accessLogger: Logger? = nil
     ) -> some ApplicationProtocol {
         let router = Router(context: PorticoRequestContext.self)
         router.addMiddleware {
             RequestIDMiddleware()
+            AccessLogMiddleware(logger: accessLogger ?? logger, metrics: lifecycle.metrics)
+            BodyLimitMiddleware(maxBytes: settings.maxBodyBytes)
             NotFoundMiddleware()
         }
-        HealthRoutes(pool: pool).register(on: router)
+        HealthRoutes(pool: pool, lifecycle: lifecycle).register(on: router)
         if let issuer = read.authenticator?.tokenIssuer {
-            TokenRoutes(issuer: issuer, limits: read.limits, scopes: read.catalogs.scopes, logger: logger).register(on: router)
+            TokenRoutes(issuer: issuer, limits: read.limits, scopes: read.catalogs.scopes, maxBody: settings.maxBodyBytes, logger: logger)
+                .register(on: router)
         }
         ReadRoutes(handler: ReadHandler(settings: read, pool: pool, logger: logger)).register(on: router)
         return Application(
             router: router,
-            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Portico"),
+            server: .http1(configuration: settings.http1),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Portico",
+                                 availableConnectionsDelegate: MaximumAvailableConnections(settings.maxConnections)),
             services: [pool] + services,
             logger: logger
         )
@@ -53,5 +91,18 @@ struct NotFoundMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError where error.status == .notFound {
             throw Problem.notFound(request.uri.path)
         }
+    }
+}
+
+/// Refuses a declared body over the limit before anything reads it: `413`.
+struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
+    let maxBytes: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
+            throw Problem(status: .contentTooLarge, kind: "body-too-large", title: "Content Too Large",
+                          detail: "Request bodies may be at most \(maxBytes) bytes.")
+        }
+        return try await next(request, context)
     }
 }

@@ -9,6 +9,8 @@ public struct PorticoRequestContext: RequestContext {
     public var principal: Principal?
     /// The peer's IP address, for per-address limits.
     public let remoteAddress: String?
+    /// What the stages report for the access log and metrics.
+    public let trace = RequestTrace()
 
     public init(source: Source) {
         coreContext = .init(source: source)

@@ -21,14 +21,16 @@ struct ReadHandler: Sendable {
     func resource(_ request: Request, _ context: PorticoRequestContext) throws -> (Catalog, ReadPlanner, Resource) {
         let version = context.parameters.get("version") ?? ""
         let name = context.parameters.get("resource") ?? ""
-        guard let catalog = settings.catalogs.catalogs[version], let planner = settings.catalogs.planners[version] else {
+        let catalogs = settings.catalogs  // one snapshot: a reload may swap them meanwhile
+        guard let catalog = catalogs.catalogs[version], let planner = catalogs.planners[version] else {
             throw Problem(status: .notFound, kind: "not-found", title: "Not Found",
-                          detail: "There is no API version '\(version)'. Versions: \(settings.catalogs.versions.joined(separator: ", ")).")
+                          detail: "There is no API version '\(version)'. Versions: \(catalogs.versions.joined(separator: ", ")).")
         }
         guard let resource = catalog.resources[name], resource.isEndpoint else {
             throw Problem(status: .notFound, kind: "not-found", title: "Not Found",
                           detail: "There is no resource '\(name)' in \(version). Resources: \(catalog.endpoints.map(\.name).joined(separator: ", ")).")
         }
+        context.trace.route(version: version, resource: name)
         return (catalog, planner, resource)
     }
 
@@ -99,10 +101,11 @@ struct ReadHandler: Sendable {
         }
         let planned = try partnerInput { [apiRequest] () throws(QueryError) in try planner.planList(resource, apiRequest, tenants: principal.tenants) }
         if apiRequest.isExport {
-            return ExportWriter(handler: self, planned: planned, format: format, requestID: context.requestID).response(request)
+            return ExportWriter(handler: self, planned: planned, format: format, requestID: context.requestID, trace: context.trace).response(request)
         }
-        let (fetched, embeds) = try await databaseCall { try await execute(planned) }
+        let (fetched, embeds) = try await databaseCall(context.trace) { try await execute(planned) }
         let page = Array(fetched.prefix(apiRequest.limit))
+        context.trace.database(.zero, rows: page.count)
         var nextCursor: String?
         if fetched.count > apiRequest.limit, let last = page.last {
             nextCursor = settings.cursors.encode(planned.cursorColumns.map { last[$0] }, binding: binding)
@@ -141,8 +144,9 @@ struct ReadHandler: Sendable {
         guard let key = resource.id?.parse(idText), let planned = planner.planItem(resource, key: key, apiRequest, tenants: principal.tenants) else {
             throw notFound
         }
-        let (rows, embeds) = try await databaseCall { try await execute(planned) }
+        let (rows, embeds) = try await databaseCall(context.trace) { try await execute(planned) }
         guard let row = rows.first else { throw notFound }
+        context.trace.database(.zero, rows: 1)
         var notes: [String] = []
         if apiRequest.format == .csv {
             let csv = CSVWriter.document([row], planned, embeds: embeds, notes: &notes)
@@ -174,6 +178,13 @@ struct ReadHandler: Sendable {
 
     /// Database failures become problems without any driver text: 503 (with `Retry-After`)
     /// while the database is unreachable or saturated, 500 otherwise. The log gets the details.
+    func databaseCall(_ trace: RequestTrace, _ body: () async throws -> ([MySQLRow], [EmbedRows])) async throws -> ([MySQLRow], [EmbedRows]) {
+        let start = ContinuousClock.now
+        let result = try await databaseCall(body)
+        trace.database(ContinuousClock.now - start, rows: 0)
+        return result
+    }
+
     func databaseCall<R>(_ body: () async throws -> R) async throws -> R {
         do {
             return try await body()

@@ -4,7 +4,9 @@ public import PorticoQuery
 
 /// What the read API needs besides the database pool.
 public struct ReadSettings: Sendable {
-    public var catalogs: CatalogSet
+    /// The served catalogs; swapped whole on reload, so a request sees one version of them.
+    public let catalogStore: CatalogStore
+    public var catalogs: CatalogSet { catalogStore.current }
     /// Signs page cursors; share one secret across instances behind a balancer.
     public var cursors: CursorCodec
     /// The development principal, if enabled (never in production): used when a request
@@ -22,7 +24,7 @@ public struct ReadSettings: Sendable {
     public init(catalogs: CatalogSet, cursors: CursorCodec, developmentPrincipal: Principal?, authenticator: Authenticator? = nil,
                 limits: Limits? = nil) {
         self.limits = limits
-        self.catalogs = catalogs
+        catalogStore = CatalogStore(catalogs)
         self.cursors = cursors
         self.developmentPrincipal = developmentPrincipal
         self.authenticator = authenticator

@@ -15,10 +15,11 @@ import PorticoQuota
 /// - `GET /.well-known/jwks.json`: the public signing keys (current and previous).
 /// - `GET /.well-known/oauth-authorization-server`: RFC 8414 metadata.
 struct TokenRoutes {
-    static let maxBody = 4096
     let issuer: TokenIssuer
     let limits: Limits?
     let scopes: [String]
+    /// The largest form accepted (`server.max_body_bytes`).
+    let maxBody: Int
     let logger: Logger
 
     func register(on router: Router<PorticoRequestContext>) {
@@ -88,9 +89,9 @@ struct TokenRoutes {
         }
         let body: ByteBuffer
         do {
-            body = try await request.body.collect(upTo: Self.maxBody)
+            body = try await request.body.collect(upTo: maxBody)
         } catch {
-            return .failure(.invalidRequest("The request body is larger than \(Self.maxBody) bytes."))
+            return .failure(.invalidRequest("The request body is larger than \(maxBody) bytes."))
         }
         guard let form = FormBody.parse(String(buffer: body)) else {
             return .failure(.invalidRequest("The form is malformed or repeats a parameter."))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PorticoMySQL
+import PorticoServer
 
 /// A database as every command reaches it, from `<PREFIX>_*` in the environment.
 struct CommandDatabase: Sendable {
@@ -13,11 +14,26 @@ struct CommandDatabase: Sendable {
     /// Portico's own schema (partners, keys, grants).
     static let state = CommandDatabase(prefix: "PORTICO_STATE_DB", readOnly: false)
 
-    var isConfigured: Bool { ProcessInfo.processInfo.environment["\(prefix)_USER"] != nil }
+    var isConfigured: Bool { (try? environment())?["\(prefix)_USER"] != nil }
+
+    var section: String { prefix == "PORTICO_STATE_DB" ? "state_db" : "product_db" }
+
+    /// `PREFIX_*` from the environment, on top of `portico.yaml` when PORTICO_CONFIG names one.
+    func environment() throws -> [String: String] {
+        let process = ProcessInfo.processInfo.environment
+        guard let file = process["PORTICO_CONFIG"] else { return process }
+        switch ConfigLoader.load(file: file) {
+        case .success(let config): return process.merging(config.databaseEnvironment(section, prefix: prefix)) { _, fromConfig in fromConfig }
+        case .failure(let error):
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
 
     func configuration() throws -> MySQLConfiguration {
+        let environment = try environment()
         do {
-            var config = try MySQLConfiguration.fromEnvironment(prefix: prefix)
+            var config = try MySQLConfiguration.fromEnvironment(prefix: prefix, environment)
             config.readOnly = readOnly
             return config
         } catch {

@@ -1,109 +1,71 @@
 import ArgumentParser
 import Foundation
-import Hummingbird
-import ServiceLifecycle
 import Logging
 import PorticoAccess
 import PorticoMySQL
-import PorticoQuery
-import PorticoQuota
 import PorticoServer
 
-/// `portico serve`: runs the HTTP server until SIGTERM or SIGINT.
+/// `portico serve`: runs the public and admin listeners until SIGTERM or SIGINT; SIGHUP reloads.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve the partner API.",
         discussion: """
-            The product database is read from PORTICO_PRODUCT_DB_SOCKET (or _HOST and _PORT), _USER,
-            _PASSWORD or _PASSWORD_FILE, and _DATABASE. `eval "$(scripts/db env)"` sets them for the
-            private demo server.
+            Settings come from --config (or PORTICO_CONFIG), then PORTICO_* environment variables, then \
+            the flags below; see deploy/README.md for every key. `eval "$(scripts/db env)"` sets the \
+            database variables for the private demo server.
             """
     )
 
-    @Option(help: "Address to listen on.")
-    var host: String = "127.0.0.1"
+    @OptionGroup var config: ConfigOptions
 
-    @Option(help: "Port to listen on.")
-    var port: Int = 8080
+    @Option(help: "Address to listen on (listen.host).") var host: String?
+    @Option(help: "Port to listen on (listen.port).") var port: Int?
+    @Option(help: "Admin listener port (admin.port).") var adminPort: Int?
+    @Option(help: "Most product database connections (product_db.max_connections).") var maxConnections: Int?
+    @Option(help: "Log level (logging.level).") var logLevel: String?
+    @Option(help: "Log format, json or text (logging.format).") var logFormat: String?
+    @Option(help: "The mappings directory (mappings).") var mappings: String?
+    @Option(help: "Development only (PORTICO_ENV=development): serve every request as this partner.") var devPartner: String?
+    @Option(help: "Development only: the tenant ids the development partner may see, comma-separated.") var devTenants: String?
+    @Option(help: "limits.rate_limit") var rateLimit: Int?
+    @Option(help: "limits.rate_window") var rateWindow: Int?
+    @Option(help: "limits.rate_burst") var rateBurst: Int?
+    @Option(help: "limits.max_in_flight") var maxInFlight: Int?
+    @Option(help: "limits.export_cost") var exportCost: Int?
+    @Option(help: "limits.anonymous_limit") var anonymousLimit: Int?
+    @Option(help: "limits.daily_quota") var dailyQuota: Int?
+    @Option(help: "limits.monthly_quota") var monthlyQuota: Int?
+    @Option(help: "limits.quota_flush_interval") var quotaFlushInterval: Int?
+    @Option(help: "A proxy whose X-Forwarded-For is trusted, repeatable (limits.trusted_proxies).") var trustedProxy: [String] = []
+    @Option(help: "tenants_from: 'grants' or 'table:TABLE:PARTNER_COLUMN:TENANT_COLUMN'.") var tenantsFrom: String?
+    @Option(help: "oauth.issuer: Portico's public base URL.") var oauthIssuer: String?
+    @Option(help: "oauth.token_lifetime") var tokenLifetime: Int?
+    @Option(help: "oauth.token_leeway") var tokenLeeway: Int?
+    @Option(help: "oauth.token_request_limit") var tokenRequestLimit: Int?
+    @Option(help: "oauth.issuers_file: trusted external token issuers (docs/oauth.md).") var issuers: String?
 
-    @Option(help: "Most database connections to open (default: 2 per core, at least 4).")
-    var maxConnections: Int?
-
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String = "info"
-
-    @Option(help: "The mappings directory (v1/, v2/, …). A catalog with errors is never served.")
-    var mappings: String = "mappings"
-
-    @Option(help: "Development only (PORTICO_ENV=development): serve every request as this partner.")
-    var devPartner: String?
-
-    @Option(help: "Development only: the tenant (account) ids the development partner may see, comma-separated.")
-    var devTenants: String?
-
-    @Option(help: "Requests each partner may make per --rate-window seconds (GCRA).")
-    var rateLimit: Int = 600
-
-    @Option(help: "The window of --rate-limit, in seconds.")
-    var rateWindow: Int = 60
-
-    @Option(help: "The burst a partner may send at once.")
-    var rateBurst: Int = 100
-
-    @Option(help: "Requests one partner may have in flight at once.")
-    var maxInFlight: Int = 16
-
-    @Option(help: "What an export (NDJSON, or CSV without a limit) costs, in requests.")
-    var exportCost: Int = 10
-
-    @Option(help: "Requests without a valid credential per client address, per minute (bursts of a third).")
-    var anonymousLimit: Int = 60
-
-    @Option(help: "Requests each partner may make per UTC day, shared by all instances (needs Portico's schema).")
-    var dailyQuota: Int?
-
-    @Option(help: "Requests each partner may make per UTC month, shared by all instances.")
-    var monthlyQuota: Int?
-
-    @Option(help: "Seconds between flushes of quota counts to Portico's schema (the overshoot bound scales with it).")
-    var quotaFlushInterval: Int = 1
-
-    @Option(help: "A proxy whose X-Forwarded-For is trusted (repeatable).")
-    var trustedProxy: [String] = []
-
-    @Option(help: "Where partners' tenants come from: 'grants' (portico grant) or 'table:TABLE:PARTNER_COLUMN:TENANT_COLUMN' in the product schema.")
-    var tenantsFrom: String = "grants"
-
-    @Option(help: "Portico's public base URL: the iss of the access tokens it issues (default http://HOST:PORT).")
-    var oauthIssuer: String?
-
-    @Option(help: "Access-token lifetime in seconds.")
-    var tokenLifetime: Int = 900
-
-    @Option(help: "Clock skew accepted on token times, in seconds (at most 60).")
-    var tokenLeeway: Int = 30
-
-    @Option(help: "Token requests per OAuth client per minute (bursts of a sixth).")
-    var tokenRequestLimit: Int = 60
-
-    @Option(help: "A YAML file of trusted external token issuers (see deploy/README.md).")
-    var issuers: String?
+    var flags: [String: (String, String)] {
+        var flags: [String: (String, String)] = [:]
+        let pairs: [(String, String, String?)] = [
+            ("listen.host", "--host", host), ("listen.port", "--port", port.map(String.init)), ("admin.port", "--admin-port", adminPort.map(String.init)),
+            ("product_db.max_connections", "--max-connections", maxConnections.map(String.init)), ("logging.level", "--log-level", logLevel),
+            ("logging.format", "--log-format", logFormat), ("mappings", "--mappings", mappings),
+            ("limits.rate_limit", "--rate-limit", rateLimit.map(String.init)), ("limits.rate_window", "--rate-window", rateWindow.map(String.init)),
+            ("limits.rate_burst", "--rate-burst", rateBurst.map(String.init)), ("limits.max_in_flight", "--max-in-flight", maxInFlight.map(String.init)),
+            ("limits.export_cost", "--export-cost", exportCost.map(String.init)), ("limits.anonymous_limit", "--anonymous-limit", anonymousLimit.map(String.init)),
+            ("limits.daily_quota", "--daily-quota", dailyQuota.map(String.init)), ("limits.monthly_quota", "--monthly-quota", monthlyQuota.map(String.init)),
+            ("limits.quota_flush_interval", "--quota-flush-interval", quotaFlushInterval.map(String.init)),
+            ("limits.trusted_proxies", "--trusted-proxy", trustedProxy.isEmpty ? nil : trustedProxy.joined(separator: ",")),
+            ("tenants_from", "--tenants-from", tenantsFrom), ("oauth.issuer", "--oauth-issuer", oauthIssuer),
+            ("oauth.token_lifetime", "--token-lifetime", tokenLifetime.map(String.init)), ("oauth.token_leeway", "--token-leeway", tokenLeeway.map(String.init)),
+            ("oauth.token_request_limit", "--token-request-limit", tokenRequestLimit.map(String.init)), ("oauth.issuers_file", "--issuers", issuers),
+        ]
+        for (path, flag, value) in pairs { if let value { flags[path] = (flag, value) } }
+        return flags
+    }
 
     func validate() throws {
-        guard (60...86_400).contains(tokenLifetime) else { throw ValidationError("--token-lifetime must be 60 to 86400 seconds") }
-        guard (0...60).contains(tokenLeeway) else { throw ValidationError("--token-leeway must be 0 to 60 seconds") }
-        guard tokenRequestLimit >= 1 else { throw ValidationError("--token-request-limit must be at least 1") }
-        if let oauthIssuer, !(oauthIssuer.hasPrefix("https://") || oauthIssuer.hasPrefix("http://")) || oauthIssuer.contains("?") || oauthIssuer.contains("#") {
-            throw ValidationError("--oauth-issuer must be an http(s) URL without query or fragment")
-        }
-        for (name, value) in [("--rate-limit", rateLimit), ("--rate-window", rateWindow), ("--rate-burst", rateBurst),
-                              ("--max-in-flight", maxInFlight), ("--export-cost", exportCost), ("--anonymous-limit", anonymousLimit)] where value < 1 {
-            throw ValidationError("\(name) must be at least 1")
-        }
-        guard TenantSource(tenantsFrom) != nil else {
-            throw ValidationError("--tenants-from must be 'grants' or 'table:TABLE:PARTNER_COLUMN:TENANT_COLUMN'")
-        }
         if devPartner != nil || devTenants != nil {
             guard ProcessInfo.processInfo.environment["PORTICO_ENV"] == "development" else {
                 throw ValidationError("--dev-partner and --dev-tenants serve data without credentials; they are refused unless PORTICO_ENV=development")
@@ -113,93 +75,42 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ValidationError("--dev-partner NAME and --dev-tenants 1,2,3 go together (tenant ids are integers)")
             }
         }
-        guard (1...65535).contains(port) else { throw ValidationError("--port must be 1-65535, got \(port)") }
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
-        }
     }
 
     func run() async throws {
-        var logger = Logger(label: "portico")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let external: [ExternalIssuer]
-        do {
-            external = try issuers.map(IssuerFile.load) ?? []
-        } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(1)
-        }
-        let productDB = try CommandDatabase.product.configuration()
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        let pool = MySQLConnectionPool(
-            configuration: productDB,
-            options: .init(maxConnections: maxConnections ?? max(4, 2 * cores)),
-            logger: logger
-        )
-        let catalogs: CatalogSet
-        switch CatalogSet.load(directory: mappings) {
-        case .success(let loaded): catalogs = loaded
-        case .failure(let error):
-            logger.critical("the mappings do not validate; refusing to serve them", metadata: ["mappings": "\(mappings)"])
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(1)
-        }
+        let flags = self.flags
+        let file = config.file
+        let effective = try config.load(flags: flags)
+        let (logger, accessLogger) = Logging.bootstrap(effective)
         var principal: Principal?
         if let devPartner, let devTenants {
             principal = Principal(partner: devPartner, tenants: devTenants.split(separator: ",").compactMap { UInt64($0) }.map { .uint($0) })
             logger.warning("development principal: every request reads as this partner", metadata: ["partner": "\(devPartner)", "tenants": "\(devTenants)"])
         }
-        var authenticator: Authenticator?
-        var services: [any Service] = []
-        var quotas: QuotaStore?
-        if CommandDatabase.state.isConfigured {
-            let statePool = MySQLConnectionPool(configuration: try CommandDatabase.state.configuration(),
-                                                options: .init(maxConnections: 4), logger: logger)
-            services.append(statePool)
-            let tokenSettings = TokenSettings(issuer: oauthIssuer ?? "http://\(host):\(port)", lifetime: tokenLifetime, leeway: tokenLeeway)
-            if oauthIssuer == nil { logger.notice("no --oauth-issuer: tokens are issued for \(tokenSettings.issuer); set Portico's public URL") }
-            authenticator = Authenticator(statePool: statePool, productPool: pool, tenantSource: TenantSource(tenantsFrom)!, logger: logger,
-                                          tokenIssuer: TokenIssuer(settings: tokenSettings, pool: statePool, logger: logger),
-                                          externalIssuers: external)
-            // Always there with Portico's schema: partners' plans may carry quotas even when the defaults do not.
-            let defaults = (dailyQuota.map { [QuotaStore.Quota.daily($0)] } ?? []) + (monthlyQuota.map { [QuotaStore.Quota.monthly($0)] } ?? [])
-            let store = QuotaStore(quotas: defaults, pool: statePool, flushInterval: .seconds(max(1, quotaFlushInterval)), logger: logger)
-            services.append(store)
-            quotas = store
-        } else if dailyQuota != nil || monthlyQuota != nil {
-            throw ValidationError("quotas are shared through Portico's schema: set PORTICO_STATE_DB_* and run portico migrate")
-        } else if principal == nil {
-            logger.critical("no PORTICO_STATE_DB_* settings: API keys cannot be checked (run portico migrate against Portico's schema)")
+        let runtime: PorticoRuntime
+        do {
+            runtime = try PorticoRuntime(config: effective, developmentPrincipal: principal, logger: logger, accessLogger: accessLogger) {
+                ConfigLoader.load(file: file, flags: flags)
+            }
+        } catch let error as StartupError {
+            logger.critical("cannot start", metadata: ["reason": "\(error.description.split(separator: "\n").first ?? "")"])
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)
         }
-        let limits = Limits(settings: LimitSettings(
-            partner: RatePolicy(name: "default", limit: rateLimit, window: rateWindow, burst: rateBurst), maxInFlight: maxInFlight,
-            anonymous: RatePolicy(name: "anonymous", limit: anonymousLimit, window: 60, burst: max(1, anonymousLimit / 3)),
-            exportCost: exportCost, trustedProxies: Set(trustedProxy),
-            tokenRequests: RatePolicy(name: "token", limit: tokenRequestLimit, window: 60, burst: max(1, tokenRequestLimit / 6))
-        ), quotas: quotas)
-        let read = ReadSettings(catalogs: catalogs, cursors: try cursorCodec(logger), developmentPrincipal: principal,
-                                authenticator: authenticator, limits: limits)
-        logger.info("starting", metadata: ["listen": "\(host):\(port)", "database": "\(productDB)", "versions": "\(catalogs.versions.joined(separator: ","))"])
-        let app = PorticoApplication.build(settings: .init(host: host, port: port), read: read, pool: pool, services: services, logger: logger)
-        try await app.runService()
+        try await runtime.run()
     }
+}
 
-    /// The cursor-signing key: `PORTICO_CURSOR_SECRET_FILE` or `PORTICO_CURSOR_SECRET` (at least
-    /// 32 bytes; the same on every instance), else a random key for this process alone.
-    func cursorCodec(_ logger: Logger) throws -> CursorCodec {
-        let environment = ProcessInfo.processInfo.environment
-        var secret: String?
-        if let file = environment["PORTICO_CURSOR_SECRET_FILE"] {
-            secret = try Secret.fromFile(file).value
-        } else if let text = environment["PORTICO_CURSOR_SECRET"] {
-            secret = text
+/// How commands log: JSON lines (the default, for log shippers) or text, per `logging.*`.
+enum Logging {
+    static func bootstrap(_ config: EffectiveConfig) -> (Logger, Logger) {
+        let json = config.string("logging.format") != "text"
+        let level = Logger.Level(rawValue: config.string("logging.level") ?? "info") ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardOutput(label: label)
+            handler.logLevel = level
+            return handler
         }
-        guard let secret else {
-            logger.notice("no PORTICO_CURSOR_SECRET: cursors are signed with a random key and do not survive a restart")
-            return CursorCodec.random()
-        }
-        guard secret.utf8.count >= 32 else { throw ValidationError("the cursor secret must be at least 32 bytes") }
-        return CursorCodec(secret: Array(secret.utf8))
+        return (Logger(label: "portico"), Logger(label: "portico.access"))
     }
 }

@@ -95,6 +95,12 @@ public enum TestDatabase {
     }
 
     private static func spawnAndWait(_ command: [String], extra: [String: String], log: String) -> Int32 {
+        guard let pid = spawn(command, extra: extra, log: log) else { return -1 }
+        return waitForExit(pid)
+    }
+
+    /// Starts `command` with output to `log`; nil if it could not be spawned.
+    static func spawn(_ command: [String], extra: [String: String], log: String) -> pid_t? {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -107,7 +113,11 @@ public enum TestDatabase {
         var envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for pointer in argv + envp { free(pointer) } }
         var pid: pid_t = 0
-        guard posix_spawn(&pid, command[0], &actions, nil, &argv, &envp) == 0 else { return -1 }
+        guard posix_spawn(&pid, command[0], &actions, nil, &argv, &envp) == 0 else { return nil }
+        return pid
+    }
+
+    static func waitForExit(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
@@ -131,6 +141,32 @@ public enum TestDatabase {
             throw ScriptFailure(description: "scripts/db status: \(output)")
         }
         return port
+    }
+}
+
+/// A process running in the background: signal it, wait for it, read its output.
+public final class SpawnedProcess: Sendable {
+    public let pid: pid_t
+    public let log: String
+
+    public init(_ command: [String], environment extra: [String: String] = [:]) throws {
+        log = NSTemporaryDirectory() + "portico-spawn-\(UUID().uuidString).log"
+        guard let pid = TestDatabase.spawn(command, extra: extra, log: log) else {
+            throw ScriptFailure(description: "could not start \(command[0])")
+        }
+        self.pid = pid
+    }
+
+    public func signal(_ signal: Int32) { kill(pid, signal) }
+
+    public var output: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+
+    /// Waits for the exit status on a thread of its own.
+    public func wait() async -> Int32 {
+        let pid = self.pid
+        return await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: TestDatabase.waitForExit(pid)) }.start()
+        }
     }
 }
 

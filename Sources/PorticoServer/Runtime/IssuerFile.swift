@@ -1,10 +1,10 @@
 import Foundation
-import PorticoAccess
+public import PorticoAccess
 import Yams
 
 /// Reads the external-issuers file (`serve --issuers FILE`): see ``ExternalIssuer`` for the
 /// format. Every problem is reported as `path:line:column: message`, all of them at once.
-enum IssuerFile {
+public enum IssuerFile {
     static let keys: Set<String> = ["issuer", "audience", "jwks_url", "jwks_file", "partner_claim", "partners", "scope_claim",
                                     "scopes", "algorithms", "types", "leeway", "refetch_cooldown", "refresh_interval"]
 
@@ -13,7 +13,7 @@ enum IssuerFile {
         var description: String { problems.joined(separator: "\n") }
     }
 
-    static func load(_ path: String) throws -> [ExternalIssuer] {
+    public static func load(_ path: String) throws -> [ExternalIssuer] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw Failure(problems: ["\(path): cannot be read"]) }
         let root: Node?
         do {

@@ -1,0 +1,80 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// One structured line per request, and the request metrics. For a streamed export, both are
+/// written when the last byte is, so duration, rows and bytes are the export's own.
+///
+/// The line carries: request id, partner, credential id (never a secret), method, route
+/// template, status, bytes, duration, database time and rows.
+struct AccessLogMiddleware: RouterMiddleware {
+    typealias Context = PorticoRequestContext
+    let logger: Logger
+    let metrics: ServerMetrics?
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        do {
+            var response = try await next(request, context)
+            if let length = response.body.contentLength {
+                finish(request, context, status: response.status.code, bytes: length, start: start)
+            } else {
+                let body = response.body
+                let status = response.status.code
+                response.body = ResponseBody { writer in
+                    let counting = CountingWriter(base: writer)
+                    defer { finish(request, context, status: status, bytes: counting.bytes, start: start) }
+                    try await body.write(counting)
+                }
+            }
+            return response
+        } catch {
+            let status = (error as? any HTTPResponseError)?.status.code ?? 500
+            if let problem = error as? Problem {
+                for policy in problem.violatedPolicies ?? [] { metrics?.limitRejected(policy: policy) }
+                if problem.status == .unauthorized { metrics?.authFailure(kind: problem.kind) }
+            }
+            finish(request, context, status: status, bytes: nil, start: start)
+            throw error
+        }
+    }
+
+    func finish(_ request: Request, _ context: Context, status: Int, bytes: Int?, start: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - start
+        let nanos = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+        let trace = context.trace.snapshot
+        metrics?.request(version: trace.version ?? "-", resource: trace.resource ?? "-", status: status, partner: trace.partner ?? "-",
+                         totalNanos: nanos, databaseNanos: trace.databaseNanos)
+        var metadata: Logger.Metadata = [
+            "request_id": .string(context.requestID),
+            "method": .string(request.method.rawValue),
+            "route": .string(context.endpointPath ?? "unmatched"),
+            "status": .stringConvertible(status),
+            "duration_ms": .string(String(format: "%.3f", Double(nanos) / 1e6)),
+            "db_ms": .string(String(format: "%.3f", Double(trace.databaseNanos) / 1e6)),
+            "rows": .stringConvertible(trace.rows),
+        ]
+        if let bytes { metadata["bytes"] = .stringConvertible(bytes) }
+        if let partner = trace.partner { metadata["partner"] = .string(partner) }
+        if let credential = trace.credentialID { metadata["credential_id"] = .string(credential) }
+        if let address = context.remoteAddress { metadata["client"] = .string(address) }
+        logger.info("request", metadata: metadata)
+    }
+}
+
+/// Counts the bytes a streamed body writes.
+final class CountingWriter: ResponseBodyWriter, @unchecked Sendable {
+    var base: any ResponseBodyWriter
+    private(set) var bytes = 0
+
+    init(base: any ResponseBodyWriter) { self.base = base }
+
+    func write(_ buffer: ByteBuffer) async throws {
+        bytes += buffer.readableBytes
+        try await base.write(buffer)
+    }
+
+    func finish(_ trailingHeaders: HTTPFields?) async throws {
+        try await base.finish(trailingHeaders)
+    }
+}

@@ -1,0 +1,44 @@
+import Synchronization
+
+/// What the stages of one request report for its access-log line and metrics: a reference
+/// carried in the request context, since contexts travel down the chain by value.
+public final class RequestTrace: Sendable {
+    private struct State {
+        var partner: String?
+        var credentialID: String?
+        var version: String?
+        var resource: String?
+        var databaseNanos: Int64 = 0
+        var rows = 0
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    func identify(partner: String, credentialID: String?) {
+        state.withLock {
+            $0.partner = partner
+            $0.credentialID = credentialID
+        }
+    }
+
+    func route(version: String, resource: String) {
+        state.withLock {
+            $0.version = version
+            $0.resource = resource
+        }
+    }
+
+    func database(_ duration: Duration, rows: Int) {
+        let nanos = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+        state.withLock {
+            $0.databaseNanos += nanos
+            $0.rows += rows
+        }
+    }
+
+    var snapshot: (partner: String?, credentialID: String?, version: String?, resource: String?, databaseNanos: Int64, rows: Int) {
+        state.withLock { ($0.partner, $0.credentialID, $0.version, $0.resource, $0.databaseNanos, $0.rows) }
+    }
+}

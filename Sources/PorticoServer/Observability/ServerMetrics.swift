@@ -1,0 +1,94 @@
+public import Metrics
+public import PorticoMySQL
+public import Prometheus
+import Synchronization
+
+/// Portico's metrics, through swift-metrics into a Prometheus registry of their own (not the
+/// process-global one, so several servers in one test process do not mix their counts).
+public final class ServerMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    let factory: PrometheusMetricsFactory
+    private let counters = Mutex<[String: Metrics.Counter]>([:])
+    private let timers = Mutex<[String: Metrics.Timer]>([:])
+    private let lastFlushFailures = Mutex(0)
+    let pools: [(name: String, pool: MySQLConnectionPool)]
+    let quotas: QuotaStore?
+
+    public init(version: String, pools: [(String, MySQLConnectionPool)], quotas: QuotaStore?) {
+        registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+                                                   .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+                                                   .seconds(2.5), .seconds(10)]
+        self.factory = factory
+        self.pools = pools.map { (name: $0.0, pool: $0.1) }
+        self.quotas = quotas
+        Metrics.Gauge(label: "portico_build_info", dimensions: [("version", version)], factory: factory).record(1)
+    }
+
+    func count(_ name: String, _ dimensions: [(String, String)], by amount: Int = 1) {
+        let key = name + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
+        let counter = counters.withLock { cache in
+            if let existing = cache[key] { return existing }
+            let made = Metrics.Counter(label: name, dimensions: dimensions, factory: factory)
+            cache[key] = made
+            return made
+        }
+        counter.increment(by: amount)
+    }
+
+    func time(_ name: String, _ dimensions: [(String, String)], nanoseconds: Int64) {
+        let key = name + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
+        let timer = timers.withLock { cache in
+            if let existing = cache[key] { return existing }
+            let made = Metrics.Timer(label: name, dimensions: dimensions, factory: factory)
+            cache[key] = made
+            return made
+        }
+        timer.recordNanoseconds(nanoseconds)
+    }
+
+    /// One finished request.
+    func request(version: String, resource: String, status: Int, partner: String, totalNanos: Int64, databaseNanos: Int64) {
+        count("portico_http_requests_total", [("version", version), ("resource", resource), ("status", String(status)), ("partner", partner)])
+        time("portico_http_request_duration_seconds", [("version", version), ("resource", resource)], nanoseconds: totalNanos)
+        if databaseNanos > 0 {
+            time("portico_db_time_seconds", [("version", version), ("resource", resource)], nanoseconds: databaseNanos)
+        }
+    }
+
+    func limitRejected(policy: String) {
+        let quota = policy == "daily" || policy == "monthly"
+        count(quota ? "portico_quota_rejections_total" : "portico_rate_limit_rejections_total", [("policy", policy)])
+    }
+
+    func authFailure(kind: String) { count("portico_auth_failures_total", [("kind", kind)]) }
+
+    public func catalogReload(succeeded: Bool) { count("portico_catalog_reloads_total", [("result", succeeded ? "ok" : "failed")]) }
+
+    /// The text exposition, with pool gauges and quota flush failures read at scrape time.
+    public func render() -> [UInt8] {
+        for (name, pool) in pools {
+            let stats = pool.statistics
+            for (metric, value) in [("portico_db_pool_connections", stats.open), ("portico_db_pool_in_use", stats.leased),
+                                    ("portico_db_pool_waiters", stats.waiting)] {
+                Metrics.Gauge(label: metric, dimensions: [("pool", name)], factory: factory).record(value)
+            }
+            for (metric, value) in [("portico_db_pool_timeouts", stats.acquireTimeouts), ("portico_db_pool_reconnects", stats.reconnects),
+                                    ("portico_db_statements", stats.statements)] {
+                Metrics.Gauge(label: metric + "_total", dimensions: [("pool", name)], factory: factory).record(value)
+            }
+        }
+        if let quotas {
+            let failures = quotas.flushFailures
+            let delta = lastFlushFailures.withLock { last -> Int in
+                defer { last = failures }
+                return failures - last
+            }
+            count("portico_quota_flush_failures_total", [], by: max(0, delta))
+        }
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return buffer
+    }
+}

@@ -1,0 +1,247 @@
+public import Foundation
+import Hummingbird
+public import Logging
+public import PorticoAccess
+import PorticoCatalog
+import PorticoMySQL
+import PorticoQuery
+import PorticoQuota
+public import ServiceLifecycle
+public import Synchronization
+import UnixSignals
+import NIOCore
+import HummingbirdCore
+
+/// A failure to start that an operator must fix: printed as it is, exit status 1.
+public struct StartupError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Everything `portico serve` runs, built from the effective configuration: pools, credential
+/// checks, limits, the catalogs, the public and admin listeners, reload and drain.
+public final class PorticoRuntime: Sendable {
+    public let config: EffectiveConfig
+    public let catalogStore: CatalogStore
+    public let lifecycle: Lifecycle
+    public let metrics: ServerMetrics
+    let logger: Logger
+    let accessLogger: Logger
+    let reloadConfig: @Sendable () -> Result<EffectiveConfig, ConfigError>
+    let productPool: MySQLConnectionPool
+    let statePool: MySQLConnectionPool?
+    let quotas: QuotaStore?
+    let read: ReadSettings
+    private let ports = Mutex<[String: Int]>([:])
+    /// Where each listener (`public`, `admin`) actually bound (port 0 picks one), once running.
+    public var boundPorts: [String: Int] { ports.withLock { $0 } }
+    func bound(_ listener: String, _ port: Int) { ports.withLock { $0[listener] = port } }
+
+    public static let version = "0.5.0"
+
+    /// - Parameter reloadConfig: reads the configuration again (file, environment, flags) on reload.
+    public init(config: EffectiveConfig, developmentPrincipal: Principal?, logger: Logger, accessLogger: Logger? = nil,
+                reloadConfig: @escaping @Sendable () -> Result<EffectiveConfig, ConfigError>) throws {
+        self.config = config
+        self.logger = logger
+        self.accessLogger = accessLogger ?? logger
+        self.reloadConfig = reloadConfig
+        let catalogs: CatalogSet
+        switch CatalogSet.load(directory: config.string("mappings") ?? "mappings") {
+        case .success(let loaded): catalogs = loaded
+        case .failure(let error): throw StartupError("the mappings do not validate; refusing to serve them:\n\(error)")
+        }
+        let external = try config.string("oauth.issuers_file").map { file -> [ExternalIssuer] in
+            do { return try IssuerFile.load(file) } catch { throw StartupError("\(error)") }
+        } ?? []
+        var productDB = try Self.database(config, section: "product_db", prefix: "PORTICO_PRODUCT_DB")
+        productDB.readOnly = true
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        productPool = MySQLConnectionPool(configuration: productDB,
+                                          options: .init(maxConnections: config.int("product_db.max_connections") ?? max(4, 2 * cores)), logger: logger)
+        var authenticator: Authenticator?
+        if config.string("state_db.user") != nil {
+            let pool = MySQLConnectionPool(configuration: try Self.database(config, section: "state_db", prefix: "PORTICO_STATE_DB"),
+                                           options: .init(maxConnections: config.int("state_db.max_connections") ?? 4), logger: logger)
+            statePool = pool
+            let listen = "http://\(config.string("listen.host") ?? "127.0.0.1"):\(config.int("listen.port") ?? 8080)"
+            let tokens = TokenSettings(issuer: config.string("oauth.issuer") ?? listen, lifetime: config.int("oauth.token_lifetime") ?? 900,
+                                       leeway: config.int("oauth.token_leeway") ?? 30)
+            if config.string("oauth.issuer") == nil { logger.notice("no oauth.issuer: tokens are issued for \(tokens.issuer); set Portico's public URL") }
+            authenticator = Authenticator(statePool: pool, productPool: productPool, tenantSource: TenantSource(config.string("tenants_from") ?? "grants")!,
+                                          logger: logger, tokenIssuer: TokenIssuer(settings: tokens, pool: pool, logger: logger),
+                                          externalIssuers: external)
+            let defaults = (config.int("limits.daily_quota").map { [QuotaStore.Quota.daily($0)] } ?? [])
+                + (config.int("limits.monthly_quota").map { [QuotaStore.Quota.monthly($0)] } ?? [])
+            quotas = QuotaStore(quotas: defaults, pool: pool, flushInterval: .seconds(config.int("limits.quota_flush_interval") ?? 1), logger: logger)
+        } else if developmentPrincipal != nil {
+            statePool = nil
+            quotas = nil
+            if config.int("limits.daily_quota") != nil || config.int("limits.monthly_quota") != nil {
+                throw StartupError("quotas are shared through Portico's schema: configure state_db and run portico migrate")
+            }
+        } else {
+            throw StartupError("state_db is not configured, so credentials cannot be checked: set state_db (or PORTICO_STATE_DB_*) and run portico migrate")
+        }
+        let rateLimit = config.int("limits.rate_limit") ?? 600
+        let anonymous = config.int("limits.anonymous_limit") ?? 60
+        let tokenRequests = config.int("oauth.token_request_limit") ?? 60
+        let limits = Limits(settings: LimitSettings(
+            partner: RatePolicy(name: "default", limit: rateLimit, window: config.int("limits.rate_window") ?? 60, burst: config.int("limits.rate_burst") ?? 100),
+            maxInFlight: config.int("limits.max_in_flight") ?? 16,
+            anonymous: RatePolicy(name: "anonymous", limit: anonymous, window: 60, burst: max(1, anonymous / 3)),
+            exportCost: config.int("limits.export_cost") ?? 10, trustedProxies: Set(config.list("limits.trusted_proxies")),
+            tokenRequests: RatePolicy(name: "token", limit: tokenRequests, window: 60, burst: max(1, tokenRequests / 6))
+        ), quotas: quotas)
+        read = ReadSettings(catalogs: catalogs, cursors: try Self.cursorCodec(config, logger), developmentPrincipal: developmentPrincipal,
+                            authenticator: authenticator, limits: limits)
+        catalogStore = read.catalogStore
+        metrics = ServerMetrics(version: Self.version, pools: [("product", productPool)] + (statePool.map { [("state", $0)] } ?? []), quotas: quotas)
+        lifecycle = Lifecycle(metrics: metrics)
+    }
+
+    static func database(_ config: EffectiveConfig, section: String, prefix: String) throws -> MySQLConfiguration {
+        do {
+            return try MySQLConfiguration.fromEnvironment(prefix: prefix, config.databaseEnvironment(section, prefix: prefix))
+        } catch {
+            throw StartupError("\(section): \(error)")
+        }
+    }
+
+    /// Signs page cursors: `cursor_secret` or `cursor_secret_file` (the same on every
+    /// instance), else a random key for this process alone.
+    static func cursorCodec(_ config: EffectiveConfig, _ logger: Logger) throws -> CursorCodec {
+        var secret = config.string("cursor_secret")
+        if secret == nil, let file = config.string("cursor_secret_file") {
+            do { secret = try Secret.fromFile(file).value } catch { throw StartupError("cursor_secret_file: \(error)") }
+        }
+        guard let secret else {
+            logger.notice("no cursor_secret: cursors are signed with a random key and do not survive a restart")
+            return CursorCodec.random()
+        }
+        guard secret.utf8.count >= 32 else { throw StartupError("the cursor secret must be at least 32 bytes") }
+        return CursorCodec(secret: Array(secret.utf8))
+    }
+
+    var serverSettings: ServerSettings {
+        var settings = ServerSettings(host: config.string("listen.host") ?? "127.0.0.1", port: config.int("listen.port") ?? 8080)
+        settings.headerTimeout = config.int("server.header_timeout") ?? 10
+        settings.idleTimeout = config.int("server.idle_timeout") ?? 60
+        settings.maxHeaderBytes = config.int("server.max_header_bytes") ?? 16_384
+        settings.maxBodyBytes = config.int("server.max_body_bytes") ?? 4096
+        settings.maxConnections = config.int("server.max_connections") ?? 1024
+        return settings
+    }
+
+    // MARK: - Reload
+
+    public struct ReloadOutcome: Sendable {
+        public let succeeded: Bool
+        public let messages: [String]
+    }
+
+    /// Re-reads the configuration and the mappings; swaps the catalogs if they validate, else
+    /// keeps serving the old ones and reports why. Settings that only apply at start are named.
+    @discardableResult
+    public func reload() -> ReloadOutcome {
+        let outcome: ReloadOutcome
+        switch reloadConfig() {
+        case .failure(let error):
+            outcome = ReloadOutcome(succeeded: false, messages: error.diagnostics.map(\.description))
+        case .success(let fresh):
+            switch CatalogSet.load(directory: fresh.string("mappings") ?? "mappings") {
+            case .failure(let error):
+                outcome = ReloadOutcome(succeeded: false, messages: error.diagnostics.map(\.description))
+            case .success(let catalogs):
+                catalogStore.replace(with: catalogs)
+                let restart = ConfigSchema.keys.filter { !$0.reloadable && fresh.values[$0.path]?.text != config.values[$0.path]?.text }.map(\.path)
+                outcome = ReloadOutcome(succeeded: true, messages: ["serving \(catalogs.versions.joined(separator: ", "))"]
+                    + (restart.isEmpty ? [] : ["changed but applied only on restart: \(restart.joined(separator: ", "))"]))
+            }
+        }
+        metrics.catalogReload(succeeded: outcome.succeeded)
+        if outcome.succeeded {
+            logger.notice("reloaded", metadata: ["messages": "\(outcome.messages.joined(separator: "; "))"])
+        } else {
+            logger.error("reload refused; still serving the previous catalogs", metadata: ["diagnostics": "\(outcome.messages.joined(separator: "\n"))"])
+        }
+        return outcome
+    }
+
+    // MARK: - Running
+
+    /// Runs both listeners until SIGTERM or SIGINT, then drains: readiness fails at once, the
+    /// listeners stop accepting, requests in flight get `server.drain_timeout` to finish, and
+    /// the pools close. SIGHUP reloads.
+    public func run() async throws {
+        let settings = serverSettings
+        let drainTimeout = config.int("server.drain_timeout") ?? 30
+        let services: [any Service] = [productPool] + (statePool.map { [$0] } ?? []) + (quotas.map { [$0] } ?? [])
+        let publicApp = PorticoApplication.build(settings: settings, read: read, pool: productPool, services: services, logger: logger,
+                                                 lifecycle: lifecycle, accessLogger: accessLogger)
+            .onRunning { [self] port in bound("public", port) }
+        var group: [any Service] = []
+        if config.bool("admin.enabled") {
+            let admin = AdminRoutes.application(host: config.string("admin.host") ?? "127.0.0.1", port: config.int("admin.port") ?? 9090, runtime: self)
+            group.append(admin)
+        }
+        group.append(publicApp)
+        group.append(DrainService(lifecycle: lifecycle, logger: logger))
+        group.append(ReloadService(runtime: self))
+        logger.info("starting", metadata: ["listen": "\(settings.host):\(settings.port)", "admin": "\(config.string("admin.host") ?? ""):\(config.int("admin.port") ?? 0)",
+                                           "versions": "\(catalogStore.current.versions.joined(separator: ","))", "config": "\(config.file ?? "none")"])
+        var configuration = ServiceGroupConfiguration(services: group.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
+                                                      cancellationSignals: [], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .seconds(drainTimeout)
+        configuration.maximumCancellationDuration = .seconds(5)
+        let serviceGroup = ServiceGroup(configuration: configuration)
+        try await serviceGroup.run()
+        logger.info("stopped")
+    }
+}
+
+/// Flips readiness to failing as soon as shutdown starts (it is the last service, so the
+/// first to be told), then lets the listeners drain.
+struct DrainService: Service {
+    let lifecycle: Lifecycle
+    let logger: Logger
+
+    func run() async throws {
+        try await gracefulShutdown()
+        lifecycle.startDraining()
+        logger.notice("draining: readiness fails; requests in flight may finish")
+    }
+}
+
+/// Reloads on SIGHUP.
+struct ReloadService: Service {
+    let runtime: PorticoRuntime
+
+    func run() async throws {
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            runtime.reload()
+        }
+    }
+}
+
+extension ApplicationProtocol {
+    /// Wraps the application so `report` learns the port it bound.
+    func onRunning(_ report: @escaping @Sendable (Int) -> Void) -> PortReportingApplication<Self> {
+        PortReportingApplication(base: self, report: report)
+    }
+}
+
+struct PortReportingApplication<Base: ApplicationProtocol>: ApplicationProtocol {
+    let base: Base
+    let report: @Sendable (Int) -> Void
+    var responder: Base.Responder { get async throws { try await base.responder } }
+    var server: HTTPServerBuilder { base.server }
+    var configuration: ApplicationConfiguration { base.configuration }
+    var logger: Logger { base.logger }
+    var services: [any Service] { base.services }
+    var processesRunBeforeServerStart: [@Sendable () async throws -> Void] { base.processesRunBeforeServerStart }
+    func onServerRunning(_ channel: any Channel) async {
+        if let port = channel.localAddress?.port { report(port) }
+        await base.onServerRunning(channel)
+    }
+}

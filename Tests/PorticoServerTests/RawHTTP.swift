@@ -1,0 +1,55 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A blocking HTTP/1.1 peer on a thread of its own: sends exact bytes (optionally slowly) and
+/// reads until the server closes or the timeout passes. For what a polite client cannot do.
+enum RawHTTP {
+    struct Exchange: Sendable {
+        var received = ""
+        var seconds = 0.0
+        var sendFailed = false
+    }
+
+    /// Sends `chunks` one after another, `pause` seconds apart, then reads.
+    static func exchange(port: Int, _ chunks: [String], pause: Double = 0, timeout: Int = 20) async -> Exchange {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: run(port: port, chunks, pause: pause, timeout: timeout)) }.start()
+        }
+    }
+
+    private static func run(port: Int, _ chunks: [String], pause: Double, timeout: Int) -> Exchange {
+        var result = Exchange()
+        let start = Date()
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return result }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return result }
+        var limit = timeval(tv_sec: timeout, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        signal(SIGPIPE, SIG_IGN)
+        for (index, chunk) in chunks.enumerated() {
+            if index > 0, pause > 0 { Thread.sleep(forTimeInterval: pause) }
+            let sent = chunk.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+            if sent < 0 { result.sendFailed = true; break }
+        }
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var bytes: [UInt8] = []
+        while true {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count <= 0 { break }
+            bytes += buffer[0..<count]
+        }
+        result.received = String(decoding: bytes, as: UTF8.self)
+        result.seconds = Date().timeIntervalSince(start)
+        return result
+    }
+}
