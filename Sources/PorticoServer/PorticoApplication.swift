@@ -94,12 +94,13 @@ struct NotFoundMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// Refuses a declared body over the limit before anything reads it: `413`.
+/// Refuses a declared body over the limit before anything reads it: `413`. The token endpoint
+/// answers its own way (an RFC 6749 `invalid_request`), so it is left to it.
 struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxBytes: Int
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
+        if request.uri.path != "/oauth/token", let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
             throw Problem(status: .contentTooLarge, kind: "body-too-large", title: "Content Too Large",
                           detail: "Request bodies may be at most \(maxBytes) bytes.")
         }

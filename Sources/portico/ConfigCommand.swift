@@ -24,8 +24,13 @@ struct ConfigOptions: ParsableArguments {
 struct ConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config", abstract: "Check or print the configuration (file, environment, defaults).",
-        subcommands: [Check.self, Print.self]
+        subcommands: [Check.self, Print.self, Reference.self]
     )
+
+    struct Reference: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print every configuration key as a Markdown table (as in deploy/README.md).")
+        func run() { print(ConfigSchema.markdownReference) }
+    }
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Validate the configuration; exit 1 with path:line:column diagnostics.")

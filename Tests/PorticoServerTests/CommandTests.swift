@@ -115,6 +115,28 @@ struct CommandTests {
     }
 }
 
+extension CommandTests {
+    @Test("config check, print and reference: exit codes, redaction, and the reference in deploy/README.md is current")
+    func configCommands() async throws {
+        let binary = TestDatabase.porticoBinary
+        let example = "\(TestDatabase.repositoryRoot)/deploy/portico.yaml"
+        let (ok, okOutput) = await TestDatabase.run([binary, "config", "check", "--config", example])
+        #expect(ok == 0, "\(okOutput)")
+        let bad = NSTemporaryDirectory() + "bad-\(UUID().uuidString).yaml"
+        try "listen:\n  prot: 80\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let (failed, failedOutput) = await TestDatabase.run([binary, "config", "check", "--config", bad])
+        #expect(failed == 1 && failedOutput.contains("\(bad):2:3: error: unknown setting 'listen.prot'; did you mean 'port'?"), "\(failedOutput)")
+        let (printed, printOutput) = await TestDatabase.run([binary, "config", "print", "--config", example],
+                                                             environment: ["PORTICO_STATE_DB_PASSWORD": "do-not-print-me"])
+        #expect(printed == 0 && !printOutput.contains("do-not-print-me"))
+        #expect(printOutput.contains("state_db.password = <redacted>  # env PORTICO_STATE_DB_PASSWORD"), "\(printOutput)")
+        #expect(printOutput.contains("listen.port = 8080  # \(example):8:9"), "\(printOutput)")
+        let (_, reference) = await TestDatabase.run([binary, "config", "reference"])
+        let readme = try String(contentsOfFile: "\(TestDatabase.repositoryRoot)/deploy/README.md", encoding: .utf8)
+        #expect(readme.contains(reference.trimmingCharacters(in: .newlines)), "deploy/README.md's reference is stale: run portico config reference")
+    }
+}
+
 /// The secret's shape as printed (the library's own check is tested in PorticoAccessTests).
 enum ClientCredentialsShape {
     static func isSecret(_ text: String) -> Bool { text.hasPrefix("pcs_") && text.count == 50 }

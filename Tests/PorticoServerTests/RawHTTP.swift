@@ -8,7 +8,10 @@ import Glibc
 enum RawHTTP {
     struct Exchange: Sendable {
         var received = ""
+        /// Until the connection ended.
         var seconds = 0.0
+        /// Until the first byte of the answer arrived.
+        var firstByte = 0.0
         var sendFailed = false
     }
 
@@ -36,8 +39,11 @@ enum RawHTTP {
         var limit = timeval(tv_sec: timeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         signal(SIGPIPE, SIG_IGN)
+        var peek = [UInt8](repeating: 0, count: 1)
         for (index, chunk) in chunks.enumerated() {
             if index > 0, pause > 0 { Thread.sleep(forTimeInterval: pause) }
+            // The server has answered (or closed): stop sending, as a real client would.
+            if recv(fd, &peek, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) >= 0 { break }
             let sent = chunk.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
             if sent < 0 { result.sendFailed = true; break }
         }
@@ -46,6 +52,7 @@ enum RawHTTP {
         while true {
             let count = recv(fd, &buffer, buffer.count, 0)
             if count <= 0 { break }
+            if bytes.isEmpty { result.firstByte = Date().timeIntervalSince(start) }
             bytes += buffer[0..<count]
         }
         result.received = String(decoding: bytes, as: UTF8.self)

@@ -88,6 +88,25 @@ public enum ConfigSchema {
         ConfigKey("allow_inline_secrets", .boolean, "false", "accept secrets written in the file itself (development only)"),
     ]
 
+    /// The reference table in deploy/README.md (`portico config reference` prints it).
+    public static var markdownReference: String {
+        var lines = ["| key | environment | default | meaning |", "| --- | --- | --- | --- |"]
+        for key in keys {
+            let kind: String
+            switch key.kind {
+            case .integer(let range): kind = " (\(range.lowerBound)–\(range.upperBound))"
+            case .choice(let options): kind = " (\(options.joined(separator: ", ")))"
+            case .boolean: kind = " (true, false)"
+            case .list: kind = " (list)"
+            case .secret: kind = " (secret)"
+            case .string: kind = ""
+            }
+            let reload = key.reloadable ? " Applied on reload." : ""
+            lines.append("| `\(key.path)` | `\(key.environmentName)` | \(key.defaultValue.map { $0.isEmpty ? "empty" : "`\($0)`" } ?? "none") | \(key.help)\(kind).\(reload) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+
     public static let byPath: [String: ConfigKey] = Dictionary(uniqueKeysWithValues: keys.map { ($0.path, $0) })
 
     /// The section names (`listen`, `limits`, …).
