@@ -62,7 +62,7 @@ public enum PorticoApplication {
         let router = Router(context: PorticoRequestContext.self)
         router.addMiddleware {
             RequestIDMiddleware()
-            AccessLogMiddleware(logger: accessLogger ?? logger, metrics: lifecycle.metrics)
+            AccessLogMiddleware(logger: accessLogger ?? logger, metrics: lifecycle.metrics, catalogs: read.catalogStore)
             BodyLimitMiddleware(maxBytes: settings.maxBodyBytes)
             NotFoundMiddleware()
         }

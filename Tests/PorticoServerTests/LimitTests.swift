@@ -150,6 +150,11 @@ struct QuotaTests {
         #expect(store.flushFailures == 1)
         #expect(store.acquire("p") == .allowed && store.acquire("p") == .allowed)
         #expect(store.acquire("p") != .allowed, "this instance's own count still limits")
+        // Ops see it as a metric.
+        let metrics = ServerMetrics(version: "test", pools: [], quotas: store)
+        #expect(String(decoding: metrics.render(), as: UTF8.self).contains("portico_quota_flush_failures_total 1"))
+        await store.flush()
+        #expect(String(decoding: metrics.render(), as: UTF8.self).contains("portico_quota_flush_failures_total 2"))
         await down.close()
     }
 }
@@ -203,5 +208,25 @@ struct PlanTests {
         #expect(shared.plan?.name == planName && shared.daily == 3)
         await state.close()
         await product.close()
+    }
+}
+
+@Suite("Limit metrics (MariaDB)")
+struct LimitMetricsTests {
+    @Test("rate-limit rejections are counted by policy")
+    func rejectionsCounted() async throws {
+        let metrics = ServerMetrics(version: "test", pools: [], quotas: nil)
+        let limits = Limits(settings: LimitSettings(partner: RatePolicy(name: "default", limit: 1, window: 60, burst: 1)), clock: TestClock())
+        let pool = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
+        let read = ReadSettings(catalogs: TestApp.catalogs, cursors: TestApp.cursors, developmentPrincipal: ReadApiTests.acme, limits: limits)
+        let app = PorticoApplication.build(settings: .init(port: 0), read: read, pool: pool, logger: TestApp.quietLogger, lifecycle: Lifecycle(metrics: metrics))
+        try await app.test(.router) { client in
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<3 { statuses.append(try await client.execute(uri: "/api/v1/orders?limit=1", method: .get).status) }
+            #expect(statuses == [.ok, .tooManyRequests, .tooManyRequests])
+        }
+        let text = String(decoding: metrics.render(), as: UTF8.self)
+        #expect(text.contains(#"portico_rate_limit_rejections_total{policy="default"} 2"#), "\(text.prefix(1500))")
+        #expect(text.contains(#"portico_http_requests_total{version="v1",resource="orders",status="429",partner="acme"} 2"#))
     }
 }

@@ -95,6 +95,17 @@ struct RuntimeTests {
         }
         let (health, _) = try await Self.get("http://127.0.0.1:\(admin)/readyz")
         #expect(health == 200)
+
+        // A bad key counts as an auth failure; `portico reload` reaches the admin listener.
+        var bad = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/orders")
+        bad.headers.add(name: "Authorization", value: "Bearer ptc_nope")
+        #expect(try await HTTPClient.shared.execute(bad, timeout: .seconds(10)).status.code == 401)
+        #expect(try await Self.get("http://127.0.0.1:\(admin)/metrics").1.contains(#"portico_auth_failures_total{kind="invalid-token"} 1"#))
+        let (status, output) = await TestDatabase.run([TestDatabase.porticoBinary, "reload", "--admin", "127.0.0.1:\(admin)"])
+        #expect(status == 1 && output.contains(#""result":"refused""#) && output.contains("broken.yaml"), "\(output)")
+        try FileManager.default.removeItem(atPath: mappings + "/v1/broken.yaml")
+        let (fixed, fixedOutput) = await TestDatabase.run([TestDatabase.porticoBinary, "reload", "--admin", "127.0.0.1:\(admin)"])
+        #expect(fixed == 0 && fixedOutput.contains(#""result":"ok""#), "\(fixedOutput)")
         task.cancel()
         _ = await task.result
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import PorticoCatalog
 
 /// One structured line per request, and the request metrics. For a streamed export, both are
 /// written when the last byte is, so duration, rows and bytes are the export's own.
@@ -11,6 +12,7 @@ struct AccessLogMiddleware: RouterMiddleware {
     typealias Context = PorticoRequestContext
     let logger: Logger
     let metrics: ServerMetrics?
+    let catalogs: CatalogStore
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -39,12 +41,24 @@ struct AccessLogMiddleware: RouterMiddleware {
         }
     }
 
+    func knownRoute(_ path: String) -> (String, String)? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        guard parts.count >= 3, parts[0] == "api", let catalog = catalogs.current.catalogs[String(parts[1])],
+              catalog.resources[String(parts[2])] != nil else { return nil }
+        return (String(parts[1]), String(parts[2]))
+    }
+
     func finish(_ request: Request, _ context: Context, status: Int, bytes: Int?, start: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - start
         let nanos = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
         let trace = context.trace.snapshot
-        metrics?.request(version: trace.version ?? "-", resource: trace.resource ?? "-", status: status, partner: trace.partner ?? "-",
-                         totalNanos: nanos, databaseNanos: trace.databaseNanos)
+        if let metrics {
+            // Requests refused before routing (limits, credentials) are labelled from the path, but
+            // only with names the catalog knows, so labels cannot be made up by callers.
+            let labels = trace.version.map { ($0, trace.resource ?? "-") } ?? knownRoute(request.uri.path) ?? ("-", "-")
+            metrics.request(version: labels.0, resource: labels.1, status: status, partner: trace.partner ?? "-",
+                            totalNanos: nanos, databaseNanos: trace.databaseNanos)
+        }
         var metadata: Logger.Metadata = [
             "request_id": .string(context.requestID),
             "method": .string(request.method.rawValue),
