@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         // HTTP request parts as the server's channel handlers see them (hardening).
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        // OpenAPI documents: OpenAPIKit parses and validates every generated one.
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
         // Metrics, exported in Prometheus' text format at the admin listener's /metrics.
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
@@ -69,7 +71,12 @@ let package = Package(
         // Follows the planner's projection (which column each field reads), hence PorticoQuery.
         .target(name: "PorticoShape", dependencies: ["PorticoCatalog", "PorticoQuery", "PorticoValues"], swiftSettings: strict),
         .target(name: "PorticoQuota", swiftSettings: strict),
-        .target(name: "PorticoContract", dependencies: ["PorticoCatalog"], swiftSettings: strict),
+        // Catalog → OpenAPI 3.1 (checked by OpenAPIKit), the lock's diff, the docs page.
+        .target(
+            name: "PorticoContract",
+            dependencies: ["PorticoCatalog", .product(name: "OpenAPIKit", package: "OpenAPIKit"), .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
         .target(
             name: "PorticoAccess",
             dependencies: [
@@ -99,7 +106,7 @@ let package = Package(
         .executableTarget(
             name: "portico",
             dependencies: [
-                "PorticoServer", "PorticoMySQL", "PorticoCatalog", "PorticoQuery", "PorticoAccess", "PorticoQuota",
+                "PorticoServer", "PorticoMySQL", "PorticoCatalog", "PorticoQuery", "PorticoAccess", "PorticoQuota", "PorticoContract",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -137,6 +144,12 @@ let package = Package(
         .testTarget(
             name: "PorticoAccessTests",
             dependencies: ["PorticoAccess", .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PorticoContractTests",
+            dependencies: ["PorticoContract", "PorticoCatalog"],
+            exclude: ["Corpus", "make-corpus.py"],
             swiftSettings: strict
         ),
         .testTarget(name: "PorticoQuotaTests", dependencies: ["PorticoQuota"], swiftSettings: strict),

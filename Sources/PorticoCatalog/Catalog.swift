@@ -6,10 +6,13 @@ public struct Catalog: Sendable {
     /// `v1`, `v2`, …
     public let version: String
     public let resources: [String: Resource]
+    /// From `_version.yaml`: title, publication, deprecation.
+    public let settings: VersionSettings
 
-    public init(version: String, resources: [String: Resource]) {
+    public init(version: String, resources: [String: Resource], settings: VersionSettings = VersionSettings()) {
         self.version = version
         self.resources = resources
+        self.settings = settings
     }
 
     /// Resource names in a stable order (for routes and documents).

@@ -67,6 +67,11 @@ public enum CatalogCompiler {
     public static func compile(version: String, sources: [Source]) -> Result {
         var diagnostics = DiagnosticCollector()
         var resources: [String: Resource] = [:]
+        var settings = VersionSettings()
+        var sources = sources
+        if let index = sources.firstIndex(where: { (($0.path as NSString).lastPathComponent as NSString).deletingPathExtension == VersionSettings.fileName }) {
+            settings = VersionSettings.parse(sources.remove(at: index), into: &diagnostics)
+        }
         if sources.isEmpty {
             diagnostics.error("version \(version) has no mapping files", at: Location(file: version, line: 0, column: 0))
         }
@@ -105,7 +110,7 @@ public enum CatalogCompiler {
         }
         let sorted = diagnostics.diagnostics.sorted()
         let failed = sorted.contains { $0.severity == .error }
-        return Result(catalogs: failed ? [:] : [version: Catalog(version: version, resources: resources)], diagnostics: sorted)
+        return Result(catalogs: failed ? [:] : [version: Catalog(version: version, resources: resources, settings: settings)], diagnostics: sorted)
     }
 
     private static func yamlMessage(_ error: YamlError) -> String {

@@ -61,6 +61,9 @@ public struct MySQLConfiguration: Sendable, CustomStringConvertible {
     /// `nil` leaves the server's default. A statement over it fails with `.statementTimeout` and
     /// the connection stays usable.
     public var statementTimeout: Duration?
+    /// The limit for a streamed statement (an export), which runs as long as the client reads:
+    /// ``statementTimeout`` would cut a large export short. `nil`: no limit.
+    public var streamTimeout: Duration? = .seconds(3600)
     /// Marks the session `TRANSACTION READ ONLY`, for the product schema's reader.
     public var readOnly: Bool
 

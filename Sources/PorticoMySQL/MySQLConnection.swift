@@ -72,6 +72,12 @@ public actor MySQLConnection {
     }
 
     /// Runs SQL text that returns no rows and takes no parameters (session settings, DDL in tests).
+    /// Changes this session's statement time limit (nil: none), as for a long export.
+    public func setStatementTimeout(_ limit: Duration?) throws(MySQLError) {
+        guard let info = serverInfo else { return }
+        try execute(info.statementTimeoutSQL(limit))
+    }
+
     public func execute(_ sql: String) throws(MySQLError) {
         let h = try liveHandle()
         try checkNotStreaming()

@@ -98,15 +98,22 @@ public final class MySQLConnectionPool: Service, Sendable {
         _ body: (MySQLRowStream) async throws -> R
     ) async throws -> R {
         state.withLock { $0.statistics.statements += 1 }
+        let (statementTimeout, streamTimeout) = (configuration.statementTimeout, configuration.streamTimeout)
         return try await withConnection { connection in
-            let columns = try await connection.openStream(sql, values)
-            let stream = MySQLRowStream(connection: connection, columns: columns, batchSize: batchSize)
+            // An export lasts as long as the client reads; the per-statement limit is for queries.
+            let changesLimit = streamTimeout != statementTimeout
+            if changesLimit { try await connection.setStatementTimeout(streamTimeout) }
             do {
+                let columns = try await connection.openStream(sql, values)
+                let stream = MySQLRowStream(connection: connection, columns: columns, batchSize: batchSize)
                 let result = try await body(stream)
                 await connection.closeStream()
+                // Back to the query limit before the connection returns to the pool.
+                if changesLimit { try await connection.setStatementTimeout(statementTimeout) }
                 return result
             } catch {
                 await connection.closeStream()
+                if changesLimit { try? await connection.setStatementTimeout(statementTimeout) }
                 throw error
             }
         }

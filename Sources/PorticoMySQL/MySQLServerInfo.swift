@@ -11,8 +11,9 @@ public struct MySQLServerInfo: Sendable, Equatable {
         self.flavor = version.contains("MariaDB") ? .mariadb : .mysql
     }
 
-    /// The statement that limits every later statement in this session to `limit`.
-    func statementTimeoutSQL(_ limit: Duration) -> String {
+    /// The statement that limits every later statement in this session to `limit` (nil: none).
+    func statementTimeoutSQL(_ limit: Duration?) -> String {
+        guard let limit else { return flavor == .mariadb ? "SET SESSION max_statement_time = 0" : "SET SESSION max_execution_time = 0" }
         let ms = limit.components.seconds * 1000 + limit.components.attoseconds / 1_000_000_000_000_000
         switch flavor {
         case .mariadb:

@@ -1,11 +1,14 @@
 public import PorticoCatalog
 import PorticoQuery
+import PorticoContract
 import Synchronization
 
 /// Every served API version: its compiled catalog and a planner for it.
 public struct CatalogSet: Sendable {
     public let catalogs: [String: Catalog]
     let planners: [String: ReadPlanner]
+    /// Each version's OpenAPI document and docs page, made on first request.
+    let contracts = ContractCache()
 
     public init(_ catalogs: [String: Catalog]) {
         self.catalogs = catalogs
@@ -24,6 +27,25 @@ public struct CatalogSet: Sendable {
     public var scopes: [String] { Set(catalogs.values.flatMap { $0.resources.values.map(\.scope) }).sorted() }
 
     public var versions: [String] { catalogs.keys.sorted { $0.count == $1.count ? $0 < $1 : $0.count < $1.count } }
+}
+
+/// Generated documents, per version, for one catalog set.
+final class ContractCache: Sendable {
+    struct Entry: Sendable {
+        let json: [UInt8]
+        let yaml: [UInt8]
+        let html: [UInt8]
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+
+    func entry(_ catalog: Catalog) throws -> Entry {
+        if let cached = entries.withLock({ $0[catalog.version] }) { return cached }
+        let document = try Contract.document(catalog)
+        let entry = Entry(json: Array(document.jsonText.utf8), yaml: Array(document.yamlText.utf8), html: Array(DocsPage.render(catalog).utf8))
+        entries.withLock { $0[catalog.version] = entry }
+        return entry
+    }
 }
 
 /// The catalogs being served, swapped atomically by a reload.

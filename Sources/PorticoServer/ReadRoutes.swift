@@ -6,7 +6,10 @@ struct ReadRoutes {
 
     func register(on router: Router<PorticoRequestContext>) {
         let settings = handler.settings
+        // Registered first and outside the authenticated group: the contract is public.
+        ContractRoutes(catalogs: settings.catalogStore).register(on: router)
         let api = router.group("api")
+            .add(middleware: VersionHeadersMiddleware(catalogs: settings.catalogStore))
             .add(middleware: AuthenticationMiddleware(authenticator: settings.authenticator, developmentPrincipal: settings.developmentPrincipal,
                                                       limits: settings.limits, logger: handler.logger))
         if let limits = settings.limits {

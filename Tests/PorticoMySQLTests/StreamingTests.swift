@@ -29,6 +29,28 @@ struct StreamingTests {
         #expect(growth < 24 << 20, "resident memory grew by \(growth >> 20) MiB while streaming")
     }
 
+    @Test("a stream may outlast the statement time limit (an export); queries stay bound by it, before and after")
+    func streamOutlastsStatementLimit() async throws {
+        var config = TestDatabase.admin(database: "tradeflow")
+        config.statementTimeout = .seconds(1)
+        let pool = MySQLConnectionPool(configuration: config, options: .init(maxConnections: 1), logger: TestDatabase.logger)
+        let slow = "SELECT seq, SLEEP(0.01) FROM seq_1_to_200"  // about 2 s
+        await #expect(throws: MySQLError.self) { try await pool.query(slow) }
+        let rows = try await pool.withRowStream(slow, batchSize: 50) { stream in
+            var count = 0
+            while true {
+                let batch = try await stream.nextBatch()
+                if batch.isEmpty { break }
+                count += batch.count
+            }
+            return count
+        }
+        #expect(rows == 200)
+        // The same (only) connection is back under the query limit.
+        await #expect(throws: MySQLError.self) { try await pool.query(slow) }
+        await pool.close()
+    }
+
     @Test("a stream abandoned midway does not poison the pool")
     func abandoned() async throws {
         let pool = MySQLConnectionPool(

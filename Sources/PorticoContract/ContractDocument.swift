@@ -1,0 +1,201 @@
+public import PorticoCatalog
+
+/// Builds the OpenAPI 3.1 document of one API version from its catalog alone.
+///
+/// Every resource gets a list and an item operation, with its filters (and their operators),
+/// sort values, sparse fields, optional embeds, page bounds, cursor and formats; a response
+/// schema per resource with types, formats, enums, nullability, nested objects, arrays,
+/// descriptions and examples, closed with `additionalProperties: false`; the problem responses
+/// with their `type` values; the rate-limit headers; the security schemes and the scope each
+/// operation needs; deprecations.
+///
+/// Documents list `id` as the only required property: a partner asking for `fields=` gets the
+/// others only when asked for, so their presence cannot be promised.
+public enum ContractDocument {
+    public static let openAPIVersion = "3.1.0"
+    static let problemKinds = ["invalid-parameter", "unknown-parameter", "invalid-cursor", "query-too-large", "unauthorized", "invalid-token",
+                               "insufficient-scope", "not-found", "method-not-allowed", "not-acceptable", "body-too-large",
+                               "https://iana.org/assignments/http-problem-types#quota-exceeded", "unavailable", "query-timeout", "internal"]
+
+    public static func build(_ catalog: Catalog) -> JSONNode {
+        var paths: [String: JSONNode] = [:]
+        var schemas: [String: JSONNode] = ["problem": problemSchema, "usage": usageSchema]
+        for name in catalog.resourceNames {
+            let resource = catalog.resources[name]!
+            schemas[name] = itemSchema(resource, catalog)
+            guard resource.isEndpoint else { continue }
+            schemas[name + "_page"] = .object([
+                "type": .string("object"), "additionalProperties": .bool(false), "required": .array([.string("data"), .string("next_cursor")]),
+                "properties": .object([
+                    "data": .object(["type": .string("array"), "items": ref(name)]),
+                    "next_cursor": .object(["type": .array([.string("string"), .string("null")]),
+                                            "description": .string("Pass it as `cursor` to get the next page; null on the last page.")]),
+                ]),
+            ])
+            paths["/api/\(catalog.version)/\(name)"] = .object(["get": listOperation(resource, catalog)])
+            paths["/api/\(catalog.version)/\(name)/{id}"] = .object(["get": itemOperation(resource, catalog)])
+        }
+        paths["/api/\(catalog.version)/usage"] = .object(["get": usageOperation(catalog)])
+        let scopes = Set(catalog.resources.values.map(\.scope)).sorted()
+        var info: [String: JSONNode] = ["title": .string(catalog.settings.title), "version": .string(catalog.version)]
+        if let description = catalog.settings.description { info["description"] = .string(description) }
+        return .object([
+            "openapi": .string(openAPIVersion),
+            "info": .object(info),
+            "paths": .object(paths),
+            "components": .object([
+                "schemas": .object(schemas),
+                "securitySchemes": .object([
+                    "api_key": .object(["type": .string("apiKey"), "in": .string("header"), "name": .string("X-API-Key"),
+                                        "description": .string("An API key; also accepted as `Authorization: Bearer <key>`.")]),
+                    "bearer": .object(["type": .string("http"), "scheme": .string("bearer"),
+                                       "description": .string("An API key or an OAuth 2 access token (JWT).")]),
+                    "oauth2": .object(["type": .string("oauth2"), "flows": .object(["clientCredentials": .object([
+                        "tokenUrl": .string("/oauth/token"),
+                        "scopes": .object(Dictionary(uniqueKeysWithValues: scopes.map { ($0, .string("Read \($0.split(separator: ":")[0]).")) })),
+                    ])])]),
+                ]),
+                "headers": headers,
+                "responses": problemResponses,
+            ]),
+        ])
+    }
+
+    static func ref(_ name: String) -> JSONNode { .object(["$ref": .string("#/components/schemas/\(name)")]) }
+
+    // MARK: - Schemas
+
+    static func itemSchema(_ resource: Resource, _ catalog: Catalog) -> JSONNode {
+        var schema = objectSchema(resource.fields, catalog, required: ["id"], id: resource.id)
+        if let description = resource.description { schema["description"] = .string(description) }
+        if resource.deprecation != nil { schema["deprecated"] = .bool(true) }
+        return .object(schema)
+    }
+
+    /// An object of `fields`; with `id`, a document with its public id first.
+    static func objectSchema(_ fields: [Field], _ catalog: Catalog, required: [String], id: PublicID? = nil) -> [String: JSONNode] {
+        var properties: [String: JSONNode] = [:]
+        if let id {
+            properties["id"] = .object(["type": .string("string"), "pattern": .string(idPattern(id)), "description": .string("The public id.")])
+        }
+        for field in fields { properties[field.name] = fieldSchema(field, catalog) }
+        var schema: [String: JSONNode] = ["type": .string("object"), "additionalProperties": .bool(false), "properties": .object(properties)]
+        let present = required.filter { properties[$0] != nil }
+        if !present.isEmpty { schema["required"] = .array(present.map { .string($0) }) }
+        return schema
+    }
+
+    static func fieldSchema(_ field: Field, _ catalog: Catalog) -> JSONNode {
+        var schema: [String: JSONNode]
+        switch field.kind {
+        case .value(let value):
+            schema = valueSchema(value, catalog)
+        case .object(let children):
+            schema = objectSchema(children, catalog, required: [])
+        case .embed(let embed):
+            let target: JSONNode
+            if let subset = embed.fields, let resource = catalog.resources[embed.target] {
+                let fields = resource.fields.filter { subset.contains($0.name) }
+                target = .object(objectSchema(fields, catalog, required: ["id"], id: resource.id))
+            } else {
+                target = ref(embed.target)
+            }
+            if embed.many {
+                schema = ["type": .string("array"), "items": target]
+            } else {
+                // A to-one embed is null when the related row is missing or hidden.
+                schema = ["anyOf": .array([target, .object(["type": .string("null")])])]
+            }
+            if embed.optional {
+                schema["description"] = .string("Only with include=\(field.name).")
+                schema["x-portico-include"] = .string("optional")
+            }
+        }
+        if let description = field.description { schema["description"] = .string(description) }
+        if let example = field.example, case .value(let value) = field.kind { schema["examples"] = .array([exampleValue(example, value.type)]) }
+        if field.deprecation != nil { schema["deprecated"] = .bool(true) }
+        return .object(schema)
+    }
+
+    static func exampleValue(_ text: String, _ type: FieldType) -> JSONNode {
+        switch type {
+        case .integer: Int(text).map { .integer($0) } ?? .string(text)
+        case .number: Double(text).map { .number($0) } ?? .string(text)
+        case .boolean: .bool(text == "true")
+        default: .string(text)
+        }
+    }
+
+    static func valueSchema(_ value: ValueField, _ catalog: Catalog) -> [String: JSONNode] {
+        var type: String
+        var schema: [String: JSONNode] = [:]
+        switch value.type {
+        case .string: type = "string"
+        case .integer: type = "integer"; schema["format"] = .string("int64")
+        case .decimal:
+            type = "string"
+            schema["format"] = .string("decimal")
+            schema["pattern"] = .string("^-?[0-9]+(\\.[0-9]+)?$")
+        case .number: type = "number"
+        case .boolean: type = "boolean"
+        case .date: type = "string"; schema["format"] = .string("date")
+        case .datetime: type = "string"; schema["format"] = .string("date-time")
+        case .enum: type = "string"
+        case .object: type = "object"
+        case .array: type = "array"
+        }
+        switch value.conversion {
+        case .codes(let codes, let unknown):
+            var names = Set(codes.values)
+            if let unknown { names.insert(unknown) }
+            var values = names.sorted().map { JSONNode.string($0) }
+            if value.nullable || unknown == nil { values.append(.null) }
+            schema["enum"] = .array(values)
+        case .publicID(let target):
+            if let id = catalog.resources[target]?.id { schema["pattern"] = .string(idPattern(id)) }
+        case .json:
+            // Parsed JSON kept in text: any JSON value of the declared type.
+            break
+        default:
+            break
+        }
+        schema["type"] = value.nullable || (schema["enum"]?.items.contains(.null) ?? false) ? .array([.string(type), .string("null")]) : .string(type)
+        return schema
+    }
+
+    static func idPattern(_ id: PublicID) -> String {
+        let prefix = id.prefix.map { "\\^$.|?*+()[]{}".contains($0) ? "\\\($0)" : String($0) }.joined()
+        return "^\(prefix)[0-9]{\(max(1, id.padding)),20}$"
+    }
+
+    static var problemSchema: JSONNode {
+        .object([
+            "type": .string("object"),
+            "description": .string("An error (RFC 9457 problem details)."),
+            "required": .array(["type", "title", "status", "detail"].map { .string($0) }),
+            "additionalProperties": .bool(false),
+            "properties": .object([
+                "type": .object(["type": .string("string"), "format": .string("uri"),
+                                 "enum": .array(problemKinds.map { .string($0.hasPrefix("https://") ? $0 : "https://portico.dev/problems/\($0)") })]),
+                "title": .object(["type": .string("string")]),
+                "status": .object(["type": .string("integer")]),
+                "detail": .object(["type": .string("string")]),
+                "request_id": .object(["type": .string("string"), "description": .string("Quote it when you contact support.")]),
+                "violated-policies": .object(["type": .string("array"), "items": .object(["type": .string("string")]),
+                                              "description": .string("The limits a 429 broke.")]),
+            ]),
+        ])
+    }
+
+    static var usageSchema: JSONNode {
+        .object(["type": .string("object"), "description": .string("Your plan, rate state and quota use."),
+                 "required": .array([.string("partner"), .string("plan"), .string("rate"), .string("quotas")]),
+                 "properties": .object([
+                    "partner": .object(["type": .string("string")]),
+                    "plan": .object(["type": .string("object")]),
+                    "rate": .object(["type": .string("object")]),
+                    "in_flight": .object(["type": .string("integer")]),
+                    "quotas": .object(["type": .string("array"), "items": .object(["type": .string("object")])]),
+                 ])])
+    }
+}

@@ -1,0 +1,119 @@
+public import PorticoCatalog
+
+/// The contract as a readable page, served by Portico itself: one self-contained HTML file
+/// (inline style, no script, nothing fetched from elsewhere).
+public enum DocsPage {
+    public static func index(_ catalogs: [Catalog]) -> String {
+        var body = "<h1>API documentation</h1><ul>"
+        for catalog in catalogs {
+            let note = catalog.settings.deprecatedOn.map { " — deprecated since \(escape($0))" } ?? ""
+            body += "<li><a href=\"/docs/\(escape(catalog.version))\">\(escape(catalog.version))</a>: \(escape(catalog.settings.title))\(note)</li>"
+        }
+        return page("API documentation", body + "</ul>")
+    }
+
+    public static func render(_ catalog: Catalog) -> String {
+        let v = escape(catalog.version)
+        var body = "<h1>\(escape(catalog.settings.title)) <small>\(v)</small></h1>"
+        if let description = catalog.settings.description { body += "<p>\(escape(description))</p>" }
+        if let since = catalog.settings.deprecatedOn {
+            body += "<p class=\"warn\">This version is deprecated since \(escape(since))"
+            body += catalog.settings.sunset.map { " and will be withdrawn after \(escape($0))" } ?? ""
+            body += ". Responses carry <code>Deprecation</code> and <code>Sunset</code> headers.</p>"
+        }
+        body += "<p>Machine-readable: <a href=\"/api/\(v)/openapi.json\">openapi.json</a>, <a href=\"/api/\(v)/openapi.yaml\">openapi.yaml</a>.</p>"
+        body += "<nav><ul>" + catalog.endpoints.map { "<li><a href=\"#\(escape($0.name))\">\(escape($0.name))</a></li>" }.joined() + "</ul></nav>"
+        body += """
+            <h2 id="authentication">Authentication</h2>
+            <ul><li>An API key: <code>Authorization: Bearer ptc_…</code> or <code>X-API-Key: ptc_…</code> (never in the query string).</li>
+            <li>Or an OAuth 2 access token: <code>POST /oauth/token</code> with <code>grant_type=client_credentials</code> and your client id
+            and secret (HTTP Basic), then <code>Authorization: Bearer &lt;token&gt;</code>.</li>
+            <li>Each resource needs a scope, listed with it. No credential: <code>401</code>; a missing scope: <code>403</code>.</li></ul>
+            <h2 id="limits">Limits</h2>
+            <p>Every response carries <code>RateLimit-Policy</code> and <code>RateLimit</code> headers. Over a limit you get
+            <code>429</code> with <code>Retry-After</code> and the violated policy; <code>GET /api/\(v)/usage</code> shows your plan and use.
+            Exports (<code>format=ndjson</code> or <code>csv</code> without <code>limit</code>) cost more than one request.</p>
+            <h2 id="errors">Errors</h2>
+            <p>Errors are <code>application/problem+json</code> (RFC 9457) with <code>type</code>, <code>title</code>, <code>status</code>,
+            <code>detail</code> and <code>request_id</code>. Types: \(ContractDocument.problemKinds.map { "<code>\(escape($0))</code>" }.joined(separator: ", ")).</p>
+            """
+        for resource in catalog.endpoints { body += section(resource, catalog) }
+        return page("\(catalog.settings.title) \(catalog.version)", body)
+    }
+
+    static func section(_ resource: Resource, _ catalog: Catalog) -> String {
+        let name = escape(resource.name)
+        let base = "/api/\(escape(catalog.version))/\(name)"
+        var html = "<h2 id=\"\(name)\">\(name)</h2>"
+        if resource.deprecation != nil {
+            html += "<p class=\"warn\">Deprecated" + (resource.deprecation?.sunset.map { "; removed after \(escape($0))" } ?? "") + ".</p>"
+        }
+        if let description = resource.description { html += "<p>\(escape(description))</p>" }
+        html += "<p><code>GET \(base)</code> · <code>GET \(base)/{id}</code> · scope <code>\(escape(resource.scope))</code> · "
+        html += "pages of \(resource.page.defaultLimit) (at most \(resource.page.maxLimit)) with <code>cursor</code></p>"
+        html += "<table><tr><th>field</th><th>type</th><th>description</th><th>example</th></tr>"
+        if let id = resource.id { html += "<tr><td><code>id</code></td><td>string</td><td>The public id, such as <code>\(escape(id.format(42)))</code>.</td><td></td></tr>" }
+        html += rows(resource.fields, prefix: "", catalog)
+        html += "</table>"
+        if !resource.filters.isEmpty {
+            html += "<p>Filters: " + resource.filters.keys.sorted().map { key in
+                "<code>\(escape(key))</code> (" + resource.filters[key]!.operators.map { escape($0.rawValue) }.joined(separator: ", ") + ")"
+            }.joined(separator: ", ") + ". Write <code>field=value</code> or <code>field=op:value</code>.</p>"
+        }
+        if !resource.sortKeys.isEmpty {
+            html += "<p>Sort: " + resource.sortKeys.map { "<code>\(escape($0))</code>" }.joined(separator: ", ") + " (prefix <code>-</code> for descending).</p>"
+        }
+        let example = resource.filters.keys.sorted().first.map { "&\(escape($0))=…" } ?? ""
+        html += "<pre>curl -H 'Authorization: Bearer $KEY' 'https://…\(base)?limit=10\(example)'</pre>"
+        return html
+    }
+
+    static func rows(_ fields: [Field], prefix: String, _ catalog: Catalog) -> String {
+        fields.map { field -> String in
+            let path = escape(prefix + field.name)
+            let description = escape(field.description ?? "") + (field.deprecation != nil ? " <em>Deprecated.</em>" : "")
+            switch field.kind {
+            case .value(let value):
+                var type = value.type.rawValue
+                if case .codes(let codes, let unknown) = value.conversion {
+                    type = "enum: " + (Set(codes.values).union(unknown.map { [$0] } ?? [])).sorted().joined(separator: ", ")
+                }
+                if value.nullable { type += ", nullable" }
+                return "<tr><td><code>\(path)</code></td><td>\(escape(type))</td><td>\(description)</td><td>\(escape(field.example ?? ""))</td></tr>"
+            case .object(let children):
+                return "<tr><td><code>\(path)</code></td><td>object</td><td>\(description)</td><td></td></tr>" + rows(children, prefix: prefix + field.name + ".", catalog)
+            case .embed(let embed):
+                let type = embed.many ? "list of \(embed.target)" : "\(embed.target) or null"
+                let include = embed.optional ? " Only with <code>include=\(path)</code>." : ""
+                return "<tr><td><code>\(path)</code></td><td>\(escape(type))</td><td>\(description)\(include)</td><td></td></tr>"
+            }
+        }.joined()
+    }
+
+    static func page(_ title: String, _ body: String) -> String {
+        """
+        <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(escape(title))</title><style>
+        body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+        code,pre{font-family:ui-monospace,monospace;background:#f4f4f4;padding:0 .2em}pre{padding:.5em;overflow:auto}
+        table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3em;text-align:left;vertical-align:top}
+        .warn{background:#fff4d6;padding:.5em}small{color:#777}nav ul{columns:3}
+        </style></head><body>\(body)</body></html>
+        """
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import PorticoCatalog
+import PorticoContract
+import Yams
+
+/// `portico contract check|lock`: the generated contract against the committed lock
+/// (`openapi/<version>.yaml`).
+struct ContractCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "contract", abstract: "Compare the generated contract with the committed lock, or rewrite the lock.",
+        subcommands: [Check.self, Lock.self]
+    )
+
+    struct Options: ParsableArguments {
+        @Option(help: "The mappings directory.") var mappings: String = "mappings"
+        @Option(help: "The lock directory (openapi/<version>.yaml).") var lock: String = "openapi"
+        @Option(name: .customLong("version"), help: "Only this version (default: every version).") var apiVersion: String?
+
+        func versions() throws -> [(Catalog, JSONNode, JSONNode?)] {
+            let catalogs = try compiledCatalogs(mappings)
+            let names = apiVersion.map { [$0] } ?? catalogs.keys.sorted()
+            return try names.map { name in
+                guard let catalog = catalogs[name] else { throw ValidationError("no version '\(name)' in \(mappings)") }
+                return (catalog, try Contract.document(catalog), try locked(name))
+            }
+        }
+
+        func path(_ version: String) -> String { "\(lock)/\(version).yaml" }
+
+        func locked(_ version: String) throws -> JSONNode? {
+            guard let text = try? String(contentsOfFile: path(version), encoding: .utf8) else { return nil }
+            do {
+                return JSONNode(any: try Yams.load(yaml: text))
+            } catch {
+                FileHandle.standardError.write(Data("error: \(path(version)) is not valid YAML: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Classify every difference from the lock as breaking or compatible; exit 1 on any breaking change.",
+            discussion: "Exit status: 0 when nothing breaks (compatible changes are listed), 1 when something breaks or a version has no lock, 2 when it cannot run.")
+        @OptionGroup var options: Options
+
+        func run() throws {
+            var failed = false
+            for (catalog, generated, locked) in try options.versions() {
+                guard let locked else {
+                    print("\(catalog.version): no lock at \(options.path(catalog.version)); review the document and run portico contract lock")
+                    failed = true
+                    continue
+                }
+                let diff = ContractDiff.compare(old: locked, new: generated)
+                for change in diff.changes { print("\(catalog.version): \(change)") }
+                let breaking = diff.changes.filter(\.breaking).count
+                print("\(catalog.version): \(breaking) breaking, \(diff.changes.count - breaking) compatible"
+                      + (diff.changes.isEmpty ? " (matches the lock)" : breaking == 0 ? " (run portico contract lock to record them)" : ""))
+                failed = failed || diff.isBreaking
+            }
+            if failed { throw ExitCode(1) }
+        }
+    }
+
+    struct Lock: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rewrite the lock from the mappings; refuses a breaking change to a published version without --allow-breaking.")
+        @OptionGroup var options: Options
+        @Flag(help: "Lock a breaking change to a published version anyway (partners will break).") var allowBreaking = false
+
+        func run() throws {
+            try FileManager.default.createDirectory(atPath: options.lock, withIntermediateDirectories: true)
+            var refused = false
+            for (catalog, generated, locked) in try options.versions() {
+                if let locked, catalog.settings.published, !allowBreaking {
+                    let breaking = ContractDiff.compare(old: locked, new: generated).changes.filter(\.breaking)
+                    if !breaking.isEmpty {
+                        for change in breaking { print("\(catalog.version): \(change)") }
+                        print("\(catalog.version): refused: the version is published and this breaks partners; publish a new version, or pass --allow-breaking")
+                        refused = true
+                        continue
+                    }
+                }
+                try generated.yamlText.write(toFile: options.path(catalog.version), atomically: true, encoding: .utf8)
+                print("\(catalog.version): locked \(options.path(catalog.version))")
+            }
+            if refused { throw ExitCode(1) }
+        }
+    }
+}
