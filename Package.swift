@@ -166,7 +166,8 @@ let package = Package(
         .testTarget(
             name: "PorticoServerTests",
             dependencies: [
-                "PorticoServer", "PorticoMySQL", "PorticoCatalog", "PorticoAccess", "PorticoQuota", "PorticoTestSupport",
+                "PorticoServer", "PorticoMySQL", "PorticoCatalog", "PorticoAccess", "PorticoQuota", "PorticoTestSupport", "PorticoContract",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -15,10 +15,11 @@ extension ContractDocument {
         parameters += commonParameters(resource)
         parameters.append(query("limit", "Page size (default \(resource.page.defaultLimit)).",
                                 .object(["type": .string("integer"), "minimum": .integer(1), "maximum": .integer(resource.page.maxLimit)])))
-        parameters.append(query("cursor", "The `next_cursor` of the previous page, unchanged, with the same other parameters.",
-                                .object(["type": .string("string"), "pattern": .string("^[A-Za-z0-9_-]{16,2048}$")])))
+        parameters.append(query("cursor", "The `next_cursor` of the previous page, unchanged, with the same other parameters (empty: the first page). "
+                                + "Cursors are signed: one that was not issued for this request is a 400.",
+                                .object(["type": .string("string"), "pattern": .string("^([A-Za-z0-9_-]{4,2000}\\.[A-Za-z0-9_-]{22})?$")])))
         if resource.syncColumn != nil {
-            parameters.append(query("updated_since", "Rows changed at or after this time, in update order (incremental sync).",
+            parameters.append(query("updated_since", "Rows changed at or after this time (incremental sync); without `sort`, in update order.",
                                     .object(["type": .string("string"), "format": .string("date-time")])))
         }
         parameters.append(query("format", "json (default), csv, or ndjson (every matching row, streamed).",

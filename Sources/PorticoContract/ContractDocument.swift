@@ -163,9 +163,12 @@ public enum ContractDocument {
         return schema
     }
 
+    /// Exactly the ids the resource renders: the padded digits, or more digits without a
+    /// leading zero, within 64 bits (so a pattern-valid id is never malformed, only missing).
     static func idPattern(_ id: PublicID) -> String {
         let prefix = id.prefix.map { "\\^$.|?*+()[]{}".contains($0) ? "\\\($0)" : String($0) }.joined()
-        return "^\(prefix)[0-9]{\(max(1, id.padding)),20}$"
+        let digits = id.padding == 0 ? "(0|[1-9][0-9]{0,18})" : "([0-9]{\(id.padding)}|[1-9][0-9]{\(id.padding),18})"
+        return "^\(prefix)\(digits)$"
     }
 
     static var problemSchema: JSONNode {

@@ -108,14 +108,24 @@ public final class MySQLConnectionPool: Service, Sendable {
                 let stream = MySQLRowStream(connection: connection, columns: columns, batchSize: batchSize)
                 let result = try await body(stream)
                 await connection.closeStream()
-                // Back to the query limit before the connection returns to the pool.
-                if changesLimit { try await connection.setStatementTimeout(statementTimeout) }
+                if changesLimit { await Self.restore(statementTimeout, on: connection) }
                 return result
             } catch {
                 await connection.closeStream()
-                if changesLimit { try? await connection.setStatementTimeout(statementTimeout) }
+                if changesLimit { await Self.restore(statementTimeout, on: connection) }
                 throw error
             }
+        }
+    }
+
+    /// Back to the query limit before the connection returns to the pool; a connection that
+    /// cannot be reset (or was abandoned mid-stream) is discarded instead.
+    private static func restore(_ limit: Duration?, on connection: MySQLConnection) async {
+        guard !connection.isBroken else { return }
+        do {
+            try await connection.setStatementTimeout(limit)
+        } catch {
+            await connection.markBroken()
         }
     }
 

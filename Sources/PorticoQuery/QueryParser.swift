@@ -54,7 +54,8 @@ public struct QueryParser: Sendable {
                 request.limit = limit
                 limitGiven = true
             case "cursor":
-                cursor = value
+                // Empty is the first page: what a client sends before it has a cursor.
+                cursor = value.isEmpty ? nil : value
             case "sort":
                 request.sort = try parseSort(value)
             case "fields":
@@ -80,9 +81,6 @@ public struct QueryParser: Sendable {
                     throw QueryError(.tooLarge, parameter: name, detail: "At most \(limits.maxFilters) filter terms per request.")
                 }
             }
-        }
-        if request.updatedSince != nil, let sort = request.sort {
-            throw QueryError(.invalidParameter, parameter: "sort", detail: "'updated_since' walks rows in update order; it cannot be combined with sort=\(sort.descending ? "-" : "")\(sort.field).")
         }
         request.isExport = ApiRequest.isExport(format: request.format, limitGiven: limitGiven)
         return (request, cursor)

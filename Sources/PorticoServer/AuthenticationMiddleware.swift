@@ -38,6 +38,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         let decision = limits.rates.peek("addr:" + address, limits.settings.anonymous)
         var headers = HTTPFields()
         headers[.init("RateLimit-Policy")!] = RateLimitHeaders.policy([(limits.settings.anonymous.name, limits.settings.anonymous.limit, limits.settings.anonymous.window)])
+        headers[.init("RateLimit")!] = RateLimitHeaders.state([(limits.settings.anonymous.name, decision.remaining, decision.reset)])
         return Limits.exceeded(limits.settings.anonymous.name, retryAfter: max(1, decision.reset),
                                detail: "Too many requests without a valid credential from this address.", headers: headers)
     }
@@ -47,6 +48,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 
     func authenticate(_ request: Request, context: inout Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // Two credentials at once (RFC 6750 §2: one method per request) are refused, not ranked:
+        // a bad one must never pass because a good one came along.
+        if request.headers[.authorization]?.lowercased().hasPrefix("bearer ") == true, request.headers[.init("X-API-Key")!] != nil {
+            logger.info("invalid credential", metadata: ["request_id": "\(context.requestID)", "reason": "both Authorization and X-API-Key"])
+            throw Self.invalidToken
+        }
         if let token = credential(request) {
             guard let authenticator else { throw Self.invalidToken }
             let outcome: Authenticator.Outcome

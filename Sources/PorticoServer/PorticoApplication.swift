@@ -57,9 +57,12 @@ public final class Lifecycle: Sendable {
 public enum PorticoApplication {
     public static func build(
         settings: ServerSettings, read: ReadSettings, pool: MySQLConnectionPool, services: [any Service] = [], logger: Logger,
-        lifecycle: Lifecycle = Lifecycle(), accessLogger: Logger? = nil
+        lifecycle: Lifecycle = Lifecycle(), accessLogger: Logger? = nil,
+        inspector: (any MiddlewareProtocol<Request, Response, PorticoRequestContext>)? = nil
     ) -> some ApplicationProtocol {
         let router = Router(context: PorticoRequestContext.self)
+        // Outermost, so it sees every response as the client will (tests check them against the contract).
+        if let inspector { router.add(middleware: inspector) }
         router.addMiddleware {
             RequestIDMiddleware()
             AccessLogMiddleware(logger: accessLogger ?? logger, metrics: lifecycle.metrics, catalogs: read.catalogStore)
@@ -89,6 +92,10 @@ struct NotFoundMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {
+            // The API is read-only: any other method on it is a 405, whatever the path.
+            if request.uri.path.hasPrefix("/api/"), request.method != .get, request.method != .head {
+                throw Problem.methodNotAllowed(request.method.rawValue)
+            }
             throw Problem.notFound(request.uri.path)
         }
     }

@@ -3,6 +3,8 @@ import Hummingbird
 /// The read API's routes, the same for every version in the catalog set: nothing per resource.
 struct ReadRoutes {
     let handler: ReadHandler
+    /// Every method but GET and HEAD is a 405 with `Allow`, not a 404: the path exists.
+    static let refused: [HTTPRequest.Method] = [.post, .put, .patch, .delete, .options, .trace, .init("CONNECT")!]
 
     func register(on router: Router<PorticoRequestContext>) {
         let settings = handler.settings
@@ -16,6 +18,9 @@ struct ReadRoutes {
             api.add(middleware: LimitMiddleware(limits: limits))
             // Registered before the resource routes; a constant segment wins over `:resource`.
             api.get("/:version/usage") { _, context in try UsageEndpoint(limits: limits).response(context) }
+            for method in Self.refused {
+                api.on("/:version/usage", method: method) { request, _ -> Response in throw Problem.methodNotAllowed(request.method.rawValue) }
+            }
         }
         for path in [":version/:resource", ":version/:resource/:id"] {
             let isItem = path.hasSuffix(":id")
@@ -25,7 +30,7 @@ struct ReadRoutes {
             api.head(RouterPath(path)) { request, context in
                 try await isItem ? handler.item(request, context) : handler.list(request, context)
             }
-            for method in [HTTPRequest.Method.post, .put, .patch, .delete] {
+            for method in Self.refused {
                 api.on(RouterPath(path), method: method) { request, _ -> Response in
                     throw Problem.methodNotAllowed(request.method.rawValue)
                 }

@@ -46,7 +46,7 @@ struct AccessLogTests {
         let auth = Authenticator(statePool: state, productPool: product, tenantSource: .grants, logger: TestApp.quietLogger)
         let read = ReadSettings(catalogs: TestApp.catalogs, cursors: TestApp.cursors, developmentPrincipal: nil, authenticator: auth)
         let log = RecordingLog()
-        let app = PorticoApplication.build(settings: .init(port: 0), read: read, pool: product, services: [state], logger: TestApp.quietLogger,
+        let app = TestApp.application(settings: .init(port: 0), read: read, pool: product, services: [state], logger: TestApp.quietLogger,
                                            accessLogger: log.logger)
         try await app.test(.router) { client in
             let ok = try await client.execute(uri: "/api/v1/orders?limit=3&fields=id", method: .get,

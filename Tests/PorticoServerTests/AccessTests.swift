@@ -35,7 +35,7 @@ struct AccessTests {
 
     func app(_ authenticator: Authenticator) -> some ApplicationProtocol {
         let read = ReadSettings(catalogs: TestApp.catalogs, cursors: TestApp.cursors, developmentPrincipal: nil, authenticator: authenticator)
-        return PorticoApplication.build(settings: .init(port: 0), read: read, pool: product, logger: TestApp.quietLogger)
+        return TestApp.application(settings: .init(port: 0), read: read, pool: product, logger: TestApp.quietLogger)
     }
 
     func authenticator(_ source: TenantSource = .grants) -> Authenticator {
@@ -157,7 +157,7 @@ struct AccessTests {
                                       tenantSource: .productTable(table: "partner_links", partnerColumn: "partner_code", tenantColumn: "acct_id"),
                                       logger: TestApp.quietLogger)
         let read = ReadSettings(catalogs: TestApp.catalogs, cursors: TestApp.cursors, developmentPrincipal: nil, authenticator: fromTable)
-        try await PorticoApplication.build(settings: .init(port: 0), read: read, pool: product2, services: [state2], logger: TestApp.quietLogger)
+        try await TestApp.application(settings: .init(port: 0), read: read, pool: product2, services: [state2], logger: TestApp.quietLogger)
             .test(.router) { client in
                 let ids = try await ReadApiTests.walk(client, "/api/v1/orders?limit=100&fields=id", headers: [.authorization: "Bearer \(globexKey.token)"])
                 #expect(Set(ids) == threeToFive)

@@ -32,7 +32,7 @@ struct ExportStreamingTests {
             let pool = MySQLConnectionPool(configuration: TestDatabase.admin(database: schema), logger: TestApp.quietLogger)
             let read = ReadSettings(catalogs: catalogs, cursors: TestApp.cursors, developmentPrincipal: Principal(partner: "t", tenants: []),
                                     limits: limits)
-            try await body(PorticoApplication.build(settings: .init(port: 0), read: read, pool: pool, logger: TestApp.quietLogger))
+            try await body(TestApp.application(settings: .init(port: 0), read: read, pool: pool, logger: TestApp.quietLogger))
         }
     }
 

@@ -17,7 +17,7 @@ struct HardeningTests {
         settings.maxBodyBytes = 100
         let pool = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
         let read = ReadSettings(catalogs: TestApp.catalogs, cursors: TestApp.cursors, developmentPrincipal: ReadApiTests.acme)
-        let app = PorticoApplication.build(settings: settings, read: read, pool: pool, logger: TestApp.quietLogger)
+        let app = TestApp.application(settings: settings, read: read, pool: pool, logger: TestApp.quietLogger)
         try await app.test(.live) { client in try await body(try #require(client.port)) }
     }
 

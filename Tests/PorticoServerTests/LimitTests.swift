@@ -22,7 +22,7 @@ struct LimitTests {
     static func app(_ pool: MySQLConnectionPool, _ limits: Limits, principal: Principal?, authenticator: Authenticator? = nil) -> some ApplicationProtocol {
         let read = ReadSettings(catalogs: TestApp.catalogs, cursors: TestApp.cursors, developmentPrincipal: principal,
                                 authenticator: authenticator, limits: limits)
-        return PorticoApplication.build(settings: .init(port: 0), read: read, pool: pool, logger: TestApp.quietLogger)
+        return TestApp.application(settings: .init(port: 0), read: read, pool: pool, logger: TestApp.quietLogger)
     }
 
     @Test("every response carries the headers; past the burst a 429 problem with Retry-After; refusals cost nothing")
@@ -219,7 +219,7 @@ struct LimitMetricsTests {
         let limits = Limits(settings: LimitSettings(partner: RatePolicy(name: "default", limit: 1, window: 60, burst: 1)), clock: TestClock())
         let pool = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
         let read = ReadSettings(catalogs: TestApp.catalogs, cursors: TestApp.cursors, developmentPrincipal: ReadApiTests.acme, limits: limits)
-        let app = PorticoApplication.build(settings: .init(port: 0), read: read, pool: pool, logger: TestApp.quietLogger, lifecycle: Lifecycle(metrics: metrics))
+        let app = TestApp.application(settings: .init(port: 0), read: read, pool: pool, logger: TestApp.quietLogger, lifecycle: Lifecycle(metrics: metrics))
         try await app.test(.router) { client in
             var statuses: [HTTPResponse.Status] = []
             for _ in 0..<3 { statuses.append(try await client.execute(uri: "/api/v1/orders?limit=1", method: .get).status) }

@@ -43,7 +43,7 @@ struct OAuthTests {
         let auth = Authenticator(statePool: state, productPool: product, tenantSource: .grants, logger: TestApp.quietLogger,
                                  tokenIssuer: issuer, externalIssuers: external)
         let read = ReadSettings(catalogs: TestApp.catalogs, cursors: TestApp.cursors, developmentPrincipal: nil, authenticator: auth, limits: limits)
-        return (PorticoApplication.build(settings: .init(port: 0), read: read, pool: product, services: [state], logger: TestApp.quietLogger), auth)
+        return (TestApp.application(settings: .init(port: 0), read: read, pool: product, services: [state], logger: TestApp.quietLogger), auth)
     }
 
     static func basic(_ id: String, _ secret: String) -> String {

@@ -38,7 +38,7 @@ struct OutageTests {
             """)
         let catalogs = CatalogSet(CatalogCompiler.compile(version: "v1", sources: [source]).catalogs)
         let read = ReadSettings(catalogs: catalogs, cursors: TestApp.cursors, developmentPrincipal: Principal(partner: "t", tenants: []))
-        let app = PorticoApplication.build(settings: .init(port: 0), read: read, pool: pool, logger: TestApp.quietLogger)
+        let app = TestApp.application(settings: .init(port: 0), read: read, pool: pool, logger: TestApp.quietLogger)
         try await app.test(.router) { client in
             #expect(try await client.execute(uri: "/api/v1/things", method: .get).status == .ok)
             try await TestDatabase.script(["stop"], instance: instance)

@@ -30,7 +30,7 @@ struct TenancyPropertyTests {
         }
         let auth = Authenticator(statePool: state, productPool: product, tenantSource: .grants, logger: TestApp.quietLogger)
         let read = ReadSettings(catalogs: TestApp.catalogs, cursors: TestApp.cursors, developmentPrincipal: nil, authenticator: auth)
-        let app = PorticoApplication.build(settings: .init(port: 0), read: read, pool: product, services: [state], logger: TestApp.quietLogger)
+        let app = TestApp.application(settings: .init(port: 0), read: read, pool: product, services: [state], logger: TestApp.quietLogger)
         let a: HTTPFields = [.authorization: "Bearer \(keys["a"]!)", .init("X-Request-Id")!: "same"]
         let b: HTTPFields = [.authorization: "Bearer \(keys["b"]!)", .init("X-Request-Id")!: "same"]
         let checked = try await app.test(.router) { client in

@@ -5,6 +5,12 @@ import PorticoMySQL
 import PorticoQuery
 import PorticoServer
 import PorticoTestSupport
+import PorticoContract
+import PorticoCatalog
+import ServiceLifecycle
+import NIOCore
+import Synchronization
+import Testing
 
 /// The application as `portico serve` builds it, on the demo mappings and a given pool.
 enum TestApp {
@@ -25,6 +31,61 @@ enum TestApp {
 
     static func build(pool: MySQLConnectionPool, principal: Principal? = nil) -> some ApplicationProtocol {
         let read = ReadSettings(catalogs: catalogs, cursors: cursors, developmentPrincipal: principal)
-        return PorticoApplication.build(settings: .init(port: 0), read: read, pool: pool, logger: quietLogger)
+        return application(settings: .init(port: 0), read: read, pool: pool, logger: quietLogger)
     }
+}
+
+extension TestApp {
+    /// `PorticoApplication.build` with every response checked against the contract of the
+    /// catalogs it serves: a response that drifts from the document fails the test that got it.
+    static func application(
+        settings: ServerSettings, read: ReadSettings, pool: MySQLConnectionPool, services: [any Service] = [], logger: Logger,
+        lifecycle: Lifecycle = Lifecycle(), accessLogger: Logger? = nil
+    ) -> some ApplicationProtocol {
+        PorticoApplication.build(settings: settings, read: read, pool: pool, services: services, logger: logger, lifecycle: lifecycle,
+                                 accessLogger: accessLogger, inspector: ContractInspector(catalogs: read.catalogs, limited: read.limits != nil))
+    }
+}
+
+/// Validates each response against the OpenAPI document of its version.
+struct ContractInspector: RouterMiddleware {
+    typealias Context = PorticoRequestContext
+    let validators: [String: ResponseValidator]
+
+    /// The demo catalogs' documents, made once: OpenAPIKit's check takes a while in debug builds.
+    static let demoDocuments: [String: JSONNode] = TestApp.catalogs.catalogs.compactMapValues { try? Contract.document($0) }
+
+    init(catalogs: CatalogSet, limited: Bool) {
+        let isDemo = Set(catalogs.catalogs.keys) == Set(TestApp.catalogs.catalogs.keys)
+            && catalogs.catalogs.allSatisfy { Set($0.value.resources.keys) == Set(TestApp.catalogs.catalogs[$0.key]?.resources.keys ?? [:].keys) }
+        validators = catalogs.catalogs.compactMapValues { catalog in
+            let document = isDemo ? Self.demoDocuments[catalog.version] : try? Contract.document(catalog)
+            return document.map { ResponseValidator(document: $0, requireLimitHeaders: limited) }
+        }
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        let path = request.uri.path
+        let parts = path.split(separator: "/")
+        guard parts.count >= 2, parts[0] == "api", let validator = validators[String(parts[1])], validator.covers(path) else { return response }
+        var body: [UInt8] = []
+        if response.body.contentLength != nil {
+            let collector = CollectingWriter()
+            try await response.body.write(collector)
+            body = collector.bytes
+            response.body = .init(byteBuffer: ByteBuffer(bytes: body))
+        }
+        let headers = Dictionary(response.headers.map { ($0.name.canonicalName, $0.value) }, uniquingKeysWith: { a, _ in a })
+        let problems = validator.validate(method: request.method.rawValue, path: path, status: response.status.code, headers: headers, body: body)
+        for problem in problems { Issue.record("response does not match the contract: \(problem)") }
+        return response
+    }
+}
+
+/// Collects a response body that is small enough to have a length.
+final class CollectingWriter: ResponseBodyWriter, @unchecked Sendable {
+    var bytes: [UInt8] = []
+    func write(_ buffer: ByteBuffer) async throws { bytes += buffer.readableBytesView }
+    func finish(_ trailingHeaders: HTTPFields?) async throws {}
 }
