@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "portico", targets: ["portico"]),
         .executable(name: "tradeflow-data", targets: ["TradeflowData"]),
+        .executable(name: "portico-bench", targets: ["PorticoBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -113,6 +114,16 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The benchmark ceiling: P1–P3's statements with no HTTP (scripts/bench).
+        .executableTarget(
+            name: "PorticoBench",
+            dependencies: [
+                "PorticoCatalog", "PorticoQuery", "PorticoShape", "PorticoMySQL",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

@@ -13,6 +13,10 @@ public struct ReadPlan: Sendable, Equatable {
     public var order: [OrderTerm]
     /// Rows to fetch (a page plus one, to know whether another follows); nil to stream them all.
     public var limit: Int?
+    /// The index in ``conditions`` of the tenant condition (`tenant IN (…)`), when there are
+    /// several tenants: a page is then read as one ordered, limited query per tenant, merged
+    /// (see ``SQLRenderer``), so no tenant's rows are all sorted to find the first few.
+    public var tenantCondition: Int?
 
     public init(table: String, joins: [PlannedJoin] = [], columns: [ColumnExpression] = [], conditions: [Condition] = [],
                 order: [OrderTerm] = [], limit: Int? = nil) {

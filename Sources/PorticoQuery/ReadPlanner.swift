@@ -1,3 +1,4 @@
+import Foundation
 public import PorticoCatalog
 public import PorticoValues
 
@@ -9,6 +10,10 @@ public struct ReadPlanner: Sendable {
     public let catalog: Catalog
 
     public init(catalog: Catalog) { self.catalog = catalog }
+
+    /// Pages across several tenants are read per tenant and merged, unless
+    /// `PORTICO_TENANT_SPLIT=off` (kept only so the benchmark can measure both ways).
+    static let splitsTenants = ProcessInfo.processInfo.environment["PORTICO_TENANT_SPLIT"] != "off"
 
     /// A page (or, for exports, every row) of a resource.
     public func planList(_ resource: Resource, _ request: ApiRequest, tenants: [MySQLValue]) throws(QueryError) -> PlannedRead {
@@ -93,6 +98,7 @@ struct PlanBuilder {
         case .joined(let join, let name): column = ColumnRef(alias(forJoin: join, required: true), name)
         }
         plan.conditions.append(tenants.isEmpty ? .never : .inList(.column(column), tenants, negated: false))
+        if tenants.count > 1, ReadPlanner.splitsTenants { plan.tenantCondition = plan.conditions.count - 1 }
     }
 
     static func condition(_ predicate: StaticPredicate) -> Condition {

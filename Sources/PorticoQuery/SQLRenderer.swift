@@ -10,9 +10,45 @@ public enum SQLRenderer {
     }
 
     public static func render(_ plan: ReadPlan) -> SQLQuery {
+        if let index = plan.tenantCondition, plan.limit != nil, !plan.order.isEmpty,
+           case .inList(let column, let tenants, false) = plan.conditions[index], tenants.count > 1 {
+            return renderPerTenant(plan, index, column, tenants)
+        }
+        return renderSingle(plan)
+    }
+
+    /// A page across several tenants as one ordered, limited subquery per tenant, merged:
+    ///
+    ///     SELECT `c0`, … FROM ((SELECT … WHERE acct_id = ? … ORDER BY k LIMIT n) UNION ALL (…)) AS `u`
+    ///     ORDER BY `c3`, `c0` LIMIT n
+    ///
+    /// Each subquery walks the `(tenant, …keyset)` index for at most `n` rows, where
+    /// `acct_id IN (…) ORDER BY k LIMIT n` makes the server sort every matching row first.
+    static func renderPerTenant(_ plan: ReadPlan, _ index: Int, _ column: ColumnExpression, _ tenants: [MySQLValue]) -> SQLQuery {
+        var binds: [MySQLValue] = []
+        var parts: [String] = []
+        for tenant in tenants {
+            var single = plan
+            single.tenantCondition = nil
+            single.conditions[index] = .compare(column, .eq, tenant)
+            let query = renderSingle(single, aliased: true)
+            parts.append("(" + query.text + ")")
+            binds += query.binds
+        }
+        let outer = plan.order.map { term -> String in
+            let position = plan.columns.firstIndex(of: term.expression) ?? 0
+            return "`c\(position)` \(term.descending ? "DESC" : "ASC")"
+        }
+        let names = plan.columns.indices.map { "`c\($0)`" }.joined(separator: ", ")
+        binds.append(.int(Int64(plan.limit ?? 0)))
+        return SQLQuery(text: "SELECT \(names) FROM (\(parts.joined(separator: " UNION ALL "))) AS `u` ORDER BY \(outer.joined(separator: ", ")) LIMIT ?",
+                        binds: binds)
+    }
+
+    static func renderSingle(_ plan: ReadPlan, aliased: Bool = false) -> SQLQuery {
         var binds: [MySQLValue] = []
         var sql = "SELECT "
-        sql += plan.columns.map { expression($0) }.joined(separator: ", ")
+        sql += plan.columns.enumerated().map { aliased ? "\(expression($0.element)) AS `c\($0.offset)`" : expression($0.element) }.joined(separator: ", ")
         sql += " FROM \(quote(plan.table)) AS `t`"
         for join in plan.joins {
             sql += join.required ? " JOIN " : " LEFT JOIN "

@@ -14,8 +14,11 @@ struct PlannerTests {
     }()
 
     static let tenants: [MySQLValue] = [.uint(1), .uint(2)]
+    /// Most golden tests read one tenant; several tenants take the per-tenant form (tested on its own).
+    static let oneTenant: [MySQLValue] = [.uint(1)]
 
-    static func sql(_ resource: String, _ query: [(String, String)], version: String = "v1", after: [MySQLValue]? = nil) throws -> (SQLQuery, PlannedRead) {
+    static func sql(_ resource: String, _ query: [(String, String)], version: String = "v1", after: [MySQLValue]? = nil,
+                    tenants: [MySQLValue] = oneTenant) throws -> (SQLQuery, PlannedRead) {
         let catalog = try #require(catalogs[version])
         let target = try #require(catalog.resources[resource])
         var (request, _) = try QueryParser(resource: target).parseList(query)
@@ -27,9 +30,23 @@ struct PlannerTests {
     @Test("a default page: tenant predicate, keyset order, page + 1")
     func defaultPage() throws {
         let (query, planned) = try Self.sql("customers", [("fields", "name")])
-        #expect(query.text == "SELECT `t`.`cust_id`, `t`.`company`, `t`.`modified` FROM `customers` AS `t` WHERE `t`.`acct_id` IN (?, ?) AND `t`.`is_deleted` = ? ORDER BY `t`.`modified` ASC, `t`.`cust_id` ASC LIMIT ?")
-        #expect(query.binds == [.uint(1), .uint(2), .int(0), .int(51)])
+        #expect(query.text == "SELECT `t`.`cust_id`, `t`.`company`, `t`.`modified` FROM `customers` AS `t` WHERE `t`.`acct_id` IN (?) AND `t`.`is_deleted` = ? ORDER BY `t`.`modified` ASC, `t`.`cust_id` ASC LIMIT ?")
+        #expect(query.binds == [.uint(1), .int(0), .int(51)])
         #expect(planned.cursorColumns == [2, 0])
+    }
+
+    @Test("several tenants: one ordered, limited subquery per tenant, merged in keyset order")
+    func perTenantPages() throws {
+        let (query, planned) = try Self.sql("customers", [("fields", "name")], tenants: Self.tenants)
+        let one = "SELECT `t`.`cust_id` AS `c0`, `t`.`company` AS `c1`, `t`.`modified` AS `c2` FROM `customers` AS `t` WHERE `t`.`acct_id` = ? AND `t`.`is_deleted` = ? ORDER BY `t`.`modified` ASC, `t`.`cust_id` ASC LIMIT ?"
+        #expect(query.text == "SELECT `c0`, `c1`, `c2` FROM ((\(one)) UNION ALL (\(one))) AS `u` ORDER BY `c2` ASC, `c0` ASC LIMIT ?")
+        #expect(query.binds == [.uint(1), .int(0), .int(51), .uint(2), .int(0), .int(51), .int(51)])
+        #expect(planned.cursorColumns == [2, 0])
+        // A cursor position is repeated in every subquery; an export (no limit) keeps one IN list.
+        let (after, _) = try Self.sql("customers", [("fields", "name")], after: [.datetime(MySQLDateTime(year: 2024, month: 1, day: 1)), .uint(7)], tenants: Self.tenants)
+        #expect(after.text.components(separatedBy: "`t`.`modified` > ?").count == 3)
+        let (export, _) = try Self.sql("customers", [("format", "ndjson")], tenants: Self.tenants)
+        #expect(export.text.contains("`t`.`acct_id` IN (?, ?)") && !export.text.contains("UNION"))
     }
 
     @Test("eq and in on a code table bind the stored codes; an undocumented-code filter is NOT IN the table")
@@ -39,15 +56,15 @@ struct PlannerTests {
         #expect(eq.binds.contains(.int(3)))
         let (unknown, _) = try Self.sql("orders", [("fields", "status"), ("status", "in:paid,unknown")])
         #expect(unknown.text.contains("(`t`.`status_cd` IN (?) OR `t`.`status_cd` NOT IN (?, ?, ?, ?, ?, ?))"))
-        #expect(unknown.binds.prefix(2) == [.uint(1), .uint(2)])
-        #expect(Array(unknown.binds[2...8]) == [.int(2), .int(0), .int(1), .int(2), .int(3), .int(4), .int(9)])
+        #expect(unknown.binds.prefix(1) == [.uint(1)])
+        #expect(Array(unknown.binds[1...7]) == [.int(2), .int(0), .int(1), .int(2), .int(3), .int(4), .int(9)])
     }
 
     @Test("a range on a datetime whose zone is in a joined column compares in UTC with CONVERT_TZ")
     func zoneFromColumn() throws {
         let (query, _) = try Self.sql("orders", [("fields", "placed_at"), ("placed_at", "gte:2024-01-01T00:00:00Z")])
-        #expect(query.text == "SELECT `t`.`order_no`, `t`.`placed`, `j_account`.`tz_name`, `t`.`updated` FROM `orders` AS `t` LEFT JOIN `accounts` AS `j_account` ON `j_account`.`acct_id` = `t`.`acct_id` WHERE `t`.`acct_id` IN (?, ?) AND CONVERT_TZ(`t`.`placed`, `j_account`.`tz_name`, '+00:00') >= ? ORDER BY `t`.`updated` ASC, `t`.`order_no` ASC LIMIT ?")
-        #expect(query.binds[2] == .datetime(MySQLDateTime(year: 2024, month: 1, day: 1)))
+        #expect(query.text == "SELECT `t`.`order_no`, `t`.`placed`, `j_account`.`tz_name`, `t`.`updated` FROM `orders` AS `t` LEFT JOIN `accounts` AS `j_account` ON `j_account`.`acct_id` = `t`.`acct_id` WHERE `t`.`acct_id` IN (?) AND CONVERT_TZ(`t`.`placed`, `j_account`.`tz_name`, '+00:00') >= ? ORDER BY `t`.`updated` ASC, `t`.`order_no` ASC LIMIT ?")
+        #expect(query.binds[1] == .datetime(MySQLDateTime(year: 2024, month: 1, day: 1)))
     }
 
     static let things: Catalog = {
@@ -70,7 +87,7 @@ struct PlannerTests {
     static func thingsQuery(_ query: [(String, String)]) throws -> SQLQuery {
         let things = try #require(Self.things.resources["things"])
         let (request, _) = try QueryParser(resource: things).parseList(query)
-        return SQLRenderer.render(try ReadPlanner(catalog: Self.things).planList(things, request, tenants: tenants).plan)
+        return SQLRenderer.render(try ReadPlanner(catalog: Self.things).planList(things, request, tenants: oneTenant).plan)
     }
 
     @Test("a fixed zone turns the UTC bound into local wall time")
@@ -78,15 +95,15 @@ struct PlannerTests {
         // Berlin is UTC+2 in July: 10:00Z is 12:00 local; UTC+1 in January.
         let july = try Self.thingsQuery([("at", "gte:2024-07-01T10:00:00Z")])
         #expect(july.text.contains("`t`.`at_local` >= ?") && !july.text.contains("CONVERT_TZ"))
-        #expect(july.binds[2] == .datetime(MySQLDateTime(year: 2024, month: 7, day: 1, hour: 12)))
+        #expect(july.binds[1] == .datetime(MySQLDateTime(year: 2024, month: 7, day: 1, hour: 12)))
         let january = try Self.thingsQuery([("at", "gte:2024-01-15T10:00:00Z")])
-        #expect(january.binds[2] == .datetime(MySQLDateTime(year: 2024, month: 1, day: 15, hour: 11)))
+        #expect(january.binds[1] == .datetime(MySQLDateTime(year: 2024, month: 1, day: 15, hour: 11)))
     }
 
     @Test("cents filters bind minor units; more decimals than the scale are refused")
     func cents() throws {
-        #expect(try Self.thingsQuery([("price", "12.5")]).binds[2] == .int(1250))
-        #expect(try Self.thingsQuery([("price", "gte:-0.07")]).binds[2] == .int(-7))
+        #expect(try Self.thingsQuery([("price", "12.5")]).binds[1] == .int(1250))
+        #expect(try Self.thingsQuery([("price", "gte:-0.07")]).binds[1] == .int(-7))
         #expect(throws: QueryError.self) { try Self.thingsQuery([("price", "12.555")]) }
         #expect(throws: QueryError.self) { try Self.thingsQuery([("price", "1e3")]) }
     }
@@ -120,7 +137,7 @@ struct PlannerTests {
     @Test("a tenant reached through a join is an INNER join with the predicate on the joined table")
     func joinedTenant() throws {
         let (query, _) = try Self.sql("invoices", [("fields", "number")])
-        #expect(query.text == "SELECT `t`.`inv_id`, `t`.`invoice_no` FROM `invoices` AS `t` JOIN `orders` AS `j_order` ON `j_order`.`order_no` = `t`.`order_no` WHERE `j_order`.`acct_id` IN (?, ?) ORDER BY `t`.`inv_id` ASC LIMIT ?")
+        #expect(query.text == "SELECT `t`.`inv_id`, `t`.`invoice_no` FROM `invoices` AS `t` JOIN `orders` AS `j_order` ON `j_order`.`order_no` = `t`.`order_no` WHERE `j_order`.`acct_id` IN (?) ORDER BY `t`.`inv_id` ASC LIMIT ?")
     }
 
     @Test("sort then keyset, and a cursor position written so the index can seek")
@@ -128,7 +145,7 @@ struct PlannerTests {
         let after: [MySQLValue] = [.datetime(MySQLDateTime(year: 2020, month: 1, day: 1)), .datetime(MySQLDateTime(year: 2020, month: 2, day: 1)), .uint(7)]
         let (query, planned) = try Self.sql("orders", [("fields", "id"), ("sort", "-placed_at")], after: after)
         #expect(query.text.hasSuffix("AND (CONVERT_TZ(`t`.`placed`, `j_account`.`tz_name`, '+00:00') <= ? AND (CONVERT_TZ(`t`.`placed`, `j_account`.`tz_name`, '+00:00') < ? OR (CONVERT_TZ(`t`.`placed`, `j_account`.`tz_name`, '+00:00') = ? AND `t`.`updated` < ?) OR (CONVERT_TZ(`t`.`placed`, `j_account`.`tz_name`, '+00:00') = ? AND `t`.`updated` = ? AND `t`.`order_no` < ?))) ORDER BY CONVERT_TZ(`t`.`placed`, `j_account`.`tz_name`, '+00:00') DESC, `t`.`updated` DESC, `t`.`order_no` DESC LIMIT ?"))
-        #expect(query.binds.count == 2 + 7 + 1)
+        #expect(query.binds.count == 1 + 7 + 1)
         #expect(planned.cursorColumns.count == 3)
     }
 
@@ -144,7 +161,7 @@ struct PlannerTests {
 
     @Test("embeds: one child plan per embed, with the child's own tenant rule and order")
     func embeds() throws {
-        let (_, planned) = try Self.sql("orders", [])
+        let (_, planned) = try Self.sql("orders", [], tenants: Self.tenants)
         #expect(planned.embeds.map(\.name) == ["customer", "lines"])
         let lines = planned.embeds[1]
         let child = SQLRenderer.render(lines.plan(forParents: [[.uint(10)], [.uint(11)]]))

@@ -1,0 +1,150 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PorticoCatalog
+import PorticoMySQL
+import PorticoQuery
+import PorticoShape
+import Synchronization
+
+/// `portico-bench`: the ceiling for scenarios P1–P3. It plans and runs exactly the statements
+/// Portico runs for each request (main query and embeds, through the same planner, driver and
+/// pool), in a tight loop with no HTTP, so HTTP figures can be stated as a fraction of what the
+/// database itself delivers on this machine.
+@main
+struct PorticoBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "portico-bench", abstract: "Run P1–P3's statements without HTTP.")
+
+    @Argument(help: "p1 (an order with lines and customer by id), p2 (first page of 50 orders by status), p3 (deeper pages by cursor).")
+    var scenario: String
+    @Option(help: "Concurrent callers.") var concurrency: Int = 64
+    @Option(help: "Pool connections (Portico's default: 2 per core, at least 4).") var connections: Int?
+    @Option(help: "Seconds to run.") var duration: Int = 15
+    @Option(help: "Tenant ids, comma-separated (the benchmark partner's).") var tenants: String
+    @Option(help: "A file of order ids (ORD-…) to read, one per line (p1).") var ids: String?
+    @Option(help: "The mappings directory.") var mappings: String = "mappings"
+    @Option(help: "The API version.") var apiVersion: String = "v2"
+    @Flag(name: .customLong("print-sql"), help: "Print the P2 statement with its values inlined (for EXPLAIN), and exit.") var printSQL = false
+
+    func run() async throws {
+        var logger = Logger(label: "portico-bench")
+        logger.logLevel = .error
+        let catalog = try require(CatalogCompiler.compile(directory: mappings).catalogs[apiVersion], "the mappings do not compile")
+        let orders = try require(catalog.resources["orders"], "no orders resource")
+        let planner = ReadPlanner(catalog: catalog)
+        let tenantValues: [MySQLValue] = tenants.split(separator: ",").compactMap { UInt64($0) }.map { .uint($0) }
+        if printSQL {
+            var request = ApiRequest(limit: 50)
+            request.filters = try QueryParser(resource: orders).parseList([("status", "shipped")]).0.filters
+            print(Self.inline(SQLRenderer.render(try planner.planList(orders, request, tenants: tenantValues).plan)))
+            return
+        }
+        var config = try MySQLConfiguration.fromEnvironment(prefix: "PORTICO_PRODUCT_DB")
+        config.readOnly = true
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let pool = MySQLConnectionPool(configuration: config, options: .init(maxConnections: connections ?? max(4, 2 * cores)), logger: logger)
+        let keys: [UInt64] = try ids.map { path in
+            try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").compactMap { orders.id?.parse($0) }
+        } ?? []
+        let work = Work(scenario: scenario, planner: planner, orders: orders, tenants: tenantValues, keys: keys, pool: pool)
+        let deadline = ContinuousClock.now + .seconds(duration)
+        let tally = Tally()
+        let started = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<concurrency {
+                group.addTask {
+                    var local: [Int64] = []
+                    var state = worker
+                    while ContinuousClock.now < deadline {
+                        let begin = ContinuousClock.now
+                        do { try await work.once(&state) } catch { tally.errors.add(1, ordering: .relaxed) }
+                        let elapsed = ContinuousClock.now - begin
+                        local.append(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+                    }
+                    tally.latencies.withLock { $0 += local }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let seconds = Double((ContinuousClock.now - started).components.seconds) + Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+        let sorted = tally.latencies.withLock { $0 }.sorted()
+        func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1e6 }
+        print(String(format: "%@ requests/s %.0f p50_ms %.2f p99_ms %.2f errors %d statements %d",
+                     scenario, Double(sorted.count) / seconds, percentile(0.5), percentile(0.99), tally.errors.load(ordering: .relaxed), pool.statistics.statements))
+        await pool.close()
+    }
+}
+
+/// One request's worth of statements.
+struct Work: Sendable {
+    let scenario: String
+    let planner: ReadPlanner
+    let orders: Resource
+    let tenants: [MySQLValue]
+    let keys: [UInt64]
+    let pool: MySQLConnectionPool
+
+    func once(_ state: inout Int) async throws {
+        switch scenario {
+        case "p1":
+            state = (state &* 1_103_515_245 &+ 12_345) & 0x7FFF_FFFF
+            let key = keys[state % keys.count]
+            guard let planned = planner.planItem(orders, key: key, ApiRequest(limit: 1), tenants: tenants) else { return }
+            _ = try await run(planned)
+        case "p2":
+            var request = ApiRequest(limit: 50)
+            request.filters = try QueryParser(resource: orders).parseList([("status", "shipped")]).0.filters
+            _ = try await run(try planner.planList(orders, request, tenants: tenants))
+        default:
+            // p3: five pages deep by cursor, then start again.
+            var request = ApiRequest(limit: 50)
+            for _ in 0..<5 {
+                let planned = try planner.planList(orders, request, tenants: tenants)
+                let rows = try await run(planned)
+                guard rows.count > 50, let last = rows.prefix(50).last else { break }
+                request.after = planned.cursorColumns.map { last[$0] }
+            }
+        }
+    }
+
+    func run(_ planned: PlannedRead) async throws -> [MySQLRow] {
+        let main = SQLRenderer.render(planned.plan)
+        let rows = try await pool.query(main.text, main.binds).rows
+        for embed in planned.embeds {
+            let keys = EmbedRows.parentKeys(rows, embed)
+            if keys.isEmpty { continue }
+            let query = SQLRenderer.render(embed.plan(forParents: keys))
+            _ = try await pool.query(query.text, query.binds)
+        }
+        return rows
+    }
+}
+
+extension PorticoBench {
+    /// The statement with `?` replaced by literals (integers and plain strings only: for EXPLAIN).
+    static func inline(_ query: SQLQuery) -> String {
+        var values = query.binds.makeIterator()
+        return query.text.split(separator: "?", omittingEmptySubsequences: false).enumerated().map { index, part in
+            guard index > 0, let value = values.next() else { return String(part) }
+            let literal: String
+            switch value {
+            case .int(let v): literal = String(v)
+            case .uint(let v): literal = String(v)
+            case .string(let v): literal = "'" + v.replacingOccurrences(of: "'", with: "''") + "'"
+            default: literal = "NULL"
+            }
+            return literal + part
+        }.joined()
+    }
+}
+
+func require<T>(_ value: T?, _ message: String) throws -> T {
+    guard let value else { throw ValidationError(message) }
+    return value
+}
+
+/// What the workers measured.
+final class Tally: Sendable {
+    let latencies = Mutex<[Int64]>([])
+    let errors = Atomic<Int>(0)
+}
