@@ -64,6 +64,29 @@ struct ContractDiffTests {
         #expect(diff.isBreaking == change.expected.contains { $0.hasPrefix("breaking") })
     }
 
+    @Test("rules no mapping change can trigger today: a parameter made required, a security scheme removed")
+    func documentLevelRules() throws {
+        let change = Self.parse(try String(contentsOfFile: "\(Self.folder)/\(Self.cases[0])", encoding: .utf8))
+        let old = try Self.document(change.before)
+        guard case .object(var root) = old, case .object(var paths) = root["paths"]!, case .object(var item) = paths["/api/v1/widgets"]!,
+              case .object(var get) = item["get"]!, case .object(var components) = root["components"]!,
+              case .object(var schemes) = components["securitySchemes"]! else { Issue.record("unexpected shape"); return }
+        get["parameters"] = .array(get["parameters"]!.items.map { parameter in
+            guard parameter["name"] == .string("size"), case .object(var members) = parameter else { return parameter }
+            members["required"] = .bool(true)
+            return .object(members)
+        })
+        item["get"] = .object(get)
+        paths["/api/v1/widgets"] = .object(item)
+        root["paths"] = .object(paths)
+        schemes.removeValue(forKey: "api_key")
+        components["securitySchemes"] = .object(schemes)
+        root["components"] = .object(components)
+        let lines = ContractDiff.compare(old: old, new: .object(root)).changes.map(\.description)
+        #expect(lines.contains("breaking: $.paths['/api/v1/widgets'].get.parameters[size]: parameter newly required"), "\(lines)")
+        #expect(lines.contains("breaking: $.components.securitySchemes.api_key: removed security scheme"), "\(lines)")
+    }
+
     @Test("a document compared with itself has no changes, and its YAML reads back to the same tree")
     func identity() throws {
         let change = Self.parse(try String(contentsOfFile: "\(Self.folder)/\(Self.cases[0])", encoding: .utf8))

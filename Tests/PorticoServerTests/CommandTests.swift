@@ -137,6 +137,38 @@ extension CommandTests {
     }
 }
 
+extension CommandTests {
+    @Test("contract check and lock: exit codes, the published-version guard, --allow-breaking")
+    func contractCommands() async throws {
+        let binary = TestDatabase.porticoBinary
+        let folder = NSTemporaryDirectory() + "portico-contract-\(UUID().uuidString)"
+        try FileManager.default.copyItem(atPath: "\(TestDatabase.repositoryRoot)/mappings", toPath: folder + "/mappings")
+        let options = ["--mappings", folder + "/mappings", "--lock", folder + "/openapi", "--version", "v2"]
+        let (unlocked, unlockedOutput) = await TestDatabase.run([binary, "contract", "check"] + options)
+        #expect(unlocked == 1 && unlockedOutput.contains("no lock"), "\(unlockedOutput)")
+        #expect(await TestDatabase.run([binary, "contract", "lock"] + options).0 == 0)
+        #expect(await TestDatabase.run([binary, "contract", "check"] + options).0 == 0)
+        // A compatible change: listed, exit 0.
+        let orders = folder + "/mappings/v2/orders.yaml"
+        var text = try String(contentsOfFile: orders, encoding: .utf8)
+        text = text.replacingOccurrences(of: "  notes: {column: notes, type: string, nullable: true}\n",
+                                          with: "  notes: {column: notes, type: string, nullable: true}\n  remarks: {column: notes, type: string, nullable: true}\n")
+        try text.write(toFile: orders, atomically: true, encoding: .utf8)
+        let (compatible, compatibleOutput) = await TestDatabase.run([binary, "contract", "check"] + options)
+        #expect(compatible == 0 && compatibleOutput.contains("compatible: $.components.schemas.orders.properties.remarks: new optional field"), "\(compatibleOutput)")
+        #expect(await TestDatabase.run([binary, "contract", "lock"] + options).0 == 0, "a compatible change locks without --allow-breaking")
+        // A breaking change to a published version: check exits 1, lock refuses, --allow-breaking locks.
+        text = text.replacingOccurrences(of: "  notes: {column: notes, type: string, nullable: true}\n", with: "")
+        try text.write(toFile: orders, atomically: true, encoding: .utf8)
+        let (breaking, breakingOutput) = await TestDatabase.run([binary, "contract", "check"] + options)
+        #expect(breaking == 1 && breakingOutput.contains("breaking: $.components.schemas.orders.properties.notes: removed response field"), "\(breakingOutput)")
+        let (refused, refusedOutput) = await TestDatabase.run([binary, "contract", "lock"] + options)
+        #expect(refused == 1 && refusedOutput.contains("refused: the version is published"), "\(refusedOutput)")
+        #expect(await TestDatabase.run([binary, "contract", "lock", "--allow-breaking"] + options).0 == 0)
+        #expect(await TestDatabase.run([binary, "contract", "check"] + options).0 == 0)
+    }
+}
+
 /// The secret's shape as printed (the library's own check is tested in PorticoAccessTests).
 enum ClientCredentialsShape {
     static func isSecret(_ text: String) -> Bool { text.hasPrefix("pcs_") && text.count == 50 }
