@@ -17,6 +17,8 @@ public struct ReadPlan: Sendable, Equatable {
     /// several tenants: a page is then read as one ordered, limited query per tenant, merged
     /// (see ``SQLRenderer``), so no tenant's rows are all sorted to find the first few.
     public var tenantCondition: Int?
+    /// The resource table's key columns (on `t`): how a row found by its order values is fetched again.
+    public var keyColumns: [String] = []
 
     public init(table: String, joins: [PlannedJoin] = [], columns: [ColumnExpression] = [], conditions: [Condition] = [],
                 order: [OrderTerm] = [], limit: Int? = nil) {

@@ -42,6 +42,7 @@ public struct ReadPlanner: Sendable {
             builder.plan.conditions.append(.after(order, after))
         }
         builder.plan.limit = request.isExport ? nil : request.limit + 1
+        builder.plan.keyColumns = resource.key
         return PlannedRead(plan: builder.plan, projection: projection, cursorColumns: cursorColumns, embeds: builder.embeds, resource: resource.name)
     }
 

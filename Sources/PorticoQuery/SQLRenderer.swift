@@ -1,5 +1,5 @@
 import PorticoCatalog
-public import PorticoValues
+import PorticoValues
 
 /// Renders a ``ReadPlan`` as MySQL SQL text with `?` placeholders and the values to bind.
 public enum SQLRenderer {
@@ -17,46 +17,76 @@ public enum SQLRenderer {
         return renderSingle(plan)
     }
 
-    /// A page across several tenants as one ordered, limited subquery per tenant, merged:
+    /// A page across several tenants, in two steps within one statement:
     ///
-    ///     SELECT `c0`, … FROM ((SELECT … WHERE acct_id = ? … ORDER BY k LIMIT n) UNION ALL (…)) AS `u`
-    ///     ORDER BY `c3`, `c0` LIMIT n
+    /// 1. per tenant, an ordered, limited subquery of the order values alone (for the usual
+    ///    keyset, all in the `(tenant, …keyset)` index: no row is read), merged and cut to the page;
+    /// 2. the page's rows fetched by key and joined as usual.
     ///
-    /// Each subquery walks the `(tenant, …keyset)` index for at most `n` rows, where
-    /// `acct_id IN (…) ORDER BY k LIMIT n` makes the server sort every matching row first.
+    ///     SELECT t.… FROM (SELECT * FROM ((SELECT t.updated AS c0, t.order_no AS c1 … WHERE acct_id = ?
+    ///       … ORDER BY … LIMIT n) UNION ALL (…)) AS u ORDER BY c0, c1 LIMIT n) AS top
+    ///     JOIN orders AS t ON t.order_no = top.c1 … ORDER BY top.c0, top.c1
+    ///
+    /// Where `acct_id IN (…) ORDER BY k LIMIT n` makes the server sort every matching row of
+    /// every tenant, this reads at most n index entries per tenant and n rows.
     static func renderPerTenant(_ plan: ReadPlan, _ index: Int, _ column: ColumnExpression, _ tenants: [MySQLValue]) -> SQLQuery {
+        let keyPositions = plan.keyColumns.map { key in plan.order.firstIndex { $0.expression == .column(ColumnRef("t", key)) } }
+        guard !keyPositions.isEmpty, keyPositions.allSatisfy({ $0 != nil }) else { return renderSingle(plan) }
+        var inner = plan
+        inner.tenantCondition = nil
+        inner.columns = plan.order.map(\.expression)
+        let referenced = Set(plan.conditions.flatMap(aliases) + plan.order.flatMap { aliases($0.expression) })
+        inner.joins = plan.joins.filter { $0.required || referenced.contains($0.alias) }
         var binds: [MySQLValue] = []
         var parts: [String] = []
         for tenant in tenants {
-            var single = plan
-            single.tenantCondition = nil
-            single.conditions[index] = .compare(column, .eq, tenant)
-            let query = renderSingle(single, aliased: true)
+            inner.conditions[index] = .compare(column, .eq, tenant)
+            let query = renderSingle(inner, aliased: true)
             parts.append("(" + query.text + ")")
             binds += query.binds
         }
-        let outer = plan.order.map { term -> String in
-            let position = plan.columns.firstIndex(of: term.expression) ?? 0
-            return "`c\(position)` \(term.descending ? "DESC" : "ASC")"
-        }
-        let names = plan.columns.indices.map { "`c\($0)`" }.joined(separator: ", ")
+        let orderNames = plan.order.enumerated().map { "`c\($0.offset)` \($0.element.descending ? "DESC" : "ASC")" }
         binds.append(.int(Int64(plan.limit ?? 0)))
-        return SQLQuery(text: "SELECT \(names) FROM (\(parts.joined(separator: " UNION ALL "))) AS `u` ORDER BY \(outer.joined(separator: ", ")) LIMIT ?",
-                        binds: binds)
+        var sql = "SELECT " + plan.columns.map { expression($0) }.joined(separator: ", ")
+        sql += " FROM (SELECT * FROM (\(parts.joined(separator: " UNION ALL "))) AS `u` ORDER BY \(orderNames.joined(separator: ", ")) LIMIT ?) AS `top`"
+        sql += " JOIN \(quote(plan.table)) AS `t` ON "
+            + zip(plan.keyColumns, keyPositions).map { "`t`.\(quote($0)) = `top`.`c\($1!)`" }.joined(separator: " AND ")
+        sql += joins(plan.joins)
+        sql += " ORDER BY " + plan.order.enumerated().map { "`top`.`c\($0.offset)` \($0.element.descending ? "DESC" : "ASC")" }.joined(separator: ", ")
+        return SQLQuery(text: sql, binds: binds)
+    }
+
+    /// The table aliases an expression or condition reads.
+    static func aliases(_ expression: ColumnExpression) -> [String] {
+        switch expression {
+        case .column(let ref): [ref.alias]
+        case .utc(let ref, let zone): [ref.alias, zone.alias]
+        }
+    }
+
+    static func aliases(_ condition: Condition) -> [String] {
+        switch condition {
+        case .compare(let lhs, _, _), .inList(let lhs, _, _), .isNull(let lhs, _), .prefix(let lhs, _): aliases(lhs)
+        case .after(let terms, _): terms.flatMap { aliases($0.expression) }
+        case .tuplesIn(let lhs, _): lhs.flatMap(aliases)
+        case .any(let conditions): conditions.flatMap(aliases)
+        case .never: []
+        }
+    }
+
+    static func joins(_ joins: [PlannedJoin]) -> String {
+        joins.map { join in
+            (join.required ? " JOIN " : " LEFT JOIN ") + "\(quote(join.table)) AS \(quote(join.alias)) ON "
+                // Mapping joins are to-one joins from the resource's own table.
+                + join.on.map { "\(quote(join.alias)).\(quote($0.remote)) = `t`.\(quote($0.local))" }.joined(separator: " AND ")
+        }.joined()
     }
 
     static func renderSingle(_ plan: ReadPlan, aliased: Bool = false) -> SQLQuery {
         var binds: [MySQLValue] = []
         var sql = "SELECT "
         sql += plan.columns.enumerated().map { aliased ? "\(expression($0.element)) AS `c\($0.offset)`" : expression($0.element) }.joined(separator: ", ")
-        sql += " FROM \(quote(plan.table)) AS `t`"
-        for join in plan.joins {
-            sql += join.required ? " JOIN " : " LEFT JOIN "
-            sql += "\(quote(join.table)) AS \(quote(join.alias)) ON "
-            // Mapping joins are to-one joins from the resource's own table.
-            sql += join.on.map { "\(quote(join.alias)).\(quote($0.remote)) = `t`.\(quote($0.local))" }
-                .joined(separator: " AND ")
-        }
+        sql += " FROM \(quote(plan.table)) AS `t`" + joins(plan.joins)
         if !plan.conditions.isEmpty {
             sql += " WHERE " + plan.conditions.map { condition($0, &binds) }.joined(separator: " AND ")
         }

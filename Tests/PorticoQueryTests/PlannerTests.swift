@@ -35,11 +35,11 @@ struct PlannerTests {
         #expect(planned.cursorColumns == [2, 0])
     }
 
-    @Test("several tenants: one ordered, limited subquery per tenant, merged in keyset order")
+    @Test("several tenants: per tenant, the order values of an ordered, limited subquery; merged, cut, then the rows by key")
     func perTenantPages() throws {
         let (query, planned) = try Self.sql("customers", [("fields", "name")], tenants: Self.tenants)
-        let one = "SELECT `t`.`cust_id` AS `c0`, `t`.`company` AS `c1`, `t`.`modified` AS `c2` FROM `customers` AS `t` WHERE `t`.`acct_id` = ? AND `t`.`is_deleted` = ? ORDER BY `t`.`modified` ASC, `t`.`cust_id` ASC LIMIT ?"
-        #expect(query.text == "SELECT `c0`, `c1`, `c2` FROM ((\(one)) UNION ALL (\(one))) AS `u` ORDER BY `c2` ASC, `c0` ASC LIMIT ?")
+        let one = "SELECT `t`.`modified` AS `c0`, `t`.`cust_id` AS `c1` FROM `customers` AS `t` WHERE `t`.`acct_id` = ? AND `t`.`is_deleted` = ? ORDER BY `t`.`modified` ASC, `t`.`cust_id` ASC LIMIT ?"
+        #expect(query.text == "SELECT `t`.`cust_id`, `t`.`company`, `t`.`modified` FROM (SELECT * FROM ((\(one)) UNION ALL (\(one))) AS `u` ORDER BY `c0` ASC, `c1` ASC LIMIT ?) AS `top` JOIN `customers` AS `t` ON `t`.`cust_id` = `top`.`c1` ORDER BY `top`.`c0` ASC, `top`.`c1` ASC")
         #expect(query.binds == [.uint(1), .int(0), .int(51), .uint(2), .int(0), .int(51), .int(51)])
         #expect(planned.cursorColumns == [2, 0])
         // A cursor position is repeated in every subquery; an export (no limit) keeps one IN list.

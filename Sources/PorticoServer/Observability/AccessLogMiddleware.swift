@@ -59,6 +59,8 @@ struct AccessLogMiddleware: RouterMiddleware {
             metrics.request(version: labels.0, resource: labels.1, status: status, partner: trace.partner ?? "-",
                             totalNanos: nanos, databaseNanos: trace.databaseNanos)
         }
+        // Built only when it will be written: at warning level the line costs nothing.
+        guard logger.logLevel <= .info else { return }
         var metadata: Logger.Metadata = [
             "request_id": .string(context.requestID),
             "method": .string(request.method.rawValue),
