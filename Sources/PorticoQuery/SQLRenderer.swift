@@ -31,7 +31,12 @@ public enum SQLRenderer {
     /// every tenant, this reads at most n index entries per tenant and n rows.
     static func renderPerTenant(_ plan: ReadPlan, _ index: Int, _ column: ColumnExpression, _ tenants: [MySQLValue]) -> SQLQuery {
         let keyPositions = plan.keyColumns.map { key in plan.order.firstIndex { $0.expression == .column(ColumnRef("t", key)) } }
-        guard !keyPositions.isEmpty, keyPositions.allSatisfy({ $0 != nil }) else { return renderSingle(plan) }
+        // Measured (bench/results): with a cursor position, the key-only form was slower through
+        // the driver than whole rows per tenant, so later pages read whole rows.
+        let hasCursor = plan.conditions.contains { if case .after = $0 { true } else { false } }
+        guard !keyPositions.isEmpty, keyPositions.allSatisfy({ $0 != nil }), !hasCursor else {
+            return renderPerTenantRows(plan, index, column, tenants)
+        }
         var inner = plan
         inner.tenantCondition = nil
         inner.columns = plan.order.map(\.expression)
@@ -54,6 +59,27 @@ public enum SQLRenderer {
         sql += joins(plan.joins)
         sql += " ORDER BY " + plan.order.enumerated().map { "`top`.`c\($0.offset)` \($0.element.descending ? "DESC" : "ASC")" }.joined(separator: ", ")
         return SQLQuery(text: sql, binds: binds)
+    }
+
+    /// Whole rows per tenant, each subquery ordered and limited, merged and cut to the page.
+    static func renderPerTenantRows(_ plan: ReadPlan, _ index: Int, _ column: ColumnExpression, _ tenants: [MySQLValue]) -> SQLQuery {
+        var binds: [MySQLValue] = []
+        var parts: [String] = []
+        var single = plan
+        single.tenantCondition = nil
+        for tenant in tenants {
+            single.conditions[index] = .compare(column, .eq, tenant)
+            let query = renderSingle(single, aliased: true)
+            parts.append("(" + query.text + ")")
+            binds += query.binds
+        }
+        let outer = plan.order.map { term -> String in
+            "`c\(plan.columns.firstIndex(of: term.expression) ?? 0)` \(term.descending ? "DESC" : "ASC")"
+        }
+        let names = plan.columns.indices.map { "`c\($0)`" }.joined(separator: ", ")
+        binds.append(.int(Int64(plan.limit ?? 0)))
+        return SQLQuery(text: "SELECT \(names) FROM (\(parts.joined(separator: " UNION ALL "))) AS `u` ORDER BY \(outer.joined(separator: ", ")) LIMIT ?",
+                        binds: binds)
     }
 
     /// The table aliases an expression or condition reads.

@@ -45,6 +45,7 @@ struct PlannerTests {
         // A cursor position is repeated in every subquery; an export (no limit) keeps one IN list.
         let (after, _) = try Self.sql("customers", [("fields", "name")], after: [.datetime(MySQLDateTime(year: 2024, month: 1, day: 1)), .uint(7)], tenants: Self.tenants)
         #expect(after.text.components(separatedBy: "`t`.`modified` > ?").count == 3)
+        #expect(after.text.hasPrefix("SELECT `c0`, `c1`, `c2` FROM ((SELECT `t`.`cust_id` AS `c0`"), "later pages read whole rows per tenant")
         let (export, _) = try Self.sql("customers", [("format", "ndjson")], tenants: Self.tenants)
         #expect(export.text.contains("`t`.`acct_id` IN (?, ?)") && !export.text.contains("UNION"))
     }
