@@ -83,16 +83,12 @@ extension Authenticator {
     }
 
     private func partnerRecord(_ code: String) async throws -> PartnerRecord? {
-        if let cached = partnerRecords.withLock({ $0[code] }), ContinuousClock.now - cached.fetched < Self.keyTTL { return cached.value }
-        let rows = try await statePool.query("""
-            SELECT p.status = 'active', \(PartnerStore.planColumnsOfPl)
-            FROM partners p LEFT JOIN plans pl ON pl.name = p.plan WHERE p.code = ?
-            """, [.string(code)]).rows
-        let record = rows.first.map { PartnerRecord(active: $0[0].int64 == 1, plan: PartnerStore.plan($0, from: 1)) }
-        partnerRecords.withLock { cache in
-            if cache.count > 100_000 { cache.removeAll() }
-            cache[code] = Cached(value: record, fetched: .now)
+        try await partnerRecords.value(code) {
+            let rows = try await statePool.query("""
+                SELECT p.status = 'active', \(PartnerStore.planColumnsOfPl)
+                FROM partners p LEFT JOIN plans pl ON pl.name = p.plan WHERE p.code = ?
+                """, [.string(code)]).rows
+            return rows.first.map { PartnerRecord(active: $0[0].int64 == 1, plan: PartnerStore.plan($0, from: 1)) }
         }
-        return record
     }
 }

@@ -42,11 +42,6 @@ public final class Authenticator: Sendable {
         let plan: Plan?
     }
 
-    struct Cached<Value: Sendable>: Sendable {
-        let value: Value
-        let fetched: ContinuousClock.Instant
-    }
-
     let statePool: MySQLConnectionPool
     let productPool: MySQLConnectionPool
     let tenantSource: TenantSource
@@ -55,10 +50,10 @@ public final class Authenticator: Sendable {
     public let tokenIssuer: TokenIssuer?
     /// Trusted external issuers, by `iss`.
     let external: [String: (issuer: ExternalIssuer, keys: JWKSSource)]
-    private let keys = Mutex<[String: Cached<KeyRecord?>]>([:])
+    private let keys = TTLCache<KeyRecord?>(ttl: keyTTL)
     let verifiedTokens = Mutex<[String: VerifiedToken]>([:])
-    let partnerRecords = Mutex<[String: Cached<PartnerRecord?>]>([:])
-    private let tenants = Mutex<[String: Cached<[MySQLValue]>]>([:])
+    let partnerRecords = TTLCache<PartnerRecord?>(ttl: keyTTL)
+    private let tenants = TTLCache<[MySQLValue]>(ttl: tenantTTL)
     private let lookupCount = Atomic<Int>(0)
     /// Lookups made in Portico's schema since start, for tests and metrics.
     public var lookups: Int { lookupCount.load(ordering: .relaxed) }
@@ -100,31 +95,29 @@ public final class Authenticator: Sendable {
     }
 
     private func keyRecord(_ publicID: String) async throws -> KeyRecord? {
-        if let cached = keys.withLock({ $0[publicID] }), ContinuousClock.now - cached.fetched < Self.keyTTL { return cached.value }
+        try await keys.value(publicID) { try await loadKeyRecord(publicID) }
+    }
+
+    private func loadKeyRecord(_ publicID: String) async throws -> KeyRecord? {
         lookupCount.add(1, ordering: .relaxed)
         let rows = try await statePool.query("""
-            SELECT k.secret_hash, p.code, k.scopes, k.expires_at, k.revoked_at IS NOT NULL, p.status = 'active',
-                   pl.name, pl.rate_limit, pl.rate_window, pl.rate_burst, pl.max_in_flight, pl.export_cost, pl.daily_quota, pl.monthly_quota
+            SELECT k.secret_hash, p.code, k.scopes, k.expires_at, k.revoked_at IS NOT NULL, p.status = 'active', \(PartnerStore.planColumnsOfPl)
             FROM api_keys k JOIN partners p ON p.partner_id = k.partner_id LEFT JOIN plans pl ON pl.name = p.plan
             WHERE k.public_id = ?
             """, [.string(publicID)]).rows
-        let record = rows.first.map { row -> KeyRecord in
-            var hash: [UInt8] = []
-            if case .bytes(let bytes) = row[0] { hash = bytes }
+        return rows.first.map { row -> KeyRecord in
             var expires: MySQLDateTime?
             if case .datetime(let t) = row[3] { expires = t }
-            return KeyRecord(secretHash: hash, partner: row[1].text ?? "", scopes: Set((row[2].text ?? "").split(separator: " ").map(String.init)),
+            return KeyRecord(secretHash: row[0].bytes ?? [], partner: row[1].text ?? "", scopes: Set((row[2].text ?? "").split(separator: " ").map(String.init)),
                              expiresAt: expires, revoked: row[4].int64 == 1, partnerActive: row[5].int64 == 1, plan: PartnerStore.plan(row, from: 6))
         }
-        keys.withLock { cache in
-            if cache.count > 100_000 { cache.removeAll() }
-            cache[publicID] = Cached(value: record, fetched: .now)
-        }
-        return record
     }
 
     func tenantsOf(_ partner: String) async throws -> [MySQLValue] {
-        if let cached = tenants.withLock({ $0[partner] }), ContinuousClock.now - cached.fetched < Self.tenantTTL { return cached.value }
+        try await tenants.value(partner) { try await loadTenants(partner) }
+    }
+
+    private func loadTenants(_ partner: String) async throws -> [MySQLValue] {
         let rows: [MySQLRow]
         switch tenantSource {
         case .grants:
@@ -137,8 +130,6 @@ public final class Authenticator: Sendable {
                 "SELECT DISTINCT `\(tenantColumn)` FROM `\(table)` WHERE `\(partnerColumn)` = ? ORDER BY 1", [.string(partner)]
             ).rows
         }
-        let values = rows.map { $0[0] }
-        tenants.withLock { $0[partner] = Cached(value: values, fetched: .now) }
-        return values
+        return rows.map { $0[0] }
     }
 }

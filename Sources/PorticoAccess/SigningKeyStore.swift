@@ -24,6 +24,8 @@ public final class SigningKeyStore: Sendable {
         public let privateKey: ES256PrivateKey
         /// A collection holding this key alone: verification can never fall back to another key.
         public let collection: JWTKeyCollection
+        /// The private key, ready to sign (made once per refresh, not per token).
+        let signer: JWTKeyCollection
     }
 
     struct State {
@@ -96,7 +98,9 @@ public final class SigningKeyStore: Sendable {
                 let privateKey = try ES256PrivateKey(pem: pem)
                 let collection = JWTKeyCollection()
                 await collection.add(ecdsa: privateKey.publicKey, kid: JWKIdentifier(string: kid))
-                keys.append(Key(kid: kid, privateKey: privateKey, collection: collection))
+                let signer = JWTKeyCollection()
+                await signer.add(ecdsa: privateKey, kid: JWKIdentifier(string: kid))
+                keys.append(Key(kid: kid, privateKey: privateKey, collection: collection, signer: signer))
             } catch {
                 logger.error("a signing key in Portico's schema does not parse; skipping it", metadata: ["kid": "\(kid)"])
             }

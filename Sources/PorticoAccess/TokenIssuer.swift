@@ -2,7 +2,6 @@ public import Foundation
 import JWTKit
 public import Logging
 public import PorticoMySQL
-import Synchronization
 
 /// Settings of Portico's own authorization server.
 public struct TokenSettings: Sendable {
@@ -67,7 +66,7 @@ public final class TokenIssuer: Sendable {
     public let keys: SigningKeyStore
     let pool: MySQLConnectionPool
     let logger: Logger
-    private let clients = Mutex<[String: Authenticator.Cached<ClientRecord?>]>([:])
+    private let clients = TTLCache<ClientRecord?>(ttl: Authenticator.keyTTL)
 
     public init(settings: TokenSettings, pool: MySQLConnectionPool, logger: Logger) {
         self.settings = settings
@@ -105,34 +104,30 @@ public final class TokenIssuer: Sendable {
         let claims = AccessTokenClaims(
             iss: settings.issuer, sub: record.partner, aud: settings.audience, client_id: clientID, scope: granted.joined(separator: " "),
             iat: nowSeconds, nbf: nowSeconds, exp: nowSeconds + settings.lifetime, jti: Base62.random(22))
-        let collection = JWTKeyCollection()
-        await collection.add(ecdsa: key.privateKey, kid: JWKIdentifier(string: key.kid))
         var header = JWTHeader()
         header.typ = "at+jwt"
         header.alg = SigningKeyStore.algorithm
-        let token = try await collection.sign(claims, kid: JWKIdentifier(string: key.kid), header: header)
+        let token = try await key.signer.sign(claims, kid: JWKIdentifier(string: key.kid), header: header)
         return .success(Issued(accessToken: token, expiresIn: settings.lifetime, scopes: granted))
     }
 
     /// A client's record, cached like API keys (5 s): a revoked client stops within that bound.
     func client(_ clientID: String) async throws -> ClientRecord? {
-        if let cached = clients.withLock({ $0[clientID] }), ContinuousClock.now - cached.fetched < Authenticator.keyTTL { return cached.value }
+        try await clients.value(clientID) { try await loadClient(clientID) }
+    }
+
+    private func loadClient(_ clientID: String) async throws -> ClientRecord? {
         let rows = try await pool.query("""
             SELECT c.secret_hash, c.previous_secret_hash, UNIX_TIMESTAMP(c.previous_valid_until), p.code, c.scopes,
                    c.revoked_at IS NOT NULL, p.status = 'active', \(PartnerStore.planColumnsOfPl)
             FROM oauth_clients c JOIN partners p ON p.partner_id = c.partner_id LEFT JOIN plans pl ON pl.name = p.plan
             WHERE c.client_id = ?
             """, [.string(clientID)]).rows
-        let record = rows.first.map { row -> ClientRecord in
+        return rows.first.map { row -> ClientRecord in
             ClientRecord(secretHash: row[0].bytes ?? [], previousSecretHash: row[1].bytes, previousValidUntil: row[2].int64.map(Int.init),
                          partner: row[3].text ?? "", scopes: Set((row[4].text ?? "").split(separator: " ").map(String.init)),
                          revoked: row[5].int64 == 1, partnerActive: row[6].int64 == 1, plan: PartnerStore.plan(row, from: 7))
         }
-        clients.withLock { cache in
-            if cache.count > 100_000 { cache.removeAll() }
-            cache[clientID] = Authenticator.Cached(value: record, fetched: .now)
-        }
-        return record
     }
 }
 

@@ -81,7 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
         let flags = self.flags
         let file = config.file
         let effective = try config.load(flags: flags)
-        let (logger, accessLogger) = Logging.bootstrap(effective)
+        let (logger, accessLogger) = LogSetup.bootstrap(effective)
         var principal: Principal?
         if let devPartner, let devTenants {
             principal = Principal(partner: devPartner, tenants: devTenants.split(separator: ",").compactMap { UInt64($0) }.map { .uint($0) })
@@ -102,7 +102,7 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 /// How commands log: JSON lines (the default, for log shippers) or text, per `logging.*`.
-enum Logging {
+enum LogSetup {
     static func bootstrap(_ config: EffectiveConfig) -> (Logger, Logger) {
         let json = config.string("logging.format") != "text"
         let level = Logger.Level(rawValue: config.string("logging.level") ?? "info") ?? .info

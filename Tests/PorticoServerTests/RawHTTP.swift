@@ -22,20 +22,26 @@ enum RawHTTP {
         }
     }
 
-    private static func run(port: Int, _ chunks: [String], pause: Double, timeout: Int) -> Exchange {
-        var result = Exchange()
-        let start = Date()
+    /// A blocking TCP socket connected to 127.0.0.1:`port`, or nil.
+    static func connect(port: Int) -> Int32? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return result }
-        defer { close(fd) }
+        guard fd >= 0 else { return nil }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { return result }
+        guard connected == 0 else { close(fd); return nil }
+        return fd
+    }
+
+    private static func run(port: Int, _ chunks: [String], pause: Double, timeout: Int) -> Exchange {
+        var result = Exchange()
+        let start = Date()
+        guard let fd = connect(port: port) else { return result }
+        defer { close(fd) }
         var limit = timeval(tv_sec: timeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         signal(SIGPIPE, SIG_IGN)

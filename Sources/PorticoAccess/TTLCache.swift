@@ -1,0 +1,30 @@
+import Synchronization
+
+/// Values kept for a fixed time after they were loaded, by key. Bounded: past `capacity`
+/// entries it starts over, so unique keys (guessed credentials) cannot grow it without end.
+final class TTLCache<Value: Sendable>: Sendable {
+    struct Entry: Sendable {
+        let value: Value
+        let fetched: ContinuousClock.Instant
+    }
+
+    let ttl: Duration
+    let capacity: Int
+    private let entries = Mutex<[String: Entry]>([:])
+
+    init(ttl: Duration, capacity: Int = 100_000) {
+        self.ttl = ttl
+        self.capacity = capacity
+    }
+
+    /// The cached value if still fresh, else `load()`'s, which is then kept.
+    func value(_ key: String, load: () async throws -> Value) async throws -> Value {
+        if let entry = entries.withLock({ $0[key] }), ContinuousClock.now - entry.fetched < ttl { return entry.value }
+        let value = try await load()
+        entries.withLock { cache in
+            if cache.count >= capacity { cache.removeAll() }
+            cache[key] = Entry(value: value, fetched: .now)
+        }
+        return value
+    }
+}
