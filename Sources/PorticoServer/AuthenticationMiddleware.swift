@@ -37,8 +37,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
     func anonymousExceeded(_ limits: Limits, _ address: String) -> Problem {
         let decision = limits.rates.peek("addr:" + address, limits.settings.anonymous)
         var headers = HTTPFields()
-        headers[.init("RateLimit-Policy")!] = RateLimitHeaders.policy([(limits.settings.anonymous.name, limits.settings.anonymous.limit, limits.settings.anonymous.window)])
-        headers[.init("RateLimit")!] = RateLimitHeaders.state([(limits.settings.anonymous.name, decision.remaining, decision.reset)])
+        headers[.rateLimitPolicy] = RateLimitHeaders.policy([(limits.settings.anonymous.name, limits.settings.anonymous.limit, limits.settings.anonymous.window)])
+        headers[.rateLimit] = RateLimitHeaders.state([(limits.settings.anonymous.name, decision.remaining, decision.reset)])
         return Limits.exceeded(limits.settings.anonymous.name, retryAfter: max(1, decision.reset),
                                detail: "Too many requests without a valid credential from this address.", headers: headers)
     }
@@ -50,7 +50,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
     func authenticate(_ request: Request, context: inout Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // Two credentials at once (RFC 6750 §2: one method per request) are refused, not ranked:
         // a bad one must never pass because a good one came along.
-        if request.headers[.authorization]?.lowercased().hasPrefix("bearer ") == true, request.headers[.init("X-API-Key")!] != nil {
+        if let authorization = request.headers[.authorization], ASCIIText.hasPrefix(authorization, "bearer "), request.headers[.xAPIKey] != nil {
             logger.info("invalid credential", metadata: ["request_id": "\(context.requestID)", "reason": "both Authorization and X-API-Key"])
             throw Self.invalidToken
         }
@@ -83,10 +83,10 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 
     func credential(_ request: Request) -> String? {
-        if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
+        if let authorization = request.headers[.authorization], ASCIIText.hasPrefix(authorization, "bearer ") {
             return String(authorization.dropFirst(7)).trimmingBlanks
         }
-        return request.headers[.init("X-API-Key")!]?.trimmingBlanks
+        return request.headers[.xAPIKey]?.trimmingBlanks
     }
 
     static var invalidToken: Problem {

@@ -70,10 +70,10 @@ struct VersionHeadersMiddleware: RouterMiddleware {
 
     static func add(_ settings: VersionSettings, to headers: inout HTTPFields) {
         if let since = settings.deprecatedOn, let seconds = HTTPDates.epochSeconds(since) {
-            headers[.init("Deprecation")!] = "@\(seconds)"
+            headers[.deprecation] = "@\(seconds)"
         }
         if let sunset = settings.sunset, let seconds = HTTPDates.epochSeconds(sunset) {
-            headers[.init("Sunset")!] = HTTPDates.imfFixdate(seconds + 86_399)
+            headers[.sunset] = HTTPDates.imfFixdate(seconds + 86_399)
         }
     }
 }

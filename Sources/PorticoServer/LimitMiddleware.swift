@@ -28,8 +28,8 @@ struct LimitMiddleware: RouterMiddleware {
             policies.append((quota.name, quota.limit, quota.name == "daily" ? 86_400 : 2_592_000))
             states.append((quota.name, max(0, quota.limit - used - (decision.allowed && !isUsage ? cost : 0)), reset))
         }
-        headers[.init("RateLimit-Policy")!] = RateLimitHeaders.policy(policies)
-        headers[.init("RateLimit")!] = RateLimitHeaders.state(states)
+        headers[.rateLimitPolicy] = RateLimitHeaders.policy(policies)
+        headers[.rateLimit] = RateLimitHeaders.state(states)
         guard decision.allowed else {
             throw Limits.exceeded(policy.name, retryAfter: decision.retryAfter, detail: cost > 1
                 ? "Exports cost \(cost) requests; the rate allows more in \(decision.retryAfter) s."

@@ -48,7 +48,7 @@ public struct Limits: Sendable {
     func clientAddress(_ request: Request, _ context: PorticoRequestContext) -> String {
         let peer = context.remoteAddress ?? "unknown"
         guard settings.trustedProxies.contains(peer),
-              let forwarded = request.headers[.init("X-Forwarded-For")!]?.split(separator: ",").last else { return peer }
+              let forwarded = request.headers[.xForwardedFor]?.split(separator: ",").last else { return peer }
         return String(forwarded).trimmingBlanks
     }
 

@@ -1,5 +1,6 @@
 public import Hummingbird
 public import PorticoAccess
+import Synchronization
 
 /// Per-request state that travels down the middleware chain.
 public struct PorticoRequestContext: RequestContext {
@@ -29,24 +30,50 @@ struct RequestIDMiddleware: RouterMiddleware {
         }
     }
 
+    /// 24 hex digits: a random per-process prefix and a bijective mix of a counter, so ids are
+    /// unique within a process and unlikely to collide across processes, with no system call per
+    /// request (`SystemRandomNumberGenerator` is one `getrandom` per call).
     static func generate() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let hex = Array("0123456789abcdef")
-        return String((0..<24).map { _ in hex[Int(generator.next() % 16)] })
+        let n = RequestIDSource.counter.add(1, ordering: .relaxed).newValue
+        let mixed = RequestIDSource.mix(RequestIDSource.key &+ n)
+        return String(unsafeUninitializedCapacity: 24) { out in
+            let digits: StaticString = "0123456789abcdef"
+            digits.withUTF8Buffer { hex in
+                var prefix = RequestIDSource.prefix
+                for i in stride(from: 7, through: 0, by: -1) { out[i] = hex[Int(prefix & 15)]; prefix >>= 4 }
+                var value = mixed
+                for i in stride(from: 23, through: 8, by: -1) { out[i] = hex[Int(value & 15)]; value >>= 4 }
+            }
+            return 24
+        }
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let given = request.headers[.init("X-Request-Id")!] ?? ""
+        let given = request.headers[.xRequestID] ?? ""
         context.requestID = Self.isWellFormed(given) ? given : Self.generate()
         do {
             var response = try await next(request, context)
-            response.headers[.init("X-Request-Id")!] = context.requestID
+            response.headers[.xRequestID] = context.requestID
             return response
         } catch let error as any HTTPResponseError {
             var response = try error.response(from: request, context: context)
-            response.headers[.init("X-Request-Id")!] = context.requestID
+            response.headers[.xRequestID] = context.requestID
             return response
         }
+    }
+}
+
+enum RequestIDSource {
+    static let counter = Atomic<UInt64>(0)
+    static let key = UInt64.random(in: .min ... .max)
+    static let prefix = UInt32.random(in: .min ... .max)
+
+    /// SplitMix64's finaliser: a bijection on 64 bits.
+    static func mix(_ input: UInt64) -> UInt64 {
+        var z = input
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -82,6 +82,13 @@ public struct Problem: HTTPResponseError, Sendable {
 /// JSON text without Foundation: enough for problem bodies and small documents.
 enum JSONText {
     static func appendString(_ value: String, to json: inout String) {
+        // Most strings need no escaping: append them whole (U+2028/2029 start with 0xE2).
+        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C && $0 != 0xE2 }) {
+            json.append("\"")
+            json.append(value)
+            json.append("\"")
+            return
+        }
         json.append("\"")
         for scalar in value.unicodeScalars {
             switch scalar {

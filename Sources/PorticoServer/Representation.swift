@@ -7,15 +7,15 @@ enum Representation {
     /// An unknown `format` counts as JSON here; the parser refuses it with a 400.
     static func format(of request: Request) -> ApiRequest.Format {
         if let given = request.uri.queryParameters["format"] { return ApiRequest.Format(rawValue: String(given)) ?? .json }
-        let accept = request.headers[.accept] ?? ""
-        if accept.contains("application/x-ndjson") { return .ndjson }
-        if accept.contains("text/csv") { return .csv }
+        guard let accept = request.headers[.accept] else { return .json }
+        if ASCIIText.contains(accept, "application/x-ndjson") { return .ndjson }
+        if ASCIIText.contains(accept, "text/csv") { return .csv }
         return .json
     }
 
     /// True for a list request that streams every row (`/api/{version}/{resource}` only).
     static func isExport(_ request: Request) -> Bool {
-        request.uri.path.split(separator: "/").count == 3
+        ASCIIText.segmentCount(request.uri.path) == 3
             && ApiRequest.isExport(format: format(of: request), limitGiven: request.uri.queryParameters.has("limit"))
     }
 }

@@ -10,6 +10,8 @@ public final class ServerMetrics: Sendable {
     let factory: PrometheusMetricsFactory
     private let counters = Mutex<[String: Metrics.Counter]>([:])
     private let timers = Mutex<[String: Metrics.Timer]>([:])
+    /// Per-request instruments by their labels, so a request costs one lookup and builds no strings.
+    private let requestInstruments = Mutex<[RequestLabels: RequestInstruments]>([:])
     private let lastFlushFailures = Mutex(0)
     let pools: [(name: String, pool: MySQLConnectionPool)]
     let quotas: QuotaStore?
@@ -26,8 +28,19 @@ public final class ServerMetrics: Sendable {
         Metrics.Gauge(label: "portico_build_info", dimensions: [("version", version)], factory: factory).record(1)
     }
 
+    static func key(_ name: String, _ dimensions: [(String, String)]) -> String {
+        var key = name
+        for (label, value) in dimensions {
+            key += "|"
+            key += label
+            key += "="
+            key += value
+        }
+        return key
+    }
+
     func count(_ name: String, _ dimensions: [(String, String)], by amount: Int = 1) {
-        let key = name + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
+        let key = Self.key(name, dimensions)
         let counter = counters.withLock { cache in
             if let existing = cache[key] { return existing }
             let made = Metrics.Counter(label: name, dimensions: dimensions, factory: factory)
@@ -38,7 +51,7 @@ public final class ServerMetrics: Sendable {
     }
 
     func time(_ name: String, _ dimensions: [(String, String)], nanoseconds: Int64) {
-        let key = name + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
+        let key = Self.key(name, dimensions)
         let timer = timers.withLock { cache in
             if let existing = cache[key] { return existing }
             let made = Metrics.Timer(label: name, dimensions: dimensions, factory: factory)
@@ -50,11 +63,16 @@ public final class ServerMetrics: Sendable {
 
     /// One finished request.
     func request(version: String, resource: String, status: Int, partner: String, totalNanos: Int64, databaseNanos: Int64) {
-        count("portico_http_requests_total", [("version", version), ("resource", resource), ("status", String(status)), ("partner", partner)])
-        time("portico_http_request_duration_seconds", [("version", version), ("resource", resource)], nanoseconds: totalNanos)
-        if databaseNanos > 0 {
-            time("portico_db_time_seconds", [("version", version), ("resource", resource)], nanoseconds: databaseNanos)
+        let labels = RequestLabels(version: version, resource: resource, status: status, partner: partner)
+        let instruments = requestInstruments.withLock { cache in
+            if let existing = cache[labels] { return existing }
+            let made = RequestInstruments(labels, factory: factory)
+            cache[labels] = made
+            return made
         }
+        instruments.requests.increment()
+        instruments.duration.recordNanoseconds(totalNanos)
+        if databaseNanos > 0 { instruments.databaseTime.recordNanoseconds(databaseNanos) }
     }
 
     func limitRejected(policy: String) {
@@ -90,5 +108,28 @@ public final class ServerMetrics: Sendable {
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return buffer
+    }
+}
+
+struct RequestLabels: Hashable {
+    let version: String
+    let resource: String
+    let status: Int
+    let partner: String
+}
+
+/// The three instruments one request updates. Timers are per version and resource only; the
+/// factory hands back the same underlying histogram for the same labels.
+struct RequestInstruments {
+    let requests: Metrics.Counter
+    let duration: Metrics.Timer
+    let databaseTime: Metrics.Timer
+
+    init(_ labels: RequestLabels, factory: PrometheusMetricsFactory) {
+        let route = [("version", labels.version), ("resource", labels.resource)]
+        requests = Metrics.Counter(label: "portico_http_requests_total",
+                                   dimensions: route + [("status", String(labels.status)), ("partner", labels.partner)], factory: factory)
+        duration = Metrics.Timer(label: "portico_http_request_duration_seconds", dimensions: route, factory: factory)
+        databaseTime = Metrics.Timer(label: "portico_db_time_seconds", dimensions: route, factory: factory)
     }
 }
