@@ -17,6 +17,8 @@ extension MySQLConnectionPool {
 
     struct Waiter {
         let id: UInt64
+        /// When the caller gives up (the acquire timeout after it began waiting).
+        let deadline: ContinuousClock.Instant
         let continuation: CheckedContinuation<Grant, any Error>
     }
 
@@ -28,6 +30,9 @@ extension MySQLConnectionPool {
         var leased = 0
         var waiters: CircularBuffer<Waiter> = []
         var nextWaiterID: UInt64 = 0
+        /// Whether the task that expires waiters past their deadline is running (one for the pool,
+        /// not a timer per waiter: under load most acquires wait).
+        var reaperRunning = false
         var closed = false
         var statistics = MySQLPoolStatistics()
 
@@ -59,6 +64,17 @@ extension MySQLConnectionPool {
             open -= 1
             leased -= 1
             return nil
+        }
+
+        /// Removes the waiters whose deadline has passed (they are in deadline order), and says
+        /// when to look again: `nil` when none is left, and the reaper stops.
+        mutating func expireWaiters(now: ContinuousClock.Instant) -> (expired: [Waiter], next: ContinuousClock.Instant?) {
+            var expired: [Waiter] = []
+            while let first = waiters.first, first.deadline <= now { expired.append(waiters.removeFirst()) }
+            statistics.acquireTimeouts += expired.count
+            if let next = waiters.first?.deadline { return (expired, next) }
+            reaperRunning = false
+            return (expired, nil)
         }
 
         mutating func removeWaiter(_ id: UInt64) -> Waiter? {

@@ -162,21 +162,19 @@ public final class MySQLConnectionPool: Service, Sendable {
             s.nextWaiterID += 1
             return s.nextWaiterID
         }
-        let timeout = Task { [options] in
-            try await Task.sleep(for: options.acquireTimeout)
-            self.expireWaiter(id)
-        }
-        defer { timeout.cancel() }
+        let deadline = ContinuousClock.now + options.acquireTimeout
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Grant, any Error>) in
-                let ready = state.withLock { s -> Result<Grant, MySQLError>? in
-                    if s.closed { return .failure(Self.closedError) }
+                let (ready, startReaper) = state.withLock { s -> (Result<Grant, MySQLError>?, Bool) in
+                    if s.closed { return (.failure(Self.closedError), false) }
                     // A connection may have come back between the first look and now.
-                    if let grant = s.take(limit: options.maxConnections) { return .success(grant) }
-                    s.waiters.append(Waiter(id: id, continuation: continuation))
-                    return nil
+                    if let grant = s.take(limit: options.maxConnections) { return (.success(grant), false) }
+                    s.waiters.append(Waiter(id: id, deadline: deadline, continuation: continuation))
+                    defer { s.reaperRunning = true }
+                    return (nil, !s.reaperRunning)
                 }
                 if let ready { continuation.resume(with: ready) }
+                if startReaper { Task { await self.reapWaiters(firstDeadline: deadline) } }
             }
         } onCancel: {
             if let waiter = state.withLock({ $0.removeWaiter(id) }) {
@@ -185,16 +183,21 @@ public final class MySQLConnectionPool: Service, Sendable {
         }
     }
 
-    private func expireWaiter(_ id: UInt64) {
-        let waiter = state.withLock { s -> Waiter? in
-            guard let waiter = s.removeWaiter(id) else { return nil }
-            s.statistics.acquireTimeouts += 1
-            return waiter
+    /// Fails waiters that reach their deadline, sleeping until the earliest one; stops when no
+    /// one waits (the next waiter starts it again).
+    private func reapWaiters(firstDeadline: ContinuousClock.Instant) async {
+        var next: ContinuousClock.Instant? = firstDeadline
+        while let deadline = next {
+            try? await Task.sleep(until: deadline, clock: .continuous)
+            let (expired, following) = state.withLock { $0.expireWaiters(now: .now) }
+            for waiter in expired {
+                waiter.continuation.resume(throwing: MySQLError(
+                    kind: .poolExhausted, code: 0, sqlState: "HY000",
+                    serverMessage: "no connection free after \(options.acquireTimeout)"
+                ))
+            }
+            next = following
         }
-        waiter?.continuation.resume(throwing: MySQLError(
-            kind: .poolExhausted, code: 0, sqlState: "HY000",
-            serverMessage: "no connection free after \(options.acquireTimeout)"
-        ))
     }
 
     /// Pings a connection that sat idle past the validation interval, reconnecting it if the ping fails.

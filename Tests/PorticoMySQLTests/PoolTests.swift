@@ -36,6 +36,43 @@ struct PoolTests {
         await pool.close()
     }
 
+    @Test("waiters that arrive at different times each give up after their own wait, and later ones are timed too")
+    func staggeredTimeouts() async throws {
+        let pool = MySQLConnectionPool(
+            configuration: TestDatabase.admin(),
+            options: .init(maxConnections: 1, acquireTimeout: .milliseconds(600)),
+            logger: TestDatabase.logger
+        )
+        let clock = ContinuousClock()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { _ = try await pool.query("SELECT SLEEP(6)") }
+            try await Task.sleep(for: .milliseconds(300))
+            // Two waits 400 ms apart: one reaper serves both, each after its own 600 ms.
+            let waits = try await withThrowingTaskGroup(of: (Int, Duration).self) { waiters in
+                for n in 0..<2 {
+                    waiters.addTask {
+                        try await Task.sleep(for: .milliseconds(400 * n))
+                        let start = clock.now
+                        do { _ = try await pool.query("SELECT 1") } catch let error as MySQLError { #expect(error.kind == .poolExhausted) }
+                        return (n, clock.now - start)
+                    }
+                }
+                return try await waiters.reduce(into: [Int: Duration]()) { $0[$1.0] = $1.1 }
+            }
+            for n in 0..<2 {
+                let waited = waits[n] ?? .zero
+                #expect(waited >= .milliseconds(550) && waited < .seconds(4), "waiter \(n) waited \(waited)")
+            }
+            // The reaper stopped when no one was left; a new waiter starts it again.
+            let start = clock.now
+            await #expect(throws: MySQLError.self) { _ = try await pool.query("SELECT 2") }
+            #expect(clock.now - start < .seconds(4))
+            try await group.waitForAll()
+        }
+        #expect(pool.statistics.acquireTimeouts == 3)
+        await pool.close()
+    }
+
     @Test("a waiter gets the connection another caller returns")
     func handOff() async throws {
         let pool = MySQLConnectionPool(
