@@ -21,7 +21,7 @@ struct ResourceParser {
         let whole = "resource '\(name)'"
         guard let top = MappingObject(root, what: whole, allowed: Self.topLevelKeys, into: &diagnostics) else { return nil }
         let scope = top.requireString("scope", in: whole, &diagnostics)
-        if let scope, scope.wholeMatch(of: /[a-z][a-z0-9_.:-]*/) == nil, let at = top["scope"] {
+        if let scope, !ASCIIPattern.isScope(scope), let at = top["scope"] {
             diagnostics.error("scope '\(scope)' must be lower-case letters, digits and . _ : -", at: at.location)
         }
         let table = identifier(top, "table", in: whole, required: true)
@@ -63,11 +63,11 @@ struct ResourceParser {
     // MARK: - Names
 
     static func isIdentifier(_ text: String) -> Bool {
-        text.count <= 64 && text.wholeMatch(of: /[A-Za-z_][A-Za-z0-9_]*/) != nil
+        text.utf8.count <= 64 && ASCIIPattern.isIdentifier(text)
     }
 
     static func isFieldName(_ text: String) -> Bool {
-        text.count <= 64 && text.wholeMatch(of: /[a-z][a-z0-9_]*/) != nil
+        text.utf8.count <= 64 && ASCIIPattern.isLowerName(text)
     }
 
     /// A table or column name: letters, digits and `_` only, so it can be quoted safely.
@@ -194,7 +194,7 @@ struct ResourceParser {
             diagnostics.error("'id' column '\(column)' must be the single key column (key is \(key.joined(separator: ", ")))", at: object["column"]!.location)
         }
         let prefix = object.optionalString("prefix", in: "'id'", &diagnostics) ?? ""
-        if prefix.wholeMatch(of: /[A-Za-z0-9_-]*/) == nil {
+        if !ASCIIPattern.isPrefix(prefix) {
             diagnostics.error("'id' prefix '\(prefix)' may hold only letters, digits, - and _ (it appears in URLs)", at: object["prefix"]!.location)
         }
         let pad = object.optionalInt("pad", in: "'id'", range: 0...20, &diagnostics) ?? 0
