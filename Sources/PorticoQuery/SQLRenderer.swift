@@ -6,7 +6,7 @@ public enum SQLRenderer {
     /// Quotes an identifier. Identifiers reach here only from a validated catalog (letters,
     /// digits and `_`), and backticks are doubled anyway, so no input can end the quoting.
     public static func quote(_ identifier: String) -> String {
-        "`" + identifier.replacing("`", with: "``") + "`"
+        identifier.utf8.contains(UInt8(ascii: "`")) ? "`" + identifier.replacing("`", with: "``") + "`" : "`" + identifier + "`"
     }
 
     public static func render(_ plan: ReadPlan) -> SQLQuery {

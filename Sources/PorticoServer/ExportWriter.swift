@@ -7,8 +7,8 @@ import PorticoShape
 
 /// Streams every matching row, in keyset order, as NDJSON or CSV: rows are read from an
 /// unbuffered result batch by batch, each batch's embeds are loaded with one query per embed,
-/// and the next batch is read only after the previous one was written to the socket
-/// (back-pressure), so memory stays constant whatever the size.
+/// and at most one batch is read ahead while the previous one is shaped and written to the
+/// socket (back-pressure), so memory stays constant whatever the size.
 ///
 /// The status line is sent before the first row: a failure midway ends the stream early
 /// (logged); a complete NDJSON export always ends with a newline.
@@ -32,16 +32,24 @@ struct ExportWriter {
                 try await handler.pool.withRowStream(query.text, query.binds, batchSize: batchSize) { stream in
                     var out: [UInt8] = format == .csv ? CSVWriter.header(planned) : []
                     var json = JSONWriter(capacity: 64 * 1024)
-                    while true {
-                        let fetchStart = ContinuousClock.now
-                        let batch = try await stream.nextBatch()
-                        if batch.isEmpty { break }
-                        let embeds = try await handler.loadEmbeds(planned, batch)
-                        trace.database(ContinuousClock.now - fetchStart, rows: batch.count)
+                    // A batch and its embeds; the next one is read while this one is shaped and
+                    // written, so the database and the encoder work at once.
+                    @Sendable func read(after previous: Int) async throws -> (rows: [MySQLRow], embeds: [EmbedRows]) {
+                        guard previous == batchSize else { return ([], []) }
+                        let start = ContinuousClock.now
+                        let rows = try await stream.nextBatch()
+                        let embeds = rows.isEmpty ? [] : try await handler.loadEmbeds(planned, rows)
+                        trace.database(ContinuousClock.now - start, rows: rows.count)
+                        return (rows, embeds)
+                    }
+                    var batch = try await read(after: batchSize)
+                    while !batch.rows.isEmpty {
+                        let (rows, embeds) = batch
+                        async let following = read(after: rows.count)
                         if format == .csv {
-                            CSVWriter.rows(batch, planned, embeds: embeds, into: &out, notes: &notes)
+                            CSVWriter.rows(rows, planned, embeds: embeds, into: &out, notes: &notes)
                         } else {
-                            for row in batch {
+                            for row in rows {
                                 DocumentWriter.write(row, planned.projection, embeds: embeds, into: &json, notes: &notes)
                                 json.newline()
                             }
@@ -50,7 +58,7 @@ struct ExportWriter {
                         }
                         try await writer.write(ByteBuffer(bytes: out))
                         out.removeAll(keepingCapacity: true)
-                        if batch.count < batchSize { break }
+                        batch = try await following
                     }
                     if !out.isEmpty { try await writer.write(ByteBuffer(bytes: out)) }
                 }

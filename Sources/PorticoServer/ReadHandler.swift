@@ -63,18 +63,27 @@ struct ReadHandler: Sendable {
         return (rows, try await loadEmbeds(planned, rows))
     }
 
+    /// One query per embed, run at once on separate pooled connections (the embeds of a page do
+    /// not depend on each other).
     func loadEmbeds(_ planned: PlannedRead, _ rows: [MySQLRow]) async throws -> [EmbedRows] {
-        var embeds: [EmbedRows] = []
-        for embed in planned.embeds {
+        let queries = planned.embeds.map { embed -> SQLQuery? in
             let keys = EmbedRows.parentKeys(rows, embed)
-            if keys.isEmpty {
-                embeds.append(EmbedRows(embed: embed, rows: []))
-                continue
-            }
-            let query = SQLRenderer.render(embed.plan(forParents: keys))
-            embeds.append(EmbedRows(embed: embed, rows: try await pool.query(query.text, query.binds).rows))
+            return keys.isEmpty ? nil : SQLRenderer.render(embed.plan(forParents: keys))
         }
-        return embeds
+        let pool = self.pool
+        var results = [[MySQLRow]](repeating: [], count: queries.count)
+        if queries.count(where: { $0 != nil }) == 1, let index = queries.firstIndex(where: { $0 != nil }), let query = queries[index] {
+            results[index] = try await pool.query(query.text, query.binds).rows
+        } else {
+            try await withThrowingTaskGroup(of: (Int, [MySQLRow]).self) { group in
+                for (index, query) in queries.enumerated() {
+                    guard let query else { continue }
+                    group.addTask { (index, try await pool.query(query.text, query.binds).rows) }
+                }
+                for try await (index, rows) in group { results[index] = rows }
+            }
+        }
+        return zip(planned.embeds, results).map { EmbedRows(embed: $0, rows: $1) }
     }
 
     func logNotes(_ notes: [String], _ context: PorticoRequestContext) {
@@ -161,10 +170,22 @@ struct ReadHandler: Sendable {
 
     // MARK: - Representation
 
+    /// The first 16 bytes of a digest as a quoted hex string.
+    static func etag(_ digest: SHA256.Digest) -> String {
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = [UInt8(ascii: "\"")]
+        text.reserveCapacity(34)
+        for byte in digest.prefix(16) {
+            text.append(hex[Int(byte >> 4)])
+            text.append(hex[Int(byte & 15)])
+        }
+        text.append(UInt8(ascii: "\""))
+        return String(decoding: text, as: UTF8.self)
+    }
+
     /// A strong ETag over the body; `If-None-Match` with it gives 304 without a body.
     func conditional(_ request: Request, body: [UInt8], contentType: String) -> Response {
-        let digest = SHA256.hash(data: body).prefix(16).map { String(format: "%02x", $0) }.joined()
-        let etag = "\"\(digest)\""
+        let etag = Self.etag(SHA256.hash(data: body))
         var headers: HTTPFields = [.contentType: contentType, .eTag: etag, .cacheControl: "private"]
         let matches = (request.headers[.ifNoneMatch] ?? "").split(separator: ",").contains {
             let tag = $0.trimmingCharacters(in: .whitespaces)

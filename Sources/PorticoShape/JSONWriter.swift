@@ -1,27 +1,32 @@
 /// Writes JSON text straight into a byte array: no intermediate objects, no Foundation.
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
-    /// Whether the next value in the current container needs a comma first.
-    private var needsComma: [Bool] = [false]
+    /// Whether the next value in each open container needs a comma first, one bit per level
+    /// (bit 0 the innermost), so nesting costs no allocation. Levels past 64 (never produced
+    /// by a mapping) share the outermost bit's fate and only risk a missing comma, not a crash.
+    private var commaBits: UInt64 = 0
 
     public init(capacity: Int = 4096) { bytes.reserveCapacity(capacity) }
 
     private mutating func separate() {
-        if needsComma[needsComma.count - 1] { bytes.append(0x2C) }
-        needsComma[needsComma.count - 1] = true
+        if commaBits & 1 == 1 { bytes.append(0x2C) }
+        commaBits |= 1
     }
 
-    public mutating func beginObject() { separate(); bytes.append(0x7B); needsComma.append(false) }
-    public mutating func endObject() { bytes.append(0x7D); needsComma.removeLast() }
-    public mutating func beginArray() { separate(); bytes.append(0x5B); needsComma.append(false) }
-    public mutating func endArray() { bytes.append(0x5D); needsComma.removeLast() }
+    private mutating func open(_ byte: UInt8) { separate(); bytes.append(byte); commaBits <<= 1 }
+    private mutating func close(_ byte: UInt8) { bytes.append(byte); commaBits >>= 1 }
+
+    public mutating func beginObject() { open(0x7B) }
+    public mutating func endObject() { close(0x7D) }
+    public mutating func beginArray() { open(0x5B) }
+    public mutating func endArray() { close(0x5D) }
 
     /// An object key; the value written next belongs to it.
     public mutating func key(_ name: String) {
         separate()
         appendString(name)
         bytes.append(0x3A)
-        needsComma[needsComma.count - 1] = false
+        commaBits &= ~1
     }
 
     public mutating func string(_ value: String) { separate(); appendString(value) }
@@ -40,17 +45,27 @@ public struct JSONWriter: Sendable {
     public mutating func raw(_ json: some Collection<UInt8>) { separate(); bytes.append(contentsOf: json) }
 
     /// A newline between NDJSON documents.
-    public mutating func newline() { bytes.append(0x0A); needsComma = [false] }
+    public mutating func newline() { bytes.append(0x0A); commaBits = 0 }
 
     public mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)
-        needsComma = [false]
+        commaBits = 0
     }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     private mutating func appendString(_ value: String) {
         bytes.append(0x22)
+        // Most text needs no escaping: copy it whole.
+        let copied = value.utf8.withContiguousStorageIfAvailable { text -> Bool in
+            for byte in text where byte < 0x20 || byte == 0x22 || byte == 0x5C { return false }
+            bytes.append(contentsOf: text)
+            return true
+        }
+        if copied == true {
+            bytes.append(0x22)
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case 0x22: bytes.append(contentsOf: [0x5C, 0x22])

@@ -80,6 +80,25 @@ struct ShapingTests {
         return (String(decoding: json.bytes, as: UTF8.self), notes)
     }
 
+    @Test("the writer puts commas only between siblings, at every depth, and escapes only what must be")
+    func writerStructure() {
+        var json = JSONWriter()
+        json.beginObject()
+        json.key("a"); json.beginArray()
+        for n in 0..<3 { json.int(Int64(n)) }
+        json.beginArray(); json.endArray()
+        json.beginObject(); json.key("deep"); json.beginArray(); json.beginArray(); json.null(); json.endArray(); json.endArray(); json.endObject()
+        json.endArray()
+        json.key("plain"); json.string("Fjällräven")
+        json.key("esc\"aped"); json.string("q\"b\\n\n\u{1}")
+        json.key("empty"); json.string("")
+        json.endObject()
+        json.newline()
+        json.beginObject(); json.key("next"); json.bool(true); json.endObject()
+        #expect(String(decoding: json.bytes, as: UTF8.self) ==
+            #"{"a":[0,1,2,[],{"deep":[[null]]}],"plain":"Fjällräven","esc\"aped":"q\"b\\n\n\u0001","empty":""}"# + "\n" + #"{"next":true}"#)
+    }
+
     @Test("every conversion renders as mapped")
     func conversions() throws {
         let (json, notes) = try Self.render()
