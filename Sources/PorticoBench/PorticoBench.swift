@@ -7,15 +7,15 @@ import PorticoQuery
 import PorticoShape
 import Synchronization
 
-/// `portico-bench`: the ceiling for scenarios P1–P3. It plans and runs exactly the statements
+/// `portico-bench`: the ceiling for scenarios P1–P3 and P6. It plans and runs exactly the statements
 /// Portico runs for each request (main query and embeds, through the same planner, driver and
 /// pool), in a tight loop with no HTTP, so HTTP figures can be stated as a fraction of what the
 /// database itself delivers on this machine.
 @main
 struct PorticoBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "portico-bench", abstract: "Run P1–P3's statements without HTTP.")
+    static let configuration = CommandConfiguration(commandName: "portico-bench", abstract: "Run P1–P3's and P6's statements without HTTP.")
 
-    @Argument(help: "p1 (an order with lines and customer by id), p2 (first page of 50 orders by status), p3 (deeper pages by cursor).")
+    @Argument(help: "p1 (an order with lines and customer by id), p2 (first page of 50 orders by status), p3 (deeper pages by cursor), p6 (the export's statements, once).")
     var scenario: String
     @Option(help: "Concurrent callers.") var concurrency: Int = 64
     @Option(help: "Pool connections (Portico's default: 2 per core, at least 4).") var connections: Int?
@@ -46,6 +46,11 @@ struct PorticoBench: AsyncParsableCommand {
         let keys: [UInt64] = try ids.map { path in
             try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").compactMap { orders.id?.parse($0) }
         } ?? []
+        if scenario == "p6" {
+            try await exportCeiling(planner: planner, orders: orders, tenants: tenantValues, pool: pool)
+            await pool.close()
+            return
+        }
         let work = Work(scenario: scenario, planner: planner, orders: orders, tenants: tenantValues, keys: keys, pool: pool)
         let deadline = ContinuousClock.now + .seconds(duration)
         let tally = Tally()
@@ -121,6 +126,44 @@ struct Work: Sendable {
 }
 
 extension PorticoBench {
+    /// P6 without HTTP or shaping: the export's row stream read in batches of 500 (Portico's
+    /// default), each batch's embed statements run at once, one batch read ahead, as
+    /// `ExportWriter` does. Rows are counted, not encoded.
+    func exportCeiling(planner: ReadPlanner, orders: Resource, tenants: [MySQLValue], pool: MySQLConnectionPool) async throws {
+        var request = ApiRequest(limit: 50)
+        request.isExport = true
+        request.format = .ndjson
+        let planned = try planner.planList(orders, request, tenants: tenants)
+        let main = SQLRenderer.render(planned.plan)
+        let batchSize = 500
+        let started = ContinuousClock.now
+        var total = 0
+        try await pool.withRowStream(main.text, main.binds, batchSize: batchSize) { stream in
+            @Sendable func read(after previous: Int) async throws -> Int {
+                guard previous == batchSize else { return 0 }
+                let rows = try await stream.nextBatch()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for embed in planned.embeds {
+                        let keys = EmbedRows.parentKeys(rows, embed)
+                        if keys.isEmpty { continue }
+                        let query = SQLRenderer.render(embed.plan(forParents: keys))
+                        group.addTask { _ = try await pool.query(query.text, query.binds) }
+                    }
+                    try await group.waitForAll()
+                }
+                return rows.count
+            }
+            var count = try await read(after: batchSize)
+            while count > 0 {
+                total += count
+                count = try await read(after: count)
+            }
+        }
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print(String(format: "p6 rows %d seconds %.2f rows/s %.0f statements %d", total, seconds, Double(total) / seconds, pool.statistics.statements))
+    }
+
     /// The statement with `?` replaced by literals (integers and plain strings only: for EXPLAIN).
     static func inline(_ query: SQLQuery) -> String {
         var values = query.binds.makeIterator()
