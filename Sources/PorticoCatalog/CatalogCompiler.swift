@@ -88,7 +88,7 @@ public enum CatalogCompiler {
             }
             let root: Node
             do {
-                guard let parsed = try Yams.compose(yaml: source.text) else {
+                guard let parsed = try Yams.compose(yaml: source.text, .basic) else {
                     diagnostics.error("the file is empty", at: fileStart)
                     continue
                 }

@@ -31,7 +31,7 @@ public struct VersionSettings: Sendable, Equatable {
 
     static func parse(_ source: CatalogCompiler.Source, into diagnostics: inout DiagnosticCollector) -> VersionSettings {
         let start = Location(file: source.path, line: 1, column: 1)
-        guard let root = try? Yams.compose(yaml: source.text) else {
+        guard let root = try? Yams.compose(yaml: source.text, .basic) else {
             diagnostics.error("not valid YAML (or empty)", at: start)
             return VersionSettings()
         }

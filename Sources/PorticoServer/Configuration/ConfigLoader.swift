@@ -154,7 +154,7 @@ public enum ConfigLoader {
         }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try Yams.compose(yaml: text, .basic)
         } catch let yaml as YamlError {
             if case .scanner(_, let problem, let mark, _) = yaml {
                 diagnostics.append(Diagnostic(file: filePath, line: mark.line, column: mark.column, severity: .error, message: "not valid YAML: \(problem)"))

@@ -17,7 +17,7 @@ public enum IssuerFile {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw Failure(problems: ["\(path): cannot be read"]) }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try Yams.compose(yaml: text, .basic)
         } catch {
             throw Failure(problems: ["\(path): not valid YAML: \(error)"])
         }
