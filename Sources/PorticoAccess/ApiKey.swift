@@ -33,15 +33,19 @@ public struct ApiKey: Sendable, Equatable {
 
     /// Parses a token; nil when its shape or checksum is wrong (no lookup needed to refuse it).
     public init?(token: String) {
-        let expectedLength = Self.prefix.count + Self.idLength + 1 + Self.secretLength + Self.checksumLength
-        guard token.utf8.count == expectedLength, token.hasPrefix(Self.prefix), token.utf8.allSatisfy(Base62.isAllowed) else { return nil }
-        let rest = Array(token.utf8.dropFirst(Self.prefix.count))
-        guard rest[Self.idLength] == UInt8(ascii: "_") else { return nil }
-        let id = String(decoding: rest[..<Self.idLength], as: UTF8.self)
-        let secret = String(decoding: rest[(Self.idLength + 1)..<(Self.idLength + 1 + Self.secretLength)], as: UTF8.self)
-        guard id.utf8.allSatisfy(Base62.isDigit), secret.utf8.allSatisfy(Base62.isDigit) else { return nil }
-        self.init(id: id, secret: secret)
-        guard self.token == token else { return nil }
+        // On bytes, without rebuilding the token: this runs on every request that carries a key.
+        let bytes = Array(token.utf8)
+        let prefix = Array(Self.prefix.utf8)
+        let checksumStart = prefix.count + Self.idLength + 1 + Self.secretLength
+        guard bytes.count == checksumStart + Self.checksumLength, bytes.starts(with: prefix) else { return nil }
+        let separator = prefix.count + Self.idLength
+        let id = bytes[prefix.count..<separator]
+        let secret = bytes[(separator + 1)..<checksumStart]
+        let checksum = bytes[checksumStart...]
+        guard bytes[separator] == UInt8(ascii: "_"), id.allSatisfy(Base62.isDigit), secret.allSatisfy(Base62.isDigit),
+              checksum.elementsEqual(Base62.fixedBytes(UInt64(CRC32.checksum(bytes[..<checksumStart])), length: Self.checksumLength))
+        else { return nil }
+        self.init(id: String(decoding: id, as: UTF8.self), secret: String(decoding: secret, as: UTF8.self))
     }
 
     init(id: String, secret: String) {
@@ -79,13 +83,17 @@ enum Base62 {
     }
 
     static func fixed(_ value: UInt64, length: Int) -> String {
+        String(decoding: fixedBytes(value, length: length), as: UTF8.self)
+    }
+
+    static func fixedBytes(_ value: UInt64, length: Int) -> [UInt8] {
         var value = value
         var out = [UInt8](repeating: digits[0], count: length)
         for index in stride(from: length - 1, through: 0, by: -1) {
             out[index] = digits[Int(value % 62)]
             value /= 62
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 }
 
@@ -97,7 +105,7 @@ enum CRC32 {
         return c
     }
 
-    static func checksum(_ bytes: [UInt8]) -> UInt32 {
+    static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
         var crc: UInt32 = 0xFFFF_FFFF
         for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
         return crc ^ 0xFFFF_FFFF

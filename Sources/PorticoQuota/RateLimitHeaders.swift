@@ -3,11 +3,31 @@
 /// for a policy, `r` (remaining) and `t` (seconds to reset) for its current state.
 public enum RateLimitHeaders {
     public static func policy(_ policies: [(name: String, quota: Int, window: Int)]) -> String {
-        policies.map { "\"\($0.name)\";q=\($0.quota);w=\($0.window)" }.joined(separator: ", ")
+        list(policies.map { ($0.name, "q", $0.quota, "w", $0.window) })
     }
 
     public static func state(_ states: [(name: String, remaining: Int, reset: Int)]) -> String {
-        states.map { "\"\($0.name)\";r=\($0.remaining);t=\($0.reset)" }.joined(separator: ", ")
+        list(states.map { ($0.name, "r", $0.remaining, "t", $0.reset) })
+    }
+
+    /// `"name";a=1;b=2, …`, appended piece by piece (on every authenticated response).
+    static func list(_ items: [(String, String, Int, String, Int)]) -> String {
+        var text = ""
+        text.reserveCapacity(32 * items.count)
+        for (index, (name, first, a, second, b)) in items.enumerated() {
+            if index > 0 { text += ", " }
+            text += "\""
+            text += name
+            text += "\";"
+            text += first
+            text += "="
+            text += String(a)
+            text += ";"
+            text += second
+            text += "="
+            text += String(b)
+        }
+        return text
     }
 
     /// The draft's problem type for a request over a limit.
