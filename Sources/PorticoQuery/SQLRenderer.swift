@@ -126,7 +126,7 @@ public enum SQLRenderer {
         return SQLQuery(text: sql, binds: binds)
     }
 
-    static func column(_ ref: ColumnRef) -> String { "\(quote(ref.alias)).\(quote(ref.column))" }
+    static func column(_ ref: ColumnRef) -> String { quote(ref.alias) + "." + quote(ref.column) }
 
     static func expression(_ expression: ColumnExpression) -> String {
         switch expression {
@@ -136,7 +136,11 @@ public enum SQLRenderer {
     }
 
     static func placeholders(_ count: Int) -> String {
-        Array(repeating: "?", count: count).joined(separator: ", ")
+        guard count > 0 else { return "" }
+        var text = "?"
+        text.reserveCapacity(3 * count)
+        for _ in 1..<count { text += ", ?" }
+        return text
     }
 
     static func condition(_ condition: Condition, _ binds: inout [MySQLValue]) -> String {
