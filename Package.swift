@@ -159,7 +159,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PorticoContractTests",
-            dependencies: ["PorticoContract", "PorticoCatalog"],
+            dependencies: ["PorticoContract", "PorticoCatalog", "PorticoQuery"],
             exclude: ["Corpus", "make-corpus.py"],
             swiftSettings: strict
         ),

@@ -126,6 +126,13 @@ extension ContractDocument {
         let operators = filter.operators.map { "`\($0.rawValue)`" }.joined(separator: ", ")
         var schema: [String: JSONNode] = ["type": .string("string"), "pattern": .string("^(\(alternatives.joined(separator: "|")))$"),
                                           "x-portico-operators": .array(filter.operators.map { .string($0.rawValue) })]
+        if filter.operators == [.eq], isFreeText(resource.field(at: path)) {
+            // Free text takes exactly what the server takes: 1 to 256 characters, either `eq:`
+            // and text, or text whose part before its first colon is not an operator's name.
+            let notOperator = "([^:]*[^a-z:][^:]*|" + Self.wordsOtherThan(Filter.Operator.allCases.map(\.rawValue)) + ")"
+            schema["pattern"] = .string(#"^(eq:[\s\S]+|[^:]+|"# + notOperator + #":[\s\S]*)$"#)
+            schema["maxLength"] = .integer(256)
+        }
         if case .value(let value)? = resource.field(at: path)?.kind, case .codes(let codes, _) = value.conversion {
             schema["x-portico-values"] = .array(Set(codes.values).sorted().map { .string($0) })
         }
@@ -134,6 +141,33 @@ extension ContractDocument {
             "description": .string("Filter on \(path). Operators: \(operators); `\(path)=value` means `eq`. Repeat the parameter to combine operators."),
             "schema": .object(schema),
         ])
+    }
+
+    /// A regular expression for the lower-case words (the empty one included) that are not in
+    /// `words`, without look-ahead: walk the words' trie, and at each node leave it by a letter
+    /// no word continues with, or stop where no word ends.
+    static func wordsOtherThan(_ words: [String]) -> String {
+        func alternatives(_ group: [[UInt8]]) -> String {
+            var options: [String] = []
+            if !group.contains(where: \.isEmpty) { options.append("") }
+            let next = Set(group.compactMap(\.first))
+            let others = (UInt8(ascii: "a")...UInt8(ascii: "z")).filter { !next.contains($0) }
+            if !others.isEmpty { options.append("[" + String(decoding: others, as: UTF8.self) + "][a-z]*") }
+            for letter in next.sorted() {
+                let rest = group.filter { $0.first == letter }.map { Array($0.dropFirst()) }
+                options.append(String(UnicodeScalar(letter)) + alternatives(rest))
+            }
+            return "(" + options.joined(separator: "|") + ")"
+        }
+        return alternatives(words.map { Array($0.utf8) })
+    }
+
+    /// A string field with no code table and no id format: its filter values are free text.
+    static func isFreeText(_ field: Field?) -> Bool {
+        guard case .value(let value)? = field?.kind, value.type == .string else { return false }
+        if case .codes = value.conversion { return false }
+        if case .publicID = value.conversion { return false }
+        return true
     }
 
     static func filterValuePattern(_ field: Field?, _ catalog: Catalog) -> String {

@@ -172,8 +172,10 @@ public struct QueryParser: Sendable {
         guard values.count <= limits.maxListValues else {
             throw QueryError(.tooLarge, parameter: name, detail: "At most \(limits.maxListValues) values in one 'in' list.")
         }
-        for item in values where item.isEmpty || item.utf8.count > limits.maxValueLength {
-            throw QueryError(.invalidParameter, parameter: name, detail: "'\(name)' needs a value of 1 to \(limits.maxValueLength) bytes.")
+        // One value: the whole parameter counts (as the contract's maxLength does), in characters.
+        let tooLong = op == .in ? values.contains { $0.unicodeScalars.count > limits.maxValueLength } : raw.unicodeScalars.count > limits.maxValueLength
+        if tooLong || values.contains(where: \.isEmpty) {
+            throw QueryError(.invalidParameter, parameter: name, detail: "'\(name)' needs a value of 1 to \(limits.maxValueLength) characters.")
         }
         return [ApiRequest.FilterTerm(field: name, op: op, values: values)]
     }

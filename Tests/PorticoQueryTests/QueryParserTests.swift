@@ -39,6 +39,18 @@ struct QueryParserTests {
         #expect(request.sort?.field == "placed_at" && request.sort?.descending == true)
         #expect(request.limit == 200)
         #expect(try Self.parse([("status", "eq:in:x")]).filters[0].values == ["in:x"])
+        // Text before a colon that is not a lower-case word is a plain value.
+        #expect(try Self.parse([("status", "12:30")]).filters[0].values == ["12:30"])
+        #expect(try Self.parse([("status", "Re:x")]).filters[0].values == ["Re:x"])
+        #expect(try Self.parse([("status", ":x")]).filters[0].values == [":x"])
+        #expect(try Self.parse([("status", "todo:call")]).filters[0].values == ["todo:call"])
+    }
+
+    @Test("a value is at most 256 characters, counted as characters, prefix included")
+    func valueLength() throws {
+        #expect(try Self.parse([("status", String(repeating: "é", count: 256))]).filters[0].values[0].unicodeScalars.count == 256)
+        #expect(Self.failure([("status", String(repeating: "a", count: 257))])?.kind == .invalidParameter)
+        #expect(Self.failure([("status", "eq:" + String(repeating: "a", count: 254))])?.kind == .invalidParameter)
     }
 
     @Test("every refusal names the parameter and says what to do", arguments: [
@@ -49,6 +61,7 @@ struct QueryParserTests {
         ([("limit", "5"), ("limit", "6")], "limit", .invalidParameter),
         ([("status", "prefix:sh")], "status", .invalidParameter),
         ([("status", "")], "status", .invalidParameter),
+        ([("status", "eq:")], "status", .invalidParameter),
         ([("sort", "notes")], "sort", .invalidParameter),
         ([("fields", "id,nope")], "fields", .invalidParameter),
         ([("include", "lines")], "include", .invalidParameter),
