@@ -37,6 +37,55 @@ struct HardeningTests {
         }
     }
 
+    @Test("on a keep-alive connection each head has its own deadline, counted from its first byte")
+    func keepAliveDeadlines() async throws {
+        try await Self.withServer { port in
+            let (outcome, trickled) = await withCheckedContinuation { (continuation: CheckedContinuation<([String], Double), Never>) in
+                Thread { continuation.resume(returning: Self.keepAliveSession(port: port)) }.start()
+            }
+            #expect(outcome.count == 3, "\(outcome)")
+            #expect(outcome.first?.hasPrefix("HTTP/1.1 200") == true, "first: \(outcome)")
+            // Idle for longer than the header deadline between requests is the idle timeout's
+            // business: a prompt request after it is served.
+            #expect(outcome.dropFirst().first?.hasPrefix("HTTP/1.1 200") == true, "after idling: \(outcome)")
+            // A later head that trickles is cut off at its own deadline.
+            #expect(outcome.last?.hasPrefix("HTTP/1.1 408") == true, "trickled: \(outcome)")
+            #expect(trickled > 0.9 && trickled < 2.5, "cut \(trickled) s after the third head's first byte")
+        }
+    }
+
+    /// Three requests on one connection: prompt, prompt after 1.6 s idle, then trickled.
+    /// Returns what each received, and how long the third took from its first byte to its answer.
+    static func keepAliveSession(port: Int) -> ([String], Double) {
+        guard let fd = RawHTTP.connect(port: port) else { return ([], 0) }
+        defer { close(fd) }
+        var limit = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        func send(_ text: String) { _ = text.withCString { Glibc.send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) } }
+        func receive() -> String {
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            let count = recv(fd, &buffer, buffer.count, 0)
+            return count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self) : ""
+        }
+        var answers: [String] = []
+        let request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+        send(request)
+        answers.append(receive())
+        Thread.sleep(forTimeInterval: 1.6)
+        send(request)
+        answers.append(receive())
+        let third = Date()
+        send("GET /healthz HTTP/1.1\r\n")
+        for _ in 0..<8 {
+            Thread.sleep(forTimeInterval: 0.4)
+            var peek = [UInt8](repeating: 0, count: 1)
+            if recv(fd, &peek, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) > 0 { break }
+            send("X-Slow: 1\r\n")
+        }
+        answers.append(receive())
+        return (answers, Date().timeIntervalSince(third))
+    }
+
     @Test("a head over the size limit is 431; conflicting Content-Length and Transfer-Encoding is 400")
     func malformed() async throws {
         try await Self.withServer { port in

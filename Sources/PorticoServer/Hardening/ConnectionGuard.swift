@@ -21,6 +21,11 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
 
     final class State {
         var awaitingHead = true
+        /// When the head now awaited began (its first byte, or the accept); nil between requests.
+        var headStarted: NIODeadline?
+        /// At most one timer per connection. It is not cancelled when a head arrives: when it
+        /// fires it looks at the head awaited then, and re-arms for that head's own deadline.
+        /// Scheduling and cancelling a timer per request showed in the 401/429 profiles.
         var timer: Scheduled<Void>?
         var answered = false
     }
@@ -38,8 +43,7 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
         switch unwrapInboundIn(data) {
         case .head:
             state.awaitingHead = false
-            state.timer?.cancel()
-            state.timer = nil
+            state.headStarted = nil
         case .end:
             state.awaitingHead = true
         case .body:
@@ -82,7 +86,7 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            if state.awaitingHead, state.timer == nil { arm(context) }
+            if state.awaitingHead, state.headStarted == nil { arm(context) }
             context.fireChannelRead(data)
         }
 
@@ -92,14 +96,25 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
             context.fireChannelInactive()
         }
 
+        /// Starts the deadline of the head now awaited, scheduling the timer if none is pending.
         func arm(_ context: ChannelHandlerContext) {
+            state.headStarted = .now()
             guard state.timer == nil else { return }
-            let channel = context.channel
+            schedule(context.channel, context.eventLoop, at: .now() + headerTimeout)
+        }
+
+        private func schedule(_ channel: any Channel, _ loop: any EventLoop, at deadline: NIODeadline) {
             let state = self.state
-            state.timer = context.eventLoop.scheduleTask(in: headerTimeout) {
+            let timeout = headerTimeout
+            state.timer = loop.scheduleTask(deadline: deadline) { [weak self] in
                 state.timer = nil
-                guard state.awaitingHead else { return }
-                RawSide.answer(channel, state: state, status: "408 Request Timeout")
+                guard state.awaitingHead, let started = state.headStarted else { return }
+                let due = started + timeout
+                if due <= .now() {
+                    RawSide.answer(channel, state: state, status: "408 Request Timeout")
+                } else {
+                    self?.schedule(channel, loop, at: due)
+                }
             }
         }
 
