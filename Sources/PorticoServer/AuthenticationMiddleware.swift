@@ -20,14 +20,15 @@ struct AuthenticationMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let address = clientAddress(request, context)
+        let token = credential(request)
         // An address already over its limit for failed attempts is refused before any lookup,
         // so guessing keys cannot load the database.
-        if let limits, credential(request) != nil || developmentPrincipal == nil,
+        if let limits, token != nil || developmentPrincipal == nil,
            !limits.rates.wouldAllow("addr:" + address, limits.settings.anonymous) {
             throw anonymousExceeded(limits, address)
         }
         do {
-            return try await authenticate(request, context: &context, next: next)
+            return try await authenticate(request, token: token, context: &context, next: next)
         } catch let problem as Problem where problem.status == .unauthorized {
             if let limits { _ = limits.rates.acquire("addr:" + address, limits.settings.anonymous) }
             throw problem
@@ -47,14 +48,14 @@ struct AuthenticationMiddleware: RouterMiddleware {
         limits?.clientAddress(request, context) ?? context.remoteAddress ?? "unknown"
     }
 
-    func authenticate(_ request: Request, context: inout Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func authenticate(_ request: Request, token: String?, context: inout Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // Two credentials at once (RFC 6750 §2: one method per request) are refused, not ranked:
         // a bad one must never pass because a good one came along.
         if let authorization = request.headers[.authorization], ASCIIText.hasPrefix(authorization, "bearer "), request.headers[.xAPIKey] != nil {
             logger.info("invalid credential", metadata: ["request_id": "\(context.requestID)", "reason": "both Authorization and X-API-Key"])
             throw Self.invalidToken
         }
-        if let token = credential(request) {
+        if let token {
             guard let authenticator else { throw Self.invalidToken }
             let outcome: Authenticator.Outcome
             do {
