@@ -114,25 +114,28 @@ extension ContractDocument {
     /// operators and the values the field's type allows.
     static func filterParameter(_ path: String, _ filter: Filter, _ resource: Resource, _ catalog: Catalog) -> JSONNode {
         let valuePattern = filterValuePattern(resource.field(at: path), catalog)
+        // Free text takes exactly what the parser takes: any text after `op:`, and bare text whose
+        // part before its first colon is not an operator's name; 1 to 256 characters in all.
+        // An `in` list bounds each item instead, which one maxLength cannot say, so free text
+        // with `in` keeps the narrower typed pattern.
+        let freeText = isFreeText(resource.field(at: path)) && !filter.operators.contains(.in)
         var alternatives: [String] = []
         for op in filter.operators {
-            switch op {
-            case .eq: alternatives += ["(eq:)?\(valuePattern)"]
-            case .in: alternatives += ["in:\(valuePattern)(,\(valuePattern)){0,9}"]
-            case .prefix: alternatives += ["prefix:[A-Za-z0-9_-]{1,32}"]
-            default: alternatives += ["\(op.rawValue):\(valuePattern)"]
+            switch (op, freeText) {
+            case (.eq, true):
+                let notOperator = "([^:]*[^a-z:][^:]*|" + wordsOtherThan(Filter.Operator.allCases.map(\.rawValue)) + ")"
+                alternatives += [#"eq:[\s\S]+"#, "[^:]+", notOperator + #":[\s\S]*"#]
+            case (_, true): alternatives += ["\(op.rawValue):" + #"[\s\S]+"#]
+            case (.eq, false): alternatives += ["(eq:)?\(valuePattern)"]
+            case (.in, false): alternatives += ["in:\(valuePattern)(,\(valuePattern)){0,9}"]
+            case (.prefix, false): alternatives += ["prefix:[A-Za-z0-9_-]{1,32}"]
+            case (_, false): alternatives += ["\(op.rawValue):\(valuePattern)"]
             }
         }
         let operators = filter.operators.map { "`\($0.rawValue)`" }.joined(separator: ", ")
         var schema: [String: JSONNode] = ["type": .string("string"), "pattern": .string("^(\(alternatives.joined(separator: "|")))$"),
                                           "x-portico-operators": .array(filter.operators.map { .string($0.rawValue) })]
-        if filter.operators == [.eq], isFreeText(resource.field(at: path)) {
-            // Free text takes exactly what the server takes: 1 to 256 characters, either `eq:`
-            // and text, or text whose part before its first colon is not an operator's name.
-            let notOperator = "([^:]*[^a-z:][^:]*|" + Self.wordsOtherThan(Filter.Operator.allCases.map(\.rawValue)) + ")"
-            schema["pattern"] = .string(#"^(eq:[\s\S]+|[^:]+|"# + notOperator + #":[\s\S]*)$"#)
-            schema["maxLength"] = .integer(256)
-        }
+        if freeText { schema["maxLength"] = .integer(256) }
         if case .value(let value)? = resource.field(at: path)?.kind, case .codes(let codes, _) = value.conversion {
             schema["x-portico-values"] = .array(Set(codes.values).sorted().map { .string($0) })
         }

@@ -24,18 +24,26 @@ struct FilterPatternTests {
         }
     }
 
-    @Test("the pattern and the parser agree on sample values", arguments: [
+    static let samples = [
         "buyer@example.com", "0..0", "12:30", "Re:x", ":x", "todo:call", "eq:in:x", "eq:", "in:x", "gt:5", "prefix:a",
-        "", "a", "EQ:x", "eq:eq:", "x:", "é:é",
+        "prefix:", "prefix:a:b", "", "a", "EQ:x", "eq:eq:", "x:", "é:é", String(repeating: "é", count: 256), String(repeating: "a", count: 257),
+    ]
+
+    @Test("the pattern and the parser agree on sample values, for eq alone and for eq with prefix", arguments: [
+        ("v2", "customers", "email"), ("v2", "products", "sku"), ("v1", "products", "sku"),
     ])
-    func agreement(_ value: String) throws {
+    func agreement(_ version: String, _ resourceName: String, _ field: String) throws {
         let mappings = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../mappings").standardized.path
-        let catalog = try #require(CatalogCompiler.compile(directory: mappings).catalogs["v2"])
-        let resource = try #require(catalog.resources["customers"])
-        let parameters = try Contract.document(catalog)["paths"]?["/api/v2/customers"]?["get"]?["parameters"]?.items ?? []
-        let email = try #require(parameters.first { $0["name"]?.string == "email" })
-        let pattern = try #require(email["schema"]?["pattern"]?.string)
-        let accepted = (try? QueryParser(resource: resource).parseList([("email", value)])) != nil
-        #expect(Self.matches(pattern, value) == accepted, "\(value): pattern \(Self.matches(pattern, value)), parser \(accepted)")
+        let catalog = try #require(CatalogCompiler.compile(directory: mappings).catalogs[version])
+        let resource = try #require(catalog.resources[resourceName])
+        let parameters = try Contract.document(catalog)["paths"]?["/api/\(version)/\(resourceName)"]?["get"]?["parameters"]?.items ?? []
+        let schema = try #require(parameters.first { $0["name"]?.string == field }?["schema"])
+        let pattern = try #require(schema["pattern"]?.string)
+        #expect(schema["maxLength"] == .integer(256))
+        for value in Self.samples {
+            let inSchema = Self.matches(pattern, value) && value.unicodeScalars.count <= 256
+            let accepted = (try? QueryParser(resource: resource).parseList([(field, value)])) != nil
+            #expect(inSchema == accepted, "\(field)=\(value.prefix(20)): schema \(inSchema), parser \(accepted)")
+        }
     }
 }
