@@ -9,7 +9,6 @@ public final class ServerMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     let factory: PrometheusMetricsFactory
     private let counters = Mutex<[String: Metrics.Counter]>([:])
-    private let timers = Mutex<[String: Metrics.Timer]>([:])
     /// Per-request instruments by their labels, so a request costs one lookup and builds no strings.
     private let requestInstruments = Mutex<[RequestLabels: RequestInstruments]>([:])
     private let lastFlushFailures = Mutex(0)
@@ -48,17 +47,6 @@ public final class ServerMetrics: Sendable {
             return made
         }
         counter.increment(by: amount)
-    }
-
-    func time(_ name: String, _ dimensions: [(String, String)], nanoseconds: Int64) {
-        let key = Self.key(name, dimensions)
-        let timer = timers.withLock { cache in
-            if let existing = cache[key] { return existing }
-            let made = Metrics.Timer(label: name, dimensions: dimensions, factory: factory)
-            cache[key] = made
-            return made
-        }
-        timer.recordNanoseconds(nanoseconds)
     }
 
     /// One finished request.
