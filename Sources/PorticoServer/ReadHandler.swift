@@ -66,18 +66,18 @@ struct ReadHandler: Sendable {
     /// One query per embed, run at once on separate pooled connections (the embeds of a page do
     /// not depend on each other).
     func loadEmbeds(_ planned: PlannedRead, _ rows: [MySQLRow]) async throws -> [EmbedRows] {
-        let queries = planned.embeds.map { embed -> SQLQuery? in
+        let queries = planned.embeds.enumerated().compactMap { index, embed -> (Int, SQLQuery)? in
             let keys = EmbedRows.parentKeys(rows, embed)
-            return keys.isEmpty ? nil : SQLRenderer.render(embed.plan(forParents: keys))
+            return keys.isEmpty ? nil : (index, SQLRenderer.render(embed.plan(forParents: keys)))
         }
         let pool = self.pool
-        var results = [[MySQLRow]](repeating: [], count: queries.count)
-        if queries.count(where: { $0 != nil }) == 1, let index = queries.firstIndex(where: { $0 != nil }), let query = queries[index] {
+        var results = [[MySQLRow]](repeating: [], count: planned.embeds.count)
+        if queries.count == 1, let (index, query) = queries.first {
+            // One statement needs no child task.
             results[index] = try await pool.query(query.text, query.binds).rows
         } else {
             try await withThrowingTaskGroup(of: (Int, [MySQLRow]).self) { group in
-                for (index, query) in queries.enumerated() {
-                    guard let query else { continue }
+                for (index, query) in queries {
                     group.addTask { (index, try await pool.query(query.text, query.binds).rows) }
                 }
                 for try await (index, rows) in group { results[index] = rows }

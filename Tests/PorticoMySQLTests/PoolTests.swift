@@ -4,13 +4,14 @@ import Testing
 
 @Suite("Connection pool (MariaDB)")
 struct PoolTests {
+    static func adminPool(connections: Int, acquireTimeout: Duration) -> MySQLConnectionPool {
+        MySQLConnectionPool(configuration: TestDatabase.admin(), options: .init(maxConnections: connections, acquireTimeout: acquireTimeout),
+                            logger: TestDatabase.logger)
+    }
+
     @Test("an exhausted pool fails with .poolExhausted within the acquire timeout")
     func exhaustion() async throws {
-        let pool = MySQLConnectionPool(
-            configuration: TestDatabase.admin(),
-            options: .init(maxConnections: 2, acquireTimeout: .milliseconds(300)),
-            logger: TestDatabase.logger
-        )
+        let pool = Self.adminPool(connections: 2, acquireTimeout: .milliseconds(300))
         let clock = ContinuousClock()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<2 {
@@ -38,11 +39,7 @@ struct PoolTests {
 
     @Test("waiters that arrive at different times each give up after their own wait, and later ones are timed too")
     func staggeredTimeouts() async throws {
-        let pool = MySQLConnectionPool(
-            configuration: TestDatabase.admin(),
-            options: .init(maxConnections: 1, acquireTimeout: .milliseconds(600)),
-            logger: TestDatabase.logger
-        )
+        let pool = Self.adminPool(connections: 1, acquireTimeout: .milliseconds(600))
         let clock = ContinuousClock()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { _ = try await pool.query("SELECT SLEEP(6)") }
@@ -75,10 +72,8 @@ struct PoolTests {
 
     @Test("a waiter gets the connection another caller returns")
     func handOff() async throws {
-        let pool = MySQLConnectionPool(
-            // A generous timeout: this is about hand-off, not speed (the suites share 2 cores).
-            configuration: TestDatabase.admin(), options: .init(maxConnections: 1, acquireTimeout: .seconds(30)), logger: TestDatabase.logger
-        )
+        // A generous timeout: this is about hand-off, not speed (the suites share 2 cores).
+        let pool = Self.adminPool(connections: 1, acquireTimeout: .seconds(30))
         let values = try await withThrowingTaskGroup(of: Int64.self) { group in
             for n in 0..<20 {
                 group.addTask { try await pool.query("SELECT ?", [.int(Int64(n))]).rows[0][0].int64 ?? -1 }

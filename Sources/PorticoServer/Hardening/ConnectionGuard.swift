@@ -98,9 +98,10 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
 
         /// Starts the deadline of the head now awaited, scheduling the timer if none is pending.
         func arm(_ context: ChannelHandlerContext) {
-            state.headStarted = .now()
+            let now = NIODeadline.now()
+            state.headStarted = now
             guard state.timer == nil else { return }
-            schedule(context.channel, context.eventLoop, at: .now() + headerTimeout)
+            schedule(context.channel, context.eventLoop, at: now + headerTimeout)
         }
 
         private func schedule(_ channel: any Channel, _ loop: any EventLoop, at deadline: NIODeadline) {
