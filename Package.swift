@@ -122,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "PorticoBench",
             dependencies: [
-                "PorticoCatalog", "PorticoQuery", "PorticoShape", "PorticoMySQL",
+                "PorticoCatalog", "PorticoQuery", "PorticoShape", "PorticoMySQL", "PorticoServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -4,6 +4,7 @@ import Logging
 import PorticoCatalog
 import PorticoMySQL
 import PorticoQuery
+import PorticoServer
 import PorticoShape
 import Synchronization
 
@@ -113,15 +114,7 @@ struct Work: Sendable {
     }
 
     func run(_ planned: PlannedRead) async throws -> [MySQLRow] {
-        let main = SQLRenderer.render(planned.plan)
-        let rows = try await pool.query(main.text, main.binds).rows
-        for embed in planned.embeds {
-            let keys = EmbedRows.parentKeys(rows, embed)
-            if keys.isEmpty { continue }
-            let query = SQLRenderer.render(embed.plan(forParents: keys))
-            _ = try await pool.query(query.text, query.binds)
-        }
-        return rows
+        try await ReadExecution.run(planned, on: pool).0
     }
 }
 

@@ -20,6 +20,17 @@ extension MySQLConnection {
                            affectedRows: statement.statement.affectedRows, lastInsertID: statement.statement.insertID)
     }
 
+    /// Runs `body` on this connection's thread, isolated to it (see ``MySQLConnectionPool/read(statements:_:)``).
+    /// Also returns how many statements `body` executed.
+    func run<R: Sendable>(_ body: @Sendable (isolated MySQLConnection) throws -> R) throws -> (R, Int) {
+        let before = executedStatements
+        do {
+            return (try body(self), executedStatements - before)
+        } catch {
+            throw CountedFailure(error: error, statements: executedStatements - before)
+        }
+    }
+
     /// Starts an unbuffered result: rows are read from the socket as they are fetched, so a result
     /// of any size takes constant memory. Until the stream ends or is closed, the connection runs
     /// nothing else.
@@ -79,6 +90,7 @@ extension MySQLConnection {
     /// Executes a cached statement; when the server says the statement must be prepared again
     /// (error 1615, after a schema change), prepares it again once and retries.
     private func executeWithReprepare(_ sql: String, _ values: [MySQLValue], buffered: Bool) throws(MySQLError) -> Executed {
+        executedStatements += 1
         do {
             return try executeOnce(sql, values, buffered: buffered)
         } catch {
@@ -127,4 +139,10 @@ extension MySQLConnection {
     private func dropStatement(_ sql: String) {
         statements.removeValue(forKey: sql)?.close()
     }
+}
+
+/// An error from ``MySQLConnection/run(_:)``'s body, with the statements it executed first.
+struct CountedFailure: Error {
+    let error: any Error
+    let statements: Int
 }

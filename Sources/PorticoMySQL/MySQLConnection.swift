@@ -19,6 +19,8 @@ public actor MySQLConnection {
     private var handle: UnsafeMutablePointer<MYSQL>?
     var statements: [String: PreparedStatement] = [:]
     var statementUse: UInt64 = 0
+    /// Statements executed on this connection since it was created (for the pool's statistics).
+    var executedStatements = 0
     /// The statement whose unbuffered result is being streamed, if any.
     var streaming: PreparedStatement?
     public private(set) var serverInfo: MySQLServerInfo?

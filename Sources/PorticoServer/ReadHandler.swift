@@ -58,13 +58,11 @@ struct ReadHandler: Sendable {
 
     /// Runs a planned read and its embeds (one query each), returning the rows and embed rows.
     func execute(_ planned: PlannedRead) async throws -> ([MySQLRow], [EmbedRows]) {
-        let main = SQLRenderer.render(planned.plan)
-        let rows = try await pool.query(main.text, main.binds).rows
-        return (rows, try await loadEmbeds(planned, rows))
+        try await ReadExecution.run(planned, on: pool)
     }
 
-    /// One query per embed, run at once on separate pooled connections (the embeds of a page do
-    /// not depend on each other).
+    /// One query per embed, run at once on separate pooled connections (the embeds of an export's
+    /// batch do not depend on each other, and the next batch is read meanwhile).
     func loadEmbeds(_ planned: PlannedRead, _ rows: [MySQLRow]) async throws -> [EmbedRows] {
         let queries = planned.embeds.enumerated().compactMap { index, embed -> (Int, SQLQuery)? in
             let keys = EmbedRows.parentKeys(rows, embed)

@@ -133,4 +133,58 @@ struct PoolTests {
         }
         #expect(await pool.isHealthy() == false)
     }
+
+    @Test("read runs dependent statements on one leased connection, counts them, and keeps the connection after a statement error")
+    func readOnOneConnection() async throws {
+        let pool = Self.adminPool(connections: 2, acquireTimeout: .seconds(2))
+        let before = pool.statistics.statements
+        let (first, second, seen) = try await pool.read { connection in
+            // A session variable set by one statement is seen by the next: the same session.
+            let first = try connection.query("SELECT CONNECTION_ID()").rows[0][0]
+            _ = try connection.query("SET @portico_read_test = ?", [.int(41)])
+            let seen = try connection.query("SELECT @portico_read_test + 1").rows[0][0]
+            let second = try connection.query("SELECT CONNECTION_ID()").rows[0][0]
+            return (first, second, seen)
+        }
+        #expect(first == second)
+        #expect(seen == .int(42))
+        #expect(pool.statistics.statements == before + 4)
+        do {
+            _ = try await pool.read { connection in
+                _ = try connection.query("SELECT 1")
+                return try connection.query("SELECT * FROM mysql.no_such_table_here").rows.count
+            }
+            Issue.record("expected the missing table to fail")
+        } catch let error as MySQLError {
+            #expect(error.code == 1146)
+        }
+        #expect(pool.statistics.statements == before + 6)
+        #expect(pool.statistics.discarded == 0)
+        #expect(try await pool.read { try $0.query("SELECT 7").rows[0][0] } == .int(7))
+        await pool.close()
+    }
+
+    @Test("read replaces a connection the server killed and runs its statements once more")
+    func readRetriesALostConnection() async throws {
+        // No ping before reuse, so the dead connection is handed out and the retry is what saves the read.
+        let pool = MySQLConnectionPool(configuration: TestDatabase.admin(),
+                                       options: .init(maxConnections: 1, validationInterval: .seconds(3600)), logger: TestDatabase.logger)
+        let victim = try await pool.read { try $0.query("SELECT CONNECTION_ID()").rows[0][0] }
+        let killer = Self.adminPool(connections: 1, acquireTimeout: .seconds(2))
+        let victimID: UInt64
+        switch victim {
+        case .uint(let n): victimID = n
+        case .int(let n): victimID = UInt64(n)
+        default: Issue.record("CONNECTION_ID() gave \(victim)"); return
+        }
+        try await killer.withConnection { try await $0.execute("KILL \(victimID)") }
+        await killer.close()
+        let (id, value) = try await pool.read { connection in
+            (try connection.query("SELECT CONNECTION_ID()").rows[0][0], try connection.query("SELECT 8").rows[0][0])
+        }
+        #expect(value == .int(8))
+        #expect(id != victim)
+        #expect(pool.statistics.discarded == 1)
+        await pool.close()
+    }
 }
