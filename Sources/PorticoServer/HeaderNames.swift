@@ -46,6 +46,22 @@ enum ASCIIText {
         return count
     }
 
+    /// The first `count` non-empty `/`-separated segments of a path (fewer if it has fewer), as
+    /// `split(separator: "/").prefix(count)` gives them, without splitting the rest.
+    static func segments(_ path: String, _ count: Int) -> [Substring] {
+        var found: [Substring] = []
+        found.reserveCapacity(count)
+        var index = path.utf8.startIndex
+        let end = path.utf8.endIndex
+        while found.count < count, index < end {
+            if path.utf8[index] == UInt8(ascii: "/") { path.utf8.formIndex(after: &index); continue }
+            let start = index
+            while index < end, path.utf8[index] != UInt8(ascii: "/") { path.utf8.formIndex(after: &index) }
+            found.append(path[start..<index])
+        }
+        return found
+    }
+
     private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, _ pattern: UnsafeBufferPointer<UInt8>) -> Bool {
         for i in 0..<pattern.count {
             var byte = bytes[start + i]

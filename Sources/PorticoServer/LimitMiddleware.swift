@@ -19,7 +19,7 @@ struct LimitMiddleware: RouterMiddleware {
         }
         let cost = Representation.isExport(request) ? (plan?.exportCost ?? limits.settings.exportCost) : 1
         // Asking how much is left must not use any of it.
-        let isUsage = request.uri.path.hasSuffix("/usage") && request.uri.path.split(separator: "/").count == 3
+        let isUsage = request.uri.path.hasSuffix("/usage") && ASCIIText.segmentCount(request.uri.path) == 3
         let decision = isUsage ? limits.rates.peek(principal.partner, policy) : limits.rates.acquire(principal.partner, policy, cost: cost)
         var headers = HTTPFields()
         var policies = [(policy.name, policy.limit, policy.window)]

@@ -48,6 +48,7 @@ public struct Problem: HTTPResponseError, Sendable {
     /// The JSON body: fields in a fixed order, strings escaped per RFC 8259.
     public func body(requestID: String? = nil) -> String {
         var json = "{\"type\":"
+        json.reserveCapacity(160 + detail.utf8.count + (requestID?.utf8.count ?? 0))
         // A kind that is already a URI (the rate-limit draft's types) is used as it is.
         JSONText.appendString(kind.hasPrefix("https://") ? kind : Self.typeBase + kind, to: &json)
         json += ",\"title\":"
@@ -83,7 +84,11 @@ public struct Problem: HTTPResponseError, Sendable {
 enum JSONText {
     static func appendString(_ value: String, to json: inout String) {
         // Most strings need no escaping: append them whole (U+2028/2029 start with 0xE2).
-        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C && $0 != 0xE2 }) {
+        let plain = value.utf8.withContiguousStorageIfAvailable { bytes in
+            for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0xE2 { return false }
+            return true
+        }
+        if plain == true {
             json.append("\"")
             json.append(value)
             json.append("\"")

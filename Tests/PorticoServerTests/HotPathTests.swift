@@ -32,8 +32,11 @@ struct HotPathTests {
 
     @Test("path segments are counted as split(separator:) counts them")
     func segments() {
-        for path in ["/api/v2/orders", "/api/v2/orders/", "//api//v2/orders", "/api/v2/orders/ORD-1", "/", "", "/api"] {
+        for path in ["/api/v2/orders", "/api/v2/orders/", "//api//v2/orders", "/api/v2/orders/ORD-1", "/", "", "/api", "api/é/x//y"] {
             #expect(ASCIIText.segmentCount(path) == path.split(separator: "/").count, "\(path)")
+            for count in 0...4 {
+                #expect(ASCIIText.segments(path, count) == Array(path.split(separator: "/").prefix(count)), "\(path) \(count)")
+            }
         }
     }
 

@@ -42,8 +42,8 @@ struct AccessLogMiddleware: RouterMiddleware {
     }
 
     func knownRoute(_ path: String) -> (String, String)? {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-        guard parts.count >= 3, parts[0] == "api", let catalog = catalogs.current.catalogs[String(parts[1])],
+        let parts = ASCIIText.segments(path, 3)
+        guard parts.count == 3, parts[0] == "api", let catalog = catalogs.current.catalogs[String(parts[1])],
               catalog.resources[String(parts[2])] != nil else { return nil }
         return (String(parts[1]), String(parts[2]))
     }
