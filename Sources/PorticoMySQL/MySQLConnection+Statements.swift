@@ -20,17 +20,6 @@ extension MySQLConnection {
                            affectedRows: statement.statement.affectedRows, lastInsertID: statement.statement.insertID)
     }
 
-    /// Runs `body` on this connection's thread, isolated to it (see ``MySQLConnectionPool/read(statements:_:)``).
-    /// Also returns how many statements `body` executed.
-    func run<R: Sendable>(_ body: @Sendable (isolated MySQLConnection) throws -> R) throws -> (R, Int) {
-        let before = executedStatements
-        do {
-            return (try body(self), executedStatements - before)
-        } catch {
-            throw CountedFailure(error: error, statements: executedStatements - before)
-        }
-    }
-
     /// Starts an unbuffered result: rows are read from the socket as they are fetched, so a result
     /// of any size takes constant memory. Until the stream ends or is closed, the connection runs
     /// nothing else.
@@ -141,8 +130,3 @@ extension MySQLConnection {
     }
 }
 
-/// An error from ``MySQLConnection/run(_:)``'s body, with the statements it executed first.
-struct CountedFailure: Error {
-    let error: any Error
-    let statements: Int
-}

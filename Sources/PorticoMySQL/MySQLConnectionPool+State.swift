@@ -19,7 +19,30 @@ extension MySQLConnectionPool {
         let id: UInt64
         /// When the caller gives up (the acquire timeout after it began waiting).
         let deadline: ContinuousClock.Instant
-        let continuation: CheckedContinuation<Grant, any Error>
+        let kind: Kind
+
+        enum Kind {
+            /// A caller of ``MySQLConnectionPool/withConnection(_:)``, resumed with its grant.
+            case lease(CheckedContinuation<Grant, any Error>)
+            /// A read, run by whichever connection thread picks it up (``ReadJob``).
+            case read(ReadJob)
+        }
+
+        /// Ends the wait with an error (timeout, cancellation, closed pool).
+        func fail(_ error: any Error) {
+            switch kind {
+            case .lease(let continuation): continuation.resume(throwing: error)
+            case .read(let job): job.fail(error)
+            }
+        }
+    }
+
+    /// What a connection thread does after a read: the next queued read (the connection stays
+    /// leased and the thread does not sleep), or the connection went back to the pool.
+    enum AfterRead {
+        case next(ReadJob)
+        case returned(handoff: (Waiter, Grant)?)
+        case closePool
     }
 
     /// The pool's bookkeeping, only touched under the pool's lock.
@@ -56,6 +79,21 @@ extension MySQLConnectionPool {
             leased -= 1
             idle.append(pooled)
             return nil
+        }
+
+        /// After a read on `pooled`: the next waiter if it is a read, else as ``giveBack(_:)``.
+        mutating func afterRead(_ pooled: Pooled, statements: Int) -> AfterRead {
+            statistics.statements += statements
+            if closed {
+                open -= 1
+                leased -= 1
+                return .closePool
+            }
+            if case .read(let job) = waiters.first?.kind {
+                waiters.removeFirst()
+                return .next(job)
+            }
+            return .returned(handoff: giveBack(pooled))
         }
 
         /// Frees the slot of a discarded connection, passing it to the longest waiter if any.
@@ -98,6 +136,7 @@ public struct MySQLPoolStatistics: Sendable, Equatable {
     public var reconnects = 0
     /// Connections discarded because they broke (lost, client timeout, abandoned stream), since start.
     public var discarded = 0
-    /// Statements run through ``MySQLConnectionPool/query(_:_:)`` and row streams, since start.
+    /// Statements run through ``MySQLConnectionPool/query(_:_:)``, ``MySQLConnectionPool/read(_:)``
+    /// and row streams, since start.
     public var statements = 0
 }

@@ -10,6 +10,9 @@ import Synchronization
 /// - A connection idle for longer than `validationInterval` is pinged before it is handed out and
 ///   reconnected if the ping fails, so the first query after a server restart succeeds.
 /// - A connection that broke (lost, client timeout, abandoned stream) is discarded, never reused.
+/// - Reads (``read(_:)``, ``query(_:_:)``) queue with leases in one arrival order; a connection
+///   that finishes a read runs the next queued one on its own thread without returning to the
+///   pool, so under load its thread does not sleep between statements.
 /// - `run()` pings idle connections every `healthCheckInterval` until graceful shutdown, then
 ///   closes the pool.
 ///
@@ -39,8 +42,8 @@ public final class MySQLConnectionPool: Service, Sendable {
 
     public let configuration: MySQLConfiguration
     public let options: Options
-    private let logger: Logger
-    private let state = Mutex(State())
+    let logger: Logger
+    let state = Mutex(State())
 
     public init(configuration: MySQLConfiguration, options: Options = Options(), logger: Logger) {
         self.configuration = configuration
@@ -78,42 +81,11 @@ public final class MySQLConnectionPool: Service, Sendable {
         }
     }
 
-    /// Runs one statement and reads its whole result. A connection found dead (the server
-    /// restarted since it was last used) is replaced and the statement tried once more; only
-    /// use this for statements that are safe to repeat, such as reads.
+    /// Runs one statement and reads its whole result, as a ``read(_:)``: a connection found dead
+    /// (the server restarted since it was last used) is replaced and the statement tried once
+    /// more; only use this for statements that are safe to repeat, such as reads.
     public func query(_ sql: String, _ values: [MySQLValue] = []) async throws -> MySQLResult {
-        state.withLock { $0.statistics.statements += 1 }
-        do {
-            return try await withConnection { try await $0.query(sql, values) }
-        } catch let error as MySQLError where error.kind == .connectionLost {
-            logger.debug("retrying after a lost connection", metadata: ["error": "\(error)"])
-            return try await withConnection { try await $0.query(sql, values) }
-        }
-    }
-
-    /// Runs several dependent statements in one visit to a leased connection's thread: `body` runs
-    /// there, isolated to the connection, so its statements cost no thread hop each (a hop is a
-    /// wake-up and a context switch on each side, the largest per-statement cost measured on the
-    /// request path). Like ``query(_:_:)``, a connection found dead is replaced and `body` run once
-    /// more; only use this for reads.
-    public func read<R: Sendable>(_ body: @Sendable (isolated MySQLConnection) throws -> R) async throws -> R {
-        do {
-            return try await runCounted(body)
-        } catch let error as MySQLError where error.kind == .connectionLost {
-            logger.debug("retrying after a lost connection", metadata: ["error": "\(error)"])
-            return try await runCounted(body)
-        }
-    }
-
-    private func runCounted<R: Sendable>(_ body: @Sendable (isolated MySQLConnection) throws -> R) async throws -> R {
-        do {
-            let (result, statements) = try await withConnection { try await $0.run(body) }
-            state.withLock { $0.statistics.statements += statements }
-            return result
-        } catch let failure as CountedFailure {
-            state.withLock { $0.statistics.statements += failure.statements }
-            throw failure.error
-        }
+        try await read { try $0.query(sql, values) }
     }
 
     /// Streams a result of any size in constant memory: `body` reads rows from the stream, and
@@ -194,7 +166,7 @@ public final class MySQLConnectionPool: Service, Sendable {
                     if s.closed { return (.failure(Self.closedError), false) }
                     // A connection may have come back between the first look and now.
                     if let grant = s.take(limit: options.maxConnections) { return (.success(grant), false) }
-                    s.waiters.append(Waiter(id: id, deadline: deadline, continuation: continuation))
+                    s.waiters.append(Waiter(id: id, deadline: deadline, kind: .lease(continuation)))
                     defer { s.reaperRunning = true }
                     return (nil, !s.reaperRunning)
                 }
@@ -202,21 +174,19 @@ public final class MySQLConnectionPool: Service, Sendable {
                 if startReaper { Task { await self.reapWaiters(firstDeadline: deadline) } }
             }
         } onCancel: {
-            if let waiter = state.withLock({ $0.removeWaiter(id) }) {
-                waiter.continuation.resume(throwing: CancellationError())
-            }
+            state.withLock({ $0.removeWaiter(id) })?.fail(CancellationError())
         }
     }
 
     /// Fails waiters that reach their deadline, sleeping until the earliest one; stops when no
     /// one waits (the next waiter starts it again).
-    private func reapWaiters(firstDeadline: ContinuousClock.Instant) async {
+    func reapWaiters(firstDeadline: ContinuousClock.Instant) async {
         var next: ContinuousClock.Instant? = firstDeadline
         while let deadline = next {
             try? await Task.sleep(until: deadline, clock: .continuous)
             let (expired, following) = state.withLock { $0.expireWaiters(now: .now) }
             for waiter in expired {
-                waiter.continuation.resume(throwing: MySQLError(
+                waiter.fail(MySQLError(
                     kind: .poolExhausted, code: 0, sqlState: "HY000",
                     serverMessage: "no connection free after \(options.acquireTimeout)"
                 ))
@@ -226,7 +196,7 @@ public final class MySQLConnectionPool: Service, Sendable {
     }
 
     /// Pings a connection that sat idle past the validation interval, reconnecting it if the ping fails.
-    private func validated(_ pooled: Pooled) async throws -> Pooled {
+    func validated(_ pooled: Pooled) async throws -> Pooled {
         guard ContinuousClock.now - pooled.idleSince > options.validationInterval else { return pooled }
         do {
             try await pooled.connection.ping()
@@ -238,7 +208,7 @@ public final class MySQLConnectionPool: Service, Sendable {
         }
     }
 
-    private func openInSlot(replacing: Bool) async throws -> Pooled {
+    func openInSlot(replacing: Bool) async throws -> Pooled {
         do {
             let connection = try await MySQLConnection.connect(configuration)
             if replacing { state.withLock { $0.statistics.reconnects += 1 } }
@@ -247,7 +217,7 @@ public final class MySQLConnectionPool: Service, Sendable {
             logger.warning("could not open a database connection", metadata: ["error": "\(error)"])
             let handoff = state.withLock { $0.discard() }
             // Another waiter gets the slot and tries for itself.
-            if let (waiter, grant) = handoff { waiter.continuation.resume(returning: grant) }
+            if let (waiter, grant) = handoff { hand(grant, to: waiter) }
             throw error
         }
     }
@@ -268,11 +238,11 @@ public final class MySQLConnectionPool: Service, Sendable {
             return (s.giveBack(returned), false)
         }
         if closed { Task { await returned.connection.close() } }
-        if let (waiter, grant) = handoff { waiter.continuation.resume(returning: grant) }
+        if let (waiter, grant) = handoff { hand(grant, to: waiter) }
     }
 
     /// Closes a broken connection. With `keepSlot`, the caller reopens in the same slot at once.
-    private func discardConnection(_ connection: MySQLConnection, keepSlot: Bool) {
+    func discardConnection(_ connection: MySQLConnection, keepSlot: Bool) {
         Task { await connection.close() }
         let handoff = state.withLock { s -> (Waiter, Grant)? in
             s.statistics.discarded += 1
@@ -280,11 +250,11 @@ public final class MySQLConnectionPool: Service, Sendable {
         }
         if let (waiter, grant) = handoff {
             state.withLock { $0.statistics.reconnects += 1 }
-            waiter.continuation.resume(returning: grant)
+            hand(grant, to: waiter)
         }
     }
 
-    private static var closedError: MySQLError {
+    static var closedError: MySQLError {
         MySQLError(kind: .poolClosed, code: 0, sqlState: "HY000", serverMessage: "pool is shut down")
     }
 
@@ -333,7 +303,7 @@ public final class MySQLConnectionPool: Service, Sendable {
             s.waiters.removeAll()
             return (idle, waiters)
         }
-        for waiter in waiters { waiter.continuation.resume(throwing: Self.closedError) }
+        for waiter in waiters { waiter.fail(Self.closedError) }
         for pooled in idle { await pooled.connection.close() }
     }
 }

@@ -1,5 +1,6 @@
 import PorticoMySQL
 import PorticoTestSupport
+import Synchronization
 import Testing
 
 @Suite("Connection pool (MariaDB)")
@@ -187,4 +188,85 @@ struct PoolTests {
         #expect(pool.statistics.discarded == 1)
         await pool.close()
     }
+
+    @Test("reads queued behind a busy connection run on it in arrival order, a lease waiting among them included")
+    func queuedReadsInOrder() async throws {
+        let pool = Self.adminPool(connections: 1, acquireTimeout: .seconds(10))
+        let order = Arrivals()
+        let before = pool.statistics.statements
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                _ = try await pool.read { try $0.query("SELECT SLEEP(1.2)") }
+                order.add("slow")
+            }
+            try await Task.sleep(for: .milliseconds(200))  // the slow read holds the only connection
+            for name in ["a", "lease", "b", "c"] {
+                if name == "lease" {
+                    group.addTask {
+                        _ = try await pool.withConnection { try await $0.query("SELECT 1") }
+                        order.add(name)
+                    }
+                } else {
+                    group.addTask {
+                        let id = try await pool.read { try $0.query("SELECT CONNECTION_ID()").rows[0][0] }
+                        order.add(name)
+                        #expect(id != .null)
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(100))  // arrival order
+            }
+            #expect(pool.statistics.waiting == 4)
+            try await group.waitForAll()
+        }
+        #expect(order.names == ["slow", "a", "lease", "b", "c"])
+        #expect(pool.statistics.statements == before + 4)  // the lease's statement is not a pool read
+        #expect(pool.statistics.open == 1)
+        #expect(pool.statistics.leased == 0)
+        await pool.close()
+    }
+
+    @Test("a queued read whose task is cancelled ends with CancellationError and the connection serves the next")
+    func cancelledQueuedRead() async throws {
+        let pool = Self.adminPool(connections: 1, acquireTimeout: .seconds(10))
+        async let slow = pool.read { try $0.query("SELECT SLEEP(0.6)") }
+        try await Task.sleep(for: .milliseconds(200))
+        let waiting = Task { try await pool.read { try $0.query("SELECT 2").rows[0][0] } }
+        try await Task.sleep(for: .milliseconds(100))
+        waiting.cancel()
+        do {
+            _ = try await waiting.value
+            Issue.record("expected the queued read to be cancelled")
+        } catch {
+            #expect(error is CancellationError)
+        }
+        _ = try await slow
+        #expect(try await pool.read { try $0.query("SELECT 3").rows[0][0] } == .int(3))
+        #expect(pool.statistics.waiting == 0)
+        await pool.close()
+    }
+
+    @Test("closing the pool fails the reads still queued with .poolClosed")
+    func closeFailsQueuedReads() async throws {
+        let pool = Self.adminPool(connections: 1, acquireTimeout: .seconds(10))
+        async let slow = pool.read { try $0.query("SELECT SLEEP(0.6)") }
+        try await Task.sleep(for: .milliseconds(200))
+        let queued = Task { try await pool.read { try $0.query("SELECT 2").rows[0][0] } }
+        try await Task.sleep(for: .milliseconds(100))
+        await pool.close()
+        do {
+            _ = try await queued.value
+            Issue.record("expected .poolClosed")
+        } catch let error as MySQLError {
+            #expect(error.kind == .poolClosed)
+        }
+        _ = try await slow  // the read already running finishes
+        #expect(pool.statistics.open == 0)
+    }
+}
+
+/// Names in the order their tasks finished.
+final class Arrivals: Sendable {
+    private let list = Mutex<[String]>([])
+    func add(_ name: String) { list.withLock { $0.append(name) } }
+    var names: [String] { list.withLock { $0 } }
 }
