@@ -189,37 +189,56 @@ struct PoolTests {
         await pool.close()
     }
 
+    /// Holds the pool's only connection until `release` is called, so tests queue work behind it
+    /// without depending on timing.
+    static func holdOnlyConnection(_ pool: MySQLConnectionPool, in group: inout ThrowingTaskGroup<Void, any Error>) async throws -> @Sendable () -> Void {
+        let (gate, open) = AsyncStream<Void>.makeStream()
+        group.addTask {
+            try await pool.withConnection { _ in for await _ in gate { break } }
+        }
+        try await waitUntil { pool.statistics.leased == 1 }
+        return { open.yield(); open.finish() }
+    }
+
+    static func waitUntil(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !condition() {
+            if ContinuousClock.now > deadline { Issue.record("condition not reached"); return }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
     @Test("reads queued behind a busy connection run on it in arrival order, a lease waiting among them included")
     func queuedReadsInOrder() async throws {
-        let pool = Self.adminPool(connections: 1, acquireTimeout: .seconds(10))
+        let pool = Self.adminPool(connections: 1, acquireTimeout: .seconds(30))
         let order = Arrivals()
         let before = pool.statistics.statements
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                _ = try await pool.read { try $0.query("SELECT SLEEP(1.2)") }
-                order.add("slow")
-            }
-            try await Task.sleep(for: .milliseconds(200))  // the slow read holds the only connection
-            for name in ["a", "lease", "b", "c"] {
+            let release = try await Self.holdOnlyConnection(pool, in: &group)
+            for (index, name) in ["a", "lease", "b", "c"].enumerated() {
                 if name == "lease" {
                     group.addTask {
-                        _ = try await pool.withConnection { try await $0.query("SELECT 1") }
-                        order.add(name)
+                        _ = try await pool.withConnection { connection in
+                            order.add(name)  // logged where the work runs, so task scheduling cannot reorder it
+                            return try await connection.query("SELECT 1")
+                        }
                     }
                 } else {
                     group.addTask {
-                        let id = try await pool.read { try $0.query("SELECT CONNECTION_ID()").rows[0][0] }
-                        order.add(name)
+                        let id = try await pool.read { connection in
+                            order.add(name)
+                            return try connection.query("SELECT CONNECTION_ID()").rows[0][0]
+                        }
                         #expect(id != .null)
                     }
                 }
-                try await Task.sleep(for: .milliseconds(100))  // arrival order
+                try await Self.waitUntil { pool.statistics.waiting == index + 1 }  // arrival order
             }
-            #expect(pool.statistics.waiting == 4)
+            release()
             try await group.waitForAll()
         }
-        #expect(order.names == ["slow", "a", "lease", "b", "c"])
-        #expect(pool.statistics.statements == before + 4)  // the lease's statement is not a pool read
+        #expect(order.names == ["a", "lease", "b", "c"])
+        #expect(pool.statistics.statements == before + 3)  // the lease's statement is not a pool read
         #expect(pool.statistics.open == 1)
         #expect(pool.statistics.leased == 0)
         await pool.close()
@@ -227,44 +246,48 @@ struct PoolTests {
 
     @Test("a queued read whose task is cancelled ends with CancellationError and the connection serves the next")
     func cancelledQueuedRead() async throws {
-        let pool = Self.adminPool(connections: 1, acquireTimeout: .seconds(10))
-        async let slow = pool.read { try $0.query("SELECT SLEEP(0.6)") }
-        try await Task.sleep(for: .milliseconds(200))
-        let waiting = Task { try await pool.read { try $0.query("SELECT 2").rows[0][0] } }
-        try await Task.sleep(for: .milliseconds(100))
-        waiting.cancel()
-        do {
-            _ = try await waiting.value
-            Issue.record("expected the queued read to be cancelled")
-        } catch {
-            #expect(error is CancellationError)
+        let pool = Self.adminPool(connections: 1, acquireTimeout: .seconds(30))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let release = try await Self.holdOnlyConnection(pool, in: &group)
+            let waiting = Task { try await pool.read { try $0.query("SELECT 2").rows[0][0] } }
+            try await Self.waitUntil { pool.statistics.waiting == 1 }
+            waiting.cancel()
+            do {
+                _ = try await waiting.value
+                Issue.record("expected the queued read to be cancelled")
+            } catch {
+                #expect(error is CancellationError)
+            }
+            #expect(pool.statistics.waiting == 0)
+            release()
+            try await group.waitForAll()
         }
-        _ = try await slow
         #expect(try await pool.read { try $0.query("SELECT 3").rows[0][0] } == .int(3))
-        #expect(pool.statistics.waiting == 0)
         await pool.close()
     }
 
     @Test("closing the pool fails the reads still queued with .poolClosed")
     func closeFailsQueuedReads() async throws {
-        let pool = Self.adminPool(connections: 1, acquireTimeout: .seconds(10))
-        async let slow = pool.read { try $0.query("SELECT SLEEP(0.6)") }
-        try await Task.sleep(for: .milliseconds(200))
-        let queued = Task { try await pool.read { try $0.query("SELECT 2").rows[0][0] } }
-        try await Task.sleep(for: .milliseconds(100))
-        await pool.close()
-        do {
-            _ = try await queued.value
-            Issue.record("expected .poolClosed")
-        } catch let error as MySQLError {
-            #expect(error.kind == .poolClosed)
+        let pool = Self.adminPool(connections: 1, acquireTimeout: .seconds(30))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let release = try await Self.holdOnlyConnection(pool, in: &group)
+            let queued = Task { try await pool.read { try $0.query("SELECT 2").rows[0][0] } }
+            try await Self.waitUntil { pool.statistics.waiting == 1 }
+            await pool.close()
+            do {
+                _ = try await queued.value
+                Issue.record("expected .poolClosed")
+            } catch let error as MySQLError {
+                #expect(error.kind == .poolClosed)
+            }
+            release()  // the lease still running ends normally
+            try await group.waitForAll()
         }
-        _ = try await slow  // the read already running finishes
         #expect(pool.statistics.open == 0)
     }
 }
 
-/// Names in the order their tasks finished.
+/// Names in the order their work ran.
 final class Arrivals: Sendable {
     private let list = Mutex<[String]>([])
     func add(_ name: String) { list.withLock { $0.append(name) } }
