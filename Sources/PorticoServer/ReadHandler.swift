@@ -146,8 +146,9 @@ struct ReadHandler: Sendable {
         var apiRequest = try partnerInput { () throws(QueryError) in try QueryParser(resource: resource).parseItem(query) }
         apiRequest.format = Representation.format(of: request) == .csv ? .csv : .json
         // A malformed id and a row of another tenant are the same 404 as a missing row.
-        let notFound = Problem(status: .notFound, kind: "not-found", title: "Not Found",
-                               detail: "No \(resource.name) item has the id '\(idText)'.")
+        var notFound: Problem {
+            Problem(status: .notFound, kind: "not-found", title: "Not Found", detail: "No \(resource.name) item has the id '\(idText)'.")
+        }
         guard let key = resource.id?.parse(idText), let planned = planner.planItem(resource, key: key, apiRequest, tenants: principal.tenants) else {
             throw notFound
         }
@@ -160,7 +161,7 @@ struct ReadHandler: Sendable {
             logNotes(notes, context)
             return conditional(request, body: csv, contentType: "text/csv; charset=utf-8")
         }
-        var json = JSONWriter(capacity: 1024)
+        var json = JSONWriter()  // 4 KiB: an item with its embeds rarely needs to grow it
         DocumentWriter.write(row, planned.projection, embeds: embeds, into: &json, notes: &notes)
         logNotes(notes, context)
         return conditional(request, body: json.bytes, contentType: "application/json")
@@ -185,10 +186,12 @@ struct ReadHandler: Sendable {
     func conditional(_ request: Request, body: [UInt8], contentType: String) -> Response {
         let etag = Self.etag(SHA256.hash(data: body))
         var headers: HTTPFields = [.contentType: contentType, .eTag: etag, .cacheControl: "private"]
-        let matches = (request.headers[.ifNoneMatch] ?? "").split(separator: ",").contains {
-            let tag = $0.trimmingCharacters(in: .whitespaces)
-            return tag == etag || tag == "*"
-        }
+        let matches = request.headers[.ifNoneMatch].map { header in
+            header.split(separator: ",").contains {
+                let tag = $0.trimmingCharacters(in: .whitespaces)
+                return tag == etag || tag == "*"
+            }
+        } ?? false
         if matches { return Response(status: .notModified, headers: headers) }
         headers[.contentLength] = String(body.count)
         if request.method == .head { return Response(status: .ok, headers: headers, body: ResponseBody()) }
