@@ -54,8 +54,9 @@ struct VersionHeadersMiddleware: RouterMiddleware {
     let catalogs: CatalogStore
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let parts = request.uri.path.split(separator: "/")
-        guard parts.count >= 2, let settings = catalogs.current.catalogs[String(parts[1])]?.settings, settings.deprecatedOn != nil else {
+        // Runs after routing: every route of the `api` group has the `:version` parameter.
+        guard let version = context.parameters.get("version"), let settings = catalogs.current.catalogs[version]?.settings,
+              settings.deprecatedOn != nil else {
             return try await next(request, context)
         }
         do {
