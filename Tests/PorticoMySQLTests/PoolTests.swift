@@ -200,6 +200,19 @@ struct PoolTests {
         return { open.yield(); open.finish() }
     }
 
+    /// Holds the only connection, queues a read (`SELECT 2`) behind it, runs `body` with the
+    /// read's task, then lets the connection go.
+    static func withQueuedRead(_ pool: MySQLConnectionPool, _ body: (Task<MySQLValue, any Error>) async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let release = try await holdOnlyConnection(pool, in: &group)
+            let queued = Task { try await pool.read { try $0.query("SELECT 2").rows[0][0] } }
+            try await waitUntil { pool.statistics.waiting == 1 }
+            try await body(queued)
+            release()
+            try await group.waitForAll()
+        }
+    }
+
     static func waitUntil(_ condition: () -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(20)
         while !condition() {
@@ -247,10 +260,7 @@ struct PoolTests {
     @Test("a queued read whose task is cancelled ends with CancellationError and the connection serves the next")
     func cancelledQueuedRead() async throws {
         let pool = Self.adminPool(connections: 1, acquireTimeout: .seconds(30))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            let release = try await Self.holdOnlyConnection(pool, in: &group)
-            let waiting = Task { try await pool.read { try $0.query("SELECT 2").rows[0][0] } }
-            try await Self.waitUntil { pool.statistics.waiting == 1 }
+        try await Self.withQueuedRead(pool) { waiting in
             waiting.cancel()
             do {
                 _ = try await waiting.value
@@ -259,8 +269,6 @@ struct PoolTests {
                 #expect(error is CancellationError)
             }
             #expect(pool.statistics.waiting == 0)
-            release()
-            try await group.waitForAll()
         }
         #expect(try await pool.read { try $0.query("SELECT 3").rows[0][0] } == .int(3))
         await pool.close()
@@ -269,10 +277,7 @@ struct PoolTests {
     @Test("closing the pool fails the reads still queued with .poolClosed")
     func closeFailsQueuedReads() async throws {
         let pool = Self.adminPool(connections: 1, acquireTimeout: .seconds(30))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            let release = try await Self.holdOnlyConnection(pool, in: &group)
-            let queued = Task { try await pool.read { try $0.query("SELECT 2").rows[0][0] } }
-            try await Self.waitUntil { pool.statistics.waiting == 1 }
+        try await Self.withQueuedRead(pool) { queued in
             await pool.close()
             do {
                 _ = try await queued.value
@@ -280,9 +285,7 @@ struct PoolTests {
             } catch let error as MySQLError {
                 #expect(error.kind == .poolClosed)
             }
-            release()  // the lease still running ends normally
-            try await group.waitForAll()
-        }
+        }  // the lease still running then ends normally
         #expect(pool.statistics.open == 0)
     }
 }
