@@ -20,7 +20,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let address = clientAddress(request, context)
-        let token = credential(request)
+        let presented = Presented(request)
+        let token = presented.token
         // An address already over its limit for failed attempts is refused before any lookup,
         // so guessing keys cannot load the database.
         if let limits, token != nil || developmentPrincipal == nil,
@@ -28,7 +29,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
             throw anonymousExceeded(limits, address)
         }
         do {
-            return try await authenticate(request, token: token, context: &context, next: next)
+            return try await authenticate(request, presented, context: &context, next: next)
         } catch let problem as Problem where problem.status == .unauthorized {
             if let limits { _ = limits.rates.acquire("addr:" + address, limits.settings.anonymous) }
             throw problem
@@ -48,14 +49,14 @@ struct AuthenticationMiddleware: RouterMiddleware {
         limits?.clientAddress(request, context) ?? context.remoteAddress ?? "unknown"
     }
 
-    func authenticate(_ request: Request, token: String?, context: inout Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func authenticate(_ request: Request, _ presented: Presented, context: inout Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // Two credentials at once (RFC 6750 §2: one method per request) are refused, not ranked:
         // a bad one must never pass because a good one came along.
-        if let authorization = request.headers[.authorization], ASCIIText.hasPrefix(authorization, "bearer "), request.headers[.xAPIKey] != nil {
+        if presented.both {
             logger.info("invalid credential", metadata: ["request_id": "\(context.requestID)", "reason": "both Authorization and X-API-Key"])
             throw Self.invalidToken
         }
-        if let token {
+        if let token = presented.token {
             guard let authenticator else { throw Self.invalidToken }
             let outcome: Authenticator.Outcome
             do {
@@ -83,11 +84,24 @@ struct AuthenticationMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
-    func credential(_ request: Request) -> String? {
-        if let authorization = request.headers[.authorization], ASCIIText.hasPrefix(authorization, "bearer ") {
-            return String(authorization.dropFirst(7)).trimmingBlanks
+    /// The credential a request presents, from its headers read once.
+    struct Presented {
+        /// `Authorization: Bearer …` if present, else `X-API-Key`, without surrounding blanks.
+        let token: String?
+        /// Both a bearer credential and an `X-API-Key`.
+        let both: Bool
+
+        init(_ request: Request) {
+            let apiKey = request.headers[.xAPIKey]
+            if let authorization = request.headers[.authorization], ASCIIText.hasPrefix(authorization, "bearer ") {
+                // "bearer " is ASCII, so the seventh byte starts the credential.
+                token = Substring(authorization.utf8.dropFirst(7)).trimmingBlanks
+                both = apiKey != nil
+            } else {
+                token = apiKey.map { Substring($0).trimmingBlanks }
+                both = false
+            }
         }
-        return request.headers[.xAPIKey]?.trimmingBlanks
     }
 
     static var invalidToken: Problem {
@@ -98,10 +112,15 @@ struct AuthenticationMiddleware: RouterMiddleware {
 }
 
 extension String {
+    var trimmingBlanks: String { Substring(self).trimmingBlanks }
+}
+
+extension Substring {
+    /// Without leading and trailing spaces and tabs, as one new string.
     var trimmingBlanks: String {
-        var text = Substring(self)
-        while text.first == " " || text.first == "\t" { text = text.dropFirst() }
-        while text.last == " " || text.last == "\t" { text = text.dropLast() }
-        return String(text)
+        var bytes = utf8[...]
+        while let first = bytes.first, first == 0x20 || first == 0x09 { bytes = bytes.dropFirst() }
+        while let last = bytes.last, last == 0x20 || last == 0x09 { bytes = bytes.dropLast() }
+        return String(Substring(bytes))
     }
 }

@@ -1,3 +1,7 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import PorticoQuery
 @testable import PorticoServer
 import Testing
 
@@ -48,5 +52,51 @@ struct HotPathTests {
         var escaped = ""
         JSONText.appendString("a \"b\" \\ c\n\u{1}\u{2028}é", to: &escaped)
         #expect(escaped == #""a \"b\" \\ c\n\u0001\u2028é""#)
+    }
+
+    @Test("isExport's shortcut past query parsing agrees with parsing the query, percent-encoded keys included")
+    func exportShortcut() {
+        let paths = ["/api/v2/orders", "/api/v2/orders/ORD-1", "/api/v2/usage"]
+        let queries = ["", "?limit=1", "?format=ndjson", "?format=csv", "?format=csv&limit=5", "?%66ormat=ndjson", "?FORMAT=ndjson",
+                       "?status=shipped&format=json", "?q=%20&limit=2", "?informat=x", "?format"]
+        let accepts: [String?] = [nil, "application/json", "application/x-ndjson", "text/csv", "TEXT/CSV;q=1"]
+        for path in paths {
+            for query in queries {
+                for accept in accepts {
+                    var head = HTTPRequest(method: .get, scheme: "http", authority: "localhost", path: path + query)
+                    if let accept { head.headerFields[.accept] = accept }
+                    let request = Request(head: head, body: .init(buffer: ByteBuffer()))
+                    let parsed = request.uri.queryParameters
+                    let expected = path.split(separator: "/").count == 3
+                        && ApiRequest.isExport(format: Representation.format(of: request, query: parsed), limitGiven: parsed.has("limit"))
+                    #expect(Representation.isExport(request) == expected, "\(path)\(query) Accept: \(accept ?? "-")")
+                }
+            }
+        }
+        // The cases that matter most, spelled out.
+        func export(_ target: String) -> Bool {
+            Representation.isExport(Request(head: HTTPRequest(method: .get, scheme: "http", authority: "x", path: target), body: .init(buffer: ByteBuffer())))
+        }
+        #expect(export("/api/v2/orders?format=csv"))
+        #expect(!export("/api/v2/orders?format=csv&limit=5"))
+        #expect(!export("/api/v2/orders?limit=1"))
+    }
+
+    @Test("a presented credential is trimmed of blanks, and two at once are flagged")
+    func presentedCredential() {
+        func presented(_ fields: [(HTTPField.Name, String)]) -> AuthenticationMiddleware.Presented {
+            var head = HTTPRequest(method: .get, scheme: "http", authority: "x", path: "/api/v2/orders")
+            for (name, value) in fields { head.headerFields.append(HTTPField(name: name, value: value)) }
+            return AuthenticationMiddleware.Presented(Request(head: head, body: .init(buffer: ByteBuffer())))
+        }
+        #expect(presented([(.authorization, "Bearer ptc_abc")]).token == "ptc_abc")
+        #expect(presented([(.authorization, "bearer \t ptc_abc  ")]).token == "ptc_abc")
+        #expect(presented([(.authorization, "Basic dXNlcjpwYXNz")]).token == nil)
+        #expect(presented([(.xAPIKey, "  ptc_k ")]).token == "ptc_k")
+        #expect(presented([(.authorization, "Basic dXNlcjpwYXNz"), (.xAPIKey, "ptc_k")]).token == "ptc_k")
+        #expect(presented([(.authorization, "Basic dXNlcjpwYXNz"), (.xAPIKey, "ptc_k")]).both == false)
+        #expect(presented([(.authorization, "Bearer ptc_abc"), (.xAPIKey, "ptc_k")]).both)
+        #expect(presented([(.authorization, "Bearer é ")]).token == "é")
+        #expect(presented([]).token == nil)
     }
 }
