@@ -1,4 +1,5 @@
 import Foundation
+import PorticoCatalog
 import PorticoServer
 import PorticoTestSupport
 import Testing

@@ -49,7 +49,7 @@ struct TenancyPropertyTests {
                     try #require(!bIDs.isEmpty, "B has no \(resource.name) to hide")
 
                     var aIDs = Set<String>()
-                    for sort in [""] + resource.sortKeys.flatMap { ["&sort=\($0)", "&sort=-\($0)"] } {
+                    for sort in [""] + resource.sortKeys.flatMap({ ["&sort=\($0)", "&sort=-\($0)"] }) {
                         let documents = try await Self.walk(client, base + "?limit=13" + sort + includeQuery, headers: a)
                         let ids = Set(documents.compactMap { $0["id"] as? String })
                         #expect(ids.isDisjoint(with: bIDs), "\(base)\(sort): A saw B's rows \(ids.intersection(bIDs).sorted().prefix(5))")

@@ -105,18 +105,27 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
         }
 
         private func schedule(_ channel: any Channel, _ loop: any EventLoop, at deadline: NIODeadline) {
-            let state = self.state
+            // The timer fires on the channel's own event loop, the only thread that touches the
+            // handler and its state; NIOLoopBound checks that instead of assuming it. The handler
+            // is held weakly, so a pending timer does not keep a closed connection's handlers.
+            let bound = NIOLoopBound((state: state, handler: WeakHandler(self)), eventLoop: loop)
             let timeout = headerTimeout
-            state.timer = loop.scheduleTask(deadline: deadline) { [weak self] in
+            state.timer = loop.scheduleTask(deadline: deadline) {
+                let (state, handler) = bound.value
                 state.timer = nil
                 guard state.awaitingHead, let started = state.headStarted else { return }
                 let due = started + timeout
                 if due <= .now() {
                     RawSide.answer(channel, state: state, status: "408 Request Timeout")
                 } else {
-                    self?.schedule(channel, loop, at: due)
+                    handler.value?.schedule(channel, loop, at: due)
                 }
             }
+        }
+
+        final class WeakHandler {
+            weak var value: RawSide?
+            init(_ value: RawSide) { self.value = value }
         }
 
         /// Writes a bare error response straight to the socket and closes the connection.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Hummingbird
 public import Logging
 public import PorticoAccess
@@ -6,8 +6,8 @@ import PorticoCatalog
 import PorticoMySQL
 import PorticoQuery
 import PorticoQuota
-public import ServiceLifecycle
-public import Synchronization
+import ServiceLifecycle
+import Synchronization
 import UnixSignals
 import NIOCore
 import HummingbirdCore
