@@ -2,9 +2,11 @@
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
     /// Whether the next value in each open container needs a comma first, one bit per level
-    /// (bit 0 the innermost), so nesting costs no allocation. Levels past 64 (never produced
-    /// by a mapping) share the outermost bit's fate and only risk a missing comma, not a crash.
+    /// (bit 0 the innermost), so usual nesting costs no allocation.
     private var commaBits: UInt64 = 0
+    /// Open containers; past 63 the outermost levels' bits move to `spilled`.
+    private var depth = 0
+    private var spilled: [Bool] = []
 
     public init(capacity: Int = 4096) { bytes.reserveCapacity(capacity) }
 
@@ -13,8 +15,20 @@ public struct JSONWriter: Sendable {
         commaBits |= 1
     }
 
-    private mutating func open(_ byte: UInt8) { separate(); bytes.append(byte); commaBits <<= 1 }
-    private mutating func close(_ byte: UInt8) { bytes.append(byte); commaBits >>= 1 }
+    private mutating func open(_ byte: UInt8) {
+        separate()
+        bytes.append(byte)
+        if depth >= 63 { spilled.append(commaBits >> 63 == 1) }
+        commaBits <<= 1
+        depth += 1
+    }
+
+    private mutating func close(_ byte: UInt8) {
+        bytes.append(byte)
+        commaBits >>= 1
+        depth -= 1
+        if depth >= 63, spilled.removeLast() { commaBits |= 1 << 63 }
+    }
 
     public mutating func beginObject() { open(0x7B) }
     public mutating func endObject() { close(0x7D) }
@@ -45,11 +59,17 @@ public struct JSONWriter: Sendable {
     public mutating func raw(_ json: some Collection<UInt8>) { separate(); bytes.append(contentsOf: json) }
 
     /// A newline between NDJSON documents.
-    public mutating func newline() { bytes.append(0x0A); commaBits = 0 }
+    public mutating func newline() { bytes.append(0x0A); resetNesting() }
 
     public mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)
+        resetNesting()
+    }
+
+    private mutating func resetNesting() {
         commaBits = 0
+        depth = 0
+        spilled.removeAll(keepingCapacity: true)
     }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)

@@ -99,6 +99,20 @@ struct ShapingTests {
             #"{"a":[0,1,2,[],{"deep":[[null]]}],"plain":"Fjällräven","esc\"aped":"q\"b\\n\n\u0001","empty":""}"# + "\n" + #"{"next":true}"#)
     }
 
+    @Test("commas stay right past 64 levels of nesting, where the writer's bit stack spills")
+    func writerDeepNesting() {
+        for depth in [62, 63, 64, 65, 130] {
+            var json = JSONWriter()
+            var expected = ""
+            for _ in 0..<depth { json.beginArray(); json.int(1); expected += "[1," }
+            json.int(2)
+            expected += "2"
+            for _ in 0..<depth { json.endArray(); json.int(3); expected += "],3" }
+            // The outermost level has no container: its values are the writer's top level.
+            #expect(String(decoding: json.bytes, as: UTF8.self) == expected, "depth \(depth)")
+        }
+    }
+
     @Test("every conversion renders as mapped")
     func conversions() throws {
         let (json, notes) = try Self.render()
