@@ -133,8 +133,9 @@ struct Work: Sendable {
 
 extension PorticoBench {
     /// P6 without HTTP or shaping: the export's row stream read in batches of 500 (Portico's
-    /// default), each batch's embed statements run at once, one batch read ahead, as
-    /// `ExportWriter` does. Rows are counted, not encoded.
+    /// default), each batch's embed statements run at once through the same
+    /// `ReadExecution.loadEmbeds` as `ExportWriter`. Rows are counted, not encoded, so there is
+    /// nothing for reading ahead to overlap with.
     func exportCeiling(planner: ReadPlanner, orders: Resource, tenants: [MySQLValue], pool: MySQLConnectionPool) async throws {
         var request = ApiRequest(limit: 50)
         request.isExport = true
@@ -148,15 +149,7 @@ extension PorticoBench {
             @Sendable func read(after previous: Int) async throws -> Int {
                 guard previous == batchSize else { return 0 }
                 let rows = try await stream.nextBatch()
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for embed in planned.embeds {
-                        let keys = EmbedRows.parentKeys(rows, embed)
-                        if keys.isEmpty { continue }
-                        let query = SQLRenderer.render(embed.plan(forParents: keys))
-                        group.addTask { _ = try await pool.query(query.text, query.binds) }
-                    }
-                    try await group.waitForAll()
-                }
+                if !rows.isEmpty { _ = try await ReadExecution.loadEmbeds(planned, rows, on: pool) }
                 return rows.count
             }
             var count = try await read(after: batchSize)

@@ -129,4 +129,3 @@ extension MySQLConnection {
         statements.removeValue(forKey: sql)?.close()
     }
 }
-

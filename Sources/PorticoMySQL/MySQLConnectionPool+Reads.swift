@@ -32,40 +32,15 @@ extension MySQLConnectionPool {
     }
 
     private func readOnce<R: Sendable>(_ body: @escaping @Sendable (isolated MySQLConnection) throws -> R) async throws -> R {
-        let id = state.withLock { s in
-            s.nextWaiterID += 1
-            return s.nextWaiterID
+        try await admitted { (continuation: CheckedContinuation<R, any Error>) in
+            .read(ReadJob(
+                run: { connection in
+                    let result = Result { try body(connection) }
+                    return { continuation.resume(with: result) }
+                },
+                fail: { continuation.resume(throwing: $0) }
+            ))
         }
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<R, any Error>) in
-                let job = ReadJob(
-                    run: { connection in
-                        let result = Result { try body(connection) }
-                        return { continuation.resume(with: result) }
-                    },
-                    fail: { continuation.resume(throwing: $0) }
-                )
-                submit(job, id: id)
-            }
-        } onCancel: {
-            // Only a read still queued is dropped; one already running finishes.
-            state.withLock({ $0.removeWaiter(id) })?.fail(CancellationError())
-        }
-    }
-
-    /// Starts the read on an idle connection or a new one, or queues it.
-    private func submit(_ job: ReadJob, id: UInt64) {
-        let deadline = ContinuousClock.now + options.acquireTimeout
-        let (grant, startReaper, closed) = state.withLock { s -> (Grant?, Bool, Bool) in
-            if s.closed { return (nil, false, true) }
-            if let grant = s.take(limit: options.maxConnections) { return (grant, false, false) }
-            s.waiters.append(Waiter(id: id, deadline: deadline, kind: .read(job)))
-            defer { s.reaperRunning = true }
-            return (nil, !s.reaperRunning, false)
-        }
-        if closed { job.fail(Self.closedError) }
-        if let grant { start(job, with: grant) }
-        if startReaper { Task { await reapWaiters(firstDeadline: deadline) } }
     }
 
     /// Gives a waiter what was freed for it.
@@ -77,7 +52,8 @@ extension MySQLConnectionPool {
     }
 
     /// Runs a read on a connection that was not busy (one hop to its thread); reads queued
-    /// meanwhile follow on the same thread.
+    /// meanwhile follow on the same thread. Only a read still queued can be cancelled; one
+    /// already started finishes.
     private func start(_ job: ReadJob, with grant: Grant) {
         Task {
             let pooled: Pooled

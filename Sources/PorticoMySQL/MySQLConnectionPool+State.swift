@@ -73,6 +73,22 @@ extension MySQLConnectionPool {
             return nil
         }
 
+        enum Admission {
+            case closed
+            case granted(Grant)
+            /// Queued; `startReaper` when no reaper runs to enforce its deadline.
+            case queued(startReaper: Bool)
+        }
+
+        /// Takes an idle connection or a free slot for `waiter`, or queues it.
+        mutating func admit(_ waiter: Waiter, limit: Int) -> Admission {
+            if closed { return .closed }
+            if let grant = take(limit: limit) { return .granted(grant) }
+            waiters.append(waiter)
+            defer { reaperRunning = true }
+            return .queued(startReaper: !reaperRunning)
+        }
+
         /// Hands a returned connection to the longest waiter, or keeps it idle.
         mutating func giveBack(_ pooled: Pooled) -> (Waiter, Grant)? {
             if let waiter = waiters.popFirst() { return (waiter, .connection(pooled)) }

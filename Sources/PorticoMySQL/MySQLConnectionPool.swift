@@ -155,23 +155,24 @@ public final class MySQLConnectionPool: Service, Sendable {
     }
 
     private func wait() async throws -> Grant {
+        try await admitted { .lease($0) }
+    }
+
+    /// Takes a connection for a waiter of the given kind, or queues it until one is freed or its
+    /// acquire timeout passes; a queued waiter whose task is cancelled is dropped.
+    func admitted<T: Sendable>(_ kind: (CheckedContinuation<T, any Error>) -> Waiter.Kind) async throws -> T {
         let id = state.withLock { s in
             s.nextWaiterID += 1
             return s.nextWaiterID
         }
-        let deadline = ContinuousClock.now + options.acquireTimeout
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Grant, any Error>) in
-                let (ready, startReaper) = state.withLock { s -> (Result<Grant, MySQLError>?, Bool) in
-                    if s.closed { return (.failure(Self.closedError), false) }
-                    // A connection may have come back between the first look and now.
-                    if let grant = s.take(limit: options.maxConnections) { return (.success(grant), false) }
-                    s.waiters.append(Waiter(id: id, deadline: deadline, kind: .lease(continuation)))
-                    defer { s.reaperRunning = true }
-                    return (nil, !s.reaperRunning)
+            try await withCheckedThrowingContinuation { continuation in
+                let waiter = Waiter(id: id, deadline: .now + options.acquireTimeout, kind: kind(continuation))
+                switch state.withLock({ $0.admit(waiter, limit: options.maxConnections) }) {
+                case .closed: waiter.fail(Self.closedError)
+                case .granted(let grant): hand(grant, to: waiter)
+                case .queued(let startReaper): if startReaper { Task { await reapWaiters(firstDeadline: waiter.deadline) } }
                 }
-                if let ready { continuation.resume(with: ready) }
-                if startReaper { Task { await self.reapWaiters(firstDeadline: deadline) } }
             }
         } onCancel: {
             state.withLock({ $0.removeWaiter(id) })?.fail(CancellationError())

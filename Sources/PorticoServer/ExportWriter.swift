@@ -38,7 +38,7 @@ struct ExportWriter {
                         guard previous == batchSize else { return ([], []) }
                         let start = ContinuousClock.now
                         let rows = try await stream.nextBatch()
-                        let embeds = rows.isEmpty ? [] : try await handler.loadEmbeds(planned, rows)
+                        let embeds = rows.isEmpty ? [] : try await ReadExecution.loadEmbeds(planned, rows, on: handler.pool)
                         trace.database(ContinuousClock.now - start, rows: rows.count)
                         return (rows, embeds)
                     }

@@ -56,34 +56,6 @@ struct ReadHandler: Sendable {
         return request.uri.queryParameters.map { (String($0.key), String($0.value)) }
     }
 
-    /// Runs a planned read and its embeds (one query each), returning the rows and embed rows.
-    func execute(_ planned: PlannedRead) async throws -> ([MySQLRow], [EmbedRows]) {
-        try await ReadExecution.run(planned, on: pool)
-    }
-
-    /// One query per embed, run at once on separate pooled connections (the embeds of an export's
-    /// batch do not depend on each other, and the next batch is read meanwhile).
-    func loadEmbeds(_ planned: PlannedRead, _ rows: [MySQLRow]) async throws -> [EmbedRows] {
-        let queries = planned.embeds.enumerated().compactMap { index, embed -> (Int, SQLQuery)? in
-            let keys = EmbedRows.parentKeys(rows, embed)
-            return keys.isEmpty ? nil : (index, SQLRenderer.render(embed.plan(forParents: keys)))
-        }
-        let pool = self.pool
-        var results = [[MySQLRow]](repeating: [], count: planned.embeds.count)
-        if queries.count == 1, let (index, query) = queries.first {
-            // One statement needs no child task.
-            results[index] = try await pool.query(query.text, query.binds).rows
-        } else {
-            try await withThrowingTaskGroup(of: (Int, [MySQLRow]).self) { group in
-                for (index, query) in queries {
-                    group.addTask { (index, try await pool.query(query.text, query.binds).rows) }
-                }
-                for try await (index, rows) in group { results[index] = rows }
-            }
-        }
-        return zip(planned.embeds, results).map { EmbedRows(embed: $0, rows: $1) }
-    }
-
     func logNotes(_ notes: [String], _ context: PorticoRequestContext) {
         guard !notes.isEmpty else { return }
         logger.warning("data problems while shaping", metadata: [
@@ -110,7 +82,7 @@ struct ReadHandler: Sendable {
         if apiRequest.isExport {
             return ExportWriter(handler: self, planned: planned, format: format, requestID: context.requestID, trace: context.trace).response(request)
         }
-        let (fetched, embeds) = try await databaseCall(context.trace) { try await execute(planned) }
+        let (fetched, embeds) = try await databaseCall(context.trace) { try await ReadExecution.run(planned, on: pool) }
         let page = Array(fetched.prefix(apiRequest.limit))
         context.trace.database(.zero, rows: page.count)
         var nextCursor: String?
@@ -152,7 +124,7 @@ struct ReadHandler: Sendable {
         guard let key = resource.id?.parse(idText), let planned = planner.planItem(resource, key: key, apiRequest, tenants: principal.tenants) else {
             throw notFound
         }
-        let (rows, embeds) = try await databaseCall(context.trace) { try await execute(planned) }
+        let (rows, embeds) = try await databaseCall(context.trace) { try await ReadExecution.run(planned, on: pool) }
         guard let row = rows.first else { throw notFound }
         context.trace.database(.zero, rows: 1)
         var notes: [String] = []
