@@ -13,11 +13,26 @@ public indirect enum ProjectedField: Sendable {
     case object(name: String, fields: [ProjectedField])
     /// The rows of ``PlannedRead/embeds``[`index`] matched to this row.
     case embed(name: String, index: Int)
+    /// A to-one embed read in the row itself, through a `LEFT JOIN` (see
+    /// ``PlanBuilder/joinedEmbed``): null when `present`, the joined row's match column, is.
+    case joined(name: String, present: Int, fields: [ProjectedField])
 
     public var name: String {
         switch self {
         case .id: "id"
-        case .value(let name, _, _, _), .reference(let name, _, _), .object(let name, _), .embed(let name, _): name
+        case .value(let name, _, _, _), .reference(let name, _, _), .object(let name, _), .embed(let name, _), .joined(let name, _, _): name
+        }
+    }
+
+    /// The same field reading its columns at new select-list positions.
+    func renumbered(_ position: [Int]) -> ProjectedField {
+        switch self {
+        case .id(let id, let column): .id(id, column: position[column])
+        case .value(let name, let field, let column, let zone): .value(name: name, field: field, column: position[column], zoneColumn: zone.map { position[$0] })
+        case .reference(let name, let id, let column): .reference(name: name, id: id, column: position[column])
+        case .object(let name, let fields): .object(name: name, fields: fields.map { $0.renumbered(position) })
+        case .embed: self
+        case .joined(let name, let present, let fields): .joined(name: name, present: position[present], fields: fields.map { $0.renumbered(position) })
         }
     }
 }

@@ -48,6 +48,9 @@ public struct ColumnRef: Sendable, Hashable {
         self.alias = alias
         self.column = column
     }
+
+    /// The same column read through another alias (`t` → an embed's join).
+    func realiased(_ from: String, _ to: String) -> ColumnRef { alias == from ? ColumnRef(to, column) : self }
 }
 
 public enum ColumnExpression: Sendable, Hashable {
@@ -55,14 +58,24 @@ public enum ColumnExpression: Sendable, Hashable {
     /// A local DATETIME converted to UTC in SQL with the zone named in another column
     /// (`CONVERT_TZ`), for comparisons with UTC bounds.
     case utc(ColumnRef, zone: ColumnRef)
+
+    func realiased(_ from: String, _ to: String) -> ColumnExpression {
+        switch self {
+        case .column(let ref): .column(ref.realiased(from, to))
+        case .utc(let ref, let zone): .utc(ref.realiased(from, to), zone: zone.realiased(from, to))
+        }
+    }
 }
 
-public struct PlannedJoin: Sendable, Hashable {
+public struct PlannedJoin: Sendable, Equatable {
     public let alias: String
     public let table: String
     public let on: [ColumnPair]
     /// INNER for the tenant's join (a row without an owner is nobody's), LEFT otherwise.
     public let required: Bool
+    /// More conditions on the joined row, in the `ON` clause: a to-one embed's tenant rule and
+    /// static predicates (see ``ProjectedField/joined(name:present:fields:)``).
+    public var conditions: [Condition] = []
 }
 
 public indirect enum Condition: Sendable, Equatable {
@@ -81,6 +94,21 @@ public indirect enum Condition: Sendable, Equatable {
     case any([Condition])
     /// Matches nothing: a partner without tenants.
     case never
+
+    /// The same condition on columns read through another alias.
+    func realiased(_ from: String, _ to: String) -> Condition {
+        switch self {
+        case .compare(let lhs, let op, let value): .compare(lhs.realiased(from, to), op, value)
+        case .inList(let lhs, let values, let negated): .inList(lhs.realiased(from, to), values, negated: negated)
+        case .isNull(let lhs, let isNull): .isNull(lhs.realiased(from, to), isNull)
+        case .prefix(let lhs, let text): .prefix(lhs.realiased(from, to), text)
+        case .after(let terms, let values):
+            .after(terms.map { OrderTerm($0.expression.realiased(from, to), descending: $0.descending) }, values)
+        case .tuplesIn(let lhs, let tuples): .tuplesIn(lhs.map { $0.realiased(from, to) }, tuples)
+        case .any(let conditions): .any(conditions.map { $0.realiased(from, to) })
+        case .never: .never
+        }
+    }
 }
 
 public struct OrderTerm: Sendable, Hashable {

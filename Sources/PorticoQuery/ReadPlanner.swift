@@ -169,8 +169,7 @@ struct PlanBuilder {
                 if !nested.isEmpty { projected.append(.object(name: field.name, fields: nested)) }
             case .embed(let embed):
                 guard prefix.isEmpty, !embed.optional || include.contains(field.name) else { continue }
-                guard let index = planEmbed(field.name, embed, fieldset: Self.narrowed(fieldset, to: path)) else { continue }
-                projected.append(.embed(name: field.name, index: index))
+                if let planned = planEmbed(field.name, embed, fieldset: Self.narrowed(fieldset, to: path)) { projected.append(planned) }
             }
         }
         return projected
@@ -191,7 +190,7 @@ struct PlanBuilder {
         return fieldset
     }
 
-    mutating func planEmbed(_ name: String, _ embed: Embed, fieldset: Set<String>?) -> Int? {
+    mutating func planEmbed(_ name: String, _ embed: Embed, fieldset: Set<String>?) -> ProjectedField? {
         guard let target = catalog.resources[embed.target] else { return nil }
         var child = PlanBuilder(resource: target, catalog: catalog, tenants: tenants)
         let selected = embed.fields.map(Set.init)
@@ -202,6 +201,7 @@ struct PlanBuilder {
         }
         let withID = target.id != nil && (selected?.contains("id") ?? true)
         let projection = child.project(childFields, fieldset: inner, include: [], withID: withID)
+        if let joined = joinedEmbed(name, embed, target, child, projection) { return joined }
         let match = embed.on.map { ColumnExpression.column(ColumnRef("t", $0.remote)) }
         let matchColumns = match.map { child.plan.select($0) }
         child.plan.order = match.map { OrderTerm($0) } + embed.order.map { column in
@@ -213,6 +213,23 @@ struct PlanBuilder {
             name: name, many: embed.many, parentColumns: parentColumns, childMatchColumns: matchColumns, childMatch: match,
             child: child.plan, childProjection: projection
         ))
-        return embeds.count - 1
+        return .embed(name: name, index: embeds.count - 1)
+    }
+
+    /// A to-one embed read with the row itself through a `LEFT JOIN` instead of a statement of its
+    /// own, when that is the same thing: the match covers the target's key (at most one row), the
+    /// target needs no join and has no embed of its own. The target's tenant rule and static
+    /// predicates go into the `ON` clause, so a row of another tenant, or a hidden one, reads as
+    /// null exactly as when it is not found.
+    mutating func joinedEmbed(_ name: String, _ embed: Embed, _ target: Resource, _ child: PlanBuilder,
+                              _ projection: [ProjectedField]) -> ProjectedField? {
+        guard !embed.many, !target.key.isEmpty, Set(target.key).isSubset(of: embed.on.map(\.remote)),
+              child.plan.joins.isEmpty, child.embeds.isEmpty, let first = embed.on.first else { return nil }
+        let alias = "e_" + name
+        plan.joins.append(PlannedJoin(alias: alias, table: target.table, on: embed.on, required: false,
+                                      conditions: child.plan.conditions.map { $0.realiased("t", alias) }))
+        let position = child.plan.columns.map { plan.select($0.realiased("t", alias)) }
+        let present = plan.select(.column(ColumnRef(alias, first.remote)))
+        return .joined(name: name, present: present, fields: projection.map { $0.renumbered(position) })
     }
 }

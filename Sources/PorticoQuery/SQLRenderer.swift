@@ -56,7 +56,7 @@ public enum SQLRenderer {
         sql += " FROM (SELECT * FROM (\(parts.joined(separator: " UNION ALL "))) AS `u` ORDER BY \(orderNames.joined(separator: ", ")) LIMIT ?) AS `top`"
         sql += " JOIN \(quote(plan.table)) AS `t` ON "
             + zip(plan.keyColumns, keyPositions).map { "`t`.\(quote($0)) = `top`.`c\($1!)`" }.joined(separator: " AND ")
-        sql += joins(plan.joins)
+        sql += joins(plan.joins, &binds)
         sql += " ORDER BY " + plan.order.enumerated().map { "`top`.`c\($0.offset)` \($0.element.descending ? "DESC" : "ASC")" }.joined(separator: ", ")
         return SQLQuery(text: sql, binds: binds)
     }
@@ -100,11 +100,13 @@ public enum SQLRenderer {
         }
     }
 
-    static func joins(_ joins: [PlannedJoin]) -> String {
+    /// Joins in order, their `ON` conditions' values appended to `binds` (they precede `WHERE`).
+    static func joins(_ joins: [PlannedJoin], _ binds: inout [MySQLValue]) -> String {
         joins.map { join in
             (join.required ? " JOIN " : " LEFT JOIN ") + "\(quote(join.table)) AS \(quote(join.alias)) ON "
-                // Mapping joins are to-one joins from the resource's own table.
-                + join.on.map { "\(quote(join.alias)).\(quote($0.remote)) = `t`.\(quote($0.local))" }.joined(separator: " AND ")
+                // Mapping joins and joined embeds are to-one joins from the resource's own table.
+                + (join.on.map { "\(quote(join.alias)).\(quote($0.remote)) = `t`.\(quote($0.local))" }
+                    + join.conditions.map { condition($0, &binds) }).joined(separator: " AND ")
         }.joined()
     }
 
@@ -112,7 +114,7 @@ public enum SQLRenderer {
         var binds: [MySQLValue] = []
         var sql = "SELECT "
         sql += plan.columns.enumerated().map { aliased ? "\(expression($0.element)) AS `c\($0.offset)`" : expression($0.element) }.joined(separator: ", ")
-        sql += " FROM \(quote(plan.table)) AS `t`" + joins(plan.joins)
+        sql += " FROM \(quote(plan.table)) AS `t`" + joins(plan.joins, &binds)
         if !plan.conditions.isEmpty {
             sql += " WHERE " + plan.conditions.map { condition($0, &binds) }.joined(separator: " AND ")
         }

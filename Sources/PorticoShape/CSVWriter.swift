@@ -34,6 +34,7 @@ public enum CSVWriter {
             case .object(let name, let fields): columnNames(fields, embeds, prefix: prefix + name + ".")
             case .embed(let name, let index):
                 embeds[index].many ? [] : columnNames(embeds[index].childProjection, [], prefix: prefix + name + ".")
+            case .joined(let name, _, let fields): columnNames(fields, [], prefix: prefix + name + ".")
             }
         }
     }
@@ -55,6 +56,9 @@ public enum CSVWriter {
                 guard !embed.embed.many else { continue }
                 let child = row.flatMap { r in embed.rowsByParent[embed.embed.parentColumns.map { r[$0] }]?.first }
                 collect(child, embed.embed.childProjection, embeds: [], into: &cells, notes: &notes)
+            case .joined(_, let present, let fields):
+                let child = row.flatMap { r -> MySQLRow? in if case .null = r[present] { nil } else { r } }
+                collect(child, fields, embeds: [], into: &cells, notes: &notes)
             }
         }
     }

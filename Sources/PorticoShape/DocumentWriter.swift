@@ -63,6 +63,8 @@ public enum DocumentWriter {
                 } else {
                     json.null()
                 }
+            case .joined(_, let present, let fields):
+                if case .null = row[present] { json.null() } else { write(row, fields, embeds: [], into: &json, notes: &notes) }
             }
         }
         json.endObject()

@@ -160,24 +160,75 @@ struct PlannerTests {
         #expect(throws: QueryError.self) { try Self.sql("invoices", [("updated_since", "2024-03-01T00:00:00Z")]) }
     }
 
-    @Test("embeds: one child plan per embed, with the child's own tenant rule and order")
+    @Test("embeds: a to-many embed is one child plan per page, with the child's own tenant rule and order")
     func embeds() throws {
         let (_, planned) = try Self.sql("orders", [], tenants: Self.tenants)
-        #expect(planned.embeds.map(\.name) == ["customer", "lines"])
-        let lines = planned.embeds[1]
+        #expect(planned.embeds.map(\.name) == ["lines"])
+        let lines = planned.embeds[0]
         let child = SQLRenderer.render(lines.plan(forParents: [[.uint(10)], [.uint(11)]]))
         #expect(child.text == "SELECT `t`.`line_no`, `t`.`prod_id`, `j_product`.`sku`, `t`.`qty`, `t`.`unit_price_cents`, `t`.`discount_pct`, `t`.`order_no` FROM `order_lines` AS `t` JOIN `orders` AS `j_order` ON `j_order`.`order_no` = `t`.`order_no` LEFT JOIN `products` AS `j_product` ON `j_product`.`prod_id` = `t`.`prod_id` WHERE `j_order`.`acct_id` IN (?, ?) AND `t`.`order_no` IN (?, ?) ORDER BY `t`.`order_no` ASC, `t`.`line_no` ASC")
         #expect(child.binds == [.uint(1), .uint(2), .uint(10), .uint(11)])
-        let customer = SQLRenderer.render(planned.embeds[0].plan(forParents: [[.uint(3)]]))
-        #expect(customer.text.contains("`t`.`is_deleted` = ?"), "the target's static predicates apply to embeds")
+    }
+
+    @Test("a to-one embed on the target's key is joined into the row, its tenant rule and predicates in ON")
+    func joinedEmbed() throws {
+        let (query, planned) = try Self.sql("orders", [("fields", "customer")])
+        #expect(planned.embeds.isEmpty, "no second statement for the customer")
+        #expect(query.text == "SELECT `t`.`order_no`, `e_customer`.`cust_id`, `e_customer`.`company`, `t`.`updated` FROM `orders` AS `t` LEFT JOIN `customers` AS `e_customer` ON `e_customer`.`cust_id` = `t`.`cust_id` AND `e_customer`.`acct_id` IN (?) AND `e_customer`.`is_deleted` = ? WHERE `t`.`acct_id` IN (?) ORDER BY `t`.`updated` ASC, `t`.`order_no` ASC LIMIT ?")
+        #expect(query.binds == [.uint(1), .int(0), .uint(1), .int(51)])
+        guard case .joined("customer", let present, let fields)? = planned.projection.last else {
+            Issue.record("customer is not a joined embed: \(planned.projection)")
+            return
+        }
+        #expect(planned.plan.columns[present] == .column(ColumnRef("e_customer", "cust_id")), "null here means no customer")
+        #expect(fields.map(\.name) == ["id", "name"])
+
+        // Across tenants the join is on the page's rows, after the per-tenant merge; its values follow the merge's.
+        let (merged, _) = try Self.sql("orders", [("fields", "customer")], tenants: Self.tenants)
+        #expect(merged.text.hasSuffix("AS `top` JOIN `orders` AS `t` ON `t`.`order_no` = `top`.`c1` LEFT JOIN `customers` AS `e_customer` ON `e_customer`.`cust_id` = `t`.`cust_id` AND `e_customer`.`acct_id` IN (?, ?) AND `e_customer`.`is_deleted` = ? ORDER BY `top`.`c0` ASC, `top`.`c1` ASC"))
+        #expect(merged.binds.suffix(4) == [.int(51), .uint(1), .uint(2), .int(0)])
+
+        // A partner without tenants joins nothing.
+        let (none, _) = try Self.sql("orders", [("fields", "customer")], tenants: [])
+        #expect(none.text.contains("`e_customer`.`cust_id` = `t`.`cust_id` AND 1 = 0"))
+    }
+
+    @Test("a to-one embed stays a statement of its own when a join would not be the same read")
+    func separateToOneEmbeds() throws {
+        let texts = [
+            "kids.yaml": "scope: k:read\ntable: kids\nkey: kid_id\ntenant: {column: acct_id}\nid: {column: kid_id}\nfields:\n  code: {column: code, type: string}\n",
+            "bills.yaml": "scope: k:read\ntable: bills\nkey: bill_id\njoins:\n  owner: {table: owners, on: {owner_id: owner_id}}\ntenant: {join: owner, column: acct_id}\nid: {column: bill_id}\nfields:\n  total: {column: total, type: integer}\n",
+            "parents.yaml": """
+                scope: k:read
+                table: parents
+                key: pid
+                tenant: {column: acct_id}
+                id: {column: pid}
+                fields:
+                  by_key: {embed: kids, on: {kid_id: kid_id}}
+                  by_code: {embed: kids, on: {kid_code: code}}
+                  bill: {embed: bills, on: {bill_id: bill_id}}
+
+                """,
+        ]
+        let result = CatalogCompiler.compile(version: "v1", sources: texts.map { CatalogCompiler.Source(path: "v1/\($0.key)", text: $0.value) })
+        let catalog = try #require(result.catalogs["v1"], "\(result.diagnostics)")
+        let parents = try #require(catalog.resources["parents"])
+        let planned = try ReadPlanner(catalog: catalog).planList(parents, ApiRequest(limit: 5), tenants: Self.oneTenant)
+        #expect(planned.projection.map(\.name) == ["id", "by_key", "by_code", "bill"])
+        if case .joined = planned.projection[1] {} else { Issue.record("on the key: joined") }
+        // Not on the target's key (several rows could match), or the target needs a join of its own.
+        #expect(planned.embeds.map(\.name) == ["by_code", "bill"])
+        #expect(planned.plan.joins.map(\.alias) == ["e_by_key"])
     }
 
     @Test("sparse fields select only what they need, and id always")
     func sparseFields() throws {
         let (query, planned) = try Self.sql("orders", [("fields", "total.currency,customer.name")])
         #expect(planned.projection.map(\.name) == ["id", "total", "customer"])
-        #expect(!query.text.contains("`total_cents`"))
-        #expect(planned.embeds.count == 1)
+        #expect(!query.text.contains("`total_cents`") && !query.text.contains("`e_customer`.`contact_email`"))
+        #expect(query.text.contains("`e_customer`.`company`"))
+        #expect(planned.embeds.isEmpty)
     }
 
     @Test("a partner without tenants matches nothing")

@@ -164,6 +164,47 @@ struct ShapingTests {
         #expect(lines[1].hasPrefix(#"THG-00042,"'=HYPERLINK(""x""), ok",shipped,alpha,-12.34,-1234,true,true,"#))
         #expect(lines[1].contains(#""{""color"": ""red"", ""sizes"": [1, 2]}""#))
     }
+
+    @Test("a joined to-one embed is an object read from the row itself, null when the join found no row")
+    func joinedEmbed() throws {
+        let parents = CatalogCompiler.Source(path: "v1/parents.yaml", text: """
+            scope: things:read
+            table: parents
+            key: pid
+            tenant: {column: acct_id}
+            id: {column: pid, prefix: PAR-}
+            fields:
+              owner: {embed: owners, on: {owner_id: owner_id}}
+            """)
+        let owners = CatalogCompiler.Source(path: "v1/owners.yaml", text: """
+            scope: things:read
+            table: owners
+            key: owner_id
+            tenant: none
+            id: {column: owner_id, prefix: OWN-}
+            fields:
+              name: {column: name, type: string}
+            """)
+        let catalog = try #require(CatalogCompiler.compile(version: "v1", sources: [parents, owners]).catalogs["v1"])
+        let planned = try ReadPlanner(catalog: catalog).planList(try #require(catalog.resources["parents"]), ApiRequest(limit: 10), tenants: [.uint(1)])
+        #expect(planned.embeds.isEmpty)
+        func row(_ values: [ColumnRef: MySQLValue]) -> MySQLRow {
+            MySQLRow(planned.plan.columns.map { expression in
+                guard case .column(let ref) = expression else { return .null }
+                return values[ref] ?? .null
+            })
+        }
+        let found = row([ColumnRef("t", "pid"): .uint(5), ColumnRef("t", "owner_id"): .uint(7),
+                         ColumnRef("e_owner", "owner_id"): .uint(7), ColumnRef("e_owner", "name"): .string("Ada")])
+        // The parent names an owner, but the join found none (another tenant's, hidden, or gone).
+        let missing = row([ColumnRef("t", "pid"): .uint(6), ColumnRef("t", "owner_id"): .uint(8)])
+        var json = JSONWriter()
+        var notes: [String] = []
+        for document in [found, missing] { DocumentWriter.write(document, planned.projection, embeds: [], into: &json, notes: &notes) }
+        #expect(String(decoding: json.bytes, as: UTF8.self) == #"{"id":"PAR-5","owner":{"id":"OWN-7","name":"Ada"}},{"id":"PAR-6","owner":null}"#)
+        let csv = String(decoding: CSVWriter.document([found, missing], planned, embeds: [], notes: &notes), as: UTF8.self)
+        #expect(csv == "id,owner.id,owner.name\r\nPAR-5,OWN-7,Ada\r\nPAR-6,,\r\n")
+    }
 }
 
 @Suite("JSON validation")
