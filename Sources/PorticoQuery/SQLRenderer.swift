@@ -9,12 +9,35 @@ public enum SQLRenderer {
         identifier.utf8.contains(UInt8(ascii: "`")) ? "`" + identifier.replacing("`", with: "``") + "`" : "`" + identifier + "`"
     }
 
+    /// The statement for a plan. Its text depends only on the plan's shape (tables, columns,
+    /// conditions and how many values each holds), so the text is rendered once per shape and
+    /// kept (``SQLTextCache``); later plans of that shape only collect their values, in the same
+    /// walk with the text switched off, so text and binds cannot disagree.
     public static func render(_ plan: ReadPlan) -> SQLQuery {
+        if let text = SQLTextCache.shared.text(for: plan) {
+            var sql = SQLBuilder(writesText: false)
+            write(plan, into: &sql)
+            return SQLQuery(text: text, binds: sql.binds)
+        }
+        let query = renderUncached(plan)
+        SQLTextCache.shared.store(query.text, for: plan)
+        return query
+    }
+
+    /// Renders text and binds without the cache.
+    static func renderUncached(_ plan: ReadPlan) -> SQLQuery {
+        var sql = SQLBuilder(writesText: true)
+        write(plan, into: &sql)
+        return SQLQuery(text: sql.text, binds: sql.binds)
+    }
+
+    static func write(_ plan: ReadPlan, into sql: inout SQLBuilder) {
         if let index = plan.tenantCondition, plan.limit != nil, !plan.order.isEmpty,
            case .inList(let column, let tenants, false) = plan.conditions[index], tenants.count > 1 {
-            return renderPerTenant(plan, index, column, tenants)
+            writePerTenant(plan, index, column, tenants, into: &sql)
+        } else {
+            writeSingle(plan, into: &sql)
         }
-        return renderSingle(plan)
     }
 
     /// A page across several tenants, in two steps within one statement:
@@ -29,57 +52,51 @@ public enum SQLRenderer {
     ///
     /// Where `acct_id IN (…) ORDER BY k LIMIT n` makes the server sort every matching row of
     /// every tenant, this reads at most n index entries per tenant and n rows.
-    static func renderPerTenant(_ plan: ReadPlan, _ index: Int, _ column: ColumnExpression, _ tenants: [MySQLValue]) -> SQLQuery {
+    static func writePerTenant(_ plan: ReadPlan, _ index: Int, _ column: ColumnExpression, _ tenants: [MySQLValue], into sql: inout SQLBuilder) {
         let keyPositions = plan.keyColumns.map { key in plan.order.firstIndex { $0.expression == .column(ColumnRef("t", key)) } }
         // Measured (bench/results): with a cursor position, the key-only form was slower through
         // the driver than whole rows per tenant, so later pages read whole rows.
         let hasCursor = plan.conditions.contains { if case .after = $0 { true } else { false } }
         guard !keyPositions.isEmpty, keyPositions.allSatisfy({ $0 != nil }), !hasCursor else {
-            return renderPerTenantRows(plan, index, column, tenants)
+            return writePerTenantRows(plan, index, column, tenants, into: &sql)
         }
         var inner = plan
         inner.tenantCondition = nil
         inner.columns = plan.order.map(\.expression)
         let referenced = Set(plan.conditions.flatMap(aliases) + plan.order.flatMap { aliases($0.expression) })
         inner.joins = plan.joins.filter { $0.required || referenced.contains($0.alias) }
-        var binds: [MySQLValue] = []
-        var parts: [String] = []
-        for tenant in tenants {
-            inner.conditions[index] = .compare(column, .eq, tenant)
-            let query = renderSingle(inner, aliased: true)
-            parts.append("(" + query.text + ")")
-            binds += query.binds
-        }
-        let orderNames = plan.order.enumerated().map { "`c\($0.offset)` \($0.element.descending ? "DESC" : "ASC")" }
-        binds.append(.int(Int64(plan.limit ?? 0)))
-        var sql = "SELECT " + plan.columns.map { expression($0) }.joined(separator: ", ")
-        sql += " FROM (SELECT * FROM (\(parts.joined(separator: " UNION ALL "))) AS `u` ORDER BY \(orderNames.joined(separator: ", ")) LIMIT ?) AS `top`"
-        sql += " JOIN \(quote(plan.table)) AS `t` ON "
-            + zip(plan.keyColumns, keyPositions).map { "`t`.\(quote($0)) = `top`.`c\($1!)`" }.joined(separator: " AND ")
-        sql += joins(plan.joins, &binds)
-        sql += " ORDER BY " + plan.order.enumerated().map { "`top`.`c\($0.offset)` \($0.element.descending ? "DESC" : "ASC")" }.joined(separator: ", ")
-        return SQLQuery(text: sql, binds: binds)
+        sql.append("SELECT " + plan.columns.map { expression($0) }.joined(separator: ", "))
+        sql.append(" FROM (SELECT * FROM (")
+        writeBranches(&inner, index, column, tenants, into: &sql)
+        sql.append(") AS `u` ORDER BY " + plan.order.enumerated().map { "`c\($0.offset)` \($0.element.descending ? "DESC" : "ASC")" }.joined(separator: ", "))
+        sql.append(" LIMIT ?) AS `top`")
+        sql.bind(.int(Int64(plan.limit ?? 0)))
+        sql.append(" JOIN \(quote(plan.table)) AS `t` ON "
+            + zip(plan.keyColumns, keyPositions).map { "`t`.\(quote($0)) = `top`.`c\($1!)`" }.joined(separator: " AND "))
+        writeJoins(plan.joins, into: &sql)
+        sql.append(" ORDER BY " + plan.order.enumerated().map { "`top`.`c\($0.offset)` \($0.element.descending ? "DESC" : "ASC")" }.joined(separator: ", "))
     }
 
     /// Whole rows per tenant, each subquery ordered and limited, merged and cut to the page.
-    static func renderPerTenantRows(_ plan: ReadPlan, _ index: Int, _ column: ColumnExpression, _ tenants: [MySQLValue]) -> SQLQuery {
-        var binds: [MySQLValue] = []
-        var parts: [String] = []
+    static func writePerTenantRows(_ plan: ReadPlan, _ index: Int, _ column: ColumnExpression, _ tenants: [MySQLValue], into sql: inout SQLBuilder) {
         var single = plan
         single.tenantCondition = nil
-        for tenant in tenants {
-            single.conditions[index] = .compare(column, .eq, tenant)
-            let query = renderSingle(single, aliased: true)
-            parts.append("(" + query.text + ")")
-            binds += query.binds
-        }
-        let outer = plan.order.map { term -> String in
+        sql.append("SELECT " + plan.columns.indices.map { "`c\($0)`" }.joined(separator: ", ") + " FROM (")
+        writeBranches(&single, index, column, tenants, into: &sql)
+        sql.append(") AS `u` ORDER BY " + plan.order.map { term -> String in
             "`c\(plan.columns.firstIndex(of: term.expression) ?? 0)` \(term.descending ? "DESC" : "ASC")"
+        }.joined(separator: ", ") + " LIMIT ?")
+        sql.bind(.int(Int64(plan.limit ?? 0)))
+    }
+
+    /// One parenthesised, aliased subquery per tenant, joined by `UNION ALL`.
+    static func writeBranches(_ branch: inout ReadPlan, _ index: Int, _ column: ColumnExpression, _ tenants: [MySQLValue], into sql: inout SQLBuilder) {
+        for (position, tenant) in tenants.enumerated() {
+            branch.conditions[index] = .compare(column, .eq, tenant)
+            sql.append(position == 0 ? "(" : " UNION ALL (")
+            writeSingle(branch, aliased: true, into: &sql)
+            sql.append(")")
         }
-        let names = plan.columns.indices.map { "`c\($0)`" }.joined(separator: ", ")
-        binds.append(.int(Int64(plan.limit ?? 0)))
-        return SQLQuery(text: "SELECT \(names) FROM (\(parts.joined(separator: " UNION ALL "))) AS `u` ORDER BY \(outer.joined(separator: ", ")) LIMIT ?",
-                        binds: binds)
     }
 
     /// The table aliases an expression or condition reads.
@@ -100,32 +117,34 @@ public enum SQLRenderer {
         }
     }
 
-    /// Joins in order, their `ON` conditions' values appended to `binds` (they precede `WHERE`).
-    static func joins(_ joins: [PlannedJoin], _ binds: inout [MySQLValue]) -> String {
-        joins.map { join in
-            (join.required ? " JOIN " : " LEFT JOIN ") + "\(quote(join.table)) AS \(quote(join.alias)) ON "
+    /// Joins in order, with their `ON` conditions' values (they precede `WHERE`).
+    static func writeJoins(_ joins: [PlannedJoin], into sql: inout SQLBuilder) {
+        for join in joins {
+            sql.append((join.required ? " JOIN " : " LEFT JOIN ") + "\(quote(join.table)) AS \(quote(join.alias)) ON "
                 // Mapping joins and joined embeds are to-one joins from the resource's own table.
-                + (join.on.map { "\(quote(join.alias)).\(quote($0.remote)) = `t`.\(quote($0.local))" }
-                    + join.conditions.map { condition($0, &binds) }).joined(separator: " AND ")
-        }.joined()
+                + join.on.map { "\(quote(join.alias)).\(quote($0.remote)) = `t`.\(quote($0.local))" }.joined(separator: " AND "))
+            for condition in join.conditions {
+                sql.append(" AND ")
+                write(condition, into: &sql)
+            }
+        }
     }
 
-    static func renderSingle(_ plan: ReadPlan, aliased: Bool = false) -> SQLQuery {
-        var binds: [MySQLValue] = []
-        var sql = "SELECT "
-        sql += plan.columns.enumerated().map { aliased ? "\(expression($0.element)) AS `c\($0.offset)`" : expression($0.element) }.joined(separator: ", ")
-        sql += " FROM \(quote(plan.table)) AS `t`" + joins(plan.joins, &binds)
-        if !plan.conditions.isEmpty {
-            sql += " WHERE " + plan.conditions.map { condition($0, &binds) }.joined(separator: " AND ")
+    static func writeSingle(_ plan: ReadPlan, aliased: Bool = false, into sql: inout SQLBuilder) {
+        sql.append("SELECT " + plan.columns.enumerated().map { aliased ? "\(expression($0.element)) AS `c\($0.offset)`" : expression($0.element) }.joined(separator: ", ")
+            + " FROM \(quote(plan.table)) AS `t`")
+        writeJoins(plan.joins, into: &sql)
+        for (position, condition) in plan.conditions.enumerated() {
+            sql.append(position == 0 ? " WHERE " : " AND ")
+            write(condition, into: &sql)
         }
         if !plan.order.isEmpty {
-            sql += " ORDER BY " + plan.order.map { "\(expression($0.expression)) \($0.descending ? "DESC" : "ASC")" }.joined(separator: ", ")
+            sql.append(" ORDER BY " + plan.order.map { "\(expression($0.expression)) \($0.descending ? "DESC" : "ASC")" }.joined(separator: ", "))
         }
         if let limit = plan.limit {
-            sql += " LIMIT ?"
-            binds.append(.int(Int64(limit)))
+            sql.append(" LIMIT ?")
+            sql.bind(.int(Int64(limit)))
         }
-        return SQLQuery(text: sql, binds: binds)
     }
 
     static func column(_ ref: ColumnRef) -> String { quote(ref.alias) + "." + quote(ref.column) }
@@ -145,60 +164,86 @@ public enum SQLRenderer {
         return text
     }
 
-    static func condition(_ condition: Condition, _ binds: inout [MySQLValue]) -> String {
+    static func write(_ condition: Condition, into sql: inout SQLBuilder) {
         switch condition {
         case .compare(let lhs, let op, let value):
-            binds.append(value)
-            return "\(expression(lhs)) \(op.rawValue) ?"
+            sql.append("\(expression(lhs)) \(op.rawValue) ?")
+            sql.bind(value)
         case .inList(let lhs, let values, let negated):
-            if values.isEmpty { return negated ? "1 = 1" : "1 = 0" }
-            binds.append(contentsOf: values)
-            return "\(expression(lhs)) \(negated ? "NOT IN" : "IN") (\(placeholders(values.count)))"
+            if values.isEmpty { return sql.append(negated ? "1 = 1" : "1 = 0") }
+            sql.append("\(expression(lhs)) \(negated ? "NOT IN" : "IN") (\(placeholders(values.count)))")
+            sql.bind(contentsOf: values)
         case .isNull(let lhs, let isNull):
-            return "\(expression(lhs)) IS \(isNull ? "" : "NOT ")NULL"
+            sql.append("\(expression(lhs)) IS \(isNull ? "" : "NOT ")NULL")
         case .prefix(let lhs, let text):
             var escaped = ""
             for ch in text {
                 if ch == "\\" || ch == "%" || ch == "_" { escaped.append("\\") }
                 escaped.append(ch)
             }
-            binds.append(.string(escaped + "%"))
-            return "\(expression(lhs)) LIKE ?"
+            sql.append("\(expression(lhs)) LIKE ?")
+            sql.bind(.string(escaped + "%"))
         case .tuplesIn(let lhs, let tuples):
-            if tuples.isEmpty { return "1 = 0" }
+            if tuples.isEmpty { return sql.append("1 = 0") }
             if lhs.count == 1 {
-                binds.append(contentsOf: tuples.map { $0[0] })
-                return "\(expression(lhs[0])) IN (\(placeholders(tuples.count)))"
+                sql.append("\(expression(lhs[0])) IN (\(placeholders(tuples.count)))")
+                for tuple in tuples { sql.bind(tuple[0]) }
+                return
             }
-            for tuple in tuples { binds.append(contentsOf: tuple) }
             let one = "(" + placeholders(lhs.count) + ")"
-            return "(\(lhs.map(expression).joined(separator: ", "))) IN (\(Array(repeating: one, count: tuples.count).joined(separator: ", ")))"
+            sql.append("(\(lhs.map(expression).joined(separator: ", "))) IN (\(Array(repeating: one, count: tuples.count).joined(separator: ", ")))")
+            for tuple in tuples { sql.bind(contentsOf: tuple) }
         case .after(let terms, let values):
-            return after(terms, values, &binds)
+            writeAfter(terms, values, into: &sql)
         case .any(let conditions):
-            if conditions.isEmpty { return "1 = 0" }
-            return "(" + conditions.map { Self.condition($0, &binds) }.joined(separator: " OR ") + ")"
+            if conditions.isEmpty { return sql.append("1 = 0") }
+            for (position, condition) in conditions.enumerated() {
+                sql.append(position == 0 ? "(" : " OR ")
+                write(condition, into: &sql)
+            }
+            sql.append(")")
         case .never:
-            return "1 = 0"
+            sql.append("1 = 0")
         }
     }
 
     /// `a > ? OR (a = ? AND b > ?)`, led by `a >= ?` so the range optimiser can seek on `a`.
-    static func after(_ terms: [OrderTerm], _ values: [MySQLValue], _ binds: inout [MySQLValue]) -> String {
-        guard let first = terms.first, values.count == terms.count else { return "1 = 0" }
-        let lead = "\(expression(first.expression)) \(first.descending ? "<=" : ">=") ?"
-        binds.append(values[0])
-        var alternatives: [String] = []
+    static func writeAfter(_ terms: [OrderTerm], _ values: [MySQLValue], into sql: inout SQLBuilder) {
+        guard let first = terms.first, values.count == terms.count else { return sql.append("1 = 0") }
+        sql.append("(\(expression(first.expression)) \(first.descending ? "<=" : ">=") ? AND (")
+        sql.bind(values[0])
         for i in 0..<terms.count {
-            var parts: [String] = []
+            if i > 0 { sql.append(" OR ") }
+            if i > 0 { sql.append("(") }
             for j in 0..<i {
-                parts.append("\(expression(terms[j].expression)) = ?")
-                binds.append(values[j])
+                sql.append("\(expression(terms[j].expression)) = ? AND ")
+                sql.bind(values[j])
             }
-            parts.append("\(expression(terms[i].expression)) \(terms[i].descending ? "<" : ">") ?")
-            binds.append(values[i])
-            alternatives.append(parts.count == 1 ? parts[0] : "(" + parts.joined(separator: " AND ") + ")")
+            sql.append("\(expression(terms[i].expression)) \(terms[i].descending ? "<" : ">") ?")
+            sql.bind(values[i])
+            if i > 0 { sql.append(")") }
         }
-        return "(\(lead) AND (\(alternatives.joined(separator: " OR "))))"
+        sql.append("))")
     }
+}
+
+/// Text and binds in the order the text names them; with `writesText` false, only the binds
+/// (the text's pieces are not even built: they are autoclosures).
+struct SQLBuilder {
+    let writesText: Bool
+    private(set) var text = ""
+    private(set) var binds: [MySQLValue] = []
+
+    init(writesText: Bool) {
+        self.writesText = writesText
+        if writesText { text.reserveCapacity(1024) }
+    }
+
+    mutating func append(_ piece: @autoclosure () -> String) {
+        if writesText { text += piece() }
+    }
+
+    mutating func bind(_ value: MySQLValue) { binds.append(value) }
+
+    mutating func bind(contentsOf values: [MySQLValue]) { binds.append(contentsOf: values) }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import PorticoCatalog
-import PorticoQuery
+@testable import PorticoQuery
 import PorticoValues
 import Testing
 
@@ -255,6 +255,54 @@ struct PlannerTests {
         let query = SQLRenderer.render(planned.plan)
         #expect(query.text == "SELECT `t`.`order_no`, `t`.`status_cd` FROM `orders` AS `t` WHERE `t`.`acct_id` IN (?, ?) AND `t`.`order_no` = ? LIMIT ?")
         #expect(query.binds == [.uint(1), .uint(2), .uint(42), .int(1)])
+    }
+
+    /// Pairs of requests: the same shape with other values, and shapes that differ only in
+    /// what the text shows (how many values, which operator, a cursor or none, which fields).
+    static let cacheCases: [(String, [(String, String)], [MySQLValue]?, [MySQLValue])] = [
+        ("orders", [("status", "shipped")], nil, tenants),
+        ("orders", [("status", "paid")], nil, [.uint(7), .uint(8)]),
+        ("orders", [("status", "in:paid,shipped")], nil, [.uint(7), .uint(8)]),
+        ("orders", [("status", "in:paid,shipped,draft")], nil, [.uint(7), .uint(8)]),
+        ("orders", [("status", "paid")], nil, [.uint(7), .uint(8), .uint(9)]),
+        ("orders", [("status", "paid")], nil, oneTenant),
+        ("orders", [("status", "paid")], [.datetime(MySQLDateTime(year: 2024, month: 1, day: 1)), .uint(7)], tenants),
+        ("orders", [("status", "draft")], [.datetime(MySQLDateTime(year: 2025, month: 2, day: 2)), .uint(9)], tenants),
+        ("orders", [("fields", "id,status")], nil, oneTenant),
+        ("orders", [("fields", "id,notes")], nil, oneTenant),
+        ("orders", [("fields", "id,notes"), ("sort", "-placed_at")], nil, oneTenant),
+        ("orders", [("placed_at", "gte:2024-01-01T00:00:00Z")], nil, oneTenant),
+        ("orders", [("placed_at", "lt:2024-01-01T00:00:00Z")], nil, oneTenant),
+        ("customers", [("country", "DE"), ("format", "ndjson")], nil, tenants),
+        ("customers", [("country", "FR"), ("format", "ndjson")], nil, [.uint(3), .uint(4)]),
+        ("customers", [("email", "a@example.com")], nil, []),
+    ]
+
+    @Test("rendered text is kept per plan shape: every plan gets exactly what a fresh render gives it")
+    func textCache() throws {
+        for round in 0..<2 {
+            for (resource, query, after, tenants) in Self.cacheCases {
+                let (cached, planned) = try Self.sql(resource, query, after: after, tenants: tenants)
+                let fresh = SQLRenderer.renderUncached(planned.plan)
+                #expect(cached == fresh, "round \(round), \(resource) \(query) \(tenants.count) tenants")
+            }
+        }
+        // The keys hold no values: a stored shape with a filter value does not keep it.
+        let (_, planned) = try Self.sql("customers", [("email", "secret@example.com")])
+        let stored = PlanShape(planned.plan.withoutValues)
+        #expect(!"\(stored.plan)".contains("secret"))
+        #expect(stored == PlanShape(planned.plan), "stripping values keeps the shape")
+    }
+
+    @Test("the text cache starts again empty past its capacity")
+    func textCacheBound() throws {
+        let cache = SQLTextCache(capacity: 3)
+        for count in 1...5 {
+            let plan = ReadPlan(table: "t", conditions: [.inList(.column(ColumnRef("t", "a")), Array(repeating: .int(1), count: count), negated: false)])
+            cache.store("text \(count)", for: plan)
+            #expect(cache.text(for: plan) == "text \(count)")
+        }
+        #expect(cache.count <= 3)
     }
 
     /// Every filter of every resource, every operator it declares, with hostile values: each is

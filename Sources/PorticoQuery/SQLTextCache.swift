@@ -1,0 +1,124 @@
+import PorticoValues
+import Synchronization
+
+/// Rendered statement text by plan shape. Rendering was a quarter of a point read's CPU (callgrind,
+/// bench/results); the text of two plans that differ only in their values is the same, so it is
+/// rendered once. The shape is everything but the values: tables, joins, columns, conditions and
+/// how many values each holds, order, whether there is a limit.
+///
+/// Bounded: past `capacity` shapes (many partners with different tenant counts, many field sets),
+/// it starts again empty rather than grow. Keys keep no values (they are replaced by NULL).
+final class SQLTextCache: Sendable {
+    static let shared = SQLTextCache(capacity: 4096)
+
+    let capacity: Int
+    private let texts = Mutex<[PlanShape: String]>([:])
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func text(for plan: ReadPlan) -> String? {
+        let shape = PlanShape(plan)
+        return texts.withLock { $0[shape] }
+    }
+
+    func store(_ text: String, for plan: ReadPlan) {
+        let shape = PlanShape(plan.withoutValues)
+        texts.withLock { texts in
+            if texts.count >= capacity { texts.removeAll(keepingCapacity: true) }
+            texts[shape] = text
+        }
+    }
+
+    var count: Int { texts.withLock { $0.count } }
+}
+
+/// A plan compared and hashed by its shape only.
+struct PlanShape: Hashable, Sendable {
+    let plan: ReadPlan
+
+    init(_ plan: ReadPlan) { self.plan = plan }
+
+    static func == (lhs: PlanShape, rhs: PlanShape) -> Bool {
+        let a = lhs.plan, b = rhs.plan
+        return a.table == b.table && a.columns == b.columns && (a.limit == nil) == (b.limit == nil)
+            && a.tenantCondition == b.tenantCondition && a.order == b.order && a.keyColumns == b.keyColumns
+            && a.conditions.count == b.conditions.count && zip(a.conditions, b.conditions).allSatisfy { $0.sameShape(as: $1) }
+            && a.joins.count == b.joins.count && zip(a.joins, b.joins).allSatisfy { $0.sameShape(as: $1) }
+    }
+
+    /// A cheap hash: the table, the column and join counts and each condition's kind and size;
+    /// equality settles the rest.
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(plan.table)
+        hasher.combine(plan.columns.count)
+        hasher.combine(plan.joins.count)
+        hasher.combine(plan.limit == nil)
+        hasher.combine(plan.tenantCondition)
+        for condition in plan.conditions { condition.hashShape(into: &hasher) }
+    }
+}
+
+extension PlannedJoin {
+    func sameShape(as other: PlannedJoin) -> Bool {
+        alias == other.alias && table == other.table && on == other.on && required == other.required
+            && conditions.count == other.conditions.count && zip(conditions, other.conditions).allSatisfy { $0.sameShape(as: $1) }
+    }
+}
+
+extension Condition {
+    /// Same text when rendered: same kind, columns, operators and number of values.
+    func sameShape(as other: Condition) -> Bool {
+        switch (self, other) {
+        case let (.compare(a, x, _), .compare(b, y, _)): a == b && x == y
+        case let (.inList(a, u, m), .inList(b, v, n)): a == b && u.count == v.count && m == n
+        case let (.isNull(a, x), .isNull(b, y)): a == b && x == y
+        case let (.prefix(a, _), .prefix(b, _)): a == b
+        case let (.after(s, u), .after(t, v)): s == t && u.count == v.count
+        case let (.tuplesIn(a, u), .tuplesIn(b, v)): a == b && u.count == v.count
+        case let (.any(a), .any(b)): a.count == b.count && zip(a, b).allSatisfy { $0.sameShape(as: $1) }
+        case (.never, .never): true
+        default: false
+        }
+    }
+
+    func hashShape(into hasher: inout Hasher) {
+        switch self {
+        case .compare: hasher.combine(0)
+        case .inList(_, let values, _): hasher.combine(1); hasher.combine(values.count)
+        case .isNull(_, let isNull): hasher.combine(isNull ? 2 : 3)
+        case .prefix: hasher.combine(4)
+        case .after(let terms, _): hasher.combine(5); hasher.combine(terms.count)
+        case .tuplesIn(_, let tuples): hasher.combine(6); hasher.combine(tuples.count)
+        case .any(let conditions): hasher.combine(7); for condition in conditions { condition.hashShape(into: &hasher) }
+        case .never: hasher.combine(8)
+        }
+    }
+
+    /// The same condition with every value NULL: what a cache key may keep.
+    var withoutValues: Condition {
+        switch self {
+        case .compare(let lhs, let op, _): .compare(lhs, op, .null)
+        case .inList(let lhs, let values, let negated): .inList(lhs, Array(repeating: .null, count: values.count), negated: negated)
+        case .isNull: self
+        case .prefix(let lhs, _): .prefix(lhs, "")
+        case .after(let terms, let values): .after(terms, Array(repeating: .null, count: values.count))
+        case .tuplesIn(let lhs, let tuples): .tuplesIn(lhs, tuples.map { Array(repeating: .null, count: $0.count) })
+        case .any(let conditions): .any(conditions.map(\.withoutValues))
+        case .never: self
+        }
+    }
+}
+
+extension ReadPlan {
+    var withoutValues: ReadPlan {
+        var plan = self
+        plan.conditions = conditions.map(\.withoutValues)
+        plan.joins = joins.map { join in
+            var join = join
+            join.conditions = join.conditions.map(\.withoutValues)
+            return join
+        }
+        plan.limit = limit.map { _ in 0 }
+        return plan
+    }
+}
