@@ -42,15 +42,36 @@ extension MySQLDateTime {
 
     /// RFC 3339 in UTC: `2024-07-01T12:00:00Z`, with fractional seconds only when present.
     public var rfc3339: String {
-        var text = "\(date)T"
-        text += (hour < 10 ? "0" : "") + "\(hour):" + (minute < 10 ? "0" : "") + "\(minute):" + (second < 10 ? "0" : "") + "\(second)"
-        if microsecond != 0 {
-            var fraction = String(microsecond)
-            fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
-            while fraction.hasSuffix("0") { fraction.removeLast() }
-            text += "." + fraction
+        // Digits written straight into the string's storage: the interpolated version cost about
+        // 8,500 instructions per call, and a point read renders three (callgrind, bench/results).
+        String(unsafeUninitializedCapacity: 27) { out in
+            var end = 0
+            func digits(_ value: Int, _ width: Int) {
+                var value = value
+                for index in stride(from: end + width - 1, through: end, by: -1) {
+                    out[index] = UInt8(truncatingIfNeeded: 0x30 + value % 10)
+                    value /= 10
+                }
+                end += width
+            }
+            func byte(_ byte: UInt8) {
+                out[end] = byte
+                end += 1
+            }
+            digits(date.year, 4); byte(0x2D); digits(date.month, 2); byte(0x2D); digits(date.day, 2); byte(0x54)
+            digits(hour, 2); byte(0x3A); digits(minute, 2); byte(0x3A); digits(second, 2)
+            if microsecond > 0, microsecond < 1_000_000 {
+                var fraction = microsecond, width = 6
+                while fraction % 10 == 0 {
+                    fraction /= 10
+                    width -= 1
+                }
+                byte(0x2E)
+                digits(fraction, width)
+            }
+            byte(0x5A)
+            return end
         }
-        return text + "Z"
     }
 
     /// Parses RFC 3339 (`2024-01-01T00:00:00Z`, `2024-01-01T01:00:00.5+01:00`) into UTC fields.

@@ -1,4 +1,5 @@
 import PorticoMySQL
+import PorticoValues
 import PorticoTestSupport
 import Testing
 
@@ -18,6 +19,28 @@ struct ValueTests {
         #expect(MySQLTime(isNegative: true, hours: 1, minutes: 0, seconds: 0).totalMicroseconds == -3_600_000_000)
         #expect(MySQLDateTime(year: 7, month: 1, day: 2, hour: 3, minute: 4, second: 5, microsecond: 6).description
             == "0007-01-02 03:04:05.000006")
+    }
+
+    @Test("RFC 3339 text: zero-padded fields, the fraction without trailing zeros, and back again")
+    func rfc3339() {
+        let cases: [(MySQLDateTime, String)] = [
+            (MySQLDateTime(year: 2024, month: 7, day: 1, hour: 12), "2024-07-01T12:00:00Z"),
+            (MySQLDateTime(year: 7, month: 1, day: 2, hour: 3, minute: 4, second: 5), "0007-01-02T03:04:05Z"),
+            (MySQLDateTime(year: 9999, month: 12, day: 31, hour: 23, minute: 59, second: 59, microsecond: 999_999), "9999-12-31T23:59:59.999999Z"),
+            (MySQLDateTime(year: 2024, month: 3, day: 4, hour: 5, minute: 6, second: 7, microsecond: 250_000), "2024-03-04T05:06:07.25Z"),
+            (MySQLDateTime(year: 2024, month: 3, day: 4, hour: 5, minute: 6, second: 7, microsecond: 1), "2024-03-04T05:06:07.000001Z"),
+            (MySQLDateTime(year: 2024, month: 3, day: 4, hour: 5, minute: 6, second: 7, microsecond: 100_000), "2024-03-04T05:06:07.1Z"),
+            (MySQLDateTime(year: 2024, month: 3, day: 4, hour: 5, minute: 6, second: 7, microsecond: 10), "2024-03-04T05:06:07.00001Z"),
+        ]
+        for (value, text) in cases {
+            #expect(value.rfc3339 == text)
+            #expect(MySQLDateTime(rfc3339: text) == value)
+        }
+        // Every second of a day and a spread of days round-trip.
+        for seconds in stride(from: -86_400 * 400, through: 86_400 * 20_000, by: 86_400 * 7 + 3_661) {
+            let value = MySQLDateTime(epochSeconds: seconds, microsecond: abs(seconds) % 1_000_000)
+            #expect(MySQLDateTime(rfc3339: value.rfc3339) == value, "\(value)")
+        }
     }
 
     @Test func integerAccess() {
