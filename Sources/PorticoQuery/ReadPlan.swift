@@ -76,6 +76,8 @@ public struct PlannedJoin: Sendable, Equatable {
     /// More conditions on the joined row, in the `ON` clause: a to-one embed's tenant rule and
     /// static predicates (see ``ProjectedField/joined(name:present:fields:)``).
     public var conditions: [Condition] = []
+    /// A joined to-one embed: only output reads it, so a merged page joins it last.
+    public var embedded = false
 }
 
 public indirect enum Condition: Sendable, Equatable {

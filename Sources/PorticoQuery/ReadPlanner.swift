@@ -227,7 +227,7 @@ struct PlanBuilder {
               child.plan.joins.isEmpty, child.embeds.isEmpty, let first = embed.on.first else { return nil }
         let alias = "e_" + name
         plan.joins.append(PlannedJoin(alias: alias, table: target.table, on: embed.on, required: false,
-                                      conditions: child.plan.conditions.map { $0.realiased("t", alias) }))
+                                      conditions: child.plan.conditions.map { $0.realiased("t", alias) }, embedded: true))
         let position = child.plan.columns.map { plan.select($0.realiased("t", alias)) }
         let present = plan.select(.column(ColumnRef(alias, first.remote)))
         return .joined(name: name, present: present, fields: projection.map { $0.renumbered(position) })

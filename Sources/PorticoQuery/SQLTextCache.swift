@@ -60,7 +60,7 @@ struct PlanShape: Hashable, Sendable {
 
 extension PlannedJoin {
     func sameShape(as other: PlannedJoin) -> Bool {
-        alias == other.alias && table == other.table && on == other.on && required == other.required
+        alias == other.alias && table == other.table && on == other.on && required == other.required && embedded == other.embedded
             && conditions.count == other.conditions.count && zip(conditions, other.conditions).allSatisfy { $0.sameShape(as: $1) }
     }
 }

@@ -188,6 +188,13 @@ struct PlannerTests {
         #expect(merged.text.hasSuffix("AS `top` JOIN `orders` AS `t` ON `t`.`order_no` = `top`.`c1` LEFT JOIN `customers` AS `e_customer` ON `e_customer`.`cust_id` = `t`.`cust_id` AND `e_customer`.`acct_id` IN (?, ?) AND `e_customer`.`is_deleted` = ? ORDER BY `top`.`c0` ASC, `top`.`c1` ASC"))
         #expect(merged.binds.suffix(4) == [.int(51), .uint(1), .uint(2), .int(0)])
 
+        // Later pages read whole rows per tenant; the customer is joined to the merged page only.
+        let (later, _) = try Self.sql("orders", [("fields", "customer")], after: [.datetime(MySQLDateTime(year: 2024, month: 1, day: 1)), .uint(7)],
+                                      tenants: Self.tenants)
+        let branch = "SELECT `t`.`order_no` AS `c0`, `t`.`updated` AS `c1`, `t`.`cust_id` AS `c2` FROM `orders` AS `t` WHERE `t`.`acct_id` = ? AND (`t`.`updated` >= ? AND (`t`.`updated` > ? OR (`t`.`updated` = ? AND `t`.`order_no` > ?))) ORDER BY `t`.`updated` ASC, `t`.`order_no` ASC LIMIT ?"
+        #expect(later.text == "SELECT `top`.`c0`, `e_customer`.`cust_id`, `e_customer`.`company`, `top`.`c1` FROM (SELECT * FROM ((\(branch)) UNION ALL (\(branch))) AS `u` ORDER BY `c1` ASC, `c0` ASC LIMIT ?) AS `top` LEFT JOIN `customers` AS `e_customer` ON `e_customer`.`cust_id` = `top`.`c2` AND `e_customer`.`acct_id` IN (?, ?) AND `e_customer`.`is_deleted` = ? ORDER BY `top`.`c1` ASC, `top`.`c0` ASC")
+        #expect(later.binds.suffix(4) == [.int(51), .uint(1), .uint(2), .int(0)])
+
         // A partner without tenants joins nothing.
         let (none, _) = try Self.sql("orders", [("fields", "customer")], tenants: [])
         #expect(none.text.contains("`e_customer`.`cust_id` = `t`.`cust_id` AND 1 = 0"))
