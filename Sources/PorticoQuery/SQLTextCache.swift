@@ -6,30 +6,41 @@ import Synchronization
 /// rendered once. The shape is everything but the values: tables, joins, columns, conditions and
 /// how many values each holds, order, whether there is a limit.
 ///
-/// Bounded: past `capacity` shapes (many partners with different tenant counts, many field sets),
-/// it starts again empty rather than grow. Keys keep no values (they are replaced by NULL).
+/// Bounded: past `capacity` shapes or `maxBytes` of text (many partners with different tenant
+/// counts, many field sets; a 60-tenant page is about 20 KB of text), it starts again empty
+/// rather than grow. Keys keep no values (they are replaced by NULL).
 final class SQLTextCache: Sendable {
-    static let shared = SQLTextCache(capacity: 4096)
+    static let shared = SQLTextCache(capacity: 4096, maxBytes: 8 << 20)
 
     let capacity: Int
-    private let texts = Mutex<[PlanShape: String]>([:])
+    let maxBytes: Int
+    private let state = Mutex<(texts: [PlanShape: String], bytes: Int)>(([:], 0))
 
-    init(capacity: Int) { self.capacity = capacity }
+    init(capacity: Int, maxBytes: Int) {
+        self.capacity = capacity
+        self.maxBytes = maxBytes
+    }
 
     func text(for plan: ReadPlan) -> String? {
         let shape = PlanShape(plan)
-        return texts.withLock { $0[shape] }
+        return state.withLock { $0.texts[shape] }
     }
 
     func store(_ text: String, for plan: ReadPlan) {
         let shape = PlanShape(plan.withoutValues)
-        texts.withLock { texts in
-            if texts.count >= capacity { texts.removeAll(keepingCapacity: true) }
-            texts[shape] = text
+        let size = text.utf8.count
+        guard size <= maxBytes else { return }
+        state.withLock { state in
+            if state.texts.count >= capacity || state.bytes + size > maxBytes {
+                state.texts.removeAll(keepingCapacity: true)
+                state.bytes = 0
+            }
+            if state.texts.updateValue(text, forKey: shape) == nil { state.bytes += size }
         }
     }
 
-    var count: Int { texts.withLock { $0.count } }
+    var count: Int { state.withLock { $0.texts.count } }
+    var bytes: Int { state.withLock { $0.bytes } }
 }
 
 /// A plan compared and hashed by its shape only.

@@ -301,15 +301,25 @@ struct PlannerTests {
         #expect(stored == PlanShape(planned.plan), "stripping values keeps the shape")
     }
 
-    @Test("the text cache starts again empty past its capacity")
+    @Test("the text cache starts again empty past its capacity in shapes or in bytes")
     func textCacheBound() throws {
-        let cache = SQLTextCache(capacity: 3)
-        for count in 1...5 {
-            let plan = ReadPlan(table: "t", conditions: [.inList(.column(ColumnRef("t", "a")), Array(repeating: .int(1), count: count), negated: false)])
-            cache.store("text \(count)", for: plan)
-            #expect(cache.text(for: plan) == "text \(count)")
+        func plan(_ count: Int) -> ReadPlan {
+            ReadPlan(table: "t", conditions: [.inList(.column(ColumnRef("t", "a")), Array(repeating: .int(1), count: count), negated: false)])
         }
-        #expect(cache.count <= 3)
+        let shapes = SQLTextCache(capacity: 3, maxBytes: 1 << 20)
+        for count in 1...5 {
+            shapes.store("text \(count)", for: plan(count))
+            #expect(shapes.text(for: plan(count)) == "text \(count)")
+            #expect(shapes.count <= 3)
+        }
+        let bytes = SQLTextCache(capacity: 100, maxBytes: 100)
+        for count in 1...5 {
+            bytes.store(String(repeating: "x", count: 40), for: plan(count))
+            #expect(bytes.text(for: plan(count)) != nil)
+            #expect(bytes.bytes <= 100)
+        }
+        bytes.store(String(repeating: "x", count: 101), for: plan(9))
+        #expect(bytes.text(for: plan(9)) == nil, "a text larger than the whole budget is not kept")
     }
 
     /// Every filter of every resource, every operator it declares, with hostile values: each is
