@@ -322,6 +322,33 @@ struct PlannerTests {
         #expect(bytes.text(for: plan(9)) == nil, "a text larger than the whole budget is not kept")
     }
 
+    @Test("item plans are kept without their key: each read gets what a fresh planner gives it")
+    func itemPlanCache() throws {
+        let catalog = try #require(Self.catalogs["v2"])
+        let orders = try #require(catalog.resources["orders"])
+        let planner = ReadPlanner(catalog: catalog)
+        var narrow = ApiRequest(limit: 1)
+        narrow.fields = ["status", "customer"]
+        var invoices = ApiRequest(limit: 1)
+        invoices.include = ["invoices"]
+        let cases: [(UInt64, ApiRequest, [MySQLValue])] = [
+            (42, ApiRequest(limit: 1), Self.tenants), (43, ApiRequest(limit: 1), Self.tenants), (43, ApiRequest(limit: 1), [.uint(5), .uint(6)]),
+            (44, ApiRequest(limit: 1), Self.oneTenant), (45, narrow, Self.tenants), (46, invoices, Self.tenants), (47, ApiRequest(limit: 1), []),
+        ]
+        func described(_ planned: PlannedRead) -> [String] {
+            [SQLRenderer.renderUncached(planned.plan).description, "\(SQLRenderer.renderUncached(planned.plan).binds)", "\(planned.projection)"]
+                + planned.embeds.map { "\(SQLRenderer.renderUncached($0.plan(forParents: [[.uint(9)]])))" }
+        }
+        for round in 0..<2 {
+            for (key, request, tenants) in cases {
+                let cached = try #require(planner.planItem(orders, key: key, request, tenants: tenants))
+                let fresh = try #require(ReadPlanner(catalog: catalog).planItem(orders, key: key, request, tenants: tenants))
+                #expect(described(cached) == described(fresh), "round \(round), key \(key), \(tenants.count) tenants")
+            }
+        }
+        #expect(planner.items.count == 6, "one entry per resource, field set, includes and tenants")
+    }
+
     /// Every filter of every resource, every operator it declares, with hostile values: each is
     /// refused with a QueryError or travels only as a bind, never in the SQL text.
     @Test("injection attempts in every filter are refused or bound, never spliced", arguments: ["v1", "v2"])
