@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 public import PorticoCatalog
 public import PorticoValues
 
@@ -12,7 +11,7 @@ public struct ReadPlanner: Sendable {
     /// Item plans without their key, by resource, field set, includes and tenants: planning an
     /// order with its embeds was a tenth of a point read's instructions, and it is the same for
     /// every id a partner reads. One per planner, so a reload starts afresh.
-    let items = ItemPlanCache(capacity: 1024)
+    let items = BoundedCache<ItemPlanKey, PlannedRead>(capacity: 1024)
 
     public init(catalog: Catalog) { self.catalog = catalog }
 
@@ -54,8 +53,8 @@ public struct ReadPlanner: Sendable {
     /// One row by its key, within the partner's tenants.
     public func planItem(_ resource: Resource, key: UInt64, _ request: ApiRequest, tenants: [MySQLValue]) -> PlannedRead? {
         guard let id = resource.id else { return nil }
-        let shape = ItemPlanCache.Key(resource: resource.name, fields: request.fields, include: request.include, tenants: tenants)
-        var planned = items.plan(for: shape) ?? {
+        let shape = ItemPlanKey(resource: resource.name, fields: request.fields, include: request.include, tenants: tenants)
+        var planned = items[shape] ?? {
             var builder = PlanBuilder(resource: resource, catalog: catalog, tenants: tenants)
             let projection = builder.project(resource.fields, fieldset: request.fields, include: request.include, withID: true)
             let planned = PlannedRead(plan: builder.plan, projection: projection, cursorColumns: [], embeds: builder.embeds, resource: resource.name)
@@ -245,28 +244,10 @@ struct PlanBuilder {
     }
 }
 
-/// Bounded: past `capacity` entries it starts again empty.
-final class ItemPlanCache: Sendable {
-    struct Key: Hashable, Sendable {
-        let resource: String
-        let fields: Set<String>?
-        let include: Set<String>
-        let tenants: [MySQLValue]
-    }
-
-    let capacity: Int
-    private let plans = Mutex<[Key: PlannedRead]>([:])
-
-    init(capacity: Int) { self.capacity = capacity }
-
-    func plan(for key: Key) -> PlannedRead? { plans.withLock { $0[key] } }
-
-    func store(_ plan: PlannedRead, for key: Key) {
-        plans.withLock { plans in
-            if plans.count >= capacity { plans.removeAll(keepingCapacity: true) }
-            plans[key] = plan
-        }
-    }
-
-    var count: Int { plans.withLock { $0.count } }
+/// What an item plan depends on besides its key.
+struct ItemPlanKey: Hashable, Sendable {
+    let resource: String
+    let fields: Set<String>?
+    let include: Set<String>
+    let tenants: [MySQLValue]
 }

@@ -11,16 +11,16 @@ public enum SQLRenderer {
 
     /// The statement for a plan. Its text depends only on the plan's shape (tables, columns,
     /// conditions and how many values each holds), so the text is rendered once per shape and
-    /// kept (``SQLTextCache``); later plans of that shape only collect their values, in the same
+    /// kept (``sqlTexts``); later plans of that shape only collect their values, in the same
     /// walk with the text switched off, so text and binds cannot disagree.
     public static func render(_ plan: ReadPlan) -> SQLQuery {
-        if let text = SQLTextCache.shared.text(for: plan) {
+        if let text = sqlTexts[PlanShape(plan)] {
             var sql = SQLBuilder(writesText: false)
             write(plan, into: &sql)
             return SQLQuery(text: text, binds: sql.binds)
         }
         let query = renderUncached(plan)
-        SQLTextCache.shared.store(query.text, for: plan)
+        sqlTexts.store(query.text, for: PlanShape(plan.withoutValues))
         return query
     }
 
@@ -86,30 +86,26 @@ public enum SQLRenderer {
         var single = plan
         single.tenantCondition = nil
         let embedded = plan.joins.filter(\.embedded)
-        if embedded.isEmpty {
-            sql.append("SELECT " + plan.columns.indices.map { "`c\($0)`" }.joined(separator: ", ") + " FROM (")
-            writeBranches(&single, index, column, tenants, into: &sql)
-            sql.append(") AS `u` ORDER BY " + plan.order.map { term -> String in
-                "`c\(plan.columns.firstIndex(of: term.expression) ?? 0)` \(term.descending ? "DESC" : "ASC")"
-            }.joined(separator: ", ") + " LIMIT ?")
-            sql.bind(.int(Int64(plan.limit ?? 0)))
-            return
-        }
         let later = Set(embedded.map(\.alias))
-        single.joins = plan.joins.filter { !$0.embedded }
-        single.columns = plan.columns.filter { !aliases($0).contains(where: later.contains) }
-        for pair in embedded.flatMap(\.on) where !single.columns.contains(.column(ColumnRef("t", pair.local))) {
-            single.columns.append(.column(ColumnRef("t", pair.local)))
+        if !embedded.isEmpty {
+            single.joins = plan.joins.filter { !$0.embedded }
+            single.columns = plan.columns.filter { !aliases($0).contains(where: later.contains) }
+            for pair in embedded.flatMap(\.on) where !single.columns.contains(.column(ColumnRef("t", pair.local))) {
+                single.columns.append(.column(ColumnRef("t", pair.local)))
+            }
         }
         let branch = single.columns
-        func top(_ expression: ColumnExpression) -> String { "`top`.`c\(branch.firstIndex(of: expression) ?? 0)`" }
-        sql.append("SELECT " + plan.columns.map { aliases($0).contains(where: later.contains) ? expression($0) : top($0) }.joined(separator: ", ")
-            + " FROM (SELECT * FROM (")
+        func name(_ expression: ColumnExpression) -> String { "`c\(branch.firstIndex(of: expression) ?? 0)`" }
+        func top(_ expression: ColumnExpression) -> String { "`top`." + name(expression) }
+        sql.append(embedded.isEmpty
+            ? "SELECT " + branch.indices.map { "`c\($0)`" }.joined(separator: ", ") + " FROM ("
+            : "SELECT " + plan.columns.map { aliases($0).contains(where: later.contains) ? expression($0) : top($0) }.joined(separator: ", ")
+                + " FROM (SELECT * FROM (")
         writeBranches(&single, index, column, tenants, into: &sql)
-        sql.append(") AS `u` ORDER BY " + plan.order.map { term -> String in
-            "`c\(branch.firstIndex(of: term.expression) ?? 0)` \(term.descending ? "DESC" : "ASC")"
-        }.joined(separator: ", ") + " LIMIT ?) AS `top`")
+        sql.append(") AS `u` ORDER BY " + plan.order.map { "\(name($0.expression)) \($0.descending ? "DESC" : "ASC")" }.joined(separator: ", ") + " LIMIT ?")
         sql.bind(.int(Int64(plan.limit ?? 0)))
+        guard !embedded.isEmpty else { return }
+        sql.append(") AS `top`")
         writeJoins(embedded, parent: { top(.column(ColumnRef("t", $0))) }, into: &sql)
         sql.append(" ORDER BY " + plan.order.map { "\(top($0.expression)) \($0.descending ? "DESC" : "ASC")" }.joined(separator: ", "))
     }

@@ -301,25 +301,24 @@ struct PlannerTests {
         #expect(stored == PlanShape(planned.plan), "stripping values keeps the shape")
     }
 
-    @Test("the text cache starts again empty past its capacity in shapes or in bytes")
-    func textCacheBound() throws {
-        func plan(_ count: Int) -> ReadPlan {
-            ReadPlan(table: "t", conditions: [.inList(.column(ColumnRef("t", "a")), Array(repeating: .int(1), count: count), negated: false)])
+    @Test("a bounded cache starts again empty past its capacity in entries or in cost")
+    func boundedCache() throws {
+        let entries = BoundedCache<Int, String>(capacity: 3)
+        for key in 1...5 {
+            entries.store("text \(key)", for: key)
+            #expect(entries[key] == "text \(key)")
+            #expect(entries.count <= 3)
         }
-        let shapes = SQLTextCache(capacity: 3, maxBytes: 1 << 20)
-        for count in 1...5 {
-            shapes.store("text \(count)", for: plan(count))
-            #expect(shapes.text(for: plan(count)) == "text \(count)")
-            #expect(shapes.count <= 3)
+        let costs = BoundedCache<Int, String>(capacity: 100, maxCost: 100, cost: { $0.utf8.count })
+        for key in 1...5 {
+            costs.store(String(repeating: "x", count: 40), for: key)
+            #expect(costs[key] != nil)
+            #expect(costs.totalCost <= 100)
         }
-        let bytes = SQLTextCache(capacity: 100, maxBytes: 100)
-        for count in 1...5 {
-            bytes.store(String(repeating: "x", count: 40), for: plan(count))
-            #expect(bytes.text(for: plan(count)) != nil)
-            #expect(bytes.bytes <= 100)
-        }
-        bytes.store(String(repeating: "x", count: 101), for: plan(9))
-        #expect(bytes.text(for: plan(9)) == nil, "a text larger than the whole budget is not kept")
+        costs.store(String(repeating: "y", count: 30), for: 5)
+        #expect(costs.totalCost == 30, "a replaced value's cost is given back")
+        costs.store(String(repeating: "x", count: 101), for: 9)
+        #expect(costs[9] == nil, "a value costing more than the whole budget is not kept")
     }
 
     @Test("item plans are kept without their key: each read gets what a fresh planner gives it")

@@ -42,17 +42,18 @@ struct ShapingTests {
               ratio: {column: ratio, type: number, nullable: true}
               owner_id: {column: owner_id, type: string, id_of: owners}
             """)
-        let owners = CatalogCompiler.Source(path: "v1/owners.yaml", text: """
-            scope: things:read
-            table: owners
-            key: owner_id
-            tenant: none
-            id: {column: owner_id, prefix: OWN-}
-            fields:
-              name: {column: name, type: string}
-            """)
         return CatalogCompiler.compile(version: "v1", sources: [things, owners]).catalogs["v1"]!
     }()
+
+    static let owners = CatalogCompiler.Source(path: "v1/owners.yaml", text: """
+        scope: things:read
+        table: owners
+        key: owner_id
+        tenant: none
+        id: {column: owner_id, prefix: OWN-}
+        fields:
+          name: {column: name, type: string}
+        """)
 
     static let base: [String: MySQLValue] = [
         "thing_id": .uint(42), "label": .string("  Widget  "), "status_cd": .int(3), "kind_cd": .string("A"), "price_cents": .int(-1234),
@@ -176,16 +177,7 @@ struct ShapingTests {
             fields:
               owner: {embed: owners, on: {owner_id: owner_id}}
             """)
-        let owners = CatalogCompiler.Source(path: "v1/owners.yaml", text: """
-            scope: things:read
-            table: owners
-            key: owner_id
-            tenant: none
-            id: {column: owner_id, prefix: OWN-}
-            fields:
-              name: {column: name, type: string}
-            """)
-        let catalog = try #require(CatalogCompiler.compile(version: "v1", sources: [parents, owners]).catalogs["v1"])
+        let catalog = try #require(CatalogCompiler.compile(version: "v1", sources: [parents, Self.owners]).catalogs["v1"])
         let planned = try ReadPlanner(catalog: catalog).planList(try #require(catalog.resources["parents"]), ApiRequest(limit: 10), tenants: [.uint(1)])
         #expect(planned.embeds.isEmpty)
         func row(_ values: [ColumnRef: MySQLValue]) -> MySQLRow {

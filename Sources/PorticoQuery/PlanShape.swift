@@ -1,47 +1,13 @@
 import PorticoValues
-import Synchronization
 
 /// Rendered statement text by plan shape. Rendering was a quarter of a point read's CPU (callgrind,
 /// bench/results); the text of two plans that differ only in their values is the same, so it is
 /// rendered once. The shape is everything but the values: tables, joins, columns, conditions and
 /// how many values each holds, order, whether there is a limit.
 ///
-/// Bounded: past `capacity` shapes or `maxBytes` of text (many partners with different tenant
-/// counts, many field sets; a 60-tenant page is about 20 KB of text), it starts again empty
-/// rather than grow. Keys keep no values (they are replaced by NULL).
-final class SQLTextCache: Sendable {
-    static let shared = SQLTextCache(capacity: 4096, maxBytes: 8 << 20)
-
-    let capacity: Int
-    let maxBytes: Int
-    private let state = Mutex<(texts: [PlanShape: String], bytes: Int)>(([:], 0))
-
-    init(capacity: Int, maxBytes: Int) {
-        self.capacity = capacity
-        self.maxBytes = maxBytes
-    }
-
-    func text(for plan: ReadPlan) -> String? {
-        let shape = PlanShape(plan)
-        return state.withLock { $0.texts[shape] }
-    }
-
-    func store(_ text: String, for plan: ReadPlan) {
-        let shape = PlanShape(plan.withoutValues)
-        let size = text.utf8.count
-        guard size <= maxBytes else { return }
-        state.withLock { state in
-            if state.texts.count >= capacity || state.bytes + size > maxBytes {
-                state.texts.removeAll(keepingCapacity: true)
-                state.bytes = 0
-            }
-            if state.texts.updateValue(text, forKey: shape) == nil { state.bytes += size }
-        }
-    }
-
-    var count: Int { state.withLock { $0.texts.count } }
-    var bytes: Int { state.withLock { $0.bytes } }
-}
+/// Up to 4,096 shapes or 8 MiB of text (a 60-tenant page is about 20 KB). Keys keep no values:
+/// they are stored with every value NULL (``ReadPlan/withoutValues``).
+let sqlTexts = BoundedCache<PlanShape, String>(capacity: 4096, maxCost: 8 << 20, cost: { $0.utf8.count })
 
 /// A plan compared and hashed by its shape only.
 struct PlanShape: Hashable, Sendable {
