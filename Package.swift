@@ -123,6 +123,7 @@ let package = Package(
             name: "PorticoBench",
             dependencies: [
                 "PorticoCatalog", "PorticoQuery", "PorticoShape", "PorticoMySQL", "PorticoServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
