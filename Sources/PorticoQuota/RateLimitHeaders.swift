@@ -1,33 +1,35 @@
 /// `RateLimit-Policy` and `RateLimit` fields as draft-ietf-httpapi-ratelimit-headers (revision
 /// 11) defines them: Structured Field lists of named policies, `q` (quota) and `w` (window)
 /// for a policy, `r` (remaining) and `t` (seconds to reset) for its current state.
-public enum RateLimitHeaders {
-    public static func policy(_ policies: [(name: String, quota: Int, window: Int)]) -> String {
-        list(policies.map { ($0.name, "q", $0.quota, "w", $0.window) })
+///
+/// Both fields are written on every authenticated response, so they are built together, policy
+/// by policy, straight into their two strings.
+public struct RateLimitHeaders: Sendable {
+    /// `"name";q=…;w=…, …`
+    public private(set) var policy = ""
+    /// `"name";r=…;t=…, …`
+    public private(set) var state = ""
+
+    public init() {}
+
+    /// One policy: its quota and window, and what is left of it and when it resets (seconds).
+    public mutating func add(_ name: String, quota: Int, window: Int, remaining: Int, reset: Int) {
+        Self.append(name, "q", quota, "w", window, to: &policy)
+        Self.append(name, "r", remaining, "t", reset, to: &state)
     }
 
-    public static func state(_ states: [(name: String, remaining: Int, reset: Int)]) -> String {
-        list(states.map { ($0.name, "r", $0.remaining, "t", $0.reset) })
-    }
-
-    /// `"name";a=1;b=2, …`, appended piece by piece (on every authenticated response).
-    static func list(_ items: [(String, String, Int, String, Int)]) -> String {
-        var text = ""
-        text.reserveCapacity(32 * items.count)
-        for (index, (name, first, a, second, b)) in items.enumerated() {
-            if index > 0 { text += ", " }
-            text += "\""
-            text += name
-            text += "\";"
-            text += first
-            text += "="
-            text += String(a)
-            text += ";"
-            text += second
-            text += "="
-            text += String(b)
-        }
-        return text
+    static func append(_ name: String, _ first: StaticString, _ a: Int, _ second: StaticString, _ b: Int, to text: inout String) {
+        if text.isEmpty { text.reserveCapacity(64) } else { text += ", " }
+        text += "\""
+        text += name
+        text += "\";"
+        text += first.description
+        text += "="
+        text += String(a)
+        text += ";"
+        text += second.description
+        text += "="
+        text += String(b)
     }
 
     /// The draft's problem type for a request over a limit.

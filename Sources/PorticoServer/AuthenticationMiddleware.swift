@@ -38,9 +38,10 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     func anonymousExceeded(_ limits: Limits, _ address: String) -> Problem {
         let decision = limits.rates.peek("addr:" + address, limits.settings.anonymous)
-        var headers = HTTPFields()
-        headers[.rateLimitPolicy] = RateLimitHeaders.policy([(limits.settings.anonymous.name, limits.settings.anonymous.limit, limits.settings.anonymous.window)])
-        headers[.rateLimit] = RateLimitHeaders.state([(limits.settings.anonymous.name, decision.remaining, decision.reset)])
+        let anonymous = limits.settings.anonymous
+        var fields = RateLimitHeaders()
+        fields.add(anonymous.name, quota: anonymous.limit, window: anonymous.window, remaining: decision.remaining, reset: decision.reset)
+        let headers: HTTPFields = [.rateLimitPolicy: fields.policy, .rateLimit: fields.state]
         return Limits.exceeded(limits.settings.anonymous.name, retryAfter: max(1, decision.reset),
                                detail: "Too many requests without a valid credential from this address.", headers: headers)
     }

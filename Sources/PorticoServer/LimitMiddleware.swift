@@ -21,15 +21,15 @@ struct LimitMiddleware: RouterMiddleware {
         // Asking how much is left must not use any of it.
         let isUsage = request.uri.path.hasSuffix("/usage") && ASCIIText.segmentCount(request.uri.path) == 3
         let decision = isUsage ? limits.rates.peek(principal.partner, policy) : limits.rates.acquire(principal.partner, policy, cost: cost)
-        var headers = HTTPFields()
-        var policies = [(policy.name, policy.limit, policy.window)]
-        var states = [(policy.name, decision.remaining, decision.reset)]
-        for (quota, used, reset) in limits.quotas?.usage(principal.partner, quotas: quotas) ?? [] {
-            policies.append((quota.name, quota.limit, quota.name == "daily" ? 86_400 : 2_592_000))
-            states.append((quota.name, max(0, quota.limit - used - (decision.allowed && !isUsage ? cost : 0)), reset))
+        var fields = RateLimitHeaders()
+        fields.add(policy.name, quota: policy.limit, window: policy.window, remaining: decision.remaining, reset: decision.reset)
+        if let store = limits.quotas {
+            for (quota, used, reset) in store.usage(principal.partner, quotas: quotas) {
+                fields.add(quota.name, quota: quota.limit, window: quota.name == "daily" ? 86_400 : 2_592_000,
+                           remaining: max(0, quota.limit - used - (decision.allowed && !isUsage ? cost : 0)), reset: reset)
+            }
         }
-        headers[.rateLimitPolicy] = RateLimitHeaders.policy(policies)
-        headers[.rateLimit] = RateLimitHeaders.state(states)
+        let headers: HTTPFields = [.rateLimitPolicy: fields.policy, .rateLimit: fields.state]
         guard decision.allowed else {
             throw Limits.exceeded(policy.name, retryAfter: decision.retryAfter, detail: cost > 1
                 ? "Exports cost \(cost) requests; the rate allows more in \(decision.retryAfter) s."

@@ -15,7 +15,8 @@ public struct Problem: HTTPResponseError, Sendable {
     /// For 429s: the policies the request would have broken (draft-ietf-httpapi-ratelimit-headers).
     public var violatedPolicies: [String]?
 
-    public static let typeBase = "https://portico.dev/problems/"
+    static let typeBasePrefix: StaticString = "https://portico.dev/problems/"
+    public static let typeBase = typeBasePrefix.description
 
     public init(status: HTTPResponse.Status, kind: String, title: String, detail: String, headers: HTTPFields = [:]) {
         self.status = status
@@ -46,28 +47,35 @@ public struct Problem: HTTPResponseError, Sendable {
     }
 
     /// The JSON body: fields in a fixed order, strings escaped per RFC 8259.
-    public func body(requestID: String? = nil) -> String {
-        var json = "{\"type\":"
-        json.reserveCapacity(160 + detail.utf8.count + (requestID?.utf8.count ?? 0))
+    public func body(requestID: String? = nil) -> ByteBuffer {
+        var buffer = ByteBufferAllocator().buffer(capacity: 192 + detail.utf8.count + (requestID?.utf8.count ?? 0))
+        buffer.writeStaticString("{\"type\":")
         // A kind that is already a URI (the rate-limit draft's types) is used as it is.
-        JSONText.appendString(kind.hasPrefix("https://") ? kind : Self.typeBase + kind, to: &json)
-        json += ",\"title\":"
-        JSONText.appendString(title, to: &json)
-        json += ",\"status\":\(status.code),\"detail\":"
-        JSONText.appendString(detail, to: &json)
+        if kind.hasPrefix("https://") {
+            JSONText.write(kind, into: &buffer)
+        } else {
+            JSONText.write(kind, prefix: Self.typeBasePrefix, into: &buffer)
+        }
+        buffer.writeStaticString(",\"title\":")
+        JSONText.write(title, into: &buffer)
+        buffer.writeStaticString(",\"status\":")
+        buffer.writeString(String(status.code))
+        buffer.writeStaticString(",\"detail\":")
+        JSONText.write(detail, into: &buffer)
         if let violatedPolicies {
-            json += ",\"violated-policies\":[" + violatedPolicies.map { policy -> String in
-                var text = ""
-                JSONText.appendString(policy, to: &text)
-                return text
-            }.joined(separator: ",") + "]"
+            buffer.writeStaticString(",\"violated-policies\":[")
+            for (index, policy) in violatedPolicies.enumerated() {
+                if index > 0 { buffer.writeStaticString(",") }
+                JSONText.write(policy, into: &buffer)
+            }
+            buffer.writeStaticString("]")
         }
         if let requestID, !requestID.isEmpty {
-            json += ",\"request_id\":"
-            JSONText.appendString(requestID, to: &json)
+            buffer.writeStaticString(",\"request_id\":")
+            JSONText.write(requestID, into: &buffer)
         }
-        json += "}"
-        return json
+        buffer.writeStaticString("}")
+        return buffer
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -75,20 +83,38 @@ public struct Problem: HTTPResponseError, Sendable {
         fields[.contentType] = "application/problem+json"
         fields[.cacheControl] = "no-store"
         let requestID = (context as? PorticoRequestContext)?.requestID
-        let buffer = ByteBuffer(string: body(requestID: requestID))
-        return Response(status: status, headers: fields, body: .init(byteBuffer: buffer))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: body(requestID: requestID)))
     }
 }
 
 /// JSON text without Foundation: enough for problem bodies and small documents.
 enum JSONText {
-    static func appendString(_ value: String, to json: inout String) {
-        // Most strings need no escaping: append them whole (U+2028/2029 start with 0xE2).
-        let plain = value.utf8.withContiguousStorageIfAvailable { bytes in
+    /// `value` as a JSON string (after `prefix`, which must need no escaping), written into `buffer`.
+    static func write(_ value: String, prefix: StaticString = "", into buffer: inout ByteBuffer) {
+        if needsNoEscaping(value) {
+            buffer.writeStaticString("\"")
+            buffer.writeStaticString(prefix)
+            buffer.writeString(value)
+            buffer.writeStaticString("\"")
+        } else {
+            var json = ""
+            appendString(prefix.description + value, to: &json)
+            buffer.writeString(json)
+        }
+    }
+
+    /// No control characters, quotes, backslashes or U+2028/2029 (which start with 0xE2).
+    static func needsNoEscaping(_ value: String) -> Bool {
+        var value = value
+        return value.withUTF8 { bytes in
             for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0xE2 { return false }
             return true
         }
-        if plain == true {
+    }
+
+    static func appendString(_ value: String, to json: inout String) {
+        // Most strings need no escaping: append them whole.
+        if needsNoEscaping(value) {
             json.append("\"")
             json.append(value)
             json.append("\"")

@@ -87,7 +87,14 @@ struct RateLimiterTests {
 
     @Test("header fields follow the draft's structured-field form")
     func headers() {
-        #expect(RateLimitHeaders.policy([("default", 10, 1), ("daily", 1000, 86400)]) == #""default";q=10;w=1, "daily";q=1000;w=86400"#)
-        #expect(RateLimitHeaders.state([("default", 4, 1)]) == #""default";r=4;t=1"#)
+        var one = RateLimitHeaders()
+        one.add("default", quota: 4, window: 1, remaining: 4, reset: 1)
+        #expect(one.policy == #""default";q=4;w=1"#)
+        #expect(one.state == #""default";r=4;t=1"#)
+        var two = RateLimitHeaders()
+        two.add("default", quota: 10, window: 1, remaining: 0, reset: 1)
+        two.add("daily", quota: 1000, window: 86400, remaining: 997, reset: 3600)
+        #expect(two.policy == #""default";q=10;w=1, "daily";q=1000;w=86400"#)
+        #expect(two.state == #""default";r=0;t=1, "daily";r=997;t=3600"#)
     }
 }
