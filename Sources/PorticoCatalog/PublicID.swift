@@ -15,9 +15,35 @@ public struct PublicID: Sendable, Hashable {
     /// The public form of a key. Ids are always JSON strings, even without a prefix, so their
     /// form can change in a later version without changing their type.
     public func format(_ key: UInt64) -> String {
-        let digits = String(key)
-        let pad = digits.count < padding ? String(repeating: "0", count: padding - digits.count) : ""
-        return prefix + pad + digits
+        let length = prefix.utf8.count + width(key)
+        return String(unsafeUninitializedCapacity: length) { write(key, into: $0) }
+    }
+
+    /// Digits of `key` once padded.
+    public func width(_ key: UInt64) -> Int {
+        var digits = 1
+        var rest = key / 10
+        while rest > 0 { digits += 1; rest /= 10 }
+        return Swift.max(digits, padding)
+    }
+
+    /// Writes the public form of `key` (`prefix.utf8.count + width(key)` bytes) at the start of
+    /// `out`, and returns how many bytes it wrote.
+    public func write(_ key: UInt64, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var index = 0
+        for byte in prefix.utf8 {
+            out[index] = byte
+            index += 1
+        }
+        let end = index + width(key)
+        var value = key
+        var position = end
+        while position > index {
+            position -= 1
+            out[position] = UInt8(truncatingIfNeeded: 0x30 &+ value % 10)
+            value /= 10
+        }
+        return end
     }
 
     /// The key for a public id, or nil when the text is not exactly one this resource would

@@ -44,9 +44,11 @@ public enum DocumentWriter {
             json.key(field.name)
             switch field {
             case .id(let id, let column), .reference(_, let id, let column):
-                if let key = row[column].int64, key >= 0 { json.string(id.format(UInt64(key))) }
-                else if case .uint(let key) = row[column] { json.string(id.format(key)) }
-                else { json.null() }
+                switch row[column] {
+                case .uint(let key), .bits(let key): json.publicID(id, key)
+                case .int(let key) where key >= 0: json.publicID(id, UInt64(key))
+                default: json.null()
+                }
             case .value(let name, let value, let column, let zoneColumn):
                 ValueRenderer.write(row[column], zone: zoneColumn.map { row[$0] }, field: value, name: name, into: &json, notes: &notes)
             case .object(_, let fields):
@@ -68,5 +70,16 @@ public enum DocumentWriter {
             }
         }
         json.endObject()
+    }
+}
+
+extension JSONWriter {
+    /// A public id (`ORD-00000042`), formatted on the stack and written as a JSON string.
+    mutating func publicID(_ id: PublicID, _ key: UInt64) {
+        let length = id.prefix.utf8.count + id.width(key)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { out in
+            let written = id.write(key, into: out)
+            string(utf8: UnsafeBufferPointer(rebasing: out[..<written]))
+        }
     }
 }

@@ -44,10 +44,17 @@ public struct JSONWriter: Sendable {
     }
 
     public mutating func string(_ value: String) { separate(); appendString(value) }
-    public mutating func null() { separate(); bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]) }
-    public mutating func bool(_ value: Bool) { separate(); bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8)) }
-    public mutating func int(_ value: Int64) { separate(); bytes.append(contentsOf: String(value).utf8) }
-    public mutating func uint(_ value: UInt64) { separate(); bytes.append(contentsOf: String(value).utf8) }
+    public mutating func null() { separate(); append("null") }
+    public mutating func bool(_ value: Bool) { separate(); append(value ? "true" : "false") }
+    public mutating func int(_ value: Int64) {
+        separate()
+        if value < 0 { bytes.append(0x2D) }
+        appendDigits(value.magnitude)
+    }
+    public mutating func uint(_ value: UInt64) { separate(); appendDigits(value) }
+
+    /// A JSON string from UTF-8 bytes.
+    public mutating func string(utf8 text: UnsafeBufferPointer<UInt8>) { separate(); appendQuoted(text) }
 
     public mutating func double(_ value: Double) {
         guard value.isFinite else { null(); return }
@@ -72,32 +79,80 @@ public struct JSONWriter: Sendable {
         spilled.removeAll(keepingCapacity: true)
     }
 
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+    private static let hex: StaticString = "0123456789abcdef"
+
+    private mutating func append(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Decimal digits, written right to left into a stack buffer and copied once.
+    private mutating func appendDigits(_ value: UInt64) {
+        var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &buffer) { digits in
+            var index = digits.count
+            var rest = value
+            repeat {
+                index -= 1
+                digits[index] = UInt8(truncatingIfNeeded: 0x30 &+ rest % 10)
+                rest /= 10
+            } while rest > 0
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: digits[index...]))
+        }
+    }
 
     private mutating func appendString(_ value: String) {
+        var value = value
+        value.withUTF8 { appendQuoted($0) }
+    }
+
+    private mutating func appendQuoted(_ text: UnsafeBufferPointer<UInt8>) {
         bytes.append(0x22)
         // Most text needs no escaping: copy it whole.
-        let copied = value.utf8.withContiguousStorageIfAvailable { text -> Bool in
-            for byte in text where byte < 0x20 || byte == 0x22 || byte == 0x5C { return false }
+        if !Self.needsEscaping(text) {
             bytes.append(contentsOf: text)
-            return true
-        }
-        if copied == true {
             bytes.append(0x22)
             return
         }
-        for byte in value.utf8 {
+        for byte in text {
             switch byte {
-            case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: bytes.append(contentsOf: [0x5C, 0x6E])
-            case 0x0D: bytes.append(contentsOf: [0x5C, 0x72])
-            case 0x09: bytes.append(contentsOf: [0x5C, 0x74])
+            case 0x22: append("\\\"")
+            case 0x5C: append("\\\\")
+            case 0x0A: append("\\n")
+            case 0x0D: append("\\r")
+            case 0x09: append("\\t")
             case 0x00..<0x20:
-                bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0xF)]])
+                append("\\u00")
+                Self.hex.withUTF8Buffer { hex in
+                    bytes.append(hex[Int(byte >> 4)])
+                    bytes.append(hex[Int(byte & 0xF)])
+                }
             default: bytes.append(byte)
             }
         }
         bytes.append(0x22)
+    }
+
+    /// Whether any byte is a control character, `"` or `\`: eight bytes at a time (a byte is
+    /// below n when `(word - n×0x01…) & ~word & 0x80…` sets its high bit; equal to c when its
+    /// XOR with c is zero).
+    static func needsEscaping(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = text.baseAddress else { return false }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var index = 0
+        while index + 8 <= text.count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            let hits = ((word &- ones &* 0x20) & ~word) | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+            if hits & highs != 0 { return true }
+            index += 8
+        }
+        while index < text.count {
+            let byte = text[index]
+            if byte < 0x20 || byte == 0x22 || byte == 0x5C { return true }
+            index += 1
+        }
+        return false
     }
 }

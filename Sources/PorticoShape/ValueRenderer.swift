@@ -7,9 +7,11 @@ import PorticoValues
 enum ValueRenderer {
     static func write(_ value: MySQLValue, zone zoneValue: MySQLValue?, field: ValueField, name: String,
                       into json: inout some ValueSink, notes: inout [String]) {
-        if value == .null || value == .zeroDate {
+        switch value {
+        case .null, .zeroDate:
             json.null()
             return
+        default: break
         }
         switch field.conversion {
         case .cents(let scale):

@@ -29,7 +29,9 @@ public enum MySQLValue: Sendable, Hashable {
     /// A bound boolean (sent as `TINYINT`). Columns never decode to this; `TINYINT(1)` is `.int`.
     case bool(Bool)
 
-    public var isNull: Bool { self == .null }
+    public var isNull: Bool {
+        if case .null = self { true } else { false }
+    }
 
     /// The value as a signed integer when it is an integer that fits.
     public var int64: Int64? {

@@ -88,6 +88,13 @@ struct PublicIDTests {
     @Test func format() {
         #expect(id.format(42) == "ORD-00000042")
         #expect(id.format(123_456_789) == "ORD-123456789")
+        #expect(id.format(0) == "ORD-00000000")
+        #expect(id.format(UInt64.max) == "ORD-18446744073709551615")
+        #expect(PublicID(column: "id").format(0) == "0")
+        #expect(PublicID(column: "id", prefix: "é-", padding: 3).format(7) == "é-007")
+        for key: UInt64 in [0, 9, 10, 99_999_999, 100_000_000, 1 << 40] {
+            #expect(id.format(key) == "ORD-" + String(repeating: "0", count: max(0, 8 - String(key).count)) + String(key))
+        }
     }
 
     @Test("parse is the exact inverse of format")

@@ -1,7 +1,7 @@
 import Foundation
 import PorticoCatalog
 import PorticoQuery
-import PorticoShape
+@testable import PorticoShape
 import PorticoValues
 import Testing
 
@@ -98,6 +98,35 @@ struct ShapingTests {
         json.beginObject(); json.key("next"); json.bool(true); json.endObject()
         #expect(String(decoding: json.bytes, as: UTF8.self) ==
             #"{"a":[0,1,2,[],{"deep":[[null]]}],"plain":"Fjällräven","esc\"aped":"q\"b\\n\n\u0001","empty":""}"# + "\n" + #"{"next":true}"#)
+    }
+
+    @Test("the eight-bytes-at-a-time scan finds every byte that needs escaping, at every position, and nothing else")
+    func escapeScan() {
+        let special: [UInt8] = [0x00, 0x01, 0x0A, 0x1F, 0x22, 0x5C]
+        let harmless: [UInt8] = [0x20, 0x21, 0x23, 0x41, 0x5B, 0x5D, 0x7F, 0x80, 0xA2, 0xDC, 0xE2, 0xFF]
+        for length in 1...40 {
+            for position in 0..<length {
+                for byte in special + harmless {
+                    var text = [UInt8](repeating: 0x61, count: length)
+                    text[position] = byte
+                    let found = text.withUnsafeBufferPointer { JSONWriter.needsEscaping($0) }
+                    #expect(found == special.contains(byte), "byte \(byte) at \(position) of \(length)")
+                }
+            }
+        }
+        #expect([UInt8]().withUnsafeBufferPointer { JSONWriter.needsEscaping($0) } == false)
+    }
+
+    @Test("integers are written in full, signs and extremes included")
+    func writerIntegers() {
+        var json = JSONWriter()
+        json.beginArray()
+        for value: Int64 in [0, 7, -7, 10, -1_000_000, .max, .min] { json.int(value) }
+        for value: UInt64 in [0, 9, 10, .max] { json.uint(value) }
+        json.bool(false)
+        json.endArray()
+        #expect(String(decoding: json.bytes, as: UTF8.self) ==
+            "[0,7,-7,10,-1000000,9223372036854775807,-9223372036854775808,0,9,10,18446744073709551615,false]")
     }
 
     @Test("commas stay right past 64 levels of nesting, where the writer's bit stack spills")
