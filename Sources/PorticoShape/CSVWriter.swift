@@ -54,7 +54,7 @@ public enum CSVWriter {
             case .embed(_, let index):
                 let embed = embeds[index]
                 guard !embed.embed.many else { continue }
-                let child = row.flatMap { r in embed.rowsByParent[embed.embed.parentColumns.map { r[$0] }]?.first }
+                let child = row.flatMap { r in embed.children(of: r).first }
                 collect(child, embed.embed.childProjection, embeds: [], into: &cells, notes: &notes)
             case .joined(_, let present, let fields):
                 let child = row.flatMap { r -> MySQLRow? in if case .null = r[present] { nil } else { r } }

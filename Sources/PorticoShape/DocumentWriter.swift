@@ -5,16 +5,31 @@ public import PorticoValues
 /// The rows of one embed for a page, grouped by the parent's join values.
 public struct EmbedRows: Sendable {
     public let embed: PlannedEmbed
-    public let rowsByParent: [[MySQLValue]: [MySQLRow]]
+    /// Joined on one column (the usual case): keyed by the value itself, so neither grouping
+    /// nor lookup builds an array per row.
+    private let byValue: [MySQLValue: [MySQLRow]]
+    /// Joined on several columns.
+    private let byValues: [[MySQLValue]: [MySQLRow]]
 
     /// Groups the child query's rows by their match columns.
     public init(embed: PlannedEmbed, rows: [MySQLRow]) {
         self.embed = embed
-        var grouped: [[MySQLValue]: [MySQLRow]] = [:]
-        for row in rows {
-            grouped[embed.childMatchColumns.map { row[$0] }, default: []].append(row)
+        var byValue: [MySQLValue: [MySQLRow]] = [:]
+        var byValues: [[MySQLValue]: [MySQLRow]] = [:]
+        if embed.childMatchColumns.count == 1 {
+            let column = embed.childMatchColumns[0]
+            for row in rows { byValue[row[column], default: []].append(row) }
+        } else {
+            for row in rows { byValues[embed.childMatchColumns.map { row[$0] }, default: []].append(row) }
         }
-        rowsByParent = grouped
+        self.byValue = byValue
+        self.byValues = byValues
+    }
+
+    /// The child rows that belong to `parent`, in the child query's order.
+    public func children(of parent: MySQLRow) -> [MySQLRow] {
+        if embed.parentColumns.count == 1 { return byValue[parent[embed.parentColumns[0]]] ?? [] }
+        return byValues[embed.parentColumns.map { parent[$0] }] ?? []
     }
 
     /// The distinct, non-null parent join values of a page: the child query's `IN` list.
@@ -41,21 +56,24 @@ public enum DocumentWriter {
                              into json: inout JSONWriter, notes: inout [String]) {
         json.beginObject()
         for field in projection {
-            json.key(field.name)
+            // Each case writes its key from its own binding: `field.name` would copy the payload.
             switch field {
-            case .id(let id, let column), .reference(_, let id, let column):
-                switch row[column] {
-                case .uint(let key), .bits(let key): json.publicID(id, key)
-                case .int(let key) where key >= 0: json.publicID(id, UInt64(key))
-                default: json.null()
-                }
+            case .id(let id, let column):
+                json.key("id")
+                writeID(row, id, column, into: &json)
+            case .reference(let name, let id, let column):
+                json.key(name)
+                writeID(row, id, column, into: &json)
             case .value(let name, let value, let column, let zoneColumn):
+                json.key(name)
                 ValueRenderer.write(row[column], zone: zoneColumn.map { row[$0] }, field: value, name: name, into: &json, notes: &notes)
-            case .object(_, let fields):
+            case .object(let name, let fields):
+                json.key(name)
                 write(row, fields, embeds: embeds, into: &json, notes: &notes)
-            case .embed(_, let index):
+            case .embed(let name, let index):
+                json.key(name)
                 let embed = embeds[index]
-                let children = embed.rowsByParent[embed.embed.parentColumns.map { row[$0] }] ?? []
+                let children = embed.children(of: row)
                 if embed.embed.many {
                     json.beginArray()
                     for child in children { write(child, embed.embed.childProjection, embeds: [], into: &json, notes: &notes) }
@@ -65,11 +83,20 @@ public enum DocumentWriter {
                 } else {
                     json.null()
                 }
-            case .joined(_, let present, let fields):
+            case .joined(let name, let present, let fields):
+                json.key(name)
                 if case .null = row[present] { json.null() } else { write(row, fields, embeds: [], into: &json, notes: &notes) }
             }
         }
         json.endObject()
+    }
+
+    static func writeID(_ row: MySQLRow, _ id: PublicID, _ column: Int, into json: inout JSONWriter) {
+        switch row[column] {
+        case .uint(let key), .bits(let key): json.publicID(id, key)
+        case .int(let key) where key >= 0: json.publicID(id, UInt64(key))
+        default: json.null()
+        }
     }
 }
 

@@ -35,7 +35,8 @@ public struct MySQLRow: Sendable, Hashable {
 
     public init(_ values: [MySQLValue]) { self.values = values }
 
-    public subscript(index: Int) -> MySQLValue { values[index] }
+    /// Inlinable, so shaping reads a cell in place instead of calling out for a copy.
+    @inlinable public subscript(index: Int) -> MySQLValue { values[index] }
     public var count: Int { values.count }
 }
 
