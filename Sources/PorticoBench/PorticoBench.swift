@@ -148,9 +148,8 @@ struct Work: Sendable {
 
 extension PorticoBench {
     /// P6 without HTTP or shaping: the export's row stream read in batches of 500 (Portico's
-    /// default), each batch's embed statements run at once through the same
-    /// `ReadExecution.loadEmbeds` as `ExportWriter`. Rows are counted, not encoded, so there is
-    /// nothing for reading ahead to overlap with.
+    /// default) through the same `ExportReadAhead` as `ExportWriter` (each batch's embed
+    /// statements run while the next batch's rows are fetched). Rows are counted, not encoded.
     func exportCeiling(planner: ReadPlanner, orders: Resource, tenants: [MySQLValue], pool: MySQLConnectionPool) async throws {
         var request = ApiRequest(limit: 50)
         request.isExport = true
@@ -161,17 +160,14 @@ extension PorticoBench {
         let started = ContinuousClock.now
         var total = 0
         try await pool.withRowStream(main.text, main.binds, batchSize: batchSize) { stream in
-            @Sendable func read(after previous: Int) async throws -> Int {
-                guard previous == batchSize else { return 0 }
-                let rows = try await stream.nextBatch()
-                if !rows.isEmpty { _ = try await ReadExecution.loadEmbeds(planned, rows, on: pool) }
-                return rows.count
+            let batches = ExportReadAhead(stream: stream, planned: planned, pool: pool, batchSize: batchSize)
+            do {
+                while case let count = try await batches.next().rows.count, count > 0 { total += count }
+            } catch {
+                await batches.close()
+                throw error
             }
-            var count = try await read(after: batchSize)
-            while count > 0 {
-                total += count
-                count = try await read(after: count)
-            }
+            await batches.close()
         }
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

@@ -7,8 +7,8 @@ import PorticoShape
 
 /// Streams every matching row, in keyset order, as NDJSON or CSV: rows are read from an
 /// unbuffered result batch by batch, each batch's embeds are loaded with one query per embed,
-/// and at most one batch is read ahead while the previous one is shaped and written to the
-/// socket (back-pressure), so memory stays constant whatever the size.
+/// and two batches are read ahead (``ExportReadAhead``) while the current one is shaped and
+/// written to the socket (back-pressure), so memory stays constant whatever the size.
 ///
 /// The status line is sent before the first row: a failure midway ends the stream early
 /// (logged); a complete NDJSON export always ends with a newline.
@@ -30,37 +30,14 @@ struct ExportWriter {
             var notes: [String] = []
             do {
                 try await handler.pool.withRowStream(query.text, query.binds, batchSize: batchSize) { stream in
-                    var out: [UInt8] = format == .csv ? CSVWriter.header(planned) : []
-                    var json = JSONWriter(capacity: 64 * 1024)
-                    // A batch and its embeds; the next one is read while this one is shaped and
-                    // written, so the database and the encoder work at once.
-                    @Sendable func read(after previous: Int) async throws -> (rows: [MySQLRow], embeds: [EmbedRows]) {
-                        guard previous == batchSize else { return ([], []) }
-                        let start = ContinuousClock.now
-                        let rows = try await stream.nextBatch()
-                        let embeds = rows.isEmpty ? [] : try await ReadExecution.loadEmbeds(planned, rows, on: handler.pool)
-                        trace.database(ContinuousClock.now - start, rows: rows.count)
-                        return (rows, embeds)
+                    let batches = ExportReadAhead(stream: stream, planned: planned, pool: handler.pool, batchSize: batchSize)
+                    do {
+                        try await Self.write(batches, planned: planned, format: format, trace: trace, to: &writer, notes: &notes)
+                    } catch {
+                        await batches.close()
+                        throw error
                     }
-                    var batch = try await read(after: batchSize)
-                    while !batch.rows.isEmpty {
-                        let (rows, embeds) = batch
-                        async let following = read(after: rows.count)
-                        if format == .csv {
-                            CSVWriter.rows(rows, planned, embeds: embeds, into: &out, notes: &notes)
-                        } else {
-                            for row in rows {
-                                DocumentWriter.write(row, planned.projection, embeds: embeds, into: &json, notes: &notes)
-                                json.newline()
-                            }
-                            out.append(contentsOf: json.bytes)
-                            json.removeAll()
-                        }
-                        try await writer.write(ByteBuffer(bytes: out))
-                        out.removeAll(keepingCapacity: true)
-                        batch = try await following
-                    }
-                    if !out.isEmpty { try await writer.write(ByteBuffer(bytes: out)) }
+                    await batches.close()
                 }
             } catch {
                 handler.logger.error("export ended early", metadata: ["request_id": "\(requestID)", "error": "\(error)"])
@@ -72,5 +49,30 @@ struct ExportWriter {
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: headers, body: body)
+    }
+
+    /// Shapes and sends each batch as it comes; the next ones are read meanwhile (``ExportReadAhead``).
+    static func write(_ batches: ExportReadAhead, planned: PlannedRead, format: ApiRequest.Format, trace: RequestTrace,
+                      to writer: inout some ResponseBodyWriter, notes: inout [String]) async throws {
+        var out: [UInt8] = format == .csv ? CSVWriter.header(planned) : []
+        var json = JSONWriter(capacity: 64 * 1024)
+        while true {
+            let batch = try await batches.next()
+            trace.database(batch.databaseTime, rows: batch.rows.count)
+            if batch.rows.isEmpty { break }
+            if format == .csv {
+                CSVWriter.rows(batch.rows, planned, embeds: batch.embeds, into: &out, notes: &notes)
+            } else {
+                for row in batch.rows {
+                    DocumentWriter.write(row, planned.projection, embeds: batch.embeds, into: &json, notes: &notes)
+                    json.newline()
+                }
+                out.append(contentsOf: json.bytes)
+                json.removeAll()
+            }
+            try await writer.write(ByteBuffer(bytes: out))
+            out.removeAll(keepingCapacity: true)
+        }
+        if !out.isEmpty { try await writer.write(ByteBuffer(bytes: out)) }
     }
 }
