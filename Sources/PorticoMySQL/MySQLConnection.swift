@@ -33,9 +33,9 @@ public actor MySQLConnection {
     /// True once the connection hit an error that makes it unusable; the pool discards it.
     public nonisolated var isBroken: Bool { brokenFlag.load(ordering: .relaxed) }
 
-    init(configuration: MySQLConfiguration) {
+    init(configuration: MySQLConfiguration, threads: ThreadCount? = nil) {
         self.configuration = configuration
-        self.thread = ConnectionThread()
+        self.thread = ConnectionThread(count: threads)
     }
 
     isolated deinit {
@@ -50,7 +50,11 @@ public actor MySQLConnection {
     ///
     /// - Throws: ``MySQLError`` of kind `.connect`.
     public static func connect(_ configuration: MySQLConfiguration) async throws(MySQLError) -> MySQLConnection {
-        let connection = MySQLConnection(configuration: configuration)
+        try await connect(configuration, threads: nil)
+    }
+
+    static func connect(_ configuration: MySQLConfiguration, threads: ThreadCount?) async throws(MySQLError) -> MySQLConnection {
+        let connection = MySQLConnection(configuration: configuration, threads: threads)
         try await connection.open()
         return connection
     }

@@ -44,6 +44,8 @@ public final class MySQLConnectionPool: Service, Sendable {
     public let options: Options
     let logger: Logger
     let state = Mutex(State())
+    /// Connection threads not yet ended (see ``close()``).
+    let threads = ThreadCount()
 
     public init(configuration: MySQLConfiguration, options: Options = Options(), logger: Logger) {
         self.configuration = configuration
@@ -211,7 +213,7 @@ public final class MySQLConnectionPool: Service, Sendable {
 
     func openInSlot(replacing: Bool) async throws -> Pooled {
         do {
-            let connection = try await MySQLConnection.connect(configuration)
+            let connection = try await MySQLConnection.connect(configuration, threads: threads)
             if replacing { state.withLock { $0.statistics.reconnects += 1 } }
             return Pooled(connection: connection, idleSince: .now)
         } catch {
@@ -294,7 +296,22 @@ public final class MySQLConnectionPool: Service, Sendable {
     }
 
     /// Fails every waiter, closes idle connections, and closes leased ones as they come back.
+    /// Returns once the closed connections' threads have ended (at most two seconds), so a
+    /// process may exit right after.
     public func close() async {
+        await closeIdle()
+        let deadline = ContinuousClock.now + .seconds(2)
+        while threads.current > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+    }
+
+    /// The pool's connection threads still running; they end once their connection is closed
+    /// and released.
+    public var runningThreads: Int { threads.current }
+
+    /// The idle connections are released when this returns, which ends their threads.
+    private func closeIdle() async {
         let (idle, waiters) = state.withLock { s -> ([Pooled], CircularBuffer<Waiter>) in
             s.closed = true
             let idle = s.idle

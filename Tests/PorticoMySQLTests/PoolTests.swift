@@ -10,6 +10,19 @@ struct PoolTests {
                             logger: TestDatabase.logger)
     }
 
+    @Test("closing a pool ends its connection threads before it returns, so the process may exit at once")
+    func closeEndsThreads() async throws {
+        let pool = Self.adminPool(connections: 3, acquireTimeout: .seconds(5))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<3 { group.addTask { _ = try await pool.query("SELECT SLEEP(0.2)") } }
+            try await group.waitForAll()
+        }
+        #expect(pool.runningThreads == 3)
+        await pool.close()
+        #expect(pool.runningThreads == 0)
+        await #expect(throws: MySQLError.self) { try await pool.query("SELECT 1") }
+    }
+
     @Test("an exhausted pool fails with .poolExhausted within the acquire timeout")
     func exhaustion() async throws {
         let pool = Self.adminPool(connections: 2, acquireTimeout: .milliseconds(300))
