@@ -176,7 +176,8 @@ public final class PorticoRuntime: Sendable {
     public func run() async throws {
         let settings = serverSettings
         let drainTimeout = config.int("server.drain_timeout") ?? 30
-        let services: [any Service] = [productPool] + (statePool.map { [$0] } ?? []) + (quotas.map { [$0] } ?? [])
+        // The product pool is the application's own service (PorticoApplication.build adds it).
+        let services: [any Service] = (statePool.map { [$0] } ?? []) + (quotas.map { [$0] } ?? [])
         let publicApp = PorticoApplication.build(settings: settings, read: read, pool: productPool, services: services, logger: logger,
                                                  lifecycle: lifecycle, accessLogger: accessLogger)
             .onRunning { [self] port in bound("public", port) }
