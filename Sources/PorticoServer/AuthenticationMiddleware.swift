@@ -26,13 +26,13 @@ struct AuthenticationMiddleware: RouterMiddleware {
         // so guessing keys cannot load the database.
         if let limits, token != nil || developmentPrincipal == nil,
            !limits.rates.wouldAllow("addr:" + address, limits.settings.anonymous) {
-            throw anonymousExceeded(limits, address)
+            return anonymousExceeded(limits, address).answer(request, context)
         }
         do {
             return try await authenticate(request, presented, context: &context, next: next)
         } catch let problem as Problem where problem.status == .unauthorized {
             if let limits { _ = limits.rates.acquire("addr:" + address, limits.settings.anonymous) }
-            throw problem
+            return problem.answer(request, context)
         }
     }
 

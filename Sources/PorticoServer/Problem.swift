@@ -78,11 +78,22 @@ public struct Problem: HTTPResponseError, Sendable {
         return buffer
     }
 
+    /// The problem as the response, returned instead of thrown: the refusals on the hot path
+    /// (401, 429) skip unwinding and the casts of every middleware above. The trace keeps what
+    /// the metrics need.
+    func answer(_ request: Request, _ context: PorticoRequestContext) -> Response {
+        context.trace.refused(self)
+        return response(request, requestID: context.requestID)
+    }
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
+        response(request, requestID: (context as? PorticoRequestContext)?.requestID)
+    }
+
+    func response(_ request: Request, requestID: String?) -> Response {
         var fields = headers
         fields[.contentType] = "application/problem+json"
         fields[.cacheControl] = "no-store"
-        let requestID = (context as? PorticoRequestContext)?.requestID
         return Response(status: status, headers: fields, body: .init(byteBuffer: body(requestID: requestID)))
     }
 }

@@ -18,6 +18,7 @@ struct AccessLogMiddleware: RouterMiddleware {
         let start = ContinuousClock.now
         do {
             var response = try await next(request, context)
+            if let refusal = context.trace.refusal { count(status: refusal.status, kind: refusal.kind, policies: refusal.violatedPolicies) }
             if let length = response.body.contentLength {
                 finish(request, context, status: response.status.code, bytes: length, start: start)
             } else {
@@ -33,12 +34,18 @@ struct AccessLogMiddleware: RouterMiddleware {
         } catch {
             let status = (error as? any HTTPResponseError)?.status.code ?? 500
             if let problem = error as? Problem {
-                for policy in problem.violatedPolicies ?? [] { metrics?.limitRejected(policy: policy) }
-                if problem.status == .unauthorized { metrics?.authFailure(kind: problem.kind) }
+                count(status: problem.status.code, kind: problem.kind, policies: problem.violatedPolicies ?? [])
             }
             finish(request, context, status: status, bytes: nil, start: start)
             throw error
         }
+    }
+
+    /// Refusals by limit and failed authentications, whether the problem was thrown or returned.
+    func count(status: Int, kind: String, policies: [String]) {
+        guard let metrics else { return }
+        for policy in policies { metrics.limitRejected(policy: policy) }
+        if status == 401 { metrics.authFailure(kind: kind) }
     }
 
     func knownRoute(_ path: String) -> (String, String)? {

@@ -1,3 +1,4 @@
+import Hummingbird
 import Synchronization
 
 /// What the stages of one request report for its access-log line and metrics: a reference
@@ -10,6 +11,14 @@ public final class RequestTrace: Sendable {
         var resource: String?
         var databaseNanos: Int64 = 0
         var rows = 0
+        var refusal: Refusal?
+    }
+
+    /// A request refused with a returned (not thrown) problem, for the metrics.
+    struct Refusal {
+        var status: Int
+        var kind: String
+        var violatedPolicies: [String]
     }
 
     private let state = Mutex(State())
@@ -37,6 +46,14 @@ public final class RequestTrace: Sendable {
             $0.rows += rows
         }
     }
+
+    /// The request was answered with `problem` without an error being thrown.
+    func refused(_ problem: Problem) {
+        let refusal = Refusal(status: problem.status.code, kind: problem.kind, violatedPolicies: problem.violatedPolicies ?? [])
+        state.withLock { $0.refusal = refusal }
+    }
+
+    var refusal: Refusal? { state.withLock { $0.refusal } }
 
     var snapshot: (partner: String?, credentialID: String?, version: String?, resource: String?, databaseNanos: Int64, rows: Int) {
         state.withLock { ($0.partner, $0.credentialID, $0.version, $0.resource, $0.databaseNanos, $0.rows) }
