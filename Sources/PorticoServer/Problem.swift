@@ -1,5 +1,6 @@
 public import Hummingbird
 import NIOCore
+import PorticoShape
 
 /// An error answered as `application/problem+json` (RFC 9457).
 ///
@@ -15,8 +16,7 @@ public struct Problem: HTTPResponseError, Sendable {
     /// For 429s: the policies the request would have broken (draft-ietf-httpapi-ratelimit-headers).
     public var violatedPolicies: [String]?
 
-    static let typeBasePrefix: StaticString = "https://portico.dev/problems/"
-    public static let typeBase = typeBasePrefix.description
+    public static let typeBase = "https://portico.dev/problems/"
 
     public init(status: HTTPResponse.Status, kind: String, title: String, detail: String, headers: HTTPFields = [:]) {
         self.status = status
@@ -46,36 +46,32 @@ public struct Problem: HTTPResponseError, Sendable {
                 headers: [.retryAfter: String(seconds)])
     }
 
-    /// The JSON body: fields in a fixed order, strings escaped per RFC 8259.
+    /// The JSON body: fields in a fixed order, strings escaped per RFC 8259 (by the writer
+    /// documents use).
     public func body(requestID: String? = nil) -> ByteBuffer {
-        var buffer = ByteBufferAllocator().buffer(capacity: 192 + detail.utf8.count + (requestID?.utf8.count ?? 0))
-        buffer.writeStaticString("{\"type\":")
+        var json = JSONWriter(capacity: 224 + detail.utf8.count)
+        json.beginObject()
+        json.key("type")
         // A kind that is already a URI (the rate-limit draft's types) is used as it is.
-        if kind.hasPrefix("https://") {
-            JSONText.write(kind, into: &buffer)
-        } else {
-            JSONText.write(kind, prefix: Self.typeBasePrefix, into: &buffer)
-        }
-        buffer.writeStaticString(",\"title\":")
-        JSONText.write(title, into: &buffer)
-        buffer.writeStaticString(",\"status\":")
-        buffer.writeString(String(status.code))
-        buffer.writeStaticString(",\"detail\":")
-        JSONText.write(detail, into: &buffer)
+        json.string(kind.hasPrefix("https://") ? kind : Self.typeBase + kind)
+        json.key("title")
+        json.string(title)
+        json.key("status")
+        json.int(Int64(status.code))
+        json.key("detail")
+        json.string(detail)
         if let violatedPolicies {
-            buffer.writeStaticString(",\"violated-policies\":[")
-            for (index, policy) in violatedPolicies.enumerated() {
-                if index > 0 { buffer.writeStaticString(",") }
-                JSONText.write(policy, into: &buffer)
-            }
-            buffer.writeStaticString("]")
+            json.key("violated-policies")
+            json.beginArray()
+            for policy in violatedPolicies { json.string(policy) }
+            json.endArray()
         }
         if let requestID, !requestID.isEmpty {
-            buffer.writeStaticString(",\"request_id\":")
-            JSONText.write(requestID, into: &buffer)
+            json.key("request_id")
+            json.string(requestID)
         }
-        buffer.writeStaticString("}")
-        return buffer
+        json.endObject()
+        return ByteBuffer(bytes: json.bytes)
     }
 
     /// The problem as the response, returned instead of thrown: the refusals on the hot path
@@ -100,20 +96,6 @@ public struct Problem: HTTPResponseError, Sendable {
 
 /// JSON text without Foundation: enough for problem bodies and small documents.
 enum JSONText {
-    /// `value` as a JSON string (after `prefix`, which must need no escaping), written into `buffer`.
-    static func write(_ value: String, prefix: StaticString = "", into buffer: inout ByteBuffer) {
-        if needsNoEscaping(value) {
-            buffer.writeStaticString("\"")
-            buffer.writeStaticString(prefix)
-            buffer.writeString(value)
-            buffer.writeStaticString("\"")
-        } else {
-            var json = ""
-            appendString(prefix.description + value, to: &json)
-            buffer.writeString(json)
-        }
-    }
-
     /// No control characters, quotes, backslashes or U+2028/2029 (which start with 0xE2).
     static func needsNoEscaping(_ value: String) -> Bool {
         var value = value

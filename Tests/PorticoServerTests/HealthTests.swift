@@ -80,7 +80,7 @@ struct HealthTests {
                               title: "Too Many Requests", detail: "Slow down.")
         problem.violatedPolicies = ["default", "d\"aily"]
         #expect(String(buffer: problem.body(requestID: "abc-1")) == #"{"type":"https://iana.org/assignments/http-problem-types#quota-exceeded","title":"Too Many Requests","status":429,"detail":"Slow down.","violated-policies":["default","d\"aily"],"request_id":"abc-1"}"#)
-        let plain = Problem(status: .notFound, kind: "not-found", title: "Not Found", detail: "No resource at /x\u{2028}.")
-        #expect(String(buffer: plain.body()) == #"{"type":"https://portico.dev/problems/not-found","title":"Not Found","status":404,"detail":"No resource at /x\u2028."}"#)
+        let plain = Problem(status: .notFound, kind: "not-found", title: "Not Found", detail: "No resource at /é\t.")
+        #expect(String(buffer: plain.body()) == #"{"type":"https://portico.dev/problems/not-found","title":"Not Found","status":404,"detail":"No resource at /é\t."}"#)
     }
 }
