@@ -14,7 +14,7 @@ import Testing
 @Suite("Export streaming over HTTP (MariaDB)", .serialized)
 struct ExportStreamingTests {
     /// An app serving one resource, `big`: 100,000 rows of 1 KB in a scratch schema.
-    static func withBigExport(_ name: String, limits: Limits?, _ body: (any ApplicationProtocol) async throws -> Void) async throws {
+    static func withBigExport(_ name: String, limits: Limits?, _ body: (any ApplicationProtocol, MySQLConnectionPool) async throws -> Void) async throws {
         try await TestDatabase.withScratchSchema(name) { admin in
             try await admin.execute("CREATE TABLE big (id INT PRIMARY KEY, payload VARCHAR(1000) NOT NULL)")
             try await admin.execute("INSERT INTO big SELECT seq, REPEAT('x', 1000) FROM seq_1_to_100000")
@@ -32,13 +32,14 @@ struct ExportStreamingTests {
             let pool = MySQLConnectionPool(configuration: TestDatabase.admin(database: schema), logger: TestApp.quietLogger)
             let read = ReadSettings(catalogs: catalogs, cursors: TestApp.cursors, developmentPrincipal: Principal(partner: "t", tenants: []),
                                     limits: limits)
-            try await body(TestApp.application(settings: .init(port: 0), read: read, pool: pool, logger: TestApp.quietLogger))
+            try await body(TestApp.application(settings: .init(port: 0), read: read, pool: pool, logger: TestApp.quietLogger), pool)
+            await pool.close()
         }
     }
 
     @Test("a slow reader of a large export keeps the server's memory flat (back-pressure)")
     func slowReader() async throws {
-        try await Self.withBigExport("export", limits: nil) { app in
+        try await Self.withBigExport("export", limits: nil) { app, _ in
             try await app.test(.live) { client in
                 let port = try #require(client.port)
                 let result = await SlowReader.read(port: port, path: "/api/v1/big?format=ndjson")
@@ -50,12 +51,56 @@ struct ExportStreamingTests {
     }
 }
 
+extension ExportStreamingTests {
+    @Test("a client that hangs up midway ends the export: the reading ahead stops and every connection goes back")
+    func hangUp() async throws {
+        try await Self.withBigExport("hangup", limits: nil) { app, pool in
+            try await app.test(.live) { client in
+                let port = try #require(client.port)
+                let received = await HangUp.read(port: port, path: "/api/v1/big?format=ndjson", bytes: 512 * 1024)
+                #expect(received >= 512 * 1024)
+                // The export notices on its next write, then stops reading and releases its connections.
+                var statistics = pool.statistics
+                for _ in 0..<100 where statistics.leased > 0 {
+                    try await Task.sleep(for: .milliseconds(50))
+                    statistics = pool.statistics
+                }
+                #expect(statistics.leased == 0, "\(statistics)")
+                #expect(try await client.execute(uri: "/api/v1/big/1", method: .get).status == .ok)
+            }
+        }
+    }
+}
+
+/// Reads the first `bytes` of a response, then closes the socket.
+enum HangUp {
+    static func read(port: Int, path: String, bytes limit: Int) async -> Int {
+        await withCheckedContinuation { continuation in
+            Thread {
+                var received = 0
+                if let fd = RawHTTP.connect(port: port) {
+                    let request = "GET \(path) HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                    _ = request.withCString { send(fd, $0, strlen($0), 0) }
+                    var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+                    while received < limit {
+                        let count = recv(fd, &buffer, buffer.count, 0)
+                        if count <= 0 { break }
+                        received += count
+                    }
+                    close(fd)
+                }
+                continuation.resume(returning: received)
+            }.start()
+        }
+    }
+}
+
 /// A blocking HTTP/1.1 client on a thread of its own that reads slowly and counts documents.
 extension ExportStreamingTests {
     @Test("the in-flight cap holds while a slow export streams, and frees its slot when it ends")
     func inFlightDuringExport() async throws {
         let limits = Limits(settings: LimitSettings(maxInFlight: 1, exportCost: 1))
-        try await Self.withBigExport("inflight", limits: limits) { app in
+        try await Self.withBigExport("inflight", limits: limits) { app, _ in
             try await app.test(.live) { client in
                 let port = try #require(client.port)
                 let export = Task { await SlowReader.read(port: port, path: "/api/v1/big?format=ndjson") }
