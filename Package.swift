@@ -61,7 +61,7 @@ let package = Package(
         // Pure stages: they never link libmysqlclient, so their tests run without a database.
         .target(
             name: "PorticoCatalog",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["PorticoValues", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         .target(
@@ -178,7 +178,7 @@ let package = Package(
         .testTarget(
             name: "PorticoServerTests",
             dependencies: [
-                "PorticoServer", "PorticoMySQL", "PorticoCatalog", "PorticoAccess", "PorticoQuota", "PorticoTestSupport", "PorticoContract",
+                "PorticoServer", "PorticoMySQL", "PorticoCatalog", "PorticoAccess", "PorticoQuota", "PorticoShape", "PorticoTestSupport", "PorticoContract",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -160,14 +160,9 @@ extension PorticoBench {
         let started = ContinuousClock.now
         var total = 0
         try await pool.withRowStream(main.text, main.binds, batchSize: batchSize) { stream in
-            let batches = ExportReadAhead(stream: stream, planned: planned, pool: pool, batchSize: batchSize)
-            do {
+            try await ExportReadAhead.reading(stream, planned: planned, pool: pool, batchSize: batchSize) { batches in
                 while case let count = try await batches.next().rows.count, count > 0 { total += count }
-            } catch {
-                await batches.close()
-                throw error
             }
-            await batches.close()
         }
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

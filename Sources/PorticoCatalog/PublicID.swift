@@ -1,3 +1,5 @@
+import PorticoValues
+
 /// A resource's public identifier: the key column shown with a prefix and zero padding
 /// (`order_no 42` → `ORD-00000042`), and parsed back from a path exactly.
 public struct PublicID: Sendable, Hashable {
@@ -20,12 +22,7 @@ public struct PublicID: Sendable, Hashable {
     }
 
     /// Digits of `key` once padded.
-    public func width(_ key: UInt64) -> Int {
-        var digits = 1
-        var rest = key / 10
-        while rest > 0 { digits += 1; rest /= 10 }
-        return Swift.max(digits, padding)
-    }
+    public func width(_ key: UInt64) -> Int { Swift.max(DecimalDigits.count(key), padding) }
 
     /// Writes the public form of `key` (`prefix.utf8.count + width(key)` bytes) at the start of
     /// `out`, and returns how many bytes it wrote.
@@ -35,15 +32,7 @@ public struct PublicID: Sendable, Hashable {
             out[index] = byte
             index += 1
         }
-        let end = index + width(key)
-        var value = key
-        var position = end
-        while position > index {
-            position -= 1
-            out[position] = UInt8(truncatingIfNeeded: 0x30 &+ value % 10)
-            value /= 10
-        }
-        return end
+        return DecimalDigits.write(key, width: width(key), into: out, at: index)
     }
 
     /// The key for a public id, or nil when the text is not exactly one this resource would

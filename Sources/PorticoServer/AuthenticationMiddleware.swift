@@ -26,13 +26,13 @@ struct AuthenticationMiddleware: RouterMiddleware {
         // so guessing keys cannot load the database.
         if let limits, token != nil || developmentPrincipal == nil,
            !limits.rates.wouldAllow("addr:" + address, limits.settings.anonymous) {
-            return anonymousExceeded(limits, address).answer(request, context)
+            return anonymousExceeded(limits, address).answer(context)
         }
         do {
             return try await authenticate(request, presented, context: &context, next: next)
         } catch let problem as Problem where problem.status == .unauthorized {
             if let limits { _ = limits.rates.acquire("addr:" + address, limits.settings.anonymous) }
-            return problem.answer(request, context)
+            return problem.answer(context)
         }
     }
 
@@ -42,7 +42,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         var fields = RateLimitHeaders()
         fields.add(anonymous.name, quota: anonymous.limit, window: anonymous.window, remaining: decision.remaining, reset: decision.reset)
         let headers: HTTPFields = [.rateLimitPolicy: fields.policy, .rateLimit: fields.state]
-        return Limits.exceeded(limits.settings.anonymous.name, retryAfter: max(1, decision.reset),
+        return Limits.exceeded(anonymous.name, retryAfter: max(1, decision.reset),
                                detail: "Too many requests without a valid credential from this address.", headers: headers)
     }
 

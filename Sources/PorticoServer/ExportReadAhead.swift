@@ -9,8 +9,9 @@ public import PorticoValues
 /// once instead of taking turns.
 ///
 /// At most `depth` batches are read ahead, so memory stays bounded whatever the export's size.
-/// Rows are fetched strictly in order (one fetch at a time on the stream's connection).
-/// Call ``close()`` before the stream goes away, on every path.
+/// Rows are fetched strictly in order (one fetch at a time on the stream's connection). Only
+/// ``reading(_:batchSize:depth:loadEmbeds:_:)`` makes one, so what is in flight has always
+/// stopped before the stream goes away, whether the body returns or throws.
 public final class ExportReadAhead {
     public struct Batch: Sendable {
         public let rows: [MySQLRow]
@@ -27,19 +28,34 @@ public final class ExportReadAhead {
     private var lastFetch: Task<(rows: [MySQLRow], time: Duration), any Error>?
     private var pending: [Task<Batch, any Error>] = []
 
-    public init(stream: MySQLRowStream, batchSize: Int, depth: Int = 2,
-                loadEmbeds: @escaping @Sendable ([MySQLRow]) async throws -> [EmbedRows]) {
+    private init(stream: MySQLRowStream, batchSize: Int, depth: Int,
+                 loadEmbeds: @escaping @Sendable ([MySQLRow]) async throws -> [EmbedRows]) {
         self.stream = stream
         self.batchSize = batchSize
         self.depth = max(1, depth)
         self.loadEmbeds = loadEmbeds
     }
 
-    /// An export's batches with their embeds (``ReadExecution/loadEmbeds(_:_:on:)``).
-    public convenience init(stream: MySQLRowStream, planned: PlannedRead, pool: MySQLConnectionPool, batchSize: Int, depth: Int = 2) {
-        self.init(stream: stream, batchSize: batchSize, depth: depth) { rows in
-            try await ReadExecution.loadEmbeds(planned, rows, on: pool)
+    /// Runs `body` with the batches of `stream`, then stops and waits for what is still in
+    /// flight, whether `body` returned or threw.
+    public static func reading<R>(_ stream: MySQLRowStream, batchSize: Int, depth: Int = 2,
+                                  loadEmbeds: @escaping @Sendable ([MySQLRow]) async throws -> [EmbedRows],
+                                  _ body: (ExportReadAhead) async throws -> R) async throws -> R {
+        let batches = ExportReadAhead(stream: stream, batchSize: batchSize, depth: depth, loadEmbeds: loadEmbeds)
+        do {
+            let result = try await body(batches)
+            await batches.close()
+            return result
+        } catch {
+            await batches.close()
+            throw error
         }
+    }
+
+    /// An export's batches with their embeds (``ReadExecution/loadEmbeds(_:_:on:)``).
+    public static func reading<R>(_ stream: MySQLRowStream, planned: PlannedRead, pool: MySQLConnectionPool, batchSize: Int,
+                                  _ body: (ExportReadAhead) async throws -> R) async throws -> R {
+        try await reading(stream, batchSize: batchSize, loadEmbeds: { rows in try await ReadExecution.loadEmbeds(planned, rows, on: pool) }, body)
     }
 
     /// The next batch, in order; one with no rows at the end.
@@ -49,7 +65,7 @@ public final class ExportReadAhead {
     }
 
     /// Cancels what is in flight and waits for it: afterwards nothing touches the stream.
-    public func close() async {
+    private func close() async {
         for task in pending { task.cancel() }
         for task in pending { _ = try? await task.value }
         _ = try? await lastFetch?.value

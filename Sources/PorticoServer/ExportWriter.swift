@@ -30,14 +30,9 @@ struct ExportWriter {
             var notes: [String] = []
             do {
                 try await handler.pool.withRowStream(query.text, query.binds, batchSize: batchSize) { stream in
-                    let batches = ExportReadAhead(stream: stream, planned: planned, pool: handler.pool, batchSize: batchSize)
-                    do {
+                    try await ExportReadAhead.reading(stream, planned: planned, pool: handler.pool, batchSize: batchSize) { batches in
                         try await Self.write(batches, planned: planned, format: format, trace: trace, to: &writer, notes: &notes)
-                    } catch {
-                        await batches.close()
-                        throw error
                     }
-                    await batches.close()
                 }
             } catch {
                 handler.logger.error("export ended early", metadata: ["request_id": "\(requestID)", "error": "\(error)"])

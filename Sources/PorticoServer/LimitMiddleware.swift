@@ -4,7 +4,7 @@ import PorticoQuota
 
 /// Rate limit and in-flight cap per partner, after authentication. Every authenticated
 /// response, errors included, carries `RateLimit-Policy` and `RateLimit`; a refused request is
-/// a 429 with `Retry-After` and consumes nothing (returned, not thrown: see ``Problem/answer(_:_:)``).
+/// a 429 with `Retry-After` and consumes nothing (returned, not thrown: see ``Problem/answer(_:)``).
 struct LimitMiddleware: RouterMiddleware {
     typealias Context = PorticoRequestContext
     let limits: Limits
@@ -33,11 +33,11 @@ struct LimitMiddleware: RouterMiddleware {
         guard decision.allowed else {
             return Limits.exceeded(policy.name, retryAfter: decision.retryAfter, detail: cost > 1
                 ? "Exports cost \(cost) requests; the rate allows more in \(decision.retryAfter) s."
-                : "Slow down: the rate allows another request in \(decision.retryAfter) s.", headers: headers).answer(request, context)
+                : "Slow down: the rate allows another request in \(decision.retryAfter) s.", headers: headers).answer(context)
         }
         if !isUsage, let store = limits.quotas, case .exceeded(let quota, let retryAfter) = store.acquire(principal.partner, cost: cost, quotas: quotas) {
             return Limits.exceeded(quota, retryAfter: retryAfter, detail: "The \(quota) quota is used up; it renews in \(retryAfter) s.", headers: headers)
-                .answer(request, context)
+                .answer(context)
         }
         if isUsage {
             var response = try await next(request, context)
@@ -46,7 +46,7 @@ struct LimitMiddleware: RouterMiddleware {
         }
         guard limits.inFlight.acquire(principal.partner, limit: maxInFlight) else {
             return Limits.exceeded("in-flight", retryAfter: 1, detail: "At most \(maxInFlight) requests may be in flight at once.", headers: headers)
-                .answer(request, context)
+                .answer(context)
         }
         let partner = principal.partner
         do {

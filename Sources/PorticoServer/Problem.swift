@@ -77,16 +77,16 @@ public struct Problem: HTTPResponseError, Sendable {
     /// The problem as the response, returned instead of thrown: the refusals on the hot path
     /// (401, 429) skip unwinding and the casts of every middleware above. The trace keeps what
     /// the metrics need.
-    func answer(_ request: Request, _ context: PorticoRequestContext) -> Response {
+    func answer(_ context: PorticoRequestContext) -> Response {
         context.trace.refused(self)
-        return response(request, requestID: context.requestID)
+        return response(requestID: context.requestID)
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        response(request, requestID: (context as? PorticoRequestContext)?.requestID)
+        response(requestID: (context as? PorticoRequestContext)?.requestID)
     }
 
-    func response(_ request: Request, requestID: String?) -> Response {
+    func response(requestID: String?) -> Response {
         var fields = headers
         fields[.contentType] = "application/problem+json"
         fields[.cacheControl] = "no-store"

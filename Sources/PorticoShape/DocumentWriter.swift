@@ -5,31 +5,33 @@ public import PorticoValues
 /// The rows of one embed for a page, grouped by the parent's join values.
 public struct EmbedRows: Sendable {
     public let embed: PlannedEmbed
-    /// Joined on one column (the usual case): keyed by the value itself, so neither grouping
-    /// nor lookup builds an array per row.
-    private let byValue: [MySQLValue: [MySQLRow]]
-    /// Joined on several columns.
-    private let byValues: [[MySQLValue]: [MySQLRow]]
+    private let groups: Groups
+
+    private enum Groups {
+        /// Joined on one column (the usual case): keyed by the value itself, so neither grouping
+        /// nor lookup builds an array per row.
+        case byValue([MySQLValue: [MySQLRow]])
+        /// Joined on several columns.
+        case byValues([[MySQLValue]: [MySQLRow]])
+    }
 
     /// Groups the child query's rows by their match columns.
     public init(embed: PlannedEmbed, rows: [MySQLRow]) {
         self.embed = embed
-        var byValue: [MySQLValue: [MySQLRow]] = [:]
-        var byValues: [[MySQLValue]: [MySQLRow]] = [:]
         if embed.childMatchColumns.count == 1 {
             let column = embed.childMatchColumns[0]
-            for row in rows { byValue[row[column], default: []].append(row) }
+            groups = .byValue(Dictionary(grouping: rows) { $0[column] })
         } else {
-            for row in rows { byValues[embed.childMatchColumns.map { row[$0] }, default: []].append(row) }
+            groups = .byValues(Dictionary(grouping: rows) { row in embed.childMatchColumns.map { row[$0] } })
         }
-        self.byValue = byValue
-        self.byValues = byValues
     }
 
     /// The child rows that belong to `parent`, in the child query's order.
     public func children(of parent: MySQLRow) -> [MySQLRow] {
-        if embed.parentColumns.count == 1 { return byValue[parent[embed.parentColumns[0]]] ?? [] }
-        return byValues[embed.parentColumns.map { parent[$0] }] ?? []
+        switch groups {
+        case .byValue(let groups): groups[parent[embed.parentColumns[0]]] ?? []
+        case .byValues(let groups): groups[embed.parentColumns.map { parent[$0] }] ?? []
+        }
     }
 
     /// The distinct, non-null parent join values of a page: the child query's `IN` list.

@@ -1,3 +1,5 @@
+import PorticoValues
+
 /// Writes JSON text straight into a byte array: no intermediate objects, no Foundation.
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
@@ -85,18 +87,11 @@ public struct JSONWriter: Sendable {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    /// Decimal digits, written right to left into a stack buffer and copied once.
+    /// Decimal digits, written into a stack buffer and copied once.
     private mutating func appendDigits(_ value: UInt64) {
-        var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &buffer) { digits in
-            var index = digits.count
-            var rest = value
-            repeat {
-                index -= 1
-                digits[index] = UInt8(truncatingIfNeeded: 0x30 &+ rest % 10)
-                rest /= 10
-            } while rest > 0
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: digits[index...]))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            let end = DecimalDigits.write(value, width: DecimalDigits.count(value), into: digits, at: 0)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[..<end]))
         }
     }
 

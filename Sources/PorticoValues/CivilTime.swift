@@ -47,12 +47,7 @@ extension MySQLDateTime {
         String(unsafeUninitializedCapacity: 27) { out in
             var end = 0
             func digits(_ value: Int, _ width: Int) {
-                var value = value
-                for index in stride(from: end + width - 1, through: end, by: -1) {
-                    out[index] = UInt8(truncatingIfNeeded: 0x30 + value % 10)
-                    value /= 10
-                }
-                end += width
+                end = DecimalDigits.write(UInt64(clamping: value), width: width, into: out, at: end)
             }
             func byte(_ byte: UInt8) {
                 out[end] = byte

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import PorticoAccess
 import PorticoMySQL
 import PorticoServer
+import PorticoShape
 import PorticoTestSupport
 import Synchronization
 import Testing
@@ -23,13 +24,13 @@ struct ExportReadAheadTests {
         let pool = pool()
         let loaded = Mutex(0)
         let result = try await pool.withRowStream("SELECT seq FROM seq_1_to_\(total)", batchSize: batchSize) { stream in
-            let batches = ExportReadAhead(stream: stream, batchSize: batchSize, depth: depth) { _ in
+            let loadEmbeds: @Sendable ([MySQLRow]) async throws -> [EmbedRows] = { _ in
                 loaded.withLock { $0 += 1 }
                 return []
             }
             var values: [Int64] = []
             var loadedAfterFirst = 0
-            do {
+            try await ExportReadAhead.reading(stream, batchSize: batchSize, depth: depth, loadEmbeds: loadEmbeds) { batches in
                 while case let batch = try await batches.next(), !batch.rows.isEmpty {
                     #expect(batch.rows.count <= batchSize)
                     values += batch.rows.map { $0[0].int64 ?? -1 }
@@ -39,11 +40,7 @@ struct ExportReadAheadTests {
                         loadedAfterFirst = loaded.withLock { $0 }
                     }
                 }
-            } catch {
-                await batches.close()
-                throw error
             }
-            await batches.close()
             return (values, loadedAfterFirst)
         }
         await pool.close()
@@ -62,15 +59,15 @@ struct ExportReadAheadTests {
         #expect(loaded == 1 + depth)
     }
 
-    @Test("closing midway stops the reading, and the stream's connection serves the next query")
+    @Test("leaving midway stops the reading, and the stream's connection serves the next query")
     func closeEarly() async throws {
         let pool = Self.pool(connections: 1)
         let first = try await pool.withRowStream("SELECT seq FROM seq_1_to_100000", batchSize: 100) { stream in
-            let batches = ExportReadAhead(stream: stream, batchSize: 100) { _ in [] }
-            let first = try await batches.next().rows.first?[0].int64
-            _ = try await batches.next()
-            await batches.close()
-            return first
+            try await ExportReadAhead.reading(stream, batchSize: 100, loadEmbeds: { _ in [] }) { batches in
+                let first = try await batches.next().rows.first?[0].int64
+                _ = try await batches.next()
+                return first
+            }
         }
         #expect(first == 1)
         #expect(try await pool.query("SELECT 41 + 1").rows[0][0].int64 == 42)
@@ -85,17 +82,13 @@ struct ExportReadAheadTests {
         let delivered = Mutex(0)
         await #expect(throws: EmbedFailure.self) {
             try await pool.withRowStream("SELECT seq FROM seq_1_to_1000", batchSize: 10) { stream in
-                let batches = ExportReadAhead(stream: stream, batchSize: 10) { rows in
+                let loadEmbeds: @Sendable ([MySQLRow]) async throws -> [EmbedRows] = { rows in
                     if rows[0][0].int64 == 31 { throw EmbedFailure() }
                     return []
                 }
-                do {
+                try await ExportReadAhead.reading(stream, batchSize: 10, loadEmbeds: loadEmbeds) { batches in
                     while try await !batches.next().rows.isEmpty { delivered.withLock { $0 += 1 } }
-                } catch {
-                    await batches.close()
-                    throw error
                 }
-                await batches.close()
             }
         }
         #expect(delivered.withLock { $0 } == 3)

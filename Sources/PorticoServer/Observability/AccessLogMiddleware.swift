@@ -18,7 +18,6 @@ struct AccessLogMiddleware: RouterMiddleware {
         let start = ContinuousClock.now
         do {
             var response = try await next(request, context)
-            if let refusal = context.trace.refusal { count(status: refusal.status, kind: refusal.kind, policies: refusal.violatedPolicies) }
             if let length = response.body.contentLength {
                 finish(request, context, status: response.status.code, bytes: length, start: start)
             } else {
@@ -41,7 +40,8 @@ struct AccessLogMiddleware: RouterMiddleware {
         }
     }
 
-    /// Refusals by limit and failed authentications, whether the problem was thrown or returned.
+    /// Refusals by limit and failed authentications: thrown problems from the catch above,
+    /// returned ones (``Problem/answer(_:)``) from the trace.
     func count(status: Int, kind: String, policies: [String]) {
         guard let metrics else { return }
         for policy in policies { metrics.limitRejected(policy: policy) }
@@ -59,6 +59,7 @@ struct AccessLogMiddleware: RouterMiddleware {
         let elapsed = ContinuousClock.now - start
         let nanos = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
         let trace = context.trace.snapshot
+        if let refusal = trace.refusal { count(status: refusal.status, kind: refusal.kind, policies: refusal.violatedPolicies) }
         if let metrics {
             // Requests refused before routing (limits, credentials) are labelled from the path, but
             // only with names the catalog knows, so labels cannot be made up by callers.

@@ -53,9 +53,7 @@ public final class RequestTrace: Sendable {
         state.withLock { $0.refusal = refusal }
     }
 
-    var refusal: Refusal? { state.withLock { $0.refusal } }
-
-    var snapshot: (partner: String?, credentialID: String?, version: String?, resource: String?, databaseNanos: Int64, rows: Int) {
-        state.withLock { ($0.partner, $0.credentialID, $0.version, $0.resource, $0.databaseNanos, $0.rows) }
+    var snapshot: (partner: String?, credentialID: String?, version: String?, resource: String?, databaseNanos: Int64, rows: Int, refusal: Refusal?) {
+        state.withLock { ($0.partner, $0.credentialID, $0.version, $0.resource, $0.databaseNanos, $0.rows, $0.refusal) }
     }
 }
