@@ -103,7 +103,7 @@ extension MySQLConnection {
     /// The cached prepared statement for `sql`, preparing it on first use.
     private func prepared(_ sql: String) throws(MySQLError) -> PreparedStatement {
         statementUse &+= 1
-        if let statement = statements[sql] {
+        if let statement = statements[StatementText(sql)] {
             statement.lastUse = statementUse
             return statement
         }
@@ -121,11 +121,35 @@ extension MySQLConnection {
         if statements.count >= Self.statementCacheLimit, let oldest = statements.values.min(by: { $0.lastUse < $1.lastUse }) {
             dropStatement(oldest.sql)
         }
-        statements[sql] = statement
+        statements[StatementText(sql)] = statement
         return statement
     }
 
     private func dropStatement(_ sql: String) {
-        statements.removeValue(forKey: sql)?.close()
+        statements.removeValue(forKey: StatementText(sql))?.close()
+    }
+}
+
+/// A statement cache key: the SQL text, hashed by its length and three 32-byte samples instead
+/// of every byte. A 60-account page is about 20 KB of text, hashed at each execution; texts that
+/// share a hash are told apart by comparing them in full.
+struct StatementText: Hashable {
+    let sql: String
+
+    init(_ sql: String) { self.sql = sql }
+
+    func hash(into hasher: inout Hasher) {
+        var sql = sql
+        sql.withUTF8 { utf8 in
+            let bytes = UnsafeRawBufferPointer(utf8)
+            hasher.combine(bytes.count)
+            let sample = min(32, bytes.count)
+            func combine(from start: Int) {
+                hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: bytes[start..<start + sample]))
+            }
+            combine(from: 0)
+            combine(from: (bytes.count - sample) / 2)
+            combine(from: bytes.count - sample)
+        }
     }
 }

@@ -17,7 +17,7 @@ public actor MySQLConnection {
     private let thread: ConnectionThread
     nonisolated private let brokenFlag = Atomic<Bool>(false)
     private var handle: UnsafeMutablePointer<MYSQL>?
-    var statements: [String: PreparedStatement] = [:]
+    var statements: [StatementText: PreparedStatement] = [:]
     var statementUse: UInt64 = 0
     /// Statements executed on this connection since it was created (for the pool's statistics).
     var executedStatements = 0

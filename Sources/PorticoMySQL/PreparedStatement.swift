@@ -1,4 +1,7 @@
 import CMySQL
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A server-side prepared statement and the buffers its results are fetched into.
 /// Owned by one ``MySQLConnection`` and used only on its thread.
@@ -9,6 +12,7 @@ final class PreparedStatement {
     var parameterCount: Int { Int(mysql_stmt_param_count(handle)) }
     var lastUse: UInt64 = 0
     private var result: ResultBuffers?
+    private let parameters = ParameterBuffers()
     private var closed = false
 
     init(sql: String, handle: UnsafeMutablePointer<MYSQL_STMT>) {
@@ -37,38 +41,48 @@ final class PreparedStatement {
         guard values.count == parameterCount else {
             throw .misuse("statement takes \(parameterCount) parameters, \(values.count) given")
         }
-        let parameters = ParameterBuffers(values)
-        if parameterCount > 0, mysql_stmt_bind_param(handle, parameters.binds) != 0 {
+        if parameterCount > 0, let binds = parameters.bind(values), mysql_stmt_bind_param(handle, binds) != 0 {
+            parameters.forget()
             throw error(phase: .execute)
         }
-        let executed = mysql_stmt_execute(handle)
-        withExtendedLifetime(parameters) {}
-        if executed != 0 { throw error(phase: .execute) }
+        if mysql_stmt_execute(handle) != 0 {
+            parameters.forget()
+            throw error(phase: .execute)
+        }
         return try bindResult(buffered: buffered)
     }
 
     /// Reads the result's metadata for this execution and binds buffers that match it. The types
     /// can differ between executions (a `SELECT ?` column is VARBINARY at prepare time and takes
     /// the bound value's type after execute), so buffers are reused only when the columns match.
+    /// The check reads the C metadata in place: building the names as strings each time cost a
+    /// point read more than its parameters.
     private func bindResult(buffered: Bool) throws(MySQLError) -> [MySQLColumn] {
         guard let metadata = mysql_stmt_result_metadata(handle) else { return [] }
         defer { mysql_free_result(metadata) }
         let count = Int(mysql_num_fields(metadata))
         guard let fields = mysql_fetch_fields(metadata) else { return [] }
-        var columns: [MySQLColumn] = []
-        columns.reserveCapacity(count)
-        for i in 0..<count {
-            let f = fields[i]
-            columns.append(MySQLColumn(
-                name: String(cString: f.name), table: f.table.map { String(cString: $0) } ?? "",
-                typeCode: f.type.rawValue, flags: f.flags, charset: f.charsetnr, length: f.length, decimals: f.decimals
-            ))
+        let described = UnsafeBufferPointer(start: fields, count: count)
+        if let result, !result.columns.elementsEqual(described, by: Self.describes) {
+            self.result = nil
         }
-        if result?.columns != columns { result = ResultBuffers(columns: columns) }
-        guard let result else { return columns }
+        if result == nil { result = ResultBuffers(columns: described.map(MySQLColumn.init)) }
+        guard let result else { return [] }
         if mysql_stmt_bind_result(handle, result.binds) != 0 { throw error(phase: .execute) }
         if buffered, mysql_stmt_store_result(handle) != 0 { throw error(phase: .execute) }
-        return columns
+        return result.columns
+    }
+
+    /// Whether `field` describes `column`, compared without copying the field's strings.
+    private static func describes(_ column: MySQLColumn, _ field: MYSQL_FIELD) -> Bool {
+        func same(_ text: String, _ pointer: UnsafeMutablePointer<CChar>?, _ length: UInt32) -> Bool {
+            guard let pointer else { return text.isEmpty }
+            var text = text
+            return text.withUTF8 { $0.count == Int(length) && ($0.isEmpty || memcmp($0.baseAddress!, pointer, $0.count) == 0) }
+        }
+        return column.typeCode == field.type.rawValue && column.flags == field.flags && column.charset == field.charsetnr
+            && column.length == field.length && column.decimals == field.decimals
+            && same(column.name, field.name, field.name_length) && same(column.table, field.table, field.table_length)
     }
 
     /// The next row, or `nil` when the result is exhausted.
@@ -92,4 +106,13 @@ final class PreparedStatement {
 
     var affectedRows: UInt64 { mysql_stmt_affected_rows(handle) }
     var insertID: UInt64 { mysql_stmt_insert_id(handle) }
+}
+
+extension MySQLColumn {
+    init(_ field: MYSQL_FIELD) {
+        self.init(
+            name: String(cString: field.name), table: field.table.map { String(cString: $0) } ?? "",
+            typeCode: field.type.rawValue, flags: field.flags, charset: field.charsetnr, length: field.length, decimals: field.decimals
+        )
+    }
 }

@@ -22,6 +22,41 @@ struct BindingTests {
         await connection.close()
     }
 
+    @Test("one statement rebinds values of every size and type into the memory of the last execution")
+    func rebinding() async throws {
+        let connection = try await MySQLConnection.connect(TestDatabase.admin())
+        let long = String(repeating: "Grüße ", count: 200)
+        let sets: [[MySQLValue]] = [
+            [.int(1), .string("short"), .null],
+            // The same types and lengths: only the values are written, the statement keeps its binding.
+            [.int(2), .string("shore"), .null],
+            [.string(long), .bytes(Array(repeating: 7, count: 1_000)), .datetime(MySQLDateTime(year: 2021, month: 3, day: 4, hour: 5, minute: 6, second: 7, microsecond: 8))],
+            [.uint(UInt64.max), .string(""), .double(-0.5)],
+            [.bytes([]), .date(MySQLDate(year: 1999, month: 12, day: 31)), .string("ü")],
+        ]
+        for values in sets {
+            let row = try await connection.query("SELECT ? AS a, ? AS b, ? AS c", values).rows[0]
+            #expect(row.values == values)
+        }
+        // Many parameters at once: more binds and more bytes than any earlier execution held.
+        let many = (0..<300).map { MySQLValue.string("value \($0) " + String(repeating: "x", count: $0 % 17)) }
+        let sql = "SELECT CONCAT_WS('|', " + Array(repeating: "?", count: many.count).joined(separator: ", ") + ")"
+        let joined = try await connection.query(sql, many).rows[0][0]
+        #expect(joined == .string(many.compactMap(\.text).joined(separator: "|")))
+        await connection.close()
+    }
+
+    @Test("after an execution fails, the next one with the same layout sends its own values")
+    func failedExecution() async throws {
+        let connection = try await MySQLConnection.connect(TestDatabase.admin())
+        // The subquery returns two rows (an execute-time error) when the second value is 2.
+        let sql = "SELECT ? + (SELECT 1 UNION SELECT ?)"
+        #expect(try await connection.query(sql, [.int(5), .int(1)]).rows[0][0].int64 == 6)
+        await #expect(throws: MySQLError.self) { try await connection.query(sql, [.int(10), .int(2)]) }
+        #expect(try await connection.query(sql, [.int(20), .int(1)]).rows[0][0].int64 == 21)
+        await connection.close()
+    }
+
     @Test("booleans and decimals bind as the server expects")
     func booleanAndDecimal() async throws {
         let connection = try await MySQLConnection.connect(TestDatabase.admin())
