@@ -7,7 +7,14 @@ import PorticoValues
 ///
 /// Up to 4,096 shapes or 8 MiB of text (a 60-tenant page is about 20 KB). Keys keep no values:
 /// they are stored with every value NULL (``ReadPlan/withoutValues``).
-let sqlTexts = BoundedCache<PlanShape, String>(capacity: 4096, maxCost: 8 << 20, cost: { $0.utf8.count })
+let sqlTexts = BoundedCache<PlanShape, RenderedShape>(capacity: 4096, maxCost: 8 << 20, cost: { $0.text.utf8.count })
+
+/// A shape's statement text, and how many values its plans bind (so collecting them never
+/// regrows the array: a 60-account read binds over a hundred).
+struct RenderedShape: Sendable {
+    let text: String
+    let bindCount: Int
+}
 
 /// A plan compared and hashed by its shape only.
 struct PlanShape: Hashable, Sendable {

@@ -14,13 +14,13 @@ public enum SQLRenderer {
     /// kept (``sqlTexts``); later plans of that shape only collect their values, in the same
     /// walk with the text switched off, so text and binds cannot disagree.
     public static func render(_ plan: ReadPlan) -> SQLQuery {
-        if let text = sqlTexts[PlanShape(plan)] {
-            var sql = SQLBuilder(writesText: false)
+        if let shape = sqlTexts[PlanShape(plan)] {
+            var sql = SQLBuilder(writesText: false, bindCapacity: shape.bindCount)
             write(plan, into: &sql)
-            return SQLQuery(text: text, binds: sql.binds)
+            return SQLQuery(text: shape.text, binds: sql.binds)
         }
         let query = renderUncached(plan)
-        sqlTexts.store(query.text, for: PlanShape(plan.withoutValues))
+        sqlTexts.store(RenderedShape(text: query.text, bindCount: query.binds.count), for: PlanShape(plan.withoutValues))
         return query
     }
 
@@ -256,9 +256,10 @@ struct SQLBuilder {
     private(set) var text = ""
     private(set) var binds: [MySQLValue] = []
 
-    init(writesText: Bool) {
+    init(writesText: Bool, bindCapacity: Int = 0) {
         self.writesText = writesText
         if writesText { text.reserveCapacity(1024) }
+        binds.reserveCapacity(bindCapacity)
     }
 
     mutating func append(_ piece: @autoclosure () -> String) {

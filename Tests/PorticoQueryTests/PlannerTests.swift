@@ -333,6 +333,8 @@ struct PlannerTests {
         let cases: [(UInt64, ApiRequest, [MySQLValue])] = [
             (42, ApiRequest(limit: 1), Self.tenants), (43, ApiRequest(limit: 1), Self.tenants), (43, ApiRequest(limit: 1), [.uint(5), .uint(6)]),
             (44, ApiRequest(limit: 1), Self.oneTenant), (45, narrow, Self.tenants), (46, invoices, Self.tenants), (47, ApiRequest(limit: 1), []),
+            // Same size and ends, different middle: the key's hash cannot tell them apart, equality must.
+            (48, ApiRequest(limit: 1), [.uint(5), .uint(7), .uint(6)]), (48, ApiRequest(limit: 1), [.uint(5), .uint(8), .uint(6)]),
         ]
         func described(_ planned: PlannedRead) -> [String] {
             [SQLRenderer.renderUncached(planned.plan).description, "\(SQLRenderer.renderUncached(planned.plan).binds)", "\(planned.projection)"]
@@ -345,7 +347,7 @@ struct PlannerTests {
                 #expect(described(cached) == described(fresh), "round \(round), key \(key), \(tenants.count) tenants")
             }
         }
-        #expect(planner.items.count == 6, "one entry per resource, field set, includes and tenants")
+        #expect(planner.items.count == 8, "one entry per resource, field set, includes and tenants")
     }
 
     /// Every filter of every resource, every operator it declares, with hostile values: each is
