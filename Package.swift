@@ -165,6 +165,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "PorticoQuotaTests", dependencies: ["PorticoQuota"], swiftSettings: strict),
+        .testTarget(name: "PorticoValuesTests", dependencies: ["PorticoValues"], swiftSettings: strict),
         .testTarget(
             name: "PorticoQueryTests",
             dependencies: ["PorticoQuery", "PorticoCatalog", "PorticoValues"],

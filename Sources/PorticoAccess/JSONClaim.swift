@@ -1,4 +1,5 @@
 import Foundation
+import PorticoValues
 
 /// A JSON value from a token's header or claims.
 public enum JSONClaim: Sendable, Equatable, Decodable {
@@ -33,10 +34,7 @@ public enum JSONClaim: Sendable, Equatable, Decodable {
 
     /// Decodes one base64url JSON object (a JWS header or payload).
     static func object(base64URL part: Substring) -> [String: JSONClaim]? {
-        var text = part.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        guard !text.contains("=") else { return nil }
-        text += String(repeating: "=", count: (4 - text.count % 4) % 4)
-        guard let data = Data(base64Encoded: text) else { return nil }
-        return try? JSONDecoder().decode([String: JSONClaim].self, from: data)
+        guard let bytes = Base64URL.decode(part) else { return nil }
+        return try? JSONDecoder().decode([String: JSONClaim].self, from: Data(bytes))
     }
 }

@@ -35,31 +35,34 @@ public struct CursorCodec: Sendable {
     }
 
     public func encode(_ values: [MySQLValue], binding: String) -> String {
-        let fingerprint = Data(SHA256.hash(data: Data(binding.utf8))).prefix(12).base64URL
-        let payload = "2|\(fingerprint)|" + values.map(Self.encodeValue).joined(separator: "|")
-        let mac = Data(HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: key)).prefix(16)
-        return Data(payload.utf8).base64URL + "." + mac.base64URL
+        let payload = "2|\(Self.fingerprint(binding))|" + values.map(Self.encodeValue).joined(separator: "|")
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(payload.utf8), using: key)
+        return Base64URL.encode(payload.utf8) + "." + Base64URL.encode(Array(mac).prefix(16))
+    }
+
+    /// What a cursor carries of its binding: the first 12 bytes of its SHA-256.
+    static func fingerprint(_ binding: String) -> String {
+        Base64URL.encode(Array(SHA256.hash(data: Array(binding.utf8))).prefix(12))
     }
 
     public func decode(_ token: String, binding: String) throws(QueryError) -> [MySQLValue] {
         func invalid(_ detail: String) -> QueryError { QueryError(.invalidCursor, parameter: "cursor", detail: detail) }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard token.utf8.count <= 2048, parts.count == 2, let payloadData = Data(base64URL: String(parts[0])),
-              let mac = Data(base64URL: String(parts[1])), mac.count == 16 else {
+        guard token.utf8.count <= 2048, parts.count == 2, let payloadData = Base64URL.decode(parts[0]),
+              let mac = Base64URL.decode(parts[1]), mac.count == 16 else {
             throw invalid("The cursor is malformed; use next_cursor exactly as returned.")
         }
-        let expected = Data(HMAC<SHA256>.authenticationCode(for: payloadData, using: key)).prefix(16)
+        let expected = Array(HMAC<SHA256>.authenticationCode(for: payloadData, using: key)).prefix(16)
         // Constant-time comparison of the MAC.
         guard expected.count == mac.count, zip(expected, mac).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0,
-              let payload = String(data: payloadData, encoding: .utf8) else {
+              let payload = String(validating: payloadData, as: UTF8.self) else {
             throw invalid("The cursor is malformed; use next_cursor exactly as returned.")
         }
         let fields = payload.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
         guard fields.count >= 2, fields[0] == "2" else {
             throw invalid("The cursor is malformed or from an older release; start again without it.")
         }
-        let fingerprint = Data(SHA256.hash(data: Data(binding.utf8))).prefix(12).base64URL
-        guard fields[1] == fingerprint else {
+        guard fields[1] == Self.fingerprint(binding) else {
             throw invalid("The cursor belongs to another request, or the resource's order has changed since: keep the filters and sort of the request that returned it, or start again.")
         }
         var values: [MySQLValue] = []
@@ -75,7 +78,7 @@ public struct CursorCodec: Sendable {
         case .int(let v): "i\(v)"
         case .uint(let v): "u\(v)"
         case .decimal(let s): "m\(s)"
-        case .string(let s): "s" + Data(s.utf8).base64URL
+        case .string(let s): "s" + Base64URL.encode(s.utf8)
         case .date(let d): "d\(d.year)-\(d.month)-\(d.day)"
         case .datetime(let t): "t\(t.epochSeconds).\(t.microsecond)"
         case .double(let d): "f\(d.bitPattern)"
@@ -91,7 +94,7 @@ public struct CursorCodec: Sendable {
         case "i": return Int64(body).map { .int($0) }
         case "u": return UInt64(body).map { .uint($0) }
         case "m": return body.wholeMatch(of: /-?[0-9]+(\.[0-9]+)?/) != nil ? .decimal(body) : nil
-        case "s": return Data(base64URL: body).flatMap { String(data: $0, encoding: .utf8) }.map { .string($0) }
+        case "s": return Base64URL.decode(body).flatMap { String(validating: $0, as: UTF8.self) }.map { .string($0) }
         case "d":
             let p = body.split(separator: "-").compactMap { Int($0) }
             return p.count == 3 ? .date(MySQLDate(year: p[0], month: p[1], day: p[2])) : nil
@@ -102,19 +105,5 @@ public struct CursorCodec: Sendable {
         case "n": return body.isEmpty ? .null : nil
         default: return nil
         }
-    }
-}
-
-extension Data {
-    var base64URL: String {
-        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    init?(base64URL text: String) {
-        guard text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else { return nil }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        self.init(base64Encoded: base64)
     }
 }
