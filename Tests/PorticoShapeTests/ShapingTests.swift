@@ -226,6 +226,57 @@ struct ShapingTests {
         let csv = String(decoding: CSVWriter.document([found, missing], planned, embeds: [], notes: &notes), as: UTF8.self)
         #expect(csv == "id,owner.id,owner.name\r\nPAR-5,OWN-7,Ada\r\nPAR-6,,\r\n")
     }
+
+    @Test("a to-many embed's rows go to their parents in the child query's order, whether they come in runs or not")
+    func manyEmbedGroups() throws {
+        let parents = CatalogCompiler.Source(path: "v1/parents.yaml", text: """
+            scope: things:read
+            table: parents
+            key: pid
+            tenant: {column: acct_id}
+            id: {column: pid, prefix: PAR-}
+            fields:
+              kids: {embed: kids, many: true, on: {pid: pid}, order: [pos]}
+            """)
+        let kids = CatalogCompiler.Source(path: "v1/kids.yaml", text: """
+            scope: things:read
+            endpoint: false
+            table: kids
+            key: kid
+            tenant: {column: acct_id}
+            fields:
+              name: {column: name, type: string}
+            """)
+        let catalog = try #require(CatalogCompiler.compile(version: "v1", sources: [parents, kids]).catalogs["v1"])
+        let planned = try ReadPlanner(catalog: catalog).planList(try #require(catalog.resources["parents"]), ApiRequest(limit: 10), tenants: [.uint(1)])
+        let embed = try #require(planned.embeds.first)
+        func parent(_ pid: UInt64) -> MySQLRow {
+            MySQLRow(planned.plan.columns.map { $0 == .column(ColumnRef("t", "pid")) ? .uint(pid) : .null })
+        }
+        func kid(_ pid: UInt64, _ name: String) -> MySQLRow {
+            MySQLRow(embed.child.columns.map { column in
+                switch column {
+                case .column(ColumnRef("t", "pid")): .uint(pid)
+                case .column(ColumnRef("t", "name")): .string(name)
+                default: .null
+                }
+            })
+        }
+        func documents(_ children: [MySQLRow]) -> String {
+            var json = JSONWriter()
+            var notes: [String] = []
+            let rows = EmbedRows(embed: embed, rows: children)
+            for pid in [3, 1, 2, 9] as [UInt64] { DocumentWriter.write(parent(pid), planned.projection, embeds: [rows], into: &json, notes: &notes) }
+            return String(decoding: json.bytes, as: UTF8.self)
+        }
+        let expected = #"{"id":"PAR-3","kids":[{"name":"c1"}]},{"id":"PAR-1","kids":[{"name":"a1"},{"name":"a2"}]},"#
+            + #"{"id":"PAR-2","kids":[{"name":"b1"},{"name":"b2"},{"name":"b3"}]},{"id":"PAR-9","kids":[]}"#
+        // As the child statement returns them: in runs by parent.
+        #expect(documents([kid(1, "a1"), kid(1, "a2"), kid(2, "b1"), kid(2, "b2"), kid(2, "b3"), kid(3, "c1")]) == expected)
+        // A parent's rows in two runs: still all of them, in order.
+        #expect(documents([kid(2, "b1"), kid(1, "a1"), kid(2, "b2"), kid(3, "c1"), kid(1, "a2"), kid(2, "b3")]) == expected)
+        #expect(documents([]) == #"{"id":"PAR-3","kids":[]},{"id":"PAR-1","kids":[]},{"id":"PAR-2","kids":[]},{"id":"PAR-9","kids":[]}"#)
+    }
 }
 
 @Suite("JSON validation")
