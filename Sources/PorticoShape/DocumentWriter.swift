@@ -58,8 +58,20 @@ public struct EmbedRows: Sendable {
 
     /// The distinct, non-null parent join values of a page: the child query's `IN` list.
     public static func parentKeys(_ rows: [MySQLRow], _ embed: PlannedEmbed) -> [[MySQLValue]] {
-        var seen: Set<[MySQLValue]> = []
         var keys: [[MySQLValue]] = []
+        keys.reserveCapacity(rows.count)
+        if embed.parentColumns.count == 1 {
+            let column = embed.parentColumns[0]
+            var seen: Set<MySQLValue> = []
+            seen.reserveCapacity(rows.count)
+            for row in rows {
+                let value = row[column]
+                if case .null = value { continue }
+                if seen.insert(value).inserted { keys.append([value]) }
+            }
+            return keys
+        }
+        var seen: Set<[MySQLValue]> = []
         for row in rows {
             let key = embed.parentColumns.map { row[$0] }
             if key.contains(.null) { continue }

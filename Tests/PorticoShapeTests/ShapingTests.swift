@@ -93,11 +93,16 @@ struct ShapingTests {
         json.key("plain"); json.string("Fjällräven")
         json.key("esc\"aped"); json.string("q\"b\\n\n\u{1}")
         json.key("empty"); json.string("")
+        // Keys past the stacked fast path's length, and the empty key.
+        json.key(String(repeating: "k", count: 70)); json.int(7)
+        json.key(""); json.null()
         json.endObject()
         json.newline()
         json.beginObject(); json.key("next"); json.bool(true); json.endObject()
+        let long = String(repeating: "k", count: 70)
         #expect(String(decoding: json.bytes, as: UTF8.self) ==
-            #"{"a":[0,1,2,[],{"deep":[[null]]}],"plain":"Fjällräven","esc\"aped":"q\"b\\n\n\u0001","empty":""}"# + "\n" + #"{"next":true}"#)
+            #"{"a":[0,1,2,[],{"deep":[[null]]}],"plain":"Fjällräven","esc\"aped":"q\"b\\n\n\u0001","empty":"","#
+            + #""\#(long)":7,"":null}"# + "\n" + #"{"next":true}"#)
     }
 
     @Test("the eight-bytes-at-a-time scan finds every byte that needs escaping, at every position, and nothing else")
@@ -227,6 +232,14 @@ struct ShapingTests {
         #expect(csv == "id,owner.id,owner.name\r\nPAR-5,OWN-7,Ada\r\nPAR-6,,\r\n")
     }
 
+    @Test("trim removes leading and trailing spaces, tabs and line breaks, and nothing inside", arguments: [
+        ("  Widget  ", "Widget"), ("\tGrüße\r\n", "Grüße"), ("a  b", "a  b"), (" \r\n\t ", ""), ("", ""),
+        ("kein Leerzeichen", "kein Leerzeichen"), ("\u{00A0}nbsp\u{00A0}", "\u{00A0}nbsp\u{00A0}"), ("x\n", "x"), ("🛒 ", "🛒"),
+    ])
+    func trim(_ stored: String, _ trimmed: String) {
+        #expect(stored.trimmingBlanks == trimmed)
+    }
+
     @Test("a to-many embed's rows go to their parents in the child query's order, whether they come in runs or not")
     func manyEmbedGroups() throws {
         let parents = CatalogCompiler.Source(path: "v1/parents.yaml", text: """
@@ -276,6 +289,9 @@ struct ShapingTests {
         // A parent's rows in two runs: still all of them, in order.
         #expect(documents([kid(2, "b1"), kid(1, "a1"), kid(2, "b2"), kid(3, "c1"), kid(1, "a2"), kid(2, "b3")]) == expected)
         #expect(documents([]) == #"{"id":"PAR-3","kids":[]},{"id":"PAR-1","kids":[]},{"id":"PAR-2","kids":[]},{"id":"PAR-9","kids":[]}"#)
+        // The child statement's IN list: each parent's key once, in page order, never a null.
+        let page = [parent(3), parent(1), MySQLRow(planned.plan.columns.map { _ in .null }), parent(2), parent(1)]
+        #expect(EmbedRows.parentKeys(page, embed) == [[.uint(3)], [.uint(1)], [.uint(2)]])
     }
 }
 
