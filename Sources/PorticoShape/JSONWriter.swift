@@ -51,7 +51,7 @@ public struct JSONWriter: Sendable {
                 var index = 0
                 if comma { out[0] = 0x2C; index = 1 }
                 out[index] = 0x22
-                _ = UnsafeMutableBufferPointer(rebasing: out[(index + 1)...]).initialize(from: utf8)
+                if let name = utf8.baseAddress { (out.baseAddress! + index + 1).initialize(from: name, count: utf8.count) }
                 index += utf8.count + 1
                 out[index] = 0x22
                 out[index + 1] = 0x3A
