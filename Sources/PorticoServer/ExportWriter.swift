@@ -57,16 +57,16 @@ struct ExportWriter {
             if batch.rows.isEmpty { break }
             if format == .csv {
                 CSVWriter.rows(batch.rows, planned, embeds: batch.embeds, into: &out, notes: &notes)
+                try await writer.write(ByteBuffer(bytes: out))
+                out.removeAll(keepingCapacity: true)
             } else {
                 for row in batch.rows {
                     DocumentWriter.write(row, planned.projection, embeds: batch.embeds, into: &json, notes: &notes)
                     json.newline()
                 }
-                out.append(contentsOf: json.bytes)
+                try await writer.write(json.withBytes { ByteBuffer(bytes: $0) })
                 json.removeAll()
             }
-            try await writer.write(ByteBuffer(bytes: out))
-            out.removeAll(keepingCapacity: true)
         }
         if !out.isEmpty { try await writer.write(ByteBuffer(bytes: out)) }
     }

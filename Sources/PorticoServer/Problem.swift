@@ -71,7 +71,7 @@ public struct Problem: HTTPResponseError, Sendable {
             json.string(requestID)
         }
         json.endObject()
-        return ByteBuffer(bytes: json.bytes)
+        return json.withBytes { ByteBuffer(bytes: $0) }
     }
 
     /// The problem as the response, returned instead of thrown: the refusals on the hot path

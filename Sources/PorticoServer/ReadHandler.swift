@@ -105,7 +105,7 @@ struct ReadHandler: Sendable {
         if let nextCursor { json.string(nextCursor) } else { json.null() }
         json.endObject()
         logNotes(notes, context)
-        return conditional(request, body: json.bytes, contentType: "application/json")
+        return conditional(request, body: json.withBytes { ByteBuffer(bytes: $0) }, contentType: "application/json")
     }
 
     // MARK: - Item
@@ -136,7 +136,7 @@ struct ReadHandler: Sendable {
         var json = JSONWriter()  // 4 KiB: an item with its embeds rarely needs to grow it
         DocumentWriter.write(row, planned.projection, embeds: embeds, into: &json, notes: &notes)
         logNotes(notes, context)
-        return conditional(request, body: json.bytes, contentType: "application/json")
+        return conditional(request, body: json.withBytes { ByteBuffer(bytes: $0) }, contentType: "application/json")
     }
 
     // MARK: - Representation
@@ -156,7 +156,13 @@ struct ReadHandler: Sendable {
 
     /// A strong ETag over the body; `If-None-Match` with it gives 304 without a body.
     func conditional(_ request: Request, body: [UInt8], contentType: String) -> Response {
-        let etag = Self.etag(SHA256.hash(data: body))
+        conditional(request, body: ByteBuffer(bytes: body), contentType: contentType)
+    }
+
+    func conditional(_ request: Request, body: ByteBuffer, contentType: String) -> Response {
+        var digest = SHA256()
+        body.withUnsafeReadableBytes { digest.update(bufferPointer: $0) }
+        let etag = Self.etag(digest.finalize())
         var headers: HTTPFields = [.contentType: contentType, .eTag: etag, .cacheControl: "private"]
         let matches = request.headers[.ifNoneMatch].map { header in
             header.split(separator: ",").contains {
@@ -165,9 +171,9 @@ struct ReadHandler: Sendable {
             }
         } ?? false
         if matches { return Response(status: .notModified, headers: headers) }
-        headers[.contentLength] = String(body.count)
+        headers[.contentLength] = String(body.readableBytes)
         if request.method == .head { return Response(status: .ok, headers: headers, body: ResponseBody()) }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
 
     /// Database failures become problems without any driver text: 503 (with `Retry-After`)

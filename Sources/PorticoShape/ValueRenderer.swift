@@ -6,7 +6,7 @@ import PorticoValues
 /// request: the value becomes what the mapping declares (or null) and a note is recorded for the log.
 enum ValueRenderer {
     static func write(_ value: MySQLValue, zone zoneValue: MySQLValue?, field: ValueField, name: String,
-                      into json: inout some ValueSink, notes: inout [String]) {
+                      into json: inout some ValueSink & ~Copyable, notes: inout [String]) {
         switch value {
         case .null, .zeroDate:
             json.null()
@@ -63,7 +63,7 @@ enum ValueRenderer {
         }
     }
 
-    static func writePlain(_ value: MySQLValue, _ type: FieldType, into json: inout some ValueSink) {
+    static func writePlain(_ value: MySQLValue, _ type: FieldType, into json: inout some ValueSink & ~Copyable) {
         switch type {
         case .integer:
             switch value {

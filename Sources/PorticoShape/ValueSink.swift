@@ -1,5 +1,5 @@
 /// Where a rendered value goes: a JSON document or a CSV cell.
-public protocol ValueSink {
+public protocol ValueSink: ~Copyable {
     mutating func string(_ value: String)
     mutating func null()
     mutating func bool(_ value: Bool)
