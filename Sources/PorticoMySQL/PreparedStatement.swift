@@ -63,11 +63,13 @@ final class PreparedStatement {
         let count = Int(mysql_num_fields(metadata))
         guard let fields = mysql_fetch_fields(metadata) else { return [] }
         let described = UnsafeBufferPointer(start: fields, count: count)
-        if let result, !result.columns.elementsEqual(described, by: Self.describes) {
-            self.result = nil
+        let result: ResultBuffers
+        if let current = self.result, current.columns.elementsEqual(described, by: Self.describes) {
+            result = current
+        } else {
+            result = ResultBuffers(columns: described.map(MySQLColumn.init))
+            self.result = result
         }
-        if result == nil { result = ResultBuffers(columns: described.map(MySQLColumn.init)) }
-        guard let result else { return [] }
         if mysql_stmt_bind_result(handle, result.binds) != 0 { throw error(phase: .execute) }
         if buffered, mysql_stmt_store_result(handle) != 0 { throw error(phase: .execute) }
         return result.columns

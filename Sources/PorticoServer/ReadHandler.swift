@@ -154,11 +154,11 @@ struct ReadHandler: Sendable {
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// A strong ETag over the body; `If-None-Match` with it gives 304 without a body.
     func conditional(_ request: Request, body: [UInt8], contentType: String) -> Response {
         conditional(request, body: ByteBuffer(bytes: body), contentType: contentType)
     }
 
+    /// A strong ETag over the body; `If-None-Match` with it gives 304 without a body.
     func conditional(_ request: Request, body: ByteBuffer, contentType: String) -> Response {
         var digest = SHA256()
         body.withUnsafeReadableBytes { digest.update(bufferPointer: $0) }

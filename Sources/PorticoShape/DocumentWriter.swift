@@ -14,10 +14,8 @@ public struct EmbedRows: Sendable {
         /// itself: one hash per parent instead of one per child, and no array per parent
         /// (grouping was 6 % of an export's CPU, most of it hashing).
         case runs([MySQLValue: Range<Int>])
-        /// Joined on one column, but a value came back after another (a collation that orders
-        /// differently from Swift's equality): grouped by value.
-        case byValue([MySQLValue: [MySQLRow]])
-        /// Joined on several columns.
+        /// Joined on several columns, or on one whose values did not come back in runs (a
+        /// collation that orders differently from Swift's equality).
         case byValues([[MySQLValue]: [MySQLRow]])
     }
 
@@ -27,10 +25,12 @@ public struct EmbedRows: Sendable {
         self.rows = rows
         if embed.childMatchColumns.count == 1 {
             let column = embed.childMatchColumns[0]
-            groups = Self.runs(rows, column).map(Groups.runs) ?? .byValue(Dictionary(grouping: rows) { $0[column] })
-        } else {
-            groups = .byValues(Dictionary(grouping: rows) { row in embed.childMatchColumns.map { row[$0] } })
+            if let runs = Self.runs(rows, column) {
+                groups = .runs(runs)
+                return
+            }
         }
+        groups = .byValues(Dictionary(grouping: rows) { row in embed.childMatchColumns.map { row[$0] } })
     }
 
     /// The runs of equal values in `column`, or nil when a value appears in two runs.
@@ -51,7 +51,6 @@ public struct EmbedRows: Sendable {
     public func children(of parent: MySQLRow) -> ArraySlice<MySQLRow> {
         switch groups {
         case .runs(let runs): runs[parent[embed.parentColumns[0]]].map { rows[$0] } ?? []
-        case .byValue(let groups): groups[parent[embed.parentColumns[0]]].map { ArraySlice($0) } ?? []
         case .byValues(let groups): groups[embed.parentColumns.map { parent[$0] }].map { ArraySlice($0) } ?? []
         }
     }

@@ -57,7 +57,7 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     }
 
     private mutating func put(_ bytes: some Collection<UInt8>) {
-        if let done: Void = bytes.withContiguousStorageIfAvailable({ put($0) }) { return done }
+        if bytes.withContiguousStorageIfAvailable({ put($0) }) != nil { return }
         reserve(bytes.count)
         for byte in bytes { base[count] = byte; count += 1 }
     }
@@ -88,32 +88,10 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     public mutating func endArray() { close(0x5D) }
 
     /// An object key; the value written next belongs to it.
-    ///
-    /// A short key that needs no escaping (every mapped field name) is assembled on the stack,
-    /// comma, quotes and colon included, and appended once: five appends per key were a tenth of
-    /// a list page's shaping.
     public mutating func key(_ name: String) {
-        var name = name
-        let done = name.withUTF8 { utf8 -> Bool in
-            guard utf8.count <= 64, !Self.needsEscaping(utf8) else { return false }
-            let comma = commaBits & 1 == 1
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: utf8.count + 4) { out in
-                var index = 0
-                if comma { out[0] = 0x2C; index = 1 }
-                out[index] = 0x22
-                if let name = utf8.baseAddress { (out.baseAddress! + index + 1).initialize(from: name, count: utf8.count) }
-                index += utf8.count + 1
-                out[index] = 0x22
-                out[index + 1] = 0x3A
-                put(UnsafeBufferPointer(rebasing: out[..<(index + 2)]))
-            }
-            return true
-        }
-        if !done {
-            separate()
-            appendString(name)
-            put(0x3A)
-        }
+        separate()
+        appendString(name)
+        put(0x3A)
         commaBits &= ~1
     }
 

@@ -46,7 +46,7 @@ public enum TimeZones {
 /// to the zone's next transition has one offset. Asking Foundation (ICU, behind a lock) was 2,600
 /// instructions per value, a sixth of rendering a page of orders whose times are stored local.
 public final class Zone: Sendable {
-    public let timeZone: TimeZone
+    private let timeZone: TimeZone
     /// Known spans, sorted and disjoint; each ends at a transition.
     private let periods = Mutex<[Period]>([])
 

@@ -200,17 +200,22 @@ struct ShapingTests {
         #expect(lines[1].contains(#""{""color"": ""red"", ""sizes"": [1, 2]}""#))
     }
 
-    @Test("a joined to-one embed is an object read from the row itself, null when the join found no row")
-    func joinedEmbed() throws {
-        let parents = CatalogCompiler.Source(path: "v1/parents.yaml", text: """
+    /// A `parents` resource (ids `PAR-n`) whose one field is `field`.
+    static func parents(field: String) -> CatalogCompiler.Source {
+        CatalogCompiler.Source(path: "v1/parents.yaml", text: """
             scope: things:read
             table: parents
             key: pid
             tenant: {column: acct_id}
             id: {column: pid, prefix: PAR-}
             fields:
-              owner: {embed: owners, on: {owner_id: owner_id}}
+              \(field)
             """)
+    }
+
+    @Test("a joined to-one embed is an object read from the row itself, null when the join found no row")
+    func joinedEmbed() throws {
+        let parents = Self.parents(field: "owner: {embed: owners, on: {owner_id: owner_id}}")
         let catalog = try #require(CatalogCompiler.compile(version: "v1", sources: [parents, Self.owners]).catalogs["v1"])
         let planned = try ReadPlanner(catalog: catalog).planList(try #require(catalog.resources["parents"]), ApiRequest(limit: 10), tenants: [.uint(1)])
         #expect(planned.embeds.isEmpty)
@@ -242,15 +247,7 @@ struct ShapingTests {
 
     @Test("a to-many embed's rows go to their parents in the child query's order, whether they come in runs or not")
     func manyEmbedGroups() throws {
-        let parents = CatalogCompiler.Source(path: "v1/parents.yaml", text: """
-            scope: things:read
-            table: parents
-            key: pid
-            tenant: {column: acct_id}
-            id: {column: pid, prefix: PAR-}
-            fields:
-              kids: {embed: kids, many: true, on: {pid: pid}, order: [pos]}
-            """)
+        let parents = Self.parents(field: "kids: {embed: kids, many: true, on: {pid: pid}, order: [pos]}")
         let kids = CatalogCompiler.Source(path: "v1/kids.yaml", text: """
             scope: things:read
             endpoint: false
