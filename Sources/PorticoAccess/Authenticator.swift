@@ -83,14 +83,18 @@ public final class Authenticator: Sendable {
             return try await authenticate(jwt: token, now: now)
         }
         guard let key = ApiKey(token: token) else { return .invalid(reason: "malformed key or bad checksum") }
-        guard let record = try await keyRecord(key.id) else { return .invalid(reason: "unknown key \(key.id)") }
+        // The caches are asked synchronously first: a hit needs no async call.
+        let found: KeyRecord?
+        if let cached = keys.fresh(key.id) { found = cached } else { found = try await keyRecord(key.id) }
+        guard let record = found else { return .invalid(reason: "unknown key \(key.id)") }
         guard ApiKey.constantTimeEqual(record.secretHash, key.secretHash) else { return .invalid(reason: "wrong secret for key \(key.id)") }
         if record.revoked { return .invalid(reason: "revoked key \(key.id)") }
         if !record.partnerActive { return .invalid(reason: "disabled partner \(record.partner)") }
         if let expires = record.expiresAt, expires.epochSeconds <= Int(now.timeIntervalSince1970) {
             return .invalid(reason: "expired key \(key.id)")
         }
-        let granted = try await tenantsOf(record.partner)
+        let granted: [MySQLValue]
+        if let cached = tenants.fresh(record.partner) { granted = cached } else { granted = try await tenantsOf(record.partner) }
         return .authenticated(Principal(partner: record.partner, credentialID: key.id, scopes: record.scopes, tenants: granted, plan: record.plan))
     }
 

@@ -17,9 +17,16 @@ final class TTLCache<Value: Sendable>: Sendable {
         self.capacity = capacity
     }
 
+    /// The cached value if still fresh. Not `async`: a hit, which is nearly every request, needs
+    /// no task frame.
+    func fresh(_ key: String) -> Value? {
+        guard let entry = entries.withLock({ $0[key] }), ContinuousClock.now - entry.fetched < ttl else { return nil }
+        return entry.value
+    }
+
     /// The cached value if still fresh, else `load()`'s, which is then kept.
     func value(_ key: String, load: () async throws -> Value) async throws -> Value {
-        if let entry = entries.withLock({ $0[key] }), ContinuousClock.now - entry.fetched < ttl { return entry.value }
+        if let value = fresh(key) { return value }
         let value = try await load()
         entries.withLock { cache in
             if cache.count >= capacity { cache.removeAll() }
