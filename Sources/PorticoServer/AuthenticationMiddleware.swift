@@ -41,7 +41,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         let anonymous = limits.settings.anonymous
         var fields = RateLimitHeaders()
         fields.add(anonymous.name, quota: anonymous.limit, window: anonymous.window, remaining: decision.remaining, reset: decision.reset)
-        let headers: HTTPFields = [.rateLimitPolicy: fields.policy, .rateLimit: fields.state]
+        let headers = fields.headerFields
         return Limits.exceeded(anonymous.name, retryAfter: max(1, decision.reset),
                                detail: "Too many requests without a valid credential from this address.", headers: headers)
     }
@@ -93,8 +93,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
         let both: Bool
 
         init(_ request: Request) {
-            let apiKey = request.headers[.xAPIKey]
-            if let authorization = request.headers[.authorization], ASCIIText.hasPrefix(authorization, "bearer ") {
+            let apiKey = request.headers.value(.xAPIKey)
+            if let authorization = request.headers.value(.authorization), ASCIIText.hasPrefix(authorization, "bearer ") {
                 // "bearer " is ASCII, so the seventh byte starts the credential.
                 token = Substring(authorization.utf8.dropFirst(7)).trimmingBlanks
                 both = apiKey != nil

@@ -12,6 +12,32 @@ extension HTTPField.Name {
     static let sunset = HTTPField.Name("Sunset")!
 }
 
+extension HTTPFields {
+    /// Sets the one field named `name` to `value`, as `self[name] = value` does. When no such
+    /// field exists yet (the usual case on the paths that call this), it is appended: the
+    /// subscript's setter costs about 1,000 instructions even then.
+    mutating func set(_ name: HTTPField.Name, _ value: String) {
+        if contains(name) {
+            self[name] = value
+        } else {
+            append(HTTPField(name: name, value: value))
+        }
+    }
+
+    /// The value of the field named `name`, as `self[name]` gives it, without building a new
+    /// string when there is one such field: the subscript joins the values, one allocation per
+    /// lookup for a value longer than 15 bytes (an API key is 54).
+    func value(_ name: HTTPField.Name) -> String? {
+        var found: String?
+        for field in self where field.name == name {
+            // Repeated: joined, as the subscript does.
+            if found != nil { return self[name] }
+            found = field.value
+        }
+        return found
+    }
+}
+
 /// ASCII searches on a header value's bytes, without the generic string-processing machinery.
 enum ASCIIText {
     /// Whether `text` contains `needle`, ignoring ASCII case (`needle` in lower case).
@@ -46,20 +72,31 @@ enum ASCIIText {
         return count
     }
 
-    /// The first `count` non-empty `/`-separated segments of a path (fewer if it has fewer), as
-    /// `split(separator: "/").prefix(count)` gives them, without splitting the rest.
-    static func segments(_ path: String, _ count: Int) -> [Substring] {
-        var found: [Substring] = []
-        found.reserveCapacity(count)
-        var index = path.utf8.startIndex
-        let end = path.utf8.endIndex
-        while found.count < count, index < end {
-            if path.utf8[index] == UInt8(ascii: "/") { path.utf8.formIndex(after: &index); continue }
-            let start = index
-            while index < end, path.utf8[index] != UInt8(ascii: "/") { path.utf8.formIndex(after: &index) }
-            found.append(path[start..<index])
+    /// The second and third non-empty `/`-separated segments of a path whose first is `api`, as
+    /// `split(separator: "/")` finds them, without an array or a scan past the third.
+    static func apiRoute(_ path: String) -> (version: String, resource: String)? {
+        var path = path
+        return path.withUTF8 { bytes -> (String, String)? in
+            var index = 0
+            var ranges = (0..<0, 0..<0, 0..<0)
+            var count = 0
+            while count < 3, index < bytes.count {
+                if bytes[index] == UInt8(ascii: "/") { index += 1; continue }
+                let start = index
+                while index < bytes.count, bytes[index] != UInt8(ascii: "/") { index += 1 }
+                switch count {
+                case 0: ranges.0 = start..<index
+                case 1: ranges.1 = start..<index
+                default: ranges.2 = start..<index
+                }
+                count += 1
+            }
+            let api: StaticString = "api"
+            guard count == 3, ranges.0.count == 3,
+                  api.withUTF8Buffer({ $0.elementsEqual(bytes[ranges.0]) }) else { return nil }
+            return (String(decoding: UnsafeBufferPointer(rebasing: bytes[ranges.1]), as: UTF8.self),
+                    String(decoding: UnsafeBufferPointer(rebasing: bytes[ranges.2]), as: UTF8.self))
         }
-        return found
     }
 
     private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, _ pattern: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -29,7 +29,7 @@ struct LimitMiddleware: RouterMiddleware {
                            remaining: max(0, quota.limit - used - (decision.allowed && !isUsage ? cost : 0)), reset: reset)
             }
         }
-        let headers: HTTPFields = [.rateLimitPolicy: fields.policy, .rateLimit: fields.state]
+        let headers = fields.headerFields
         guard decision.allowed else {
             return Limits.exceeded(policy.name, retryAfter: decision.retryAfter, detail: cost > 1
                 ? "Exports cost \(cost) requests; the rate allows more in \(decision.retryAfter) s."

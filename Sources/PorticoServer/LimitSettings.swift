@@ -1,4 +1,5 @@
 import Hummingbird
+import HTTPTypes
 public import PorticoQuota
 
 /// Limits for partners and for anonymous traffic.
@@ -55,10 +56,22 @@ public struct Limits: Sendable {
     /// A 429 in the draft's `quota-exceeded` form, naming the violated policy.
     static func exceeded(_ policy: String, retryAfter: Int, detail: String, headers: HTTPFields) -> Problem {
         var fields = headers
-        fields[.retryAfter] = String(retryAfter)
+        fields.set(.retryAfter, String(retryAfter))
         var problem = Problem(status: .tooManyRequests, kind: RateLimitHeaders.quotaExceededType, title: "Too Many Requests",
                               detail: detail, headers: fields)
         problem.violatedPolicies = [policy]
         return problem
+    }
+}
+
+extension RateLimitHeaders {
+    /// `RateLimit-Policy` and `RateLimit`, appended rather than built from a dictionary literal,
+    /// which checks every pair for duplicates.
+    var headerFields: HTTPFields {
+        var headers = HTTPFields()
+        headers.reserveCapacity(4)
+        headers.append(HTTPField(name: .rateLimitPolicy, value: policy))
+        headers.append(HTTPField(name: .rateLimit, value: state))
+        return headers
     }
 }

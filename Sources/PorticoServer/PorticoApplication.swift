@@ -64,10 +64,8 @@ public enum PorticoApplication {
         // Outermost, so it sees every response as the client will (tests check them against the contract).
         if let inspector { router.add(middleware: inspector) }
         router.addMiddleware {
-            RequestIDMiddleware()
             AccessLogMiddleware(logger: accessLogger ?? logger, metrics: lifecycle.metrics, catalogs: read.catalogStore)
-            BodyLimitMiddleware(maxBytes: settings.maxBodyBytes)
-            NotFoundMiddleware()
+            EdgeMiddleware(maxBodyBytes: settings.maxBodyBytes)
         }
         HealthRoutes(pool: pool, lifecycle: lifecycle).register(on: router)
         if let issuer = read.authenticator?.tokenIssuer {
@@ -86,31 +84,26 @@ public enum PorticoApplication {
     }
 }
 
-/// Answers unmatched paths with a problem document instead of an empty 404.
-struct NotFoundMiddleware<Context: RequestContext>: RouterMiddleware {
+/// What is refused at the edge, before and after routing:
+/// - a declared body over the limit, before anything reads it: `413`. The token endpoint
+///   answers its own way (an RFC 6749 `invalid_request`), so it is left to it;
+/// - a path no route matches: a problem document (`404`, or `405` for a method other than
+///   GET or HEAD under `/api/`, which is read-only) instead of an empty 404.
+struct EdgeMiddleware<Context: RequestContext>: RouterMiddleware {
+    let maxBodyBytes: Int
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if request.uri.path != "/oauth/token", let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
+            throw Problem(status: .contentTooLarge, kind: "body-too-large", title: "Content Too Large",
+                          detail: "Request bodies may be at most \(maxBodyBytes) bytes.")
+        }
         do {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {
-            // The API is read-only: any other method on it is a 405, whatever the path.
             if request.uri.path.hasPrefix("/api/"), request.method != .get, request.method != .head {
                 throw Problem.methodNotAllowed(request.method.rawValue)
             }
             throw Problem.notFound(request.uri.path)
         }
-    }
-}
-
-/// Refuses a declared body over the limit before anything reads it: `413`. The token endpoint
-/// answers its own way (an RFC 6749 `invalid_request`), so it is left to it.
-struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
-    let maxBytes: Int
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.uri.path != "/oauth/token", let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
-            throw Problem(status: .contentTooLarge, kind: "body-too-large", title: "Content Too Large",
-                          detail: "Request bodies may be at most \(maxBytes) bytes.")
-        }
-        return try await next(request, context)
     }
 }

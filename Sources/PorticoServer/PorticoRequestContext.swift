@@ -19,11 +19,10 @@ public struct PorticoRequestContext: RequestContext {
     }
 }
 
-/// Accepts a well-formed `X-Request-Id` (1–128 of letters, digits, `.`, `_`, `-`) or makes one,
-/// and echoes it on every response, errors included.
-struct RequestIDMiddleware: RouterMiddleware {
-    typealias Context = PorticoRequestContext
-
+/// Request ids: a caller's well-formed `X-Request-Id` (1–128 of letters, digits, `.`, `_`, `-`)
+/// is kept, else one is made. ``AccessLogMiddleware`` assigns it and echoes it on every response,
+/// errors included.
+enum RequestID {
     static func isWellFormed(_ id: String) -> Bool {
         (1...128).contains(id.utf8.count) && id.utf8.allSatisfy { byte in
             (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x2D || byte == 0x2E || byte == 0x5F
@@ -45,21 +44,6 @@ struct RequestIDMiddleware: RouterMiddleware {
                 for i in stride(from: 23, through: 8, by: -1) { out[i] = hex[Int(value & 15)]; value >>= 4 }
             }
             return 24
-        }
-    }
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var context = context
-        let given = request.headers[.xRequestID] ?? ""
-        context.requestID = Self.isWellFormed(given) ? given : Self.generate()
-        do {
-            var response = try await next(request, context)
-            response.headers[.xRequestID] = context.requestID
-            return response
-        } catch let error as any HTTPResponseError {
-            var response = try error.response(from: request, context: context)
-            response.headers[.xRequestID] = context.requestID
-            return response
         }
     }
 }

@@ -87,9 +87,13 @@ public struct Problem: HTTPResponseError, Sendable {
     }
 
     func response(requestID: String?) -> Response {
+        let body = body(requestID: requestID)
         var fields = headers
-        fields[.contentType] = "application/problem+json"
-        fields[.cacheControl] = "no-store"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: body(requestID: requestID)))
+        fields.reserveCapacity(fields.count + 3)
+        fields.set(.contentType, "application/problem+json")
+        fields.set(.cacheControl, "no-store")
+        // Here rather than in `Response.init`, which sets it through the subscript.
+        fields.set(.contentLength, String(body.readableBytes))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: body))
     }
 }

@@ -96,5 +96,9 @@ struct RateLimiterTests {
         two.add("daily", quota: 1000, window: 86400, remaining: 997, reset: 3600)
         #expect(two.policy == #""default";q=10;w=1, "daily";q=1000;w=86400"#)
         #expect(two.state == #""default";r=0;t=1, "daily";r=997;t=3600"#)
+        var extremes = RateLimitHeaders()
+        extremes.add("x", quota: Int.max, window: 10, remaining: -5, reset: Int.min)
+        #expect(extremes.policy == "\"x\";q=\(Int.max);w=10")
+        #expect(extremes.state == "\"x\";r=-5;t=\(Int.min)")
     }
 }

@@ -10,12 +10,12 @@ import Testing
 struct HotPathTests {
     @Test("generated request ids are 24 lower-case hex digits, well-formed, and distinct")
     func requestIDs() {
-        let ids = (0..<20_000).map { _ in RequestIDMiddleware.generate() }
+        let ids = (0..<20_000).map { _ in RequestID.generate() }
         #expect(Set(ids).count == ids.count)
         for id in ids.prefix(100) {
             #expect(id.utf8.count == 24)
             #expect(id.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
-            #expect(RequestIDMiddleware.isWellFormed(id))
+            #expect(RequestID.isWellFormed(id))
         }
         // The counter part changes in every digit position over a few ids, not just the last.
         let tails = Set(ids.prefix(64).map { $0.utf8.dropFirst(8).first! })
@@ -36,10 +36,15 @@ struct HotPathTests {
 
     @Test("path segments are counted as split(separator:) counts them")
     func segments() {
-        for path in ["/api/v2/orders", "/api/v2/orders/", "//api//v2/orders", "/api/v2/orders/ORD-1", "/", "", "/api", "api/é/x//y"] {
+        for path in ["/api/v2/orders", "/api/v2/orders/", "//api//v2/orders", "/api/v2/orders/ORD-1", "/", "", "/api", "/api/v2",
+                     "api/é/x//y", "/apis/v2/orders", "/ap/v2/orders", "/API/v2/orders", "/x/api/v2/orders"] {
             #expect(ASCIIText.segmentCount(path) == path.split(separator: "/").count, "\(path)")
-            for count in 0...4 {
-                #expect(ASCIIText.segments(path, count) == Array(path.split(separator: "/").prefix(count)), "\(path) \(count)")
+            let parts = path.split(separator: "/")
+            let route = ASCIIText.apiRoute(path)
+            if parts.count >= 3, parts[0] == "api" {
+                #expect(route?.version == String(parts[1]) && route?.resource == String(parts[2]), "\(path)")
+            } else {
+                #expect(route == nil, "\(path)")
             }
         }
     }
@@ -98,5 +103,26 @@ struct HotPathTests {
         #expect(presented([(.authorization, "Bearer ptc_abc"), (.xAPIKey, "ptc_k")]).both)
         #expect(presented([(.authorization, "Bearer é ")]).token == "é")
         #expect(presented([]).token == nil)
+    }
+
+    @Test("a field read or set by name says what the HTTPFields subscript says")
+    func fieldsByName() {
+        let cases: [[(HTTPField.Name, String)]] = [
+            [], [(.accept, "*/*")], [(.authorization, "Bearer one")],
+            [(.authorization, "Bearer one"), (.accept, "*/*"), (.authorization, "Bearer two")],
+            [(.xAPIKey, "ptc_key_that_is_longer_than_fifteen_bytes"), (.xAPIKey, "")],
+        ]
+        for pairs in cases {
+            var fields = HTTPFields()
+            for (name, value) in pairs { fields.append(HTTPField(name: name, value: value)) }
+            for name in [HTTPField.Name.authorization, .xAPIKey, .accept, .xRequestID] {
+                #expect(fields.value(name) == fields[name], "\(pairs) \(name)")
+                var viaSet = fields
+                var viaSubscript = fields
+                viaSet.set(name, "new")
+                viaSubscript[name] = "new"
+                #expect(Array(viaSet) == Array(viaSubscript), "\(pairs) \(name)")
+            }
+        }
     }
 }

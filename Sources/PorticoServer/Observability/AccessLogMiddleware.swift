@@ -3,11 +3,15 @@ import Hummingbird
 import Logging
 import PorticoCatalog
 
-/// One structured line per request, and the request metrics. For a streamed export, both are
-/// written when the last byte is, so duration, rows and bytes are the export's own.
+/// The outermost stage: the request id, one structured line per request, and the request
+/// metrics. The id is the caller's well-formed `X-Request-Id` or one made here (``RequestID``),
+/// and every response carries it, errors included. For a streamed export, the line and the
+/// metrics are written when the last byte is, so duration, rows and bytes are the export's own.
 ///
 /// The line carries: request id, partner, credential id (never a secret), method, route
 /// template, status, bytes, duration, database time and rows.
+///
+/// One middleware, not two: each layer costs every request an async frame and a closure.
 struct AccessLogMiddleware: RouterMiddleware {
     typealias Context = PorticoRequestContext
     let logger: Logger
@@ -15,29 +19,38 @@ struct AccessLogMiddleware: RouterMiddleware {
     let catalogs: CatalogStore
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let given = request.headers[.xRequestID] ?? ""
+        context.requestID = RequestID.isWellFormed(given) ? given : RequestID.generate()
         let start = ContinuousClock.now
+        var response: Response
         do {
-            var response = try await next(request, context)
-            if let length = response.body.contentLength {
-                finish(request, context, status: response.status.code, bytes: length, start: start)
-            } else {
-                let body = response.body
-                let status = response.status.code
-                response.body = ResponseBody { writer in
-                    let counting = CountingWriter(base: writer)
-                    defer { finish(request, context, status: status, bytes: counting.bytes, start: start) }
-                    try await body.write(counting)
-                }
-            }
-            return response
+            response = try await next(request, context)
         } catch {
             let status = (error as? any HTTPResponseError)?.status.code ?? 500
             if let problem = error as? Problem {
                 count(status: problem.status.code, kind: problem.kind, policies: problem.violatedPolicies ?? [])
             }
             finish(request, context, status: status, bytes: nil, start: start)
-            throw error
+            guard let error = error as? any HTTPResponseError else { throw error }
+            var response = try error.response(from: request, context: context)
+            response.headers.set(.xRequestID, context.requestID)
+            return response
         }
+        response.headers.set(.xRequestID, context.requestID)
+        if let length = response.body.contentLength {
+            finish(request, context, status: response.status.code, bytes: length, start: start)
+        } else {
+            let body = response.body
+            let status = response.status.code
+            let context = context
+            response.body = ResponseBody { writer in
+                let counting = CountingWriter(base: writer)
+                defer { finish(request, context, status: status, bytes: counting.bytes, start: start) }
+                try await body.write(counting)
+            }
+        }
+        return response
     }
 
     /// Refusals by limit and failed authentications: thrown problems from the catch above,
@@ -49,10 +62,9 @@ struct AccessLogMiddleware: RouterMiddleware {
     }
 
     func knownRoute(_ path: String) -> (String, String)? {
-        let parts = ASCIIText.segments(path, 3)
-        guard parts.count == 3, parts[0] == "api", let catalog = catalogs.current.catalogs[String(parts[1])],
-              catalog.resources[String(parts[2])] != nil else { return nil }
-        return (String(parts[1]), String(parts[2]))
+        guard let (version, resource) = ASCIIText.apiRoute(path),
+              catalogs.current.catalogs[version]?.resources.index(forKey: resource) != nil else { return nil }
+        return (version, resource)
     }
 
     func finish(_ request: Request, _ context: Context, status: Int, bytes: Int?, start: ContinuousClock.Instant) {

@@ -8,7 +8,7 @@ import Synchronization
 public final class ServerMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     let factory: PrometheusMetricsFactory
-    private let counters = Mutex<[String: Metrics.Counter]>([:])
+    private let counters = Mutex<[CounterKey: Metrics.Counter]>([:])
     /// Per-request instruments by their labels, so a request costs one lookup and builds no strings.
     private let requestInstruments = Mutex<[RequestLabels: RequestInstruments]>([:])
     private let lastFlushFailures = Mutex(0)
@@ -27,19 +27,8 @@ public final class ServerMetrics: Sendable {
         Metrics.Gauge(label: "portico_build_info", dimensions: [("version", version)], factory: factory).record(1)
     }
 
-    static func key(_ name: String, _ dimensions: [(String, String)]) -> String {
-        var key = name
-        for (label, value) in dimensions {
-            key += "|"
-            key += label
-            key += "="
-            key += value
-        }
-        return key
-    }
-
     func count(_ name: String, _ dimensions: [(String, String)], by amount: Int = 1) {
-        let key = Self.key(name, dimensions)
+        let key = CounterKey(name: name, dimensions: dimensions)
         let counter = counters.withLock { cache in
             if let existing = cache[key] { return existing }
             let made = Metrics.Counter(label: name, dimensions: dimensions, factory: factory)
@@ -96,6 +85,26 @@ public final class ServerMetrics: Sendable {
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return buffer
+    }
+}
+
+/// A counter by its name and labels, hashed as they are: a refused request counts one, and
+/// joining them into one string cost more than the count.
+struct CounterKey: Hashable {
+    let name: String
+    let dimensions: [(String, String)]
+
+    static func == (a: CounterKey, b: CounterKey) -> Bool {
+        a.name == b.name && a.dimensions.elementsEqual(b.dimensions) { $0.0 == $1.0 && $0.1 == $1.1 }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(dimensions.count)
+        for (label, value) in dimensions {
+            hasher.combine(label)
+            hasher.combine(value)
+        }
     }
 }
 
