@@ -37,11 +37,36 @@ public struct PublicID: Sendable, Hashable {
 
     /// The key for a public id, or nil when the text is not exactly one this resource would
     /// render (wrong prefix, wrong padding, signs, spaces, overflow). A nil here is a 404.
-    public func parse(_ text: some StringProtocol) -> UInt64? {
-        guard text.hasPrefix(prefix) else { return nil }
-        let digits = text.dropFirst(prefix.count)
-        guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = UInt64(digits) else { return nil }
-        // Reversible: only the exact rendering is accepted (no extra leading zeros).
-        return format(value) == text[...].description ? value : nil
+    ///
+    /// On the bytes: a point read parses one, and building the rendering to compare with cost
+    /// about 12,000 instructions.
+    public func parse(_ text: String) -> UInt64? {
+        var text = text
+        return text.withUTF8 { parse(bytes: $0) }
+    }
+
+    public func parse(_ text: Substring) -> UInt64? {
+        var text = text
+        return text.withUTF8 { parse(bytes: $0) }
+    }
+
+    func parse(bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        var prefix = prefix
+        let prefixLength = prefix.withUTF8 { wanted in
+            bytes.count >= wanted.count && bytes[..<wanted.count].elementsEqual(wanted) ? wanted.count : -1
+        }
+        guard prefixLength >= 0 else { return nil }
+        var value: UInt64 = 0
+        for byte in bytes[prefixLength...] {
+            guard byte >= 0x30, byte <= 0x39 else { return nil }
+            let (tens, overflowed) = value.multipliedReportingOverflow(by: 10)
+            let (sum, carried) = tens.addingReportingOverflow(UInt64(byte - 0x30))
+            guard !overflowed, !carried else { return nil }
+            value = sum
+        }
+        // Reversible: only the exact rendering is accepted, so exactly the padded width (no
+        // extra leading zeros, none missing).
+        let digits = bytes.count - prefixLength
+        return digits > 0 && digits == width(value) ? value : nil
     }
 }

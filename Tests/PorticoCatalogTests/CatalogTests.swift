@@ -84,6 +84,8 @@ struct CatalogTests {
 @Suite("Public ids")
 struct PublicIDTests {
     let id = PublicID(column: "order_no", prefix: "ORD-", padding: 8)
+    /// No prefix and no padding: the digits alone, with no leading zero.
+    let plain = PublicID(column: "id")
 
     @Test func format() {
         #expect(id.format(42) == "ORD-00000042")
@@ -101,6 +103,11 @@ struct PublicIDTests {
     func roundTrip() {
         for key: UInt64 in [0, 1, 42, 99_999_999, 100_000_000, UInt64.max] {
             #expect(id.parse(id.format(key)) == key)
+            #expect(id.parse(Substring("/" + id.format(key)).dropFirst()) == key)
+            #expect(plain.parse(plain.format(key)) == key)
+        }
+        for text in ["", "00", "01", "18446744073709551616", "-1", "1 ", "ORD-1"] {
+            #expect(plain.parse(text) == nil, "\(text)")
         }
     }
 
