@@ -59,6 +59,7 @@ extension Condition {
         case let (.prefix(a, _), .prefix(b, _)): a == b
         case let (.after(s, u), .after(t, v)): s == t && u.count == v.count
         case let (.tuplesIn(a, u), .tuplesIn(b, v)): a == b && u.count == v.count
+        case let (.integerSet(a, _), .integerSet(b, _)): a == b
         case let (.any(a), .any(b)): a.count == b.count && zip(a, b).allSatisfy { $0.sameShape(as: $1) }
         case (.never, .never): true
         default: false
@@ -75,6 +76,7 @@ extension Condition {
         case .tuplesIn(_, let tuples): hasher.combine(6); hasher.combine(tuples.count)
         case .any(let conditions): hasher.combine(7); for condition in conditions { condition.hashShape(into: &hasher) }
         case .never: hasher.combine(8)
+        case .integerSet: hasher.combine(9)
         }
     }
 
@@ -87,6 +89,7 @@ extension Condition {
         case .prefix(let lhs, _): .prefix(lhs, "")
         case .after(let terms, let values): .after(terms, Array(repeating: .null, count: values.count))
         case .tuplesIn(let lhs, let tuples): .tuplesIn(lhs, tuples.map { Array(repeating: .null, count: $0.count) })
+        case .integerSet(let lhs, _): .integerSet(lhs, IntegerSet([])!)
         case .any(let conditions): .any(conditions.map(\.withoutValues))
         case .never: self
         }

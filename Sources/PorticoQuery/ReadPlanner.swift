@@ -55,7 +55,7 @@ public struct ReadPlanner: Sendable {
         guard let id = resource.id else { return nil }
         let shape = ItemPlanKey(resource: resource.name, fields: request.fields, include: request.include, tenants: tenants)
         var planned = items[shape] ?? {
-            var builder = PlanBuilder(resource: resource, catalog: catalog, tenants: tenants)
+            var builder = PlanBuilder(resource: resource, catalog: catalog, tenants: tenants, keyed: true)
             let projection = builder.project(resource.fields, fieldset: request.fields, include: request.include, withID: true)
             let planned = PlannedRead(plan: builder.plan, projection: projection, cursorColumns: [], embeds: builder.embeds, resource: resource.name)
             items.store(planned, for: shape)
@@ -72,13 +72,18 @@ struct PlanBuilder {
     let resource: Resource
     let catalog: Catalog
     let tenants: [MySQLValue]
+    /// Whether the statement finds its rows by key (one row by its id, embeds by their parents'
+    /// keys), so the tenant predicate only filters them: then several integer tenants are
+    /// bound as one set (``Condition/integerSet(_:_:)``) instead of an `IN` list.
+    let keyed: Bool
     var plan: ReadPlan
     var embeds: [PlannedEmbed] = []
 
-    init(resource: Resource, catalog: Catalog, tenants: [MySQLValue]) {
+    init(resource: Resource, catalog: Catalog, tenants: [MySQLValue], keyed: Bool = false) {
         self.resource = resource
         self.catalog = catalog
         self.tenants = tenants
+        self.keyed = keyed
         plan = ReadPlan(table: resource.table)
         addTenantCondition()
         for predicate in resource.predicates { plan.conditions.append(Self.condition(predicate)) }
@@ -107,6 +112,10 @@ struct PlanBuilder {
         case .none: return
         case .column(let name): column = ColumnRef("t", name)
         case .joined(let join, let name): column = ColumnRef(alias(forJoin: join, required: true), name)
+        }
+        if keyed, tenants.count > 1, let set = IntegerSet(tenants) {
+            plan.conditions.append(.integerSet(.column(column), set))
+            return
         }
         plan.conditions.append(tenants.isEmpty ? .never : .inList(.column(column), tenants, negated: false))
         if tenants.count > 1, ReadPlanner.splitsTenants { plan.tenantCondition = plan.conditions.count - 1 }
@@ -202,7 +211,8 @@ struct PlanBuilder {
 
     mutating func planEmbed(_ name: String, _ embed: Embed, fieldset: Set<String>?) -> ProjectedField? {
         guard let target = catalog.resources[embed.target] else { return nil }
-        var child = PlanBuilder(resource: target, catalog: catalog, tenants: tenants)
+        // Embeds are read by their parents' keys, or joined on the target's key.
+        var child = PlanBuilder(resource: target, catalog: catalog, tenants: tenants, keyed: true)
         let selected = embed.fields.map(Set.init)
         let childFields = target.fields.filter { selected?.contains($0.name) ?? true }
         var inner: Set<String>?

@@ -133,6 +133,7 @@ public enum SQLRenderer {
         case .compare(let lhs, _, _), .inList(let lhs, _, _), .isNull(let lhs, _), .prefix(let lhs, _): aliases(lhs)
         case .after(let terms, _): terms.flatMap { aliases($0.expression) }
         case .tuplesIn(let lhs, _): lhs.flatMap(aliases)
+        case .integerSet(let lhs, _): aliases(lhs)
         case .any(let conditions): conditions.flatMap(aliases)
         case .never: []
         }
@@ -215,6 +216,9 @@ public enum SQLRenderer {
             let one = "(" + placeholders(lhs.count) + ")"
             sql.append("(\(lhs.map(expression).joined(separator: ", "))) IN (\(Array(repeating: one, count: tuples.count).joined(separator: ", ")))")
             for tuple in tuples { sql.bind(contentsOf: tuple) }
+        case .integerSet(let lhs, let set):
+            sql.append("FIND_IN_SET(\(expression(lhs)) + 0, ?)")
+            sql.bind(.string(set.text))
         case .after(let terms, let values):
             writeAfter(terms, values, into: &sql)
         case .any(let conditions):

@@ -166,8 +166,9 @@ struct PlannerTests {
         #expect(planned.embeds.map(\.name) == ["lines"])
         let lines = planned.embeds[0]
         let child = SQLRenderer.render(lines.plan(forParents: [[.uint(10)], [.uint(11)]]))
-        #expect(child.text == "SELECT `t`.`line_no`, `t`.`prod_id`, `j_product`.`sku`, `t`.`qty`, `t`.`unit_price_cents`, `t`.`discount_pct`, `t`.`order_no` FROM `order_lines` AS `t` JOIN `orders` AS `j_order` ON `j_order`.`order_no` = `t`.`order_no` LEFT JOIN `products` AS `j_product` ON `j_product`.`prod_id` = `t`.`prod_id` WHERE `j_order`.`acct_id` IN (?, ?) AND `t`.`order_no` IN (?, ?) ORDER BY `t`.`order_no` ASC, `t`.`line_no` ASC")
-        #expect(child.binds == [.uint(1), .uint(2), .uint(10), .uint(11)])
+        #expect(child.text == "SELECT `t`.`line_no`, `t`.`prod_id`, `j_product`.`sku`, `t`.`qty`, `t`.`unit_price_cents`, `t`.`discount_pct`, `t`.`order_no` FROM `order_lines` AS `t` JOIN `orders` AS `j_order` ON `j_order`.`order_no` = `t`.`order_no` LEFT JOIN `products` AS `j_product` ON `j_product`.`prod_id` = `t`.`prod_id` WHERE FIND_IN_SET(`j_order`.`acct_id` + 0, ?) AND `t`.`order_no` IN (?, ?) ORDER BY `t`.`order_no` ASC, `t`.`line_no` ASC")
+        // Read by its parents' keys, the child binds its tenants as one set.
+        #expect(child.binds == [.string("1,2"), .uint(10), .uint(11)])
     }
 
     @Test("a to-one embed on the target's key is joined into the row, its tenant rule and predicates in ON")
@@ -185,15 +186,15 @@ struct PlannerTests {
 
         // Across tenants the join is on the page's rows, after the per-tenant merge; its values follow the merge's.
         let (merged, _) = try Self.sql("orders", [("fields", "customer")], tenants: Self.tenants)
-        #expect(merged.text.hasSuffix("AS `top` JOIN `orders` AS `t` ON `t`.`order_no` = `top`.`c1` LEFT JOIN `customers` AS `e_customer` ON `e_customer`.`cust_id` = `t`.`cust_id` AND `e_customer`.`acct_id` IN (?, ?) AND `e_customer`.`is_deleted` = ? ORDER BY `top`.`c0` ASC, `top`.`c1` ASC"))
-        #expect(merged.binds.suffix(4) == [.int(51), .uint(1), .uint(2), .int(0)])
+        #expect(merged.text.hasSuffix("AS `top` JOIN `orders` AS `t` ON `t`.`order_no` = `top`.`c1` LEFT JOIN `customers` AS `e_customer` ON `e_customer`.`cust_id` = `t`.`cust_id` AND FIND_IN_SET(`e_customer`.`acct_id` + 0, ?) AND `e_customer`.`is_deleted` = ? ORDER BY `top`.`c0` ASC, `top`.`c1` ASC"))
+        #expect(merged.binds.suffix(3) == [.int(51), .string("1,2"), .int(0)])
 
         // Later pages read whole rows per tenant; the customer is joined to the merged page only.
         let (later, _) = try Self.sql("orders", [("fields", "customer")], after: [.datetime(MySQLDateTime(year: 2024, month: 1, day: 1)), .uint(7)],
                                       tenants: Self.tenants)
         let branch = "SELECT `t`.`order_no` AS `c0`, `t`.`updated` AS `c1`, `t`.`cust_id` AS `c2` FROM `orders` AS `t` WHERE `t`.`acct_id` = ? AND (`t`.`updated` >= ? AND (`t`.`updated` > ? OR (`t`.`updated` = ? AND `t`.`order_no` > ?))) ORDER BY `t`.`updated` ASC, `t`.`order_no` ASC LIMIT ?"
-        #expect(later.text == "SELECT `top`.`c0`, `e_customer`.`cust_id`, `e_customer`.`company`, `top`.`c1` FROM (SELECT * FROM ((\(branch)) UNION ALL (\(branch))) AS `u` ORDER BY `c1` ASC, `c0` ASC LIMIT ?) AS `top` LEFT JOIN `customers` AS `e_customer` ON `e_customer`.`cust_id` = `top`.`c2` AND `e_customer`.`acct_id` IN (?, ?) AND `e_customer`.`is_deleted` = ? ORDER BY `top`.`c1` ASC, `top`.`c0` ASC")
-        #expect(later.binds.suffix(4) == [.int(51), .uint(1), .uint(2), .int(0)])
+        #expect(later.text == "SELECT `top`.`c0`, `e_customer`.`cust_id`, `e_customer`.`company`, `top`.`c1` FROM (SELECT * FROM ((\(branch)) UNION ALL (\(branch))) AS `u` ORDER BY `c1` ASC, `c0` ASC LIMIT ?) AS `top` LEFT JOIN `customers` AS `e_customer` ON `e_customer`.`cust_id` = `top`.`c2` AND FIND_IN_SET(`e_customer`.`acct_id` + 0, ?) AND `e_customer`.`is_deleted` = ? ORDER BY `top`.`c1` ASC, `top`.`c0` ASC")
+        #expect(later.binds.suffix(3) == [.int(51), .string("1,2"), .int(0)])
 
         // A partner without tenants joins nothing.
         let (none, _) = try Self.sql("orders", [("fields", "customer")], tenants: [])
@@ -260,8 +261,22 @@ struct PlannerTests {
         request.fields = ["status"]
         let planned = try #require(ReadPlanner(catalog: catalog).planItem(orders, key: 42, request, tenants: Self.tenants))
         let query = SQLRenderer.render(planned.plan)
-        #expect(query.text == "SELECT `t`.`order_no`, `t`.`status_cd` FROM `orders` AS `t` WHERE `t`.`acct_id` IN (?, ?) AND `t`.`order_no` = ? LIMIT ?")
-        #expect(query.binds == [.uint(1), .uint(2), .uint(42), .int(1)])
+        #expect(query.text == "SELECT `t`.`order_no`, `t`.`status_cd` FROM `orders` AS `t` WHERE FIND_IN_SET(`t`.`acct_id` + 0, ?) AND `t`.`order_no` = ? LIMIT ?")
+        #expect(query.binds == [.string("1,2"), .uint(42), .int(1)])
+
+        // One tenant is compared as usual; text tenants stay an IN list (the set is for integers).
+        let one = SQLRenderer.render(try #require(ReadPlanner(catalog: catalog).planItem(orders, key: 42, request, tenants: Self.oneTenant)).plan)
+        #expect(one.text.contains("WHERE `t`.`acct_id` IN (?) AND `t`.`order_no` = ?"))
+        let text = SQLRenderer.render(try #require(ReadPlanner(catalog: catalog).planItem(orders, key: 42, request, tenants: [.string("a"), .string("b,c")])).plan)
+        #expect(text.text.contains("WHERE `t`.`acct_id` IN (?, ?) AND `t`.`order_no` = ?"))
+        #expect(text.binds == [.string("a"), .string("b,c"), .uint(42), .int(1)])
+
+        // Any number of tenants shares one statement text.
+        let many = SQLRenderer.render(try #require(ReadPlanner(catalog: catalog).planItem(orders, key: 42, request, tenants: (1...60).map { .uint($0) })).plan)
+        #expect(many.text == query.text)
+        #expect(many.binds.first == .string((1...60).map(String.init).joined(separator: ",")))
+        #expect(IntegerSet([.int(-3), .uint(UInt64.max)])?.text == "-3,18446744073709551615")
+        #expect(IntegerSet([.uint(1), .string("2")]) == nil)
     }
 
     /// Pairs of requests: the same shape with other values, and shapes that differ only in
