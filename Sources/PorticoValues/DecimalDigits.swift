@@ -25,4 +25,14 @@ public enum DecimalDigits {
         }
         return offset + width
     }
+
+    /// Appends `value`'s digits, with no padding.
+    public static func append(_ value: UInt64, to bytes: inout [UInt8]) {
+        var divisor: UInt64 = 1
+        while value / divisor >= 10 { divisor *= 10 }
+        repeat {
+            bytes.append(UInt8(truncatingIfNeeded: 0x30 &+ value / divisor % 10))
+            divisor /= 10
+        } while divisor > 0
+    }
 }

@@ -275,7 +275,7 @@ struct PlannerTests {
         let many = SQLRenderer.render(try #require(ReadPlanner(catalog: catalog).planItem(orders, key: 42, request, tenants: (1...60).map { .uint($0) })).plan)
         #expect(many.text == query.text)
         #expect(many.binds.first == .string((1...60).map(String.init).joined(separator: ",")))
-        #expect(IntegerSet([.int(-3), .uint(UInt64.max)])?.text == "-3,18446744073709551615")
+        #expect(IntegerSet([.int(-3), .uint(UInt64.max), .int(Int64.min), .uint(0)])?.text == "-3,18446744073709551615,-9223372036854775808,0")
         #expect(IntegerSet([.uint(1), .string("2")]) == nil)
     }
 
