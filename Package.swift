@@ -71,7 +71,7 @@ let package = Package(
         ),
         // Follows the planner's projection (which column each field reads), hence PorticoQuery.
         .target(name: "PorticoShape", dependencies: ["PorticoCatalog", "PorticoQuery", "PorticoValues"], swiftSettings: strict),
-        .target(name: "PorticoQuota", swiftSettings: strict),
+        .target(name: "PorticoQuota", dependencies: ["PorticoValues"], swiftSettings: strict),
         // Catalog → OpenAPI 3.1 (checked by OpenAPIKit), the lock's diff, the docs page.
         .target(
             name: "PorticoContract",

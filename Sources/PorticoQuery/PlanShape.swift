@@ -89,7 +89,7 @@ extension Condition {
         case .prefix(let lhs, _): .prefix(lhs, "")
         case .after(let terms, let values): .after(terms, Array(repeating: .null, count: values.count))
         case .tuplesIn(let lhs, let tuples): .tuplesIn(lhs, tuples.map { Array(repeating: .null, count: $0.count) })
-        case .integerSet(let lhs, _): .integerSet(lhs, IntegerSet([])!)
+        case .integerSet(let lhs, _): .integerSet(lhs, .empty)
         case .any(let conditions): .any(conditions.map(\.withoutValues))
         case .never: self
         }

@@ -152,7 +152,11 @@ public struct SQLQuery: Sendable, Equatable, CustomStringConvertible {
 /// A set of integers as `FIND_IN_SET` reads it: decimal digits joined by commas, no blanks.
 public struct IntegerSet: Sendable, Hashable {
     public let text: String
-    public let count: Int
+
+    /// No values: what a cache key keeps in place of a plan's set.
+    public static let empty = IntegerSet(text: "")
+
+    private init(text: String) { self.text = text }
 
     /// Nil unless every value is an integer. Written as bytes: a page plans its embeds afresh,
     /// and `String(n)` plus an append per account cost 1,000 instructions each.
@@ -172,6 +176,5 @@ public struct IntegerSet: Sendable, Hashable {
             }
         }
         text = String(decoding: bytes, as: UTF8.self)
-        count = values.count
     }
 }

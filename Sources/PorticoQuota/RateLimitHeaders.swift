@@ -1,3 +1,5 @@
+import PorticoValues
+
 /// `RateLimit-Policy` and `RateLimit` fields as draft-ietf-httpapi-ratelimit-headers (revision
 /// 11) defines them: Structured Field lists of named policies, `q` (quota) and `w` (window)
 /// for a policy, `r` (remaining) and `t` (seconds to reset) for its current state.
@@ -45,13 +47,7 @@ public struct RateLimitHeaders: Sendable {
 
     static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        let magnitude = value.magnitude
-        var divisor: UInt = 1
-        while magnitude / divisor >= 10 { divisor *= 10 }
-        repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude / divisor % 10))
-            divisor /= 10
-        } while divisor > 0
+        DecimalDigits.append(UInt64(value.magnitude), to: &bytes)
     }
 
     /// The draft's problem type for a request over a limit.

@@ -40,18 +40,13 @@ struct JoinedEmbedTests {
     /// Parents of tenants 1 and 3 (and one of tenant 2, never visible), each naming an owner that
     /// is visible, another tenant's, deleted, absent, or missing.
     static func withApp(_ body: (any ApplicationProtocol) async throws -> Void) async throws {
-        try await TestDatabase.withScratchSchema("joined") { admin in
+        try await TestApp.withScratchApp("joined", mappings: mappings, principal: Principal(partner: "t", tenants: [.uint(1), .uint(3)])) { admin in
             try await admin.execute("CREATE TABLE owners (owner_id INT PRIMARY KEY, acct_id INT NOT NULL, name VARCHAR(40) NOT NULL, is_deleted TINYINT NOT NULL)")
             try await admin.execute("CREATE TABLE parents (pid INT PRIMARY KEY, acct_id INT NOT NULL, owner_id INT NULL, KEY (acct_id, pid))")
             try await admin.execute("INSERT INTO owners VALUES (10, 1, 'mine', 0), (11, 1, 'deleted', 1), (20, 2, 'theirs', 0), (30, 3, 'third', 0)")
             try await admin.execute("INSERT INTO parents VALUES (1, 1, 10), (2, 1, 20), (3, 1, 11), (4, 1, NULL), (5, 1, 99), (6, 2, 20), (7, 3, 30)")
-            let schema = try await admin.query("SELECT DATABASE()").rows[0][0].text ?? ""
-            let compiled = CatalogCompiler.compile(version: "v1", sources: mappings)
-            try #require(compiled.catalogs["v1"] != nil, "\(compiled.diagnostics)")
-            let pool = MySQLConnectionPool(configuration: TestDatabase.admin(database: schema), logger: TestApp.quietLogger)
-            let read = ReadSettings(catalogs: CatalogSet(compiled.catalogs), cursors: TestApp.cursors,
-                                    developmentPrincipal: Principal(partner: "t", tenants: [.uint(1), .uint(3)]))
-            try await body(TestApp.application(settings: .init(port: 0), read: read, pool: pool, logger: TestApp.quietLogger))
+        } _: { _, app in
+            try await body(app)
         }
     }
 

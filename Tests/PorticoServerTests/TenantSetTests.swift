@@ -32,23 +32,16 @@ struct TenantSetTests {
 
     @Test("a point read admits exactly the rows acct IN (1, 2) admits")
     func sameRowsAsInList() async throws {
-        try await TestDatabase.withScratchSchema("tenantset") { admin in
+        try await TestApp.withScratchApp("tenantset", mappings: Self.mappings, principal: Principal(partner: "t", tenants: [.uint(1), .uint(2)])) { admin in
             try await admin.execute("CREATE TABLE things (id INT PRIMARY KEY, acct VARCHAR(10) COLLATE utf8mb4_unicode_ci NOT NULL)")
             for (index, account) in Self.accounts.enumerated() {
                 _ = try await admin.query("INSERT INTO things VALUES (?, ?)", [.int(Int64(index + 1)), .string(account)])
             }
+        } _: { admin, app in
             // The trap a text comparison would fall into.
             #expect(try await admin.query("SELECT '１' = '1' COLLATE utf8mb4_unicode_ci").rows[0][0].int64 == 1)
             let admitted = try await admin.query("SELECT id FROM things WHERE acct IN (1, 2) ORDER BY id").rows.compactMap { $0[0].int64 }
             #expect(admitted == [1, 2, 3, 4, 7, 8, 9], "what IN admits here")
-
-            let schema = try await admin.query("SELECT DATABASE()").rows[0][0].text ?? ""
-            let compiled = CatalogCompiler.compile(version: "v1", sources: Self.mappings)
-            try #require(compiled.catalogs["v1"] != nil, "\(compiled.diagnostics)")
-            let pool = MySQLConnectionPool(configuration: TestDatabase.admin(database: schema), logger: TestApp.quietLogger)
-            let read = ReadSettings(catalogs: CatalogSet(compiled.catalogs), cursors: TestApp.cursors,
-                                    developmentPrincipal: Principal(partner: "t", tenants: [.uint(1), .uint(2)]))
-            let app = TestApp.application(settings: .init(port: 0), read: read, pool: pool, logger: TestApp.quietLogger)
             try await app.test(.router) { client in
                 var read: [Int64] = []
                 for id in 1...Self.accounts.count {
@@ -58,7 +51,6 @@ struct TenantSetTests {
                 }
                 #expect(read == admitted)
             }
-            await pool.close()
         }
     }
 }

@@ -36,6 +36,25 @@ enum TestApp {
 }
 
 extension TestApp {
+    /// An application on mappings of a test's own, over a scratch schema `setup` fills (it gets
+    /// the admin connection, already on the schema), reading as `principal`. `body` gets the
+    /// same connection, to compare what the API answers with what SQL says.
+    static func withScratchApp(
+        _ name: String, mappings: [CatalogCompiler.Source], principal: Principal,
+        setup: (MySQLConnection) async throws -> Void, _ body: (MySQLConnection, any ApplicationProtocol) async throws -> Void
+    ) async throws {
+        try await TestDatabase.withScratchSchema(name) { admin in
+            try await setup(admin)
+            let schema = try await admin.query("SELECT DATABASE()").rows[0][0].text ?? ""
+            let compiled = CatalogCompiler.compile(version: "v1", sources: mappings)
+            try #require(compiled.catalogs["v1"] != nil, "\(compiled.diagnostics)")
+            let pool = MySQLConnectionPool(configuration: TestDatabase.admin(database: schema), logger: quietLogger)
+            let read = ReadSettings(catalogs: CatalogSet(compiled.catalogs), cursors: cursors, developmentPrincipal: principal)
+            try await body(admin, application(settings: .init(port: 0), read: read, pool: pool, logger: quietLogger))
+            await pool.close()
+        }
+    }
+
     /// `PorticoApplication.build` with every response checked against the contract of the
     /// catalogs it serves: a response that drifts from the document fails the test that got it.
     static func application(
