@@ -9,6 +9,20 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+// How the server binary is linked on Linux, for its resident memory (bench/results, "idle RSS"):
+// - lld with packed relative relocations (DT_RELR, glibc 2.36+): the 149,000 relocations of a
+//   position-independent binary take 29 KB instead of 3.5 MiB, which start-up read in full and
+//   left mapped;
+// - no exported symbols: nothing loads into the server, yet `-export-dynamic` (which swiftc adds
+//   to every executable) put all of them, 2 MiB of tables, in front of every symbol lookup
+//   the dynamic loader makes. Crash backtraces read the symbol table itself and are unchanged.
+let serverLinking: [LinkerSetting] = [
+    .unsafeFlags(
+        ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic"],
+        .when(platforms: [.linux])
+    ),
+]
+
 let package = Package(
     name: "portico",
     platforms: [.macOS(.v15)],
@@ -116,7 +130,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict,
+            linkerSettings: serverLinking
         ),
         // The benchmark ceiling: P1–P3's statements with no HTTP (scripts/bench).
         .executableTarget(
