@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Synchronization
 
 /// Converts between a zone's local wall-clock time and UTC, with the zones cached.
