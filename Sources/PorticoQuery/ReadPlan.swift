@@ -167,8 +167,7 @@ public struct IntegerSet: Sendable, Hashable {
             if !bytes.isEmpty { bytes.append(UInt8(ascii: ",")) }
             switch value {
             case .int(let n):
-                if n < 0 { bytes.append(UInt8(ascii: "-")) }
-                DecimalDigits.append(n.magnitude, to: &bytes)
+                DecimalDigits.append(n, to: &bytes)
             case .uint(let n):
                 DecimalDigits.append(n, to: &bytes)
             default:

@@ -38,16 +38,11 @@ public struct RateLimitHeaders: Sendable {
         bytes.append(UInt8(ascii: ";"))
         bytes.append(first)
         bytes.append(UInt8(ascii: "="))
-        appendDecimal(a, to: &bytes)
+        DecimalDigits.append(Int64(a), to: &bytes)
         bytes.append(UInt8(ascii: ";"))
         bytes.append(second)
         bytes.append(UInt8(ascii: "="))
-        appendDecimal(b, to: &bytes)
-    }
-
-    static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        DecimalDigits.append(UInt64(value.magnitude), to: &bytes)
+        DecimalDigits.append(Int64(b), to: &bytes)
     }
 
     /// The draft's problem type for a request over a limit.

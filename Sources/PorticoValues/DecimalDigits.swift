@@ -28,11 +28,15 @@ public enum DecimalDigits {
 
     /// Appends `value`'s digits, with no padding.
     public static func append(_ value: UInt64, to bytes: inout [UInt8]) {
-        var divisor: UInt64 = 1
-        while value / divisor >= 10 { divisor *= 10 }
-        repeat {
-            bytes.append(UInt8(truncatingIfNeeded: 0x30 &+ value / divisor % 10))
-            divisor /= 10
-        } while divisor > 0
+        let start = bytes.count
+        let width = count(value)
+        bytes.append(contentsOf: repeatElement(0x30, count: width))
+        bytes.withUnsafeMutableBufferPointer { _ = write(value, width: width, into: $0, at: start) }
+    }
+
+    /// Appends `value`'s digits, after a `-` when it is negative.
+    public static func append(_ value: Int64, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        append(value.magnitude, to: &bytes)
     }
 }

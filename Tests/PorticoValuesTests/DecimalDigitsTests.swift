@@ -20,4 +20,14 @@ struct DecimalDigitsTests {
             #expect(DecimalDigits.count(value) == String(value).count, "\(value)")
         }
     }
+
+    @Test("signed values are written as String(_:) writes them, minus sign included")
+    func signed() {
+        let values: [Int64] = [0, -1, 1, Int64.min, Int64.max, Int64.min + 1] + Self.values.map { Int64(truncatingIfNeeded: $0) }
+        for value in values {
+            var bytes: [UInt8] = []
+            DecimalDigits.append(value, to: &bytes)
+            #expect(bytes == Array(String(value).utf8), "\(value)")
+        }
+    }
 }
