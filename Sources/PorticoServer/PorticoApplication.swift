@@ -93,7 +93,7 @@ struct EdgeMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxBodyBytes: Int
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.uri.path != "/oauth/token", let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
+        if request.uri.path != "/oauth/token", let length = request.headers.value(.contentLength).flatMap(Int.init), length > maxBodyBytes {
             throw Problem(status: .contentTooLarge, kind: "body-too-large", title: "Content Too Large",
                           detail: "Request bodies may be at most \(maxBodyBytes) bytes.")
         }

@@ -20,7 +20,7 @@ struct AccessLogMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let given = request.headers[.xRequestID] ?? ""
+        let given = request.headers.value(.xRequestID) ?? ""
         context.requestID = RequestID.isWellFormed(given) ? given : RequestID.generate()
         let start = ContinuousClock.now
         var response: Response
