@@ -175,8 +175,8 @@ let package = Package(
         ),
         .testTarget(
             name: "PorticoContractTests",
-            dependencies: ["PorticoContract", "PorticoCatalog", "PorticoQuery"],
-            exclude: ["Corpus", "make-corpus.py"],
+            dependencies: ["PorticoContract", "PorticoCatalog", "PorticoQuery", .product(name: "Yams", package: "Yams")],
+            exclude: ["Corpus", "DocumentCorpus", "make-corpus.py"],
             swiftSettings: strict
         ),
         .testTarget(name: "PorticoQuotaTests", dependencies: ["PorticoQuota"], swiftSettings: strict),

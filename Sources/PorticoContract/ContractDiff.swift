@@ -2,11 +2,14 @@
 /// that matters to a partner as breaking or compatible, one line each, with its JSON path.
 ///
 /// Breaking: a removed path, operation, parameter or response field; a renamed field; a changed
-/// type or format; `null` newly allowed in a response field; an enum value removed from a
-/// parameter or added to a response; a parameter newly required; narrowed bounds (minimum,
-/// maximum, lengths, filter operators, accepted values); a removed security scheme; an added
-/// scope requirement. Compatible: new optional fields, endpoints and parameters; widened
-/// bounds; description, summary and example changes.
+/// type or format; `null` newly allowed in a response field; a response member no longer
+/// `required`; an enum value removed from a parameter or added to a response; a parameter newly
+/// required; narrowed bounds (minimum, maximum, lengths, filter operators, accepted values); a
+/// removed security scheme; a credential that met one of the lock's security alternatives
+/// meeting none of the new ones (an added scope, a removed or narrowed alternative, anonymous
+/// access withdrawn). Compatible: new optional fields, endpoints and parameters; widened
+/// bounds; description, summary and example changes. `mappings/README.md` ("The contract")
+/// has the whole table with the reason for each rule.
 public struct ContractDiff: Sendable {
     public struct Change: Sendable, Equatable, CustomStringConvertible {
         public let breaking: Bool
@@ -20,7 +23,7 @@ public struct ContractDiff: Sendable {
 
     public static func compare(old: JSONNode, new: JSONNode) -> ContractDiff {
         var diff = ContractDiff()
-        diff.paths(old["paths"]?.members ?? [:], new["paths"]?.members ?? [:])
+        diff.paths(old["paths"]?.members ?? [:], new["paths"]?.members ?? [:], security: (old["security"], new["security"]))
         let oldSchemas = old["components"]?["schemas"]?.members ?? [:]
         let newSchemas = new["components"]?["schemas"]?.members ?? [:]
         for name in oldSchemas.keys.sorted() {
@@ -49,7 +52,8 @@ public struct ContractDiff: Sendable {
         changes.append(Change(breaking: breaking, path: path, message: message))
     }
 
-    mutating func paths(_ old: [String: JSONNode], _ new: [String: JSONNode]) {
+    /// - Parameter security: each document's top-level `security`, which operations without their own inherit.
+    mutating func paths(_ old: [String: JSONNode], _ new: [String: JSONNode], security: (old: JSONNode?, new: JSONNode?)) {
         for path in old.keys.sorted() {
             let at = "$.paths['\(path)']"
             guard let newItem = new[path] else { add(true, at, "removed path"); continue }
@@ -57,6 +61,8 @@ public struct ContractDiff: Sendable {
             for method in oldItem.members.keys.sorted() {
                 guard let newOperation = newItem[method] else { add(true, "\(at).\(method)", "removed operation"); continue }
                 operation(oldItem[method]!, newOperation, "\(at).\(method)")
+                self.security(Self.requirements(oldItem[method]!, inherited: security.old),
+                              Self.requirements(newOperation, inherited: security.new), "\(at).\(method).security")
             }
             for method in newItem.members.keys.sorted() where oldItem[method] == nil { add(false, "\(at).\(method)", "new operation") }
         }
@@ -84,9 +90,6 @@ public struct ContractDiff: Sendable {
             add(newParameters[key]!["required"] == .bool(true), "\(at).parameters[\(name)]",
                 newParameters[key]!["required"] == .bool(true) ? "new required parameter" : "new optional parameter")
         }
-        let oldScopes = scopes(old), newScopes = scopes(new)
-        for scope in newScopes.subtracting(oldScopes).sorted() { add(true, "\(at).security", "added scope requirement '\(scope)'") }
-        for scope in oldScopes.subtracting(newScopes).sorted() { add(false, "\(at).security", "scope '\(scope)' no longer required") }
         if old["deprecated"] != new["deprecated"], new["deprecated"] == .bool(true) { add(false, at, "deprecated") }
         for key in ["summary", "description"] where old[key] != new[key] { add(false, "\(at).\(key)", "\(key) changed") }
         let oldResponses = old["responses"]?.members ?? [:], newResponses = new["responses"]?.members ?? [:]
@@ -103,8 +106,50 @@ public struct ContractDiff: Sendable {
         }
     }
 
-    func scopes(_ operation: JSONNode) -> Set<String> {
-        Set((operation["security"]?.items ?? []).flatMap { $0.members.values.flatMap { $0.items.compactMap(\.string) } })
+    /// One way to authenticate (a security requirement object): each scheme it needs, with the
+    /// scopes the credential must hold for that scheme. `[:]` is anonymous access.
+    typealias Requirement = [String: Set<String>]
+
+    /// An operation's alternatives: its own `security`, else the document's; none declared, or
+    /// an empty list, means anonymous access.
+    static func requirements(_ operation: JSONNode, inherited: JSONNode?) -> [Requirement] {
+        let items = (operation["security"] ?? inherited)?.items ?? []
+        if items.isEmpty { return [[:]] }
+        return items.map { requirement in requirement.members.mapValues { Set($0.items.compactMap(\.string)) } }
+    }
+
+    /// Whether a credential that meets `held` also meets `needed`: every scheme `needed` names is
+    /// in `held`, with no scope `held` lacks.
+    static func meets(_ held: Requirement, _ needed: Requirement) -> Bool {
+        needed.allSatisfy { scheme, scopes in held[scheme].map { scopes.isSubset(of: $0) } ?? false }
+    }
+
+    /// Breaking when a partner who could call the operation one way (an old alternative) can
+    /// meet none of the new ones with the same credential: a scope added, a scheme removed from
+    /// the alternatives, anonymous access withdrawn.
+    mutating func security(_ old: [Requirement], _ new: [Requirement], _ at: String) {
+        var said: Set<String> = []
+        func once(_ breaking: Bool, _ message: String) {
+            if said.insert(message).inserted { add(breaking, at, message) }
+        }
+        for held in old where !new.contains(where: { Self.meets(held, $0) }) {
+            if held.isEmpty {
+                once(true, "now requires a credential (anonymous callers were accepted)")
+            } else if let same = new.first(where: { Set($0.keys) == Set(held.keys) }) {
+                for scheme in same.keys.sorted() {
+                    for scope in same[scheme]!.subtracting(held[scheme]!).sorted() { once(true, "added scope requirement '\(scope)'") }
+                }
+            } else if let wider = new.first(where: { Set(held.keys).isSubset(of: $0.keys) }) {
+                let extra = Set(wider.keys).subtracting(held.keys).sorted().joined(separator: " + ")
+                once(true, "a credential for \(held.keys.sorted().joined(separator: " + ")) now also needs \(extra)")
+            } else {
+                once(true, "a credential for \(held.keys.sorted().joined(separator: " + ")) is no longer accepted")
+            }
+        }
+        let oldScopes = old.reduce(into: Set<String>()) { $0.formUnion($1.values.joined()) }
+        let newScopes = new.reduce(into: Set<String>()) { $0.formUnion($1.values.joined()) }
+        for scope in oldScopes.subtracting(newScopes).sorted() { once(false, "scope '\(scope)' no longer required") }
+        for scheme in Set(new.flatMap(\.keys)).subtracting(old.flatMap(\.keys)).sorted() { once(false, "new way to authenticate: \(scheme)") }
     }
 
     /// The non-null types of a schema and whether it allows null.
@@ -143,6 +188,7 @@ public struct ContractDiff: Sendable {
             add(optional, at, optional ? "now only sent with include=" : "now sent without include=")
         }
         let old = Self.body(old), new = Self.body(new)
+        if response { requiredMembers(old, new, at) }
         if old["format"] != new["format"] { add(true, at, "changed format from \(old["format"]?.string ?? "none") to \(new["format"]?.string ?? "none")") }
         if response, old["pattern"] != new["pattern"] {
             add(true, at, "changed pattern from \(old["pattern"]?.string ?? "none") to \(new["pattern"]?.string ?? "none") (values look different)")
@@ -157,6 +203,20 @@ public struct ContractDiff: Sendable {
         if old["deprecated"] != new["deprecated"], new["deprecated"] == .bool(true) { add(false, at, "deprecated") }
         if let oldItems = old["items"], let newItems = new["items"] { schema(oldItems, newItems, "\(at).items", response: response) }
         properties(old["properties"]?.members ?? [:], new["properties"]?.members ?? [:], at, response: response)
+    }
+
+    /// A response member the lock lists as `required` may be absent now: partners that rely on
+    /// its presence break. (A removed member is reported as removed; newly required is compatible.)
+    mutating func requiredMembers(_ old: JSONNode, _ new: JSONNode, _ at: String) {
+        let oldRequired = Set(old["required"]?.items.compactMap(\.string) ?? [])
+        let newRequired = Set(new["required"]?.items.compactMap(\.string) ?? [])
+        let present = new["properties"]?.members ?? [:]
+        for name in oldRequired.subtracting(newRequired).sorted() where present[name] != nil {
+            add(true, "\(at).properties.\(name)", "no longer required (responses may omit it)")
+        }
+        for name in newRequired.subtracting(oldRequired).sorted() where old["properties"]?[name] != nil {
+            add(false, "\(at).properties.\(name)", "now required (always present)")
+        }
     }
 
     mutating func enumeration(_ old: JSONNode?, _ new: JSONNode?, _ at: String, response: Bool, what: String) {
