@@ -20,7 +20,7 @@ extension Authenticator {
         let plan: Plan?
     }
 
-    func authenticate(jwt token: String, now: Date) async throws -> Outcome {
+    func authenticate(jwt token: String, now: Date, lookups: Lookups) async throws -> Outcome {
         let nowSeconds = Int(now.timeIntervalSince1970)
         let verified: VerifiedToken
         if let cached = verifiedTokens.withLock({ $0[token] }) {
@@ -34,8 +34,10 @@ extension Authenticator {
             }
             do {
                 if let tokenIssuer, issuer == tokenIssuer.settings.issuer {
+                    // An unknown kid rereads the signing keys (at most once a second), unless the caller may not cause lookups.
                     let result = try await JWTVerifier.verify(token, policy: tokenIssuer.settings.policy, now: now) { kid in
-                        try await tokenIssuer.keys.verificationKey(kid).map { VerificationKey(collection: $0.collection, algorithms: [SigningKeyStore.algorithm]) }
+                        try await tokenIssuer.keys.verificationKey(kid, mayReread: lookups == .allowed)
+                            .map { VerificationKey(collection: $0.collection, algorithms: [SigningKeyStore.algorithm]) }
                     }
                     verified = VerifiedToken(issuer: issuer, claims: result.claims, expires: result.expires)
                 } else if let (external, keys) = external[issuer] {

@@ -26,8 +26,9 @@ public enum TenantSource: Sendable, Equatable {
 /// Keys and tenants are cached in memory: a key for ``keyTTL`` (5 s), a partner's tenants for
 /// ``tenantTTL`` (30 s). So a revoked or expired key stops working everywhere within 5 s, and a
 /// changed grant within 30 s. A malformed key (bad shape or checksum) is refused without any
-/// lookup; an unknown key is remembered as unknown for the same 5 s, so guessing cannot load the
-/// database. Nothing is written on the request path.
+/// lookup; a well-formed key whose id does not exist is refused from the in-memory key directory
+/// (``KeyDirectory``), so guessed keys cause at most one read of Portico's schema a second per
+/// instance, however many there are. Nothing is written on the request path.
 public final class Authenticator: Sendable {
     public static let keyTTL: Duration = .seconds(5)
     public static let tenantTTL: Duration = .seconds(30)
@@ -55,17 +56,28 @@ public final class Authenticator: Sendable {
     let partnerRecords = TTLCache<PartnerRecord?>(ttl: keyTTL)
     private let tenants = TTLCache<[MySQLValue]>(ttl: tenantTTL)
     private let lookupCount = Atomic<Int>(0)
-    /// Lookups made in Portico's schema since start, for tests and metrics.
-    public var lookups: Int { lookupCount.load(ordering: .relaxed) }
+    private let directory: KeyDirectory
+    /// Lookups made in Portico's schema since start (key records and key directory reads), for tests and metrics.
+    public var lookups: Int { lookupCount.load(ordering: .relaxed) + directory.reads }
 
+    /// - Parameters:
+    ///   - statePool: Portico's own schema (keys, partners, grants).
+    ///   - productPool: the product's schema, read for tenants when they come from a product table.
+    ///   - tenantSource: where a partner's tenants are read.
+    ///   - logger: where refusals are explained (never the partner's response).
+    ///   - tokenIssuer: Portico's own authorization server, or nil when OAuth is off.
+    ///   - externalIssuers: trusted identity providers, by `iss`.
+    ///   - clock: the instant external issuers' key refetch cooldown and refresh read; tests pass a clock they move.
     public init(statePool: MySQLConnectionPool, productPool: MySQLConnectionPool, tenantSource: TenantSource, logger: Logger,
-                tokenIssuer: TokenIssuer? = nil, externalIssuers: [ExternalIssuer] = []) {
+                tokenIssuer: TokenIssuer? = nil, externalIssuers: [ExternalIssuer] = [],
+                clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
         self.statePool = statePool
         self.productPool = productPool
         self.tenantSource = tenantSource
         self.logger = logger
         self.tokenIssuer = tokenIssuer
-        external = Dictionary(externalIssuers.map { ($0.policy.issuer, ($0, JWKSSource(issuer: $0, logger: logger))) }, uniquingKeysWith: { a, _ in a })
+        directory = KeyDirectory(pool: statePool)
+        external = Dictionary(externalIssuers.map { ($0.policy.issuer, ($0, JWKSSource(issuer: $0, logger: logger, now: clock))) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// The key source of an external issuer, for tests and metrics.
@@ -78,14 +90,37 @@ public final class Authenticator: Sendable {
         case invalid(reason: String)
     }
 
-    public func authenticate(token: String, now: Date = Date()) async throws -> Outcome {
+    /// Which reads of Portico's schema a credential may cause.
+    public enum Lookups: Sendable {
+        /// Any the credential needs.
+        case allowed
+        /// Only those of credentials that exist: for a caller already over its limit for failed
+        /// attempts, whose unknown keys must not reach the database at all.
+        case knownCredentialsOnly
+    }
+
+    /// Checks a credential.
+    ///
+    /// - Parameters:
+    ///   - token: an API key or a JWT access token, as the partner sent it.
+    ///   - now: the time expiry is judged at.
+    ///   - lookups: whether an unknown credential may cause a read of Portico's schema.
+    /// - Returns: the principal, or why the credential is not valid (for the log only).
+    /// - Throws: the database's error when a needed lookup failed.
+    public func authenticate(token: String, now: Date = Date(), lookups: Lookups = .allowed) async throws -> Outcome {
         if !token.hasPrefix(ApiKey.prefix), token.utf8.count(where: { $0 == UInt8(ascii: ".") }) == 2 {
-            return try await authenticate(jwt: token, now: now)
+            return try await authenticate(jwt: token, now: now, lookups: lookups)
         }
         guard let key = ApiKey(token: token) else { return .invalid(reason: "malformed key or bad checksum") }
         // The caches are asked synchronously first: a hit needs no async call.
         let found: KeyRecord?
-        if let cached = keys.fresh(key.id) { found = cached } else { found = try await keyRecord(key.id) }
+        if let cached = keys.fresh(key.id) {
+            found = cached
+        } else if try await directory.mayExist(key.id, mayRead: lookups == .allowed) {
+            found = try await keyRecord(key.id)
+        } else {
+            found = nil
+        }
         guard let record = found else { return .invalid(reason: "unknown key \(key.id)") }
         guard ApiKey.constantTimeEqual(record.secretHash, key.secretHash) else { return .invalid(reason: "wrong secret for key \(key.id)") }
         if record.revoked { return .invalid(reason: "revoked key \(key.id)") }

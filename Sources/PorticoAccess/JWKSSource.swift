@@ -27,12 +27,19 @@ public final class JWKSSource: Sendable {
     let cooldown: Duration
     let refresh: Duration
     let logger: Logger
+    /// The clock the cooldown and the refresh interval are read on (tests pass one they move).
+    let now: @Sendable () -> ContinuousClock.Instant
     private let state = Mutex(State())
     private let fetchCount = Atomic<Int>(0)
     /// Fetches (or file reads) so far, for tests and metrics.
     public var fetches: Int { fetchCount.load(ordering: .relaxed) }
 
-    public init(issuer: ExternalIssuer, logger: Logger) {
+    /// - Parameters:
+    ///   - issuer: where the keys come from, which algorithms they may verify, the cooldown and refresh interval.
+    ///   - logger: where failed fetches are reported.
+    ///   - now: the current instant; `ContinuousClock.now` unless a test moves time itself.
+    public init(issuer: ExternalIssuer, logger: Logger, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
+        self.now = now
         source = issuer.keys
         allowed = issuer.policy.algorithms
         cooldown = .seconds(issuer.refetchCooldown)
@@ -42,8 +49,8 @@ public final class JWKSSource: Sendable {
 
     public func key(_ kid: String) async -> VerificationKey? {
         let (known, fetched, lastAttempt) = state.withLock { ($0.keys[kid], $0.fetched, $0.lastAttempt) }
-        let stale = fetched.map { ContinuousClock.now - $0 >= refresh } ?? true
-        let cooled = lastAttempt.map { ContinuousClock.now - $0 >= cooldown } ?? true
+        let stale = fetched.map { now() - $0 >= refresh } ?? true
+        let cooled = lastAttempt.map { now() - $0 >= cooldown } ?? true
         if known != nil, !stale { return known }
         // Unknown kid or stale keys: fetch, but never more often than the cooldown.
         if cooled, reserveAttempt() { await load() }
@@ -51,9 +58,10 @@ public final class JWKSSource: Sendable {
     }
 
     private func reserveAttempt() -> Bool {
-        state.withLock { state in
-            if let last = state.lastAttempt, ContinuousClock.now - last < cooldown { return false }
-            state.lastAttempt = .now
+        let now = now()
+        return state.withLock { state in
+            if let last = state.lastAttempt, now - last < cooldown { return false }
+            state.lastAttempt = now
             return true
         }
     }
@@ -63,9 +71,10 @@ public final class JWKSSource: Sendable {
         do {
             let data = try await document()
             let keys = try await Self.keys(from: data, allowed: allowed)
+            let fetched = now()
             state.withLock {
                 $0.keys = keys
-                $0.fetched = .now
+                $0.fetched = fetched
             }
         } catch {
             logger.warning("could not load an issuer's JWKS; keeping the keys already loaded",

@@ -52,9 +52,11 @@ public final class SigningKeyStore: Sendable {
         return key
     }
 
-    /// The published key named `kid`, or nil. An unknown kid triggers one reread (at most once a second).
-    public func verificationKey(_ kid: String) async throws -> Key? {
+    /// The published key named `kid`, or nil. An unknown kid triggers one reread (at most once a
+    /// second), unless `mayReread` is false.
+    public func verificationKey(_ kid: String, mayReread: Bool = true) async throws -> Key? {
         if let key = try await liveKeys().first(where: { $0.kid == kid }) { return key }
+        guard mayReread else { return nil }
         let due = state.withLock { state -> Bool in
             if let last = state.lastMissRefresh, ContinuousClock.now - last < .seconds(1) { return false }
             state.lastMissRefresh = .now

@@ -10,6 +10,10 @@ import PorticoQuota
 /// - No credential: 401 with `WWW-Authenticate: Bearer` and no error code (RFC 6750 §3.1).
 /// - A credential that is not valid: 401 with `error="invalid_token"`; the body is the same
 ///   whether the key is unknown, malformed, revoked or expired (the log says which).
+/// - Each failed attempt (no credential, or one that is not valid) counts against the client
+///   address's `anonymous` policy. Past it, the address's failing requests are 429s and its
+///   unknown credentials cause no lookup at all; a credential that authenticates is served
+///   whatever its address has done, and is limited only by its own partner's policy.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = PorticoRequestContext
     let authenticator: Authenticator?
@@ -21,19 +25,24 @@ struct AuthenticationMiddleware: RouterMiddleware {
         var context = context
         let address = clientAddress(request, context)
         let presented = Presented(request)
-        let token = presented.token
-        // An address already over its limit for failed attempts is refused before any lookup,
-        // so guessing keys cannot load the database.
-        if let limits, token != nil || developmentPrincipal == nil,
-           !limits.rates.wouldAllow("addr:" + address, limits.settings.anonymous) {
-            return anonymousExceeded(limits, address).answer(context)
+        // The per-address limit counts only failed attempts, and refuses only requests that fail:
+        // partners share egress addresses, so a misconfigured client must not lock out a good one.
+        // An address over it may still authenticate, but its unknown credentials cause no lookup.
+        let overLimit: Limits? = limits.flatMap { limits in
+            (presented.token != nil || developmentPrincipal == nil) && !limits.rates.wouldAllow("addr:" + address, limits.settings.anonymous)
+                ? limits : nil
         }
+        let principal: Principal
         do {
-            return try await authenticate(request, presented, context: &context, next: next)
+            principal = try await authenticate(presented, context: context, lookups: overLimit == nil ? .allowed : .knownCredentialsOnly)
         } catch let problem as Problem where problem.status == .unauthorized {
+            if let overLimit { return anonymousExceeded(overLimit, address).answer(context) }
             if let limits { _ = limits.rates.acquire("addr:" + address, limits.settings.anonymous) }
             return problem.answer(context)
         }
+        context.principal = principal
+        context.trace.identify(partner: principal.partner, credentialID: principal.credentialID)
+        return try await next(request, context)
     }
 
     func anonymousExceeded(_ limits: Limits, _ address: String) -> Problem {
@@ -50,39 +59,37 @@ struct AuthenticationMiddleware: RouterMiddleware {
         limits?.clientAddress(request, context) ?? context.remoteAddress ?? "unknown"
     }
 
-    func authenticate(_ request: Request, _ presented: Presented, context: inout Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    /// The principal of the request's credential (or the development principal).
+    ///
+    /// - Throws: a 401 ``Problem`` when there is no valid credential; a 503 when it cannot be checked.
+    func authenticate(_ presented: Presented, context: Context, lookups: Authenticator.Lookups) async throws -> Principal {
         // Two credentials at once (RFC 6750 §2: one method per request) are refused, not ranked:
         // a bad one must never pass because a good one came along.
         if presented.both {
             logger.info("invalid credential", metadata: ["request_id": "\(context.requestID)", "reason": "both Authorization and X-API-Key"])
             throw Self.invalidToken
         }
-        if let token = presented.token {
-            guard let authenticator else { throw Self.invalidToken }
-            let outcome: Authenticator.Outcome
-            do {
-                outcome = try await authenticator.authenticate(token: token)
-            } catch {
-                logger.error("credential lookup failed", metadata: ["request_id": "\(context.requestID)", "error": "\(error)"])
-                throw Problem.unavailable("Credentials cannot be checked right now; retry shortly.", retryAfter: 2)
-            }
-            switch outcome {
-            case .authenticated(let principal):
-                context.principal = principal
-                context.trace.identify(partner: principal.partner, credentialID: principal.credentialID)
-            case .invalid(let reason):
-                logger.info("invalid credential", metadata: ["request_id": "\(context.requestID)", "reason": "\(reason)"])
-                throw Self.invalidToken
-            }
-        } else if let developmentPrincipal {
-            context.principal = developmentPrincipal
-            context.trace.identify(partner: developmentPrincipal.partner, credentialID: nil)
-        } else {
+        guard let token = presented.token else {
+            if let developmentPrincipal { return developmentPrincipal }
             throw Problem(status: .unauthorized, kind: "unauthorized", title: "Unauthorized",
                           detail: "Send an API key or an access token as 'Authorization: Bearer <credential>', or a key as 'X-API-Key: <key>'.",
                           headers: [.wwwAuthenticate: "Bearer"])
         }
-        return try await next(request, context)
+        guard let authenticator else { throw Self.invalidToken }
+        let outcome: Authenticator.Outcome
+        do {
+            outcome = try await authenticator.authenticate(token: token, lookups: lookups)
+        } catch {
+            logger.error("credential lookup failed", metadata: ["request_id": "\(context.requestID)", "error": "\(error)"])
+            throw Problem.unavailable("Credentials cannot be checked right now; retry shortly.", retryAfter: 2)
+        }
+        switch outcome {
+        case .authenticated(let principal):
+            return principal
+        case .invalid(let reason):
+            logger.info("invalid credential", metadata: ["request_id": "\(context.requestID)", "reason": "\(reason)"])
+            throw Self.invalidToken
+        }
     }
 
     /// The credential a request presents, from its headers read once.

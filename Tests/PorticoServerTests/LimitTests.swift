@@ -79,7 +79,7 @@ struct LimitTests {
         }
     }
 
-    @Test("guessing keys from one address is cut off with 429s before any lookup")
+    @Test("guessing keys from one address is cut off with 429s before any lookup; a valid key from that address is still served")
     func addressLimit() async throws {
         let clock = TestClock()
         let anonymous = RatePolicy(name: "anonymous", limit: 3, window: 60, burst: 3)
@@ -87,21 +87,78 @@ struct LimitTests {
         let product = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
         let state = MySQLConnectionPool(configuration: try TestDatabase.state(), logger: TestApp.quietLogger)
         _ = try await StateSchema.migrate(state, productSchema: "tradeflow")
+        let store = PartnerStore(pool: state)
+        let partner = "shared-egress-\(UInt32.random(in: 0...UInt32.max))"
+        _ = try await store.addPartner(code: partner, name: nil)
+        try await store.grant(partner: partner, tenants: [1])
+        let valid = try await store.issueKey(partner: partner, scopes: ["orders:read"], expires: nil)
         let authenticator = Authenticator(statePool: state, productPool: product, tenantSource: .grants, logger: TestApp.quietLogger)
         try await Self.app(product, limits, principal: nil, authenticator: authenticator).test(.router) { client in
+            let get = { (headers: HTTPFields) in try await client.execute(uri: "/api/v1/orders?limit=1&fields=id", method: .get, headers: headers) }
             for _ in 0..<3 {
-                let guess = try await client.execute(uri: "/api/v1/orders", method: .get, headers: [.authorization: "Bearer \(ApiKey.generate().token)"])
-                #expect(guess.status == .unauthorized)
+                #expect(try await get([.authorization: "Bearer \(ApiKey.generate().token)"]).status == .unauthorized)
             }
             let lookups = authenticator.lookups
             for _ in 0..<5 {
-                let refused = try await client.execute(uri: "/api/v1/orders", method: .get, headers: [.authorization: "Bearer \(ApiKey.generate().token)"])
+                let refused = try await get([.authorization: "Bearer \(ApiKey.generate().token)"])
                 #expect(refused.status == .tooManyRequests)
                 #expect(refused.headers[.retryAfter] != nil)
             }
             #expect(authenticator.lookups == lookups, "refused guesses must not reach the database")
-            let body = try ReadApiTests.json(try await client.execute(uri: "/api/v1/orders", method: .get))
+            let body = try ReadApiTests.json(try await get([:]))
             #expect(body["violated-policies"] as? [String] == ["anonymous"])
+
+            // The same address with a key that authenticates: served, limited by its partner's
+            // policy only, and it does not lift the address's limit for the failing client.
+            for _ in 0..<3 {
+                let served = try await get([.authorization: "Bearer \(valid.token)"])
+                #expect(served.status == .ok, "\(String(buffer: served.body))")
+                #expect(served.headers[.init("RateLimit-Policy")!] == #""default";q=10;w=10"#)
+            }
+            #expect(try await get([.authorization: "Bearer \(valid.token)"]).status == .tooManyRequests, "the partner's own burst of 3 applies")
+            #expect(try await get([.init("X-API-Key")!: ApiKey.generate().token]).status == .tooManyRequests)
+            #expect(try await get([.authorization: "Bearer not-a-key"]).status == .tooManyRequests)
+        }
+        await state.close()
+    }
+
+    @Test("a flood of well-formed keys with random ids, from many addresses, reads the database at most once a second")
+    func randomIDFlood() async throws {
+        // Addresses are never limited here (a huge per-address rate; X-Forwarded-For from the
+        // in-process client, whose peer is "unknown"), so only the key directory stands between
+        // the guesses and the database.
+        let anonymous = RatePolicy(name: "anonymous", limit: 1_000_000, window: 60, burst: 1_000_000)
+        let limits = Limits(settings: LimitSettings(partner: Self.policy, anonymous: anonymous, trustedProxies: ["unknown"]), clock: TestClock())
+        let product = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
+        let state = MySQLConnectionPool(configuration: try TestDatabase.state(), logger: TestApp.quietLogger)
+        _ = try await StateSchema.migrate(state, productSchema: "tradeflow")
+        let authenticator = Authenticator(statePool: state, productPool: product, tenantSource: .grants, logger: TestApp.quietLogger)
+        try await Self.app(product, limits, principal: nil, authenticator: authenticator).test(.router) { client in
+            let started = ContinuousClock.now
+            for round in 0..<3 {
+                try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                    for n in 0..<100 {
+                        group.addTask {
+                            try await client.execute(uri: "/api/v1/orders", method: .get, headers: [
+                                .authorization: "Bearer \(ApiKey.generate().token)", .init("X-Forwarded-For")!: "198.51.\(round).\(n)",
+                            ]).status
+                        }
+                    }
+                    for try await status in group { #expect(status == .unauthorized) }
+                }
+            }
+            // One read to fill the directory, then at most one a second: the bound holds however
+            // slowly the machine runs, since a slower run is allowed more reads.
+            let seconds = Int((ContinuousClock.now - started).components.seconds)
+            #expect(authenticator.lookups <= 2 + seconds, "\(authenticator.lookups) lookups in \(seconds) s for 300 guesses")
+            #expect(authenticator.lookups >= 1)
+            // A key issued now, after the directory's last read, is accepted on its first use.
+            let store = PartnerStore(pool: state)
+            let partner = "fresh-key-\(UInt32.random(in: 0...UInt32.max))"
+            _ = try await store.addPartner(code: partner, name: nil)
+            let fresh = try await store.issueKey(partner: partner, scopes: ["orders:read"], expires: nil)
+            let first = try await client.execute(uri: "/api/v1/orders?limit=1&fields=id", method: .get, headers: [.authorization: "Bearer \(fresh.token)"])
+            #expect(first.status == .ok, "\(String(buffer: first.body))")
         }
         await state.close()
     }
