@@ -14,7 +14,9 @@ struct PoolTests {
     func closeEndsThreads() async throws {
         let pool = Self.adminPool(connections: 3, acquireTimeout: .seconds(5))
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<3 { group.addTask { _ = try await pool.query("SELECT SLEEP(0.2)") } }
+            // Three leases at once need three connections, each with its thread.
+            let release = try await Self.holdConnections(pool, count: 3, in: &group)
+            release()
             try await group.waitForAll()
         }
         #expect(pool.runningThreads == 3)
@@ -23,65 +25,62 @@ struct PoolTests {
         await #expect(throws: MySQLError.self) { try await pool.query("SELECT 1") }
     }
 
-    @Test("an exhausted pool fails with .poolExhausted within the acquire timeout")
+    @Test("an exhausted pool fails with .poolExhausted after the acquire timeout, and serves again once a connection is back")
     func exhaustion() async throws {
         let pool = Self.adminPool(connections: 2, acquireTimeout: .milliseconds(300))
-        let clock = ContinuousClock()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<2 {
-                group.addTask { _ = try await pool.query("SELECT SLEEP(8)") }
-            }
-            try await Task.sleep(for: .milliseconds(300)) // both connections are busy now
-            let start = clock.now
-            do {
-                _ = try await pool.query("SELECT 1")
-                Issue.record("expected the pool to be exhausted")
-            } catch let error as MySQLError {
-                #expect(error.kind == .poolExhausted)
-            }
-            let waited = clock.now - start
-            // Refused well before a connection comes free (8 s), with slack for a loaded machine.
-            #expect(waited >= .milliseconds(250) && waited < .seconds(6), "waited \(waited)")
+            // Both connections are held by the test until it lets them go: only the timeout can answer.
+            let release = try await Self.holdConnections(pool, count: 2, in: &group)
+            let waited = try await Self.timedRefusal(pool)
+            #expect(waited >= .milliseconds(300), "refused after \(waited), before the acquire timeout")
+            release()
             try await group.waitForAll()
         }
         #expect(pool.statistics.acquireTimeouts == 1)
         #expect(pool.statistics.open == 2)
-        // Once the slow queries finish, the pool serves again.
         #expect(try await pool.query("SELECT 3").rows[0][0] == .int(3))
         await pool.close()
     }
 
     @Test("waiters that arrive at different times each give up after their own wait, and later ones are timed too")
     func staggeredTimeouts() async throws {
-        let pool = Self.adminPool(connections: 1, acquireTimeout: .milliseconds(600))
-        let clock = ContinuousClock()
+        let timeout = Duration.seconds(2)
+        let pool = Self.adminPool(connections: 1, acquireTimeout: timeout)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { _ = try await pool.query("SELECT SLEEP(6)") }
-            try await Task.sleep(for: .milliseconds(300))
-            // Two waits 400 ms apart: one reaper serves both, each after its own 600 ms.
-            let waits = try await withThrowingTaskGroup(of: (Int, Duration).self) { waiters in
-                for n in 0..<2 {
-                    waiters.addTask {
-                        try await Task.sleep(for: .milliseconds(400 * n))
-                        let start = clock.now
-                        do { _ = try await pool.query("SELECT 1") } catch let error as MySQLError { #expect(error.kind == .poolExhausted) }
-                        return (n, clock.now - start)
-                    }
-                }
-                return try await waiters.reduce(into: [Int: Duration]()) { $0[$1.0] = $1.1 }
-            }
-            for n in 0..<2 {
-                let waited = waits[n] ?? .zero
-                #expect(waited >= .milliseconds(550) && waited < .seconds(4), "waiter \(n) waited \(waited)")
-            }
+            let release = try await Self.holdConnections(pool, count: 1, in: &group)
+            // A second waiter arrives while the first one waits: one reaper serves both, each
+            // after its own timeout, so the second is refused later than the first.
+            let first = Task { try await Self.timedRefusal(pool) }
+            try await Self.waitUntil { pool.statistics.waiting == 1 }
+            let firstQueued = ContinuousClock.now
+            try await Task.sleep(for: .milliseconds(300))  // only a gap between arrivals; its length is not asserted
+            let second = Task { try await Self.timedRefusal(pool) }
+            try await Self.waitUntil { pool.statistics.waiting == 2 || pool.statistics.acquireTimeouts > 0 }
+            let secondQueued = ContinuousClock.now
+            let (firstWait, secondWait) = (try await first.value, try await second.value)
+            #expect(firstWait >= timeout && secondWait >= timeout, "waits \(firstWait) and \(secondWait), timeout \(timeout)")
+            #expect(secondQueued > firstQueued)
             // The reaper stopped when no one was left; a new waiter starts it again.
-            let start = clock.now
-            await #expect(throws: MySQLError.self) { _ = try await pool.query("SELECT 2") }
-            #expect(clock.now - start < .seconds(4))
+            #expect(try await Self.timedRefusal(pool) >= timeout)
+            release()
             try await group.waitForAll()
         }
         #expect(pool.statistics.acquireTimeouts == 3)
         await pool.close()
+    }
+
+    /// How long a query waited before the pool refused it as exhausted. A query that is served
+    /// instead is recorded as an issue; one left waiting (no reaper) is served once the
+    /// test's hold ends, so a broken pool fails the test instead of hanging it.
+    static func timedRefusal(_ pool: MySQLConnectionPool) async throws -> Duration {
+        let start = ContinuousClock.now
+        do {
+            _ = try await pool.query("SELECT 1")
+            Issue.record("expected the pool to be exhausted")
+        } catch let error as MySQLError {
+            #expect(error.kind == .poolExhausted)
+        }
+        return ContinuousClock.now - start
     }
 
     @Test("a waiter gets the connection another caller returns")
@@ -202,15 +201,33 @@ struct PoolTests {
         await pool.close()
     }
 
-    /// Holds the pool's only connection until `release` is called, so tests queue work behind it
-    /// without depending on timing.
-    static func holdOnlyConnection(_ pool: MySQLConnectionPool, in group: inout ThrowingTaskGroup<Void, any Error>) async throws -> @Sendable () -> Void {
-        let (gate, open) = AsyncStream<Void>.makeStream()
-        group.addTask {
-            try await pool.withConnection { _ in for await _ in gate { break } }
+    /// Holds `count` of the pool's connections until `release` is called (or, so a broken pool
+    /// cannot hang the suite, 60 s have passed), so tests queue work behind them without
+    /// depending on timing.
+    static func holdConnections(_ pool: MySQLConnectionPool, count: Int, in group: inout ThrowingTaskGroup<Void, any Error>) async throws
+        -> @Sendable () -> Void {
+        var gates: [AsyncStream<Void>.Continuation] = []
+        for _ in 0..<count {
+            let (gate, open) = AsyncStream<Void>.makeStream()
+            gates.append(open)
+            group.addTask {
+                try await pool.withConnection { _ in for await _ in gate { break } }
+            }
         }
-        try await waitUntil { pool.statistics.leased == 1 }
-        return { open.yield(); open.finish() }
+        let opened = gates
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(60))
+            for gate in opened { gate.finish() }
+        }
+        try await waitUntil { pool.statistics.leased == count }
+        return {
+            watchdog.cancel()
+            for gate in opened { gate.finish() }
+        }
+    }
+
+    static func holdOnlyConnection(_ pool: MySQLConnectionPool, in group: inout ThrowingTaskGroup<Void, any Error>) async throws -> @Sendable () -> Void {
+        try await holdConnections(pool, count: 1, in: &group)
     }
 
     /// Holds the only connection, queues a read (`SELECT 2`) behind it, runs `body` with the
@@ -227,11 +244,7 @@ struct PoolTests {
     }
 
     static func waitUntil(_ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(20)
-        while !condition() {
-            if ContinuousClock.now > deadline { Issue.record("condition not reached"); return }
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        if try await !PorticoTestSupport.waitUntil({ condition() }) { Issue.record("condition not reached") }
     }
 
     @Test("reads queued behind a busy connection run on it in arrival order, a lease waiting among them included")

@@ -20,7 +20,7 @@ struct ExportReadAheadTests {
 
     /// Reads every batch of `seq_1_to_<total>`; returns the values in the order they came, and
     /// how many batches had been loaded when the first one had been consumed for a while.
-    static func readAll(total: Int, batchSize: Int, depth: Int) async throws -> (values: [Int64], loadedAfterFirst: Int) {
+    static func readAll(total: Int, batchSize: Int, depth: Int, expectAhead: Int? = nil) async throws -> (values: [Int64], loadedAfterFirst: Int) {
         let pool = pool()
         let loaded = Mutex(0)
         let result = try await pool.withRowStream("SELECT seq FROM seq_1_to_\(total)", batchSize: batchSize) { stream in
@@ -34,9 +34,12 @@ struct ExportReadAheadTests {
                 while case let batch = try await batches.next(), !batch.rows.isEmpty {
                     #expect(batch.rows.count <= batchSize)
                     values += batch.rows.map { $0[0].int64 ?? -1 }
-                    if values.count == batch.rows.count {
-                        // Time for the read-ahead to run as far as it may.
-                        try await Task.sleep(for: .milliseconds(300))
+                    if values.count == batch.rows.count, let expectAhead {
+                        // Wait until the read-ahead has loaded what it may, however slowly the
+                        // machine runs; then give it a moment to load one more if it wrongly would.
+                        // (The moment can only miss an over-read on a loaded machine, never invent one.)
+                        try await waitUntil { loaded.withLock { $0 } >= expectAhead }
+                        try await Task.sleep(for: .milliseconds(100))
                         loadedAfterFirst = loaded.withLock { $0 }
                     }
                 }
@@ -55,7 +58,7 @@ struct ExportReadAheadTests {
 
     @Test("while one batch is written, exactly `depth` more are read, never more", arguments: [1, 2, 3])
     func bounded(depth: Int) async throws {
-        let (_, loaded) = try await Self.readAll(total: 1000, batchSize: 10, depth: depth)
+        let (_, loaded) = try await Self.readAll(total: 1000, batchSize: 10, depth: depth, expectAhead: 1 + depth)
         #expect(loaded == 1 + depth)
     }
 

@@ -60,12 +60,7 @@ extension ExportStreamingTests {
                 let received = await HangUp.read(port: port, path: "/api/v1/big?format=ndjson", bytes: 512 * 1024)
                 #expect(received >= 512 * 1024)
                 // The export notices on its next write, then stops reading and releases its connections.
-                var statistics = pool.statistics
-                for _ in 0..<100 where statistics.leased > 0 {
-                    try await Task.sleep(for: .milliseconds(50))
-                    statistics = pool.statistics
-                }
-                #expect(statistics.leased == 0, "\(statistics)")
+                #expect(try await waitUntil { pool.statistics.leased == 0 }, "\(pool.statistics)")
                 #expect(try await client.execute(uri: "/api/v1/big/1", method: .get).status == .ok)
             }
         }
@@ -103,16 +98,18 @@ extension ExportStreamingTests {
         try await Self.withBigExport("inflight", limits: limits) { app, _ in
             try await app.test(.live) { client in
                 let port = try #require(client.port)
-                let export = Task { await SlowReader.read(port: port, path: "/api/v1/big?format=ndjson") }
-                try await Task.sleep(for: .milliseconds(800))
-                #expect(limits.inFlight.current("t") == 1, "the export holds its slot while streaming")
+                // The reader stops after its first bytes until the test lets it go on, so the
+                // export is still streaming (held by back-pressure) when the second request comes.
+                let paused = DispatchSemaphore(value: 0)
+                let export = Task { await SlowReader.read(port: port, path: "/api/v1/big?format=ndjson", pauseAfterFirstRead: paused) }
+                #expect(try await waitUntil { limits.inFlight.current("t") == 1 }, "the export never took its slot")
                 let refused = try await client.execute(uri: "/api/v1/big/1", method: .get)
+                paused.signal()
                 #expect(refused.status == .tooManyRequests)
                 #expect(String(buffer: refused.body).contains(#""violated-policies":["in-flight"]"#))
                 let result = await export.value
                 #expect(result.documents == 100_000)
-                try await Task.sleep(for: .milliseconds(100))
-                #expect(limits.inFlight.current("t") == 0)
+                #expect(try await waitUntil { limits.inFlight.current("t") == 0 }, "the export kept its slot after its last byte")
                 #expect(try await client.execute(uri: "/api/v1/big/1", method: .get).status == .ok)
             }
         }
@@ -126,13 +123,14 @@ enum SlowReader {
         var growth = 0
     }
 
-    static func read(port: Int, path: String) async -> Result {
+    /// - Parameter pauseAfterFirstRead: if given, the reader waits for it after its first read.
+    static func read(port: Int, path: String, pauseAfterFirstRead: DispatchSemaphore? = nil) async -> Result {
         await withCheckedContinuation { continuation in
-            Thread { continuation.resume(returning: run(port: port, path: path)) }.start()
+            Thread { continuation.resume(returning: run(port: port, path: path, pause: pauseAfterFirstRead)) }.start()
         }
     }
 
-    private static func run(port: Int, path: String) -> Result {
+    private static func run(port: Int, path: String, pause: DispatchSemaphore?) -> Result {
         var result = Result()
         guard let fd = RawHTTP.connect(port: port) else { return result }
         defer { close(fd) }
@@ -154,6 +152,7 @@ enum SlowReader {
                 previous = byte
             }
             reads += 1
+            if reads == 1 { pause?.wait() }
             if reads % 256 == 1 {
                 peak = max(peak, residentBytes())
                 usleep(2_000) // a slow client: the server must wait, not buffer

@@ -73,7 +73,9 @@ struct ExternalIssuerTests {
         let provider = Provider()
         try await provider.app().test(.live) { idp in
             let port = try #require(idp.port)
-            let (app, auth) = try OAuthTests.app(external: [issuer(port: port, partner: partner)])
+            // Time for the cooldown moves only when the test moves it, however slow the machine.
+            let clock = ManualClock()
+            let (app, auth) = try OAuthTests.app(external: [issuer(port: port, partner: partner)], clock: clock)
             let source = try #require(auth.jwksSource(issuer: Self.issuer))
             try await app.test(.router) { client in
                 let ok = try await OAuthTests.get(client, "/api/v1/orders?limit=100&fields=id", token: provider.token())
@@ -85,7 +87,7 @@ struct ExternalIssuerTests {
                 // A jku naming a loopback URL is never fetched; an unknown kid refetches once, then waits for the cooldown.
                 #expect(try await OAuthTests.get(client, "/api/v1/orders", token: provider.token(kid: "unknown-0")).status == .unauthorized)
                 #expect(source.fetches == 1, "an unknown kid right after a fetch fetched again")
-                try await Task.sleep(for: .milliseconds(1100))
+                clock.advance(by: .milliseconds(1100))
                 let forged = provider.token(header: ["jku": "http://127.0.0.1:\(port)/attacker.json"], kid: "unknown-1")
                 #expect(try await OAuthTests.get(client, "/api/v1/orders", token: forged).status == .unauthorized)
                 #expect(source.fetches == 2)
@@ -95,13 +97,13 @@ struct ExternalIssuerTests {
 
                 // The provider rotates its key: after the cooldown, the new kid is fetched and accepted.
                 provider.kid.withLock { $0 = "idp-2" }
-                try await Task.sleep(for: .milliseconds(1100))
+                clock.advance(by: .milliseconds(1100))
                 #expect(try await OAuthTests.get(client, "/api/v1/orders?limit=1", token: provider.token()).status == .ok)
                 #expect(source.fetches == 3)
 
                 // The provider goes down: the keys already loaded keep working.
                 provider.down.store(true, ordering: .relaxed)
-                try await Task.sleep(for: .milliseconds(1100))
+                clock.advance(by: .milliseconds(1100))
                 #expect(try await OAuthTests.get(client, "/api/v1/orders?limit=1", token: provider.token(kid: "unknown-3")).status == .unauthorized)
                 #expect(try await OAuthTests.get(client, "/api/v1/orders?limit=1", token: provider.token()).status == .ok)
 

@@ -36,12 +36,13 @@ struct OAuthTests {
     }
 
     /// The app with a fresh authenticator and token issuer (empty caches) on fresh pools.
-    static func app(limits: Limits? = nil, external: [ExternalIssuer] = []) throws -> (some ApplicationProtocol, Authenticator) {
+    static func app(limits: Limits? = nil, external: [ExternalIssuer] = [], clock: ManualClock = ManualClock()) throws
+        -> (some ApplicationProtocol, Authenticator) {
         let product = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
         let state = MySQLConnectionPool(configuration: try TestDatabase.state(), logger: TestApp.quietLogger)
         let issuer = TokenIssuer(settings: TokenSettings(issuer: issuer, lifetime: 300), pool: state, logger: TestApp.quietLogger)
         let auth = Authenticator(statePool: state, productPool: product, tenantSource: .grants, logger: TestApp.quietLogger,
-                                 tokenIssuer: issuer, externalIssuers: external)
+                                 tokenIssuer: issuer, externalIssuers: external, clock: { clock.now })
         let read = ReadSettings(catalogs: TestApp.catalogs, cursors: TestApp.cursors, developmentPrincipal: nil, authenticator: auth, limits: limits)
         return (TestApp.application(settings: .init(port: 0), read: read, pool: product, services: [state], logger: TestApp.quietLogger), auth)
     }

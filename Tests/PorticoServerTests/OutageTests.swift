@@ -49,15 +49,12 @@ struct OutageTests {
                 #expect(response.headers[.retryAfter] != nil)
                 let body = String(buffer: response.body)
                 #expect(body.contains("unavailable") && !body.contains("MySQL") && !body.contains("socket"), "\(body)")
-                #expect(ContinuousClock.now - started < .seconds(5), "a request hung while the database was down")
+                // Not a speed check: the pool gives up after its 2 s acquire timeout, so far longer is a hang.
+                #expect(ContinuousClock.now - started < .seconds(15), "a request hung while the database was down")
             }
             #expect(try await client.execute(uri: "/readyz", method: .get).status == .serviceUnavailable)
             try await TestDatabase.script(["start"], instance: instance)
-            var recovered = false
-            for _ in 0..<20 where !recovered {
-                recovered = try await client.execute(uri: "/api/v1/things", method: .get).status == .ok
-                if !recovered { try await Task.sleep(for: .milliseconds(250)) }
-            }
+            let recovered = try await waitUntil { try await client.execute(uri: "/api/v1/things", method: .get).status == .ok }
             #expect(recovered, "no recovery after the database came back")
             #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
         }

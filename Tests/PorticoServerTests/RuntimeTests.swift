@@ -33,7 +33,7 @@ struct RuntimeTests {
             ConfigLoader.load(file: configPath)
         }
         let task = Task { try await runtime.run() }
-        for _ in 0..<100 where runtime.boundPorts.count < 2 { try await Task.sleep(for: .milliseconds(50)) }
+        try await waitUntil { runtime.boundPorts.count == 2 }
         let ports = runtime.boundPorts
         return (runtime, task, try #require(ports["public"]), try #require(ports["admin"]))
     }
@@ -63,7 +63,9 @@ struct RuntimeTests {
                 try await group.waitForAll()
             }
         }
-        try await Task.sleep(for: .milliseconds(300))
+        // The load is running before each reload, and still running after it.
+        let served = { stats.served.load(ordering: .relaxed) }
+        #expect(try await waitUntil { served() >= 10 }, "the load did not start")
         #expect(try await Self.get("http://127.0.0.1:\(port)/api/v1/clients").0 == 404)
 
         // A valid change: a new resource appears.
@@ -78,11 +80,11 @@ struct RuntimeTests {
         let (refused, refusedBody) = try await Self.get("http://127.0.0.1:\(admin)/reload", method: .POST)
         #expect(refused == 422 && refusedBody.contains("broken.yaml:1:1: error: resource 'broken' needs 'key'"), "\(refusedBody)")
         #expect(try await Self.get("http://127.0.0.1:\(port)/api/v1/clients?limit=1").0 == 200)
-        try await Task.sleep(for: .milliseconds(300))
+        let afterReloads = served()
+        #expect(try await waitUntil { served() >= afterReloads + 10 }, "the load stopped after the reloads")
         stats.stop.store(true, ordering: .relaxed)
         try await load.value
         #expect(stats.failures.load(ordering: .relaxed) == 0)
-        #expect(stats.served.load(ordering: .relaxed) > 20)
 
         let (_, metrics) = try await Self.get("http://127.0.0.1:\(admin)/metrics")
         #expect(metrics.contains(#"portico_catalog_reloads_total{result="ok"} 1"#), "\(metrics.prefix(2000))")

@@ -26,10 +26,9 @@ struct SignalTests {
     @Test("SIGHUP reloads the mappings; SIGTERM fails readiness and lets a slow request finish")
     func reloadAndDrain() async throws {
         try await TestDatabase.withScratchSchema("drain") { admin in
-            // A view that takes 5 ms a row: an export of 400 rows is in flight for about 2 s.
-            try await admin.execute("CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL)")
-            try await admin.execute("INSERT INTO t SELECT seq, CONCAT('row ', seq) FROM seq_1_to_400")
-            try await admin.execute("CREATE VIEW slow AS SELECT id, name FROM t WHERE SLEEP(0.005) = 0")
+            // The export is held in flight by a table lock the test takes and releases, not by time.
+            try await admin.execute("CREATE TABLE slow (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL)")
+            try await admin.execute("INSERT INTO slow SELECT seq, CONCAT('row ', seq) FROM seq_1_to_400")
             let schema = try await admin.query("SELECT DATABASE()").rows[0][0].text ?? ""
             let folder = NSTemporaryDirectory() + "portico-drain-\(UUID().uuidString)"
             try FileManager.default.createDirectory(atPath: folder + "/mappings/v1", withIntermediateDirectories: true)
@@ -50,12 +49,8 @@ struct SignalTests {
                 environment: ["PORTICO_ENV": "development", "PORTICO_PRODUCT_DB_USER": adminConfig.user, "PORTICO_PRODUCT_DB_SOCKET": socket,
                               "PORTICO_PRODUCT_DB_DATABASE": schema, "PORTICO_PRODUCT_DB_PASSWORD": adminConfig.password?.value ?? "",
                               "PORTICO_PRODUCT_DB_PASSWORD_FILE": ""])
-            var ready = false
-            for _ in 0..<100 where !ready {
-                try await Task.sleep(for: .milliseconds(100))
-                ready = await RawHTTP.exchange(port: adminPort, ["GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"]).received.hasPrefix("HTTP/1.1 200")
-            }
-            try #require(ready, "the server did not become ready: \(server.output)")
+            let readiness = { await RawHTTP.exchange(port: adminPort, ["GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"]).received }
+            try #require(try await waitUntil { await readiness().hasPrefix("HTTP/1.1 200") }, "the server did not become ready: \(server.output)")
 
             // SIGHUP: a second resource appears without a restart.
             let get = { (path: String) async -> String in
@@ -64,24 +59,30 @@ struct SignalTests {
             #expect(await get("/api/v1/again?limit=1").hasPrefix("HTTP/1.1 404"))
             try mapping.write(toFile: folder + "/mappings/v1/again.yaml", atomically: true, encoding: .utf8)
             server.signal(SIGHUP)
-            var reloaded = false
-            for _ in 0..<50 where !reloaded {
-                try await Task.sleep(for: .milliseconds(100))
-                reloaded = await get("/api/v1/again?limit=1&fields=id").hasPrefix("HTTP/1.1 200")
-            }
+            let reloaded = try await waitUntil { await get("/api/v1/again?limit=1&fields=id").hasPrefix("HTTP/1.1 200") }
             #expect(reloaded, "SIGHUP did not reload: \(server.output.suffix(2000))")
 
-            // SIGTERM while an export is streaming: readiness fails, the export completes, the process exits 0.
+            // SIGTERM while an export is in flight (its statement waits on the test's lock):
+            // readiness fails, the export completes once the lock goes, the process exits 0.
+            try await admin.execute("LOCK TABLES slow WRITE")
             let export = Task { await RawHTTP.exchange(port: port, ["GET /api/v1/slow?format=ndjson HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"]) }
-            try await Task.sleep(for: .milliseconds(600))
+            let blocked = try await waitUntil {
+                try await admin.query("""
+                    SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID() AND STATE LIKE 'Waiting for table%'
+                    """, [.string(schema)]).rows[0][0].int64 ?? 0 >= 1
+            }
+            #expect(blocked, "the export never reached the locked table")
             server.signal(SIGTERM)
-            try await Task.sleep(for: .milliseconds(300))
-            let readiness = await RawHTTP.exchange(port: adminPort, ["GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"]).received
-            #expect(readiness.hasPrefix("HTTP/1.1 503"), "readiness while draining: \(readiness.prefix(200))")
+            var lastReadiness = ""
+            let draining = try await waitUntil {
+                lastReadiness = await readiness()
+                return lastReadiness.hasPrefix("HTTP/1.1 503")
+            }
+            #expect(draining, "readiness did not fail while draining: \(lastReadiness.prefix(200))")
+            try await admin.execute("UNLOCK TABLES")
             let streamed = await export.value
             let documents = streamed.received.matches(of: /\{"id":/)
             #expect(streamed.received.hasPrefix("HTTP/1.1 200") && documents.count == 400, "\(documents.count) documents; \(streamed.received.prefix(300))")
-            #expect(streamed.seconds > 1.5, "the export was not slow enough to test draining (\(streamed.seconds) s)")
             let status = await server.wait()
             #expect(status == 0, "exit status \(status): \(server.output.suffix(2000))")
             #expect(await RawHTTP.exchange(port: port, ["GET /healthz HTTP/1.1\r\n\r\n"]).received.isEmpty, "still accepting after shutdown")
