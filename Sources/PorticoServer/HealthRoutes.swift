@@ -8,9 +8,15 @@ import PorticoMySQL
 /// - `GET /readyz`: 200 when a database connection answers a ping within the pool's acquire
 ///   timeout and the process is not draining, else a 503 problem with `Retry-After`, so a
 ///   balancer stops sending traffic until the database is back (or moves to other instances).
+///
+/// The admin listener names what is not ready (`database`); the public listener, which anyone
+/// can reach, answers with the bare status only, so it tells outsiders nothing about the
+/// components behind it. Probes should use the admin listener where they can reach it.
 struct HealthRoutes {
     let pool: MySQLConnectionPool
     let lifecycle: Lifecycle
+    /// Whether answers name components (the admin listener) or give only the status (public).
+    let namesComponents: Bool
 
     func register<Context: RequestContext>(on router: Router<Context>) {
         router.get("/healthz") { _, _ in
@@ -21,9 +27,10 @@ struct HealthRoutes {
                 throw Problem.unavailable("This instance is shutting down; use another.", retryAfter: 5)
             }
             guard await pool.isHealthy() else {
-                throw Problem.unavailable("The product database is not reachable; retry shortly.", retryAfter: 5)
+                throw Problem.unavailable(namesComponents ? "The product database is not reachable; retry shortly." : "Not ready; retry shortly.",
+                                          retryAfter: 5)
             }
-            return Self.json(#"{"status":"ready","database":"ok"}"#)
+            return Self.json(namesComponents ? #"{"status":"ready","database":"ok"}"# : #"{"status":"ready"}"#)
         }
     }
 

@@ -67,7 +67,7 @@ public enum PorticoApplication {
             AccessLogMiddleware(logger: accessLogger ?? logger, metrics: lifecycle.metrics, catalogs: read.catalogStore)
             EdgeMiddleware(maxBodyBytes: settings.maxBodyBytes)
         }
-        HealthRoutes(pool: pool, lifecycle: lifecycle).register(on: router)
+        HealthRoutes(pool: pool, lifecycle: lifecycle, namesComponents: false).register(on: router)
         if let issuer = read.authenticator?.tokenIssuer {
             TokenRoutes(issuer: issuer, limits: read.limits, scopes: read.catalogs.scopes, maxBody: settings.maxBodyBytes, logger: logger)
                 .register(on: router)

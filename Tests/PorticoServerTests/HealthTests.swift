@@ -29,9 +29,11 @@ struct HealthTests {
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body) == #"{"status":"ok"}"#)
             }
+            // The public listener's readiness is the bare status: no component names for outsiders.
             try await client.execute(uri: "/readyz", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "application/json")
+                #expect(String(buffer: response.body) == #"{"status":"ready"}"#)
             }
         }
     }
@@ -47,6 +49,7 @@ struct HealthTests {
                 let body = String(buffer: response.body)
                 #expect(body.contains(#""type":"https://portico.dev/problems/unavailable""#))
                 #expect(!body.contains("nonexistent"), "the socket path is internal: \(body)")
+                #expect(!body.contains("database"), "the public listener names no component: \(body)")
             }
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .ok)

@@ -95,8 +95,11 @@ struct RuntimeTests {
                      "portico_build_info"] {
             #expect(metrics.contains(name), "no \(name) in /metrics")
         }
-        let (health, _) = try await Self.get("http://127.0.0.1:\(admin)/readyz")
-        #expect(health == 200)
+        // The admin listener names the components; the public one gives the bare status.
+        let (health, healthBody) = try await Self.get("http://127.0.0.1:\(admin)/readyz")
+        #expect(health == 200 && healthBody == #"{"status":"ready","database":"ok"}"#, "\(healthBody)")
+        let (publicHealth, publicBody) = try await Self.get("http://127.0.0.1:\(port)/readyz")
+        #expect(publicHealth == 200 && publicBody == #"{"status":"ready"}"#, "\(publicBody)")
 
         // A bad key counts as an auth failure; `portico reload` reaches the admin listener.
         var bad = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/orders")

@@ -7,7 +7,7 @@ import NIOCore
 enum AdminRoutes {
     static func application(host: String, port: Int, runtime: PorticoRuntime) -> some ApplicationProtocol {
         let router = Router()
-        HealthRoutes(pool: runtime.productPool, lifecycle: runtime.lifecycle).register(on: router)
+        HealthRoutes(pool: runtime.productPool, lifecycle: runtime.lifecycle, namesComponents: true).register(on: router)
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
                      body: .init(byteBuffer: ByteBuffer(bytes: runtime.metrics.render())))
