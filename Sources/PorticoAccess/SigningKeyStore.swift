@@ -67,9 +67,12 @@ public final class SigningKeyStore: Sendable {
         return state.withLock { $0.keys.first { $0.kid == kid } }
     }
 
-    /// The JWKS document (RFC 7517): the published public keys.
+    /// The JWKS document (RFC 7517): the published public keys. Never empty: when the table has
+    /// no live key yet (a schema migrated by an older Portico), one is created first, so a
+    /// verifier that caches the document can verify the first token.
     public func jwks() async throws -> String {
-        let keys = try await liveKeys()
+        var keys = try await liveKeys()
+        if keys.isEmpty { keys = [try await signingKey()] }
         let entries = keys.compactMap { key -> String? in
             guard let parameters = key.privateKey.publicKey.parameters else { return nil }
             return #"{"kty":"EC","crv":"P-256","alg":"ES256","use":"sig","kid":"\#(key.kid)","x":"\#(parameters.x)","y":"\#(parameters.y)"}"#

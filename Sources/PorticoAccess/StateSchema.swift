@@ -110,9 +110,12 @@ public enum StateSchema {
     public struct MigrationReport: Sendable, Equatable {
         public let applied: [Int]
         public let current: Int
+        /// The kid of the signing key this run created, when the schema had no live one.
+        public var signingKeyCreated: String?
     }
 
-    /// Applies the missing migrations.
+    /// Applies the missing migrations, and makes sure a live token-signing key exists, so the
+    /// JWKS that verifiers fetch is never empty, even before the first token is issued.
     ///
     /// - Parameter productSchema: the product's schema name; migrating into it is refused.
     /// - Throws: ``AccessError`` when the target is the product schema or holds product tables.
@@ -131,7 +134,7 @@ public enum StateSchema {
         }
         // One connection, under a named lock: instances (or tests) migrating at the same time
         // take turns instead of racing to record the same version.
-        return try await pool.withConnection { connection in
+        var report = try await pool.withConnection { connection in
             let locked = try await connection.query("SELECT GET_LOCK('portico_migrate', 30)").rows.first?[0].int64
             guard locked == 1 else { throw AccessError.configuration("another migration holds the lock; try again") }
             do {
@@ -143,6 +146,8 @@ public enum StateSchema {
                 throw error
             }
         }
+        report.signingKeyCreated = try await SigningKeyStore.rotate(pool, onlyIfEmpty: true).kid
+        return report
     }
 
     private static func apply(on connection: MySQLConnection) async throws -> MigrationReport {

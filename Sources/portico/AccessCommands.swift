@@ -27,6 +27,7 @@ struct MigrateCommand: AsyncParsableCommand {
             let report = try await CommandDatabase.state.withPool { try await StateSchema.migrate($0, productSchema: product) }
             print(report.applied.isEmpty ? "up to date at version \(report.current)"
                 : "applied \(report.applied.map(String.init).joined(separator: ", ")); now at version \(report.current)")
+            if let kid = report.signingKeyCreated { print("created token-signing key \(kid) (published at /.well-known/jwks.json)") }
         } catch let error as AccessError {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)

@@ -174,6 +174,31 @@ struct OAuthTests {
         }
     }
 
+    @Test("the JWKS is never empty: migrate creates a signing key before any token, and a schema with none gets one on the first fetch")
+    func jwksBeforeFirstToken() async throws {
+        try await TestDatabase.withScratchSchema("jwks") { admin in
+            let schema = try await admin.query("SELECT DATABASE()").rows[0][0].text ?? ""
+            let pool = MySQLConnectionPool(configuration: TestDatabase.admin(database: schema), logger: TestApp.quietLogger)
+            let report = try await StateSchema.migrate(pool, productSchema: "tradeflow")
+            let kid = try #require(report.signingKeyCreated, "migrate created no signing key")
+            #expect(try await StateSchema.migrate(pool, productSchema: "tradeflow").signingKeyCreated == nil, "a second migrate adds none")
+            #expect(try await SigningKeyStore(pool: pool, logger: TestApp.quietLogger).jwks().contains(#""kid":"\#(kid)""#))
+
+            // A schema whose keys were all retired (or migrated before this rule): the first
+            // fetch of the JWKS, over HTTP, creates and publishes one.
+            try await admin.execute("UPDATE signing_keys SET retired_at = UTC_TIMESTAMP()")
+            let issuer = TokenIssuer(settings: TokenSettings(issuer: Self.issuer), pool: pool, logger: TestApp.quietLogger)
+            let auth = Authenticator(statePool: pool, productPool: product, tenantSource: .grants, logger: TestApp.quietLogger, tokenIssuer: issuer)
+            let read = ReadSettings(catalogs: TestApp.catalogs, cursors: TestApp.cursors, developmentPrincipal: nil, authenticator: auth)
+            try await TestApp.application(settings: .init(port: 0), read: read, pool: product, logger: TestApp.quietLogger).test(.router) { client in
+                let jwks = Self.json(try await client.execute(uri: "/.well-known/jwks.json", method: .get))
+                let keys = try #require(jwks["keys"] as? [[String: Any]])
+                #expect(keys.count == 1 && keys[0]["kid"] as? String != kid, "\(jwks)")
+            }
+            await pool.close()
+        }
+    }
+
     @Test("a revoked client's tokens stop working; a rotated secret overlaps, then only the new one works")
     func revocationAndRotation() async throws {
         let (_, issued) = try await client("oauth-revoke")
