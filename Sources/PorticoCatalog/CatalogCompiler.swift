@@ -13,9 +13,20 @@ import Yams
 /// ```
 public enum CatalogCompiler {
     public struct Result: Sendable {
+        /// The versions that compiled without an error: only these may be served.
         public let catalogs: [String: Catalog]
         public let diagnostics: [Diagnostic]
+        /// Every version's resources whose own files have no error, even where another file
+        /// of the version has one: what `portico check --database` can still compare with the
+        /// product schema, so one file's typo does not hide the others' drift. Never served.
+        public var checkable: [String: Catalog] = [:]
         public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+        init(catalogs: [String: Catalog], diagnostics: [Diagnostic], checkable: [String: Catalog]? = nil) {
+            self.catalogs = catalogs
+            self.diagnostics = diagnostics
+            self.checkable = checkable ?? catalogs
+        }
     }
 
     /// Resource names Portico's own endpoints use.
@@ -36,6 +47,7 @@ public enum CatalogCompiler {
     public static func compile(directory: String) -> Result {
         var diagnostics = DiagnosticCollector()
         var catalogs: [String: Catalog] = [:]
+        var checkable: [String: Catalog] = [:]
         let manager = FileManager.default
         guard let entries = try? manager.contentsOfDirectory(atPath: directory) else {
             diagnostics.error("cannot read the mappings directory", at: Location(file: directory, line: 0, column: 0))
@@ -59,8 +71,9 @@ public enum CatalogCompiler {
             let result = compile(version: version, sources: sources)
             diagnostics.append(contentsOf: result.diagnostics)
             if let catalog = result.catalogs[version] { catalogs[version] = catalog }
+            if let catalog = result.checkable[version] { checkable[version] = catalog }
         }
-        return Result(catalogs: catalogs, diagnostics: diagnostics.diagnostics.sorted())
+        return Result(catalogs: catalogs, diagnostics: diagnostics.diagnostics.sorted(), checkable: checkable)
     }
 
     /// Compiles one version from its files' texts.
@@ -110,7 +123,11 @@ public enum CatalogCompiler {
         }
         let sorted = diagnostics.diagnostics.sorted()
         let failed = sorted.contains { $0.severity == .error }
-        return Result(catalogs: failed ? [:] : [version: Catalog(version: version, resources: resources, settings: settings)], diagnostics: sorted)
+        let catalog = Catalog(version: version, resources: resources, settings: settings)
+        guard failed else { return Result(catalogs: [version: catalog], diagnostics: sorted) }
+        let broken = Set(sorted.filter { $0.severity == .error }.map(\.file))
+        let clean = resources.filter { !broken.contains($0.value.location.file) }
+        return Result(catalogs: [:], diagnostics: sorted, checkable: [version: Catalog(version: version, resources: clean, settings: settings)])
     }
 
     private static func yamlMessage(_ error: YamlError) -> String {

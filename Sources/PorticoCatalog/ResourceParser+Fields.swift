@@ -5,6 +5,7 @@ extension ResourceParser {
     ]
     static let objectKeys = ["type", "fields", "description", "example", "deprecated", "sunset"]
     static let embedKeys = ["embed", "on", "many", "order", "fields", "include", "description", "deprecated", "sunset"]
+    static let fieldKeys = Set(valueKeys + objectKeys + embedKeys)
 
     mutating func parseFields(_ node: MappingNode, in what: String) -> [Field] {
         guard let object = MappingObject(node, what: "'fields' of \(what)", allowed: [], into: &diagnostics) else { return [] }
@@ -29,7 +30,17 @@ extension ResourceParser {
         let keys = Set(pairs.map(\.key))
         let allowed = keys.contains("embed") ? Self.embedKeys
             : (keys.contains("fields") ? Self.objectKeys : Self.valueKeys)
-        guard let spec = MappingObject(node, what: what, allowed: allowed, into: &diagnostics) else { return nil }
+        // A key of another kind of field would read like a typo in the generic message: say
+        // what this kind of field takes instead.
+        let kindName = keys.contains("embed") ? "an embed (it has 'embed')"
+            : (keys.contains("fields") ? "an object (it has nested 'fields')" : "a value (it reads a column)")
+        let misplaced = pairs.filter { !allowed.contains($0.key) && Self.fieldKeys.contains($0.key) }
+        for pair in misplaced {
+            let instead = pair.key == "nullable" && allowed == Self.objectKeys ? "; declare 'nullable: true' on its members instead" : ""
+            diagnostics.error("'\(pair.key)' does not apply to \(what): it is \(kindName), which takes \(allowed.joined(separator: ", "))\(instead)",
+                              at: pair.keyLocation)
+        }
+        guard let spec = MappingObject(node, what: what, allowed: allowed + misplaced.map(\.key), into: &diagnostics) else { return nil }
         let description = spec.optionalString("description", in: what, &diagnostics)
         let example = spec.optionalString("example", in: what, &diagnostics)
         let deprecation = parseDeprecation(spec, in: what)

@@ -151,7 +151,7 @@ private struct ResourceCheck {
         switch conversion {
         case .none: ""
         case .cents: " with scale"
-        case .boolean: " with true_values"
+        case .boolean(let trueValues): trueValues.isEmpty ? "" : " with true_values"
         case .codes: " with codes"
         case .zone: " with zone"
         case .trim: " with trim"

@@ -41,8 +41,9 @@ struct CheckCommand: AsyncParsableCommand {
                 print("error: could not read the product schema: \(error)")
                 throw ExitCode(2)
             }
-            for version in result.catalogs.keys.sorted() {
-                diagnostics += SchemaCheck.check(result.catalogs[version]!, against: schema)
+            // Also the clean files of a version that has errors elsewhere: every problem in one run.
+            for version in result.checkable.keys.sorted() {
+                diagnostics += SchemaCheck.check(result.checkable[version]!, against: schema)
             }
         }
         diagnostics.sort()

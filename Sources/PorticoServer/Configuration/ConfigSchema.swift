@@ -59,7 +59,7 @@ public enum ConfigSchema {
       + database("state_db", "Portico's own schema", maxConnections: "4") + [
         ConfigKey("mappings", .string, "mappings", "the mappings directory (v1/, v2/, …)", reloadable: true),
         ConfigKey("lock", .string, "openapi", "the committed OpenAPI lock directory"),
-        ConfigKey("tenants_from", .string, "grants", "where partners' tenants come from: grants, or table:TABLE:PARTNER_COLUMN:TENANT_COLUMN"),
+        ConfigKey("tenants_from", .string, "grants", "where partners' tenants come from: grants, or table:TABLE:PARTNER_COLUMN:TENANT_COLUMN (partner codes must equal PARTNER_COLUMN's values under its collation; changes apply within 30 s)"),
         ConfigKey("cursor_secret", .secret, nil, "signs page cursors; the same on every instance, at least 32 bytes"),
         ConfigKey("cursor_secret_file", .string, nil, "file holding cursor_secret"),
         ConfigKey("oauth.issuer", .string, nil, "Portico's public base URL: the iss of the tokens it issues (default http://HOST:PORT)"),
