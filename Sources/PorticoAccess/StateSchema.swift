@@ -114,6 +114,33 @@ public enum StateSchema {
         public var signingKeyCreated: String?
     }
 
+    /// Creates Portico's schema (the configuration's `database`) when it does not exist yet,
+    /// connecting without one. The user needs the CREATE privilege on that name only, which
+    /// `GRANT ALL ON portico.* TO …` gives.
+    ///
+    /// - Returns: whether the schema was created (false: it existed).
+    /// - Throws: ``AccessError`` when no schema is named or it cannot be created, with the server's reason.
+    public static func createSchemaIfMissing(_ configuration: MySQLConfiguration) async throws -> Bool {
+        guard let name = configuration.database, name.wholeMatch(of: /[A-Za-z0-9_$]{1,64}/) != nil else {
+            throw AccessError.configuration("the state database needs a schema name of letters, digits, _ and $ (PORTICO_STATE_DB_DATABASE)")
+        }
+        var server = configuration
+        server.database = nil
+        let connection = try await MySQLConnection.connect(server)
+        let created: Bool
+        do {
+            let existing = try await connection.query("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", [.string(name)])
+            created = existing.rows.first?[0].int64 != 1
+            // The name was checked above: it is an identifier, never text from a request.
+            if created { try await connection.execute("CREATE DATABASE `\(name)` CHARACTER SET utf8mb4") }
+        } catch {
+            await connection.close()
+            throw AccessError.configuration("cannot create schema '\(name)': \(error.serverMessage ?? "\(error.kind)"); create it, or grant CREATE on it")
+        }
+        await connection.close()
+        return created
+    }
+
     /// Applies the missing migrations, and makes sure a live token-signing key exists, so the
     /// JWKS that verifiers fetch is never empty, even before the first token is issued.
     ///

@@ -18,18 +18,28 @@ struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
         abstract: "Create or upgrade Portico's own schema (PORTICO_STATE_DB_*); safe to run twice.",
-        discussion: "Refuses to run against the product schema (PORTICO_PRODUCT_DB_DATABASE) or a schema holding other tables."
+        discussion: """
+            Creates the schema itself when it does not exist (the user needs CREATE on it, as GRANT ALL ON portico.* gives),             then its tables and a token-signing key. Refuses to run against the product schema (PORTICO_PRODUCT_DB_DATABASE)             or a schema holding other tables.
+            """
     )
 
     func run() async throws {
         let product = ProcessInfo.processInfo.environment["PORTICO_PRODUCT_DB_DATABASE"]
         do {
+            let configuration = try CommandDatabase.state.configuration()
+            if let product, product.lowercased() == configuration.database?.lowercased() {
+                throw AccessError.configuration("refusing to migrate: '\(product)' is the product schema; Portico keeps its state in a schema of its own")
+            }
+            if try await StateSchema.createSchemaIfMissing(configuration) { print("created schema '\(configuration.database ?? "")'") }
             let report = try await CommandDatabase.state.withPool { try await StateSchema.migrate($0, productSchema: product) }
             print(report.applied.isEmpty ? "up to date at version \(report.current)"
                 : "applied \(report.applied.map(String.init).joined(separator: ", ")); now at version \(report.current)")
             if let kid = report.signingKeyCreated { print("created token-signing key \(kid) (published at /.well-known/jwks.json)") }
         } catch let error as AccessError {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        } catch let error as MySQLError {
+            FileHandle.standardError.write(Data("error: Portico's state database: \(error.serverMessage ?? "\(error.kind)")\n".utf8))
             throw ExitCode(1)
         }
     }

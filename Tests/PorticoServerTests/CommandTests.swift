@@ -1,4 +1,5 @@
 import Foundation
+import PorticoMySQL
 import PorticoTestSupport
 import Testing
 
@@ -41,6 +42,69 @@ struct CommandTests {
         let (errors, output) = await TestDatabase.run([binary, "check", "--mappings", folder])
         #expect(errors == 1)
         #expect(output.contains("error(s)"))
+    }
+
+    @Test("check --database reports the schema drift of every clean file, even when another file of the version has an error")
+    func checkDatabaseReportsEverything() async throws {
+        let folder = NSTemporaryDirectory() + "portico-check-db-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder + "/v1", withIntermediateDirectories: true)
+        let header = "scope: customers:read\ntable: customers\nkey: cust_id\ntenant: {column: acct_id}\nid: {column: cust_id}\n"
+        try (header + "joins:\n  account: {table: accounts, onn: {acct_id: acct_id}}\nfields:\n  name: {column: company, type: string}\n")
+            .write(toFile: folder + "/v1/broken.yaml", atomically: true, encoding: .utf8)
+        try (header + "fields:\n  name: {column: compnay, type: string}\n").write(toFile: folder + "/v1/drifted.yaml", atomically: true, encoding: .utf8)
+        let (status, output) = await TestDatabase.run([TestDatabase.porticoBinary, "check", "--database", "--mappings", folder])
+        #expect(status == 1, "\(output)")
+        #expect(output.contains("v1/broken.yaml:7:"), "\(output)")
+        #expect(output.contains("v1/drifted.yaml:7:3: error: column 'compnay' does not exist in table 'customers'; did you mean 'company'?"), "\(output)")
+    }
+
+    @Test("deploy/README.md's path: a user granted ALL on a schema that does not exist yet; portico migrate creates it, twice is a no-op")
+    func migrateCreatesTheSchema() async throws {
+        let name = "portico_fresh_\(UInt32.random(in: 0...UInt32.max))"
+        let password = "pw-\(UUID().uuidString)"
+        let admin = try await MySQLConnection.connect(TestDatabase.admin())
+        try await admin.execute("CREATE USER '\(name)'@'localhost' IDENTIFIED BY '\(password)'")
+        try await admin.execute("GRANT ALL ON `\(name)`.* TO '\(name)'@'localhost'")
+        guard case .unixSocket(let socket) = TestDatabase.admin().endpoint else { Issue.record("admin is not on a socket"); return }
+        let environment = ["PORTICO_STATE_DB_USER": name, "PORTICO_STATE_DB_PASSWORD": password, "PORTICO_STATE_DB_PASSWORD_FILE": "",
+                           "PORTICO_STATE_DB_SOCKET": socket, "PORTICO_STATE_DB_DATABASE": name]
+        let (first, firstOutput) = await TestDatabase.run([TestDatabase.porticoBinary, "migrate"], environment: environment)
+        #expect(first == 0 && firstOutput.contains("created schema '\(name)'") && firstOutput.contains("created token-signing key"), "\(firstOutput)")
+        let (second, secondOutput) = await TestDatabase.run([TestDatabase.porticoBinary, "migrate"], environment: environment)
+        #expect(second == 0 && secondOutput.contains("up to date") && !secondOutput.contains("created"), "\(secondOutput)")
+        let tables = try await admin.query("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ?", [.string(name)]).rows[0][0].int64
+        #expect(tables ?? 0 >= 8)
+        // A schema the user may not create is a clear error, not a crash or a driver dump.
+        let (refused, refusedOutput) = await TestDatabase.run([TestDatabase.porticoBinary, "migrate"],
+                                                              environment: environment.merging(["PORTICO_STATE_DB_DATABASE": name + "_other"]) { $1 })
+        #expect(refused == 1 && refusedOutput.contains("cannot create schema '\(name)_other'"), "\(refusedOutput)")
+        try await admin.execute("DROP DATABASE IF EXISTS `\(name)`")
+        try await admin.execute("DROP USER '\(name)'@'localhost'")
+        await admin.close()
+    }
+
+    @Test("a script's database is stopped however the script ends, unless it is asked to keep it; the demo and the harness both use that")
+    func scriptsStopTheirDatabase() async throws {
+        let root = TestDatabase.repositoryRoot
+        let environment = ["PORTICO_DB_INSTANCE": "exit", "PORTICO_DB_PORT": ""]
+        // A script that starts its database and then fails, as the harness might midway.
+        let failing = "source \(root)/scripts/lib/common.sh; stop_db_on_exit KEEP_IT; \(root)/scripts/db start >/dev/null 2>&1; false"
+        let (status, output) = await TestDatabase.run(["/bin/bash", "-c", failing], environment: environment)
+        #expect(status == 1, "the script's own status is kept: \(output)")
+        let (after, state) = await TestDatabase.run(["\(root)/scripts/db", "status"], environment: environment)
+        #expect(after == 3 && state.contains("stopped"), "still running after the script ended: \(state)")
+        // Asked to keep it: still running afterwards.
+        let (kept, keptOutput) = await TestDatabase.run(["/bin/bash", "-c", failing], environment: environment.merging(["KEEP_IT": "1"]) { $1 })
+        #expect(kept == 1 && keptOutput.contains("leaving MariaDB (exit) running"), "\(keptOutput)")
+        #expect(await TestDatabase.run(["\(root)/scripts/db", "status"], environment: environment).0 == 0)
+        try await TestDatabase.script(["stop"], instance: "exit")
+        // Both scripts that start a database arrange for its stop before starting it.
+        for script in ["demo", "bench"] {
+            let text = try String(contentsOfFile: "\(root)/scripts/\(script)", encoding: .utf8)
+            let arranged = try #require(text.range(of: "\nstop_db_on_exit "), "scripts/\(script) does not stop its database")
+            let started = try #require(text.range(of: "\nscripts/db up "))
+            #expect(arranged.lowerBound < started.lowerBound, "scripts/\(script) starts its database before arranging its stop")
+        }
     }
 
     @Test("ops can define a plan, put a partner on it, and read its usage")
