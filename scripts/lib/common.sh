@@ -49,3 +49,26 @@ build_portico() {
   (cd "$PORTICO_ROOT" && swift build -c "$config" >&2) || die "swift build failed"
   (cd "$PORTICO_ROOT" && swift build -c "$config" --show-bin-path)
 }
+
+# stop_db_on_exit KEEP_VARIABLE [HOOK...]: when the calling script exits, however it exits,
+# run each HOOK (a function: stop what the script started on top of the database), then stop
+# the script's database instance (PORTICO_DB_INSTANCE, default main) unless the variable named
+# KEEP_VARIABLE is 1. Call it before the database starts, so a failure in between leaves
+# nothing running either.
+stop_db_on_exit() {
+  PORTICO_DB_KEEP_VARIABLE="$1"
+  shift
+  PORTICO_EXIT_HOOKS="$*"
+  trap portico_exit EXIT
+}
+
+portico_exit() {
+  local status=$? hook
+  for hook in $PORTICO_EXIT_HOOKS; do "$hook" || true; done
+  if [ "${!PORTICO_DB_KEEP_VARIABLE:-0}" = 1 ]; then
+    say "leaving MariaDB (${PORTICO_DB_INSTANCE:-main}) running ($PORTICO_DB_KEEP_VARIABLE=1): scripts/db stop ends it"
+  else
+    "$PORTICO_ROOT/scripts/db" stop || true
+  fi
+  exit "$status"
+}
