@@ -120,16 +120,19 @@ public final class SigningKeyStore: Sendable {
     /// Returns the new kid and the retired ones. With `onlyIfEmpty`, does nothing when a live key exists.
     @discardableResult
     public static func rotate(_ pool: MySQLConnectionPool, onlyIfEmpty: Bool = false) async throws -> (kid: String?, retired: [String]) {
-        try await pool.withConnection { connection in
-            guard try await connection.query("SELECT GET_LOCK('portico_signing_keys', 10)").rows.first?[0].int64 == 1 else {
+        // Most calls with onlyIfEmpty find a live key: no lock needed to learn that.
+        if onlyIfEmpty, try await pool.query("SELECT 1 FROM signing_keys WHERE retired_at IS NULL LIMIT 1").rows.count == 1 { return (nil, []) }
+        let lock = String(("portico_signing_keys:" + (try await pool.query("SELECT DATABASE()").rows.first?[0].text ?? "")).prefix(64))
+        return try await pool.withConnection { connection in
+            guard try await connection.query("SELECT GET_LOCK(?, 30)", [.string(lock)]).rows.first?[0].int64 == 1 else {
                 throw AccessError.configuration("another process holds the signing-key lock; try again")
             }
             do {
                 let result = try await rotateLocked(connection, onlyIfEmpty: onlyIfEmpty)
-                _ = try await connection.query("SELECT RELEASE_LOCK('portico_signing_keys')")
+                _ = try await connection.query("SELECT RELEASE_LOCK(?)", [.string(lock)])
                 return result
             } catch {
-                _ = try? await connection.query("SELECT RELEASE_LOCK('portico_signing_keys')")
+                _ = try? await connection.query("SELECT RELEASE_LOCK(?)", [.string(lock)])
                 throw error
             }
         }

@@ -159,22 +159,42 @@ public enum StateSchema {
         if (foreign.rows.first?[0].int64 ?? 0) > 0 {
             throw AccessError.configuration("refusing to migrate: schema '\(schema)' holds tables that are not Portico's")
         }
-        // One connection, under a named lock: instances (or tests) migrating at the same time
-        // take turns instead of racing to record the same version.
-        var report = try await pool.withConnection { connection in
-            let locked = try await connection.query("SELECT GET_LOCK('portico_migrate', 30)").rows.first?[0].int64
-            guard locked == 1 else { throw AccessError.configuration("another migration holds the lock; try again") }
-            do {
-                let report = try await apply(on: connection)
-                _ = try await connection.query("SELECT RELEASE_LOCK('portico_migrate')")
-                return report
-            } catch {
-                _ = try? await connection.query("SELECT RELEASE_LOCK('portico_migrate')")
-                throw error
+        // One connection, under a named lock of this schema's own: instances (or tests)
+        // migrating it at the same time take turns instead of racing to record the same version,
+        // and migrations of other schemas on the server do not wait for it. A schema already up
+        // to date needs no lock at all, so instances starting together do not queue.
+        var report: MigrationReport
+        if try await isCurrent(pool) {
+            report = MigrationReport(applied: [], current: currentVersion)
+        } else {
+            let lock = String(("portico_migrate:" + schema).prefix(64))
+            report = try await pool.withConnection { connection in
+                let locked = try await connection.query("SELECT GET_LOCK(?, 60)", [.string(lock)]).rows.first?[0].int64
+                guard locked == 1 else { throw AccessError.configuration("another migration of '\(schema)' holds the lock; try again") }
+                do {
+                    let report = try await apply(on: connection)
+                    _ = try await connection.query("SELECT RELEASE_LOCK(?)", [.string(lock)])
+                    return report
+                } catch {
+                    _ = try? await connection.query("SELECT RELEASE_LOCK(?)", [.string(lock)])
+                    throw error
+                }
             }
         }
         report.signingKeyCreated = try await SigningKeyStore.rotate(pool, onlyIfEmpty: true).kid
         return report
+    }
+
+    static var currentVersion: Int { migrations.map(\.version).max() ?? 0 }
+
+    /// Whether every migration is recorded already (false while `schema_migrations` is missing).
+    private static func isCurrent(_ pool: MySQLConnectionPool) async throws -> Bool {
+        let exists = try await pool.query("""
+            SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'schema_migrations'
+            """).rows.first?[0].int64 == 1
+        guard exists else { return false }
+        let done = Set(try await pool.query("SELECT version FROM schema_migrations").rows.compactMap { $0[0].int64 }.map(Int.init))
+        return migrations.allSatisfy { done.contains($0.version) }
     }
 
     private static func apply(on connection: MySQLConnection) async throws -> MigrationReport {
@@ -192,7 +212,7 @@ public enum StateSchema {
                                            [.int(Int64(migration.version)), .string(migration.name)])
             applied.append(migration.version)
         }
-        return MigrationReport(applied: applied, current: migrations.map(\.version).max() ?? 0)
+        return MigrationReport(applied: applied, current: currentVersion)
     }
 }
 
