@@ -7,6 +7,7 @@ import PorticoQuery
 import PorticoServer
 import PorticoShape
 import Synchronization
+import PorticoValues
 
 /// `portico-bench`: the ceiling for scenarios P1–P3 and P6. It plans and runs exactly the statements
 /// Portico runs for each request (main query and embeds, through the same planner, driver and
@@ -80,14 +81,14 @@ struct PorticoBench: AsyncParsableCommand {
                         let begin = ContinuousClock.now
                         do { try await work.once(&state) } catch { tally.errors.add(1, ordering: .relaxed) }
                         let elapsed = ContinuousClock.now - begin
-                        local.append(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+                        local.append(elapsed.nanoseconds)
                     }
                     tally.latencies.withLock { $0 += local }
                 }
             }
             try await group.waitForAll()
         }
-        let seconds = Double((ContinuousClock.now - started).components.seconds) + Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+        let seconds = (ContinuousClock.now - started).inSeconds
         let sorted = tally.latencies.withLock { $0 }.sorted()
         func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1e6 }
         print(String(format: "%@ requests/s %.0f p50_ms %.2f p99_ms %.2f errors %d statements %d",
@@ -165,7 +166,7 @@ extension PorticoBench {
             }
         }
         let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         print(String(format: "p6 rows %d seconds %.2f rows/s %.0f statements %d", total, seconds, Double(total) / seconds, pool.statistics.statements))
     }
 

@@ -194,13 +194,7 @@ public actor MySQLConnection {
     /// Turns the connection's last error into a ``MySQLError``, marking the connection broken when
     /// the error means it is unusable.
     func error(of h: UnsafeMutablePointer<MYSQL>, phase: MySQLError.Kind) -> MySQLError {
-        let code = mysql_errno(h)
-        let failure = MySQLError(
-            kind: MySQLError.classify(code: code, phase: phase),
-            code: code,
-            sqlState: String(cString: mysql_sqlstate(h)),
-            serverMessage: String(cString: mysql_error(h))
-        )
+        let failure = MySQLError.last(on: h, phase: phase)
         if failure.isConnectionBroken { markBroken() }
         return failure
     }

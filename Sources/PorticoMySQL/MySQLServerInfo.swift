@@ -1,3 +1,5 @@
+import PorticoValues
+
 /// What the connected server is, read once at connect.
 public struct MySQLServerInfo: Sendable, Equatable {
     public enum Flavor: String, Sendable { case mariadb, mysql }
@@ -14,7 +16,7 @@ public struct MySQLServerInfo: Sendable, Equatable {
     /// The statement that limits every later statement in this session to `limit` (nil: none).
     func statementTimeoutSQL(_ limit: Duration?) -> String {
         guard let limit else { return flavor == .mariadb ? "SET SESSION max_statement_time = 0" : "SET SESSION max_execution_time = 0" }
-        let ms = limit.components.seconds * 1000 + limit.components.attoseconds / 1_000_000_000_000_000
+        let ms = limit.nanoseconds / 1_000_000
         switch flavor {
         case .mariadb:
             // Seconds, fractional allowed; 0 would mean "no limit", so never send less than 1 ms.

@@ -27,13 +27,7 @@ final class PreparedStatement {
     }
 
     func error(phase: MySQLError.Kind) -> MySQLError {
-        let code = mysql_stmt_errno(handle)
-        return MySQLError(
-            kind: MySQLError.classify(code: code, phase: phase),
-            code: code,
-            sqlState: String(cString: mysql_stmt_sqlstate(handle)),
-            serverMessage: String(cString: mysql_stmt_error(handle))
-        )
+        MySQLError.last(on: handle, phase: phase)
     }
 
     /// Binds `values` and executes. Returns the result's columns (empty for statements without rows).

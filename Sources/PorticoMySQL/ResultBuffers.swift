@@ -173,8 +173,7 @@ final class ResultBuffers {
             }
         }
         if rc != 0 {
-            throw MySQLError(kind: .execute, code: mysql_stmt_errno(stmt), sqlState: String(cString: mysql_stmt_sqlstate(stmt)),
-                             serverMessage: String(cString: mysql_stmt_error(stmt)))
+            throw MySQLError.last(on: stmt, phase: .execute)
         }
         return body(UnsafeRawBufferPointer(start: long, count: min(Int(fetched), length)))
     }

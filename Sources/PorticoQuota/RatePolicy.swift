@@ -1,3 +1,4 @@
+import PorticoValues
 /// A rate with a burst, enforced with GCRA (the generic cell rate algorithm): requests may come
 /// in a burst of up to `burst` at once, then at `limit` per `window` on average.
 public struct RatePolicy: Sendable, Hashable {
@@ -51,7 +52,6 @@ public struct SystemLimiterClock: LimiterClock {
     public init() {}
 
     public func now() -> Double {
-        let elapsed = ContinuousClock.now - Self.start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        (ContinuousClock.now - Self.start).inSeconds
     }
 }

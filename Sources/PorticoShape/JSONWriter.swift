@@ -105,6 +105,14 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     }
     public mutating func uint(_ value: UInt64) { separate(); appendDigits(value) }
 
+    /// `value` as a JSON string literal, quotes included: for the few small documents built as
+    /// text (token responses, usage, admin answers), escaped exactly as documents are.
+    public static func quoted(_ value: String) -> String {
+        var writer = JSONWriter(capacity: value.utf8.count + 8)
+        writer.string(value)
+        return writer.withBytes { String(decoding: $0, as: UTF8.self) }
+    }
+
     /// A JSON string from UTF-8 bytes.
     public mutating func string(utf8 text: UnsafeBufferPointer<UInt8>) { separate(); appendQuoted(text) }
 
@@ -130,8 +138,6 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         depth = 0
         spilled.removeAll(keepingCapacity: true)
     }
-
-    private static let hex: StaticString = "0123456789abcdef"
 
     private mutating func append(_ text: StaticString) {
         put(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
@@ -167,10 +173,8 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
             case 0x09: append("\\t")
             case 0x00..<0x20:
                 append("\\u00")
-                Self.hex.withUTF8Buffer { hex in
-                    put(hex[Int(byte >> 4)])
-                    put(hex[Int(byte & 0xF)])
-                }
+                put(HexDigits.digit(byte >> 4))
+                put(HexDigits.digit(byte))
             default: put(byte)
             }
         }
