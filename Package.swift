@@ -104,7 +104,7 @@ let package = Package(
         .target(
             name: "PorticoServer",
             dependencies: [
-                "PorticoMySQL", "PorticoCatalog", "PorticoQuery", "PorticoShape",
+                "PorticoMySQL", "PorticoCatalog", "PorticoQuery", "PorticoShape", "PorticoValues",
                 "PorticoAccess", "PorticoQuota", "PorticoContract",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
@@ -137,7 +137,7 @@ let package = Package(
         .executableTarget(
             name: "PorticoBench",
             dependencies: [
-                "PorticoCatalog", "PorticoQuery", "PorticoShape", "PorticoMySQL", "PorticoServer",
+                "PorticoCatalog", "PorticoQuery", "PorticoShape", "PorticoMySQL", "PorticoServer", "PorticoValues",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -203,6 +203,19 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // The server's own logic in process, on an in-memory executor: handler stages, limits,
+        // errors, routes and the contract endpoints. Needs no database server at all.
+        .testTarget(
+            name: "PorticoServerUnitTests",
+            dependencies: [
+                "PorticoServer", "PorticoCatalog", "PorticoQuery", "PorticoShape", "PorticoValues", "PorticoContract", "PorticoAccess", "PorticoQuota",
+                "PorticoMySQL",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

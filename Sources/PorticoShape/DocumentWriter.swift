@@ -54,30 +54,6 @@ public struct EmbedRows: Sendable {
         case .byValues(let groups): groups[embed.parentColumns.map { parent[$0] }].map { ArraySlice($0) } ?? []
         }
     }
-
-    /// The distinct, non-null parent join values of a page: the child query's `IN` list.
-    public static func parentKeys(_ rows: [MySQLRow], _ embed: PlannedEmbed) -> [[MySQLValue]] {
-        var keys: [[MySQLValue]] = []
-        keys.reserveCapacity(rows.count)
-        if embed.parentColumns.count == 1 {
-            let column = embed.parentColumns[0]
-            var seen: Set<MySQLValue> = []
-            seen.reserveCapacity(rows.count)
-            for row in rows {
-                let value = row[column]
-                if case .null = value { continue }
-                if seen.insert(value).inserted { keys.append([value]) }
-            }
-            return keys
-        }
-        var seen: Set<[MySQLValue]> = []
-        for row in rows {
-            let key = embed.parentColumns.map { row[$0] }
-            if key.contains(.null) { continue }
-            if seen.insert(key).inserted { keys.append(key) }
-        }
-        return keys
-    }
 }
 
 /// Rows → documents, exactly as mapped.

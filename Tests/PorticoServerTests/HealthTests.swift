@@ -73,17 +73,16 @@ struct HealthTests {
 
     @Test("problem bodies escape every character JSON requires")
     func escaping() {
-        let problem = Problem(status: .badRequest, kind: "bad-request", title: "Bad", detail: "q=\"a\\b\"\n\u{01}")
+        let problem = Problem(.invalidParameter, detail: "q=\"a\\b\"\n\u{01}")
         #expect(String(buffer: problem.body()).contains(#""detail":"q=\"a\\b\"\n\u0001""#))
     }
 
     @Test("a problem body carries its type, policies and request id in a fixed order")
     func problemBody() {
-        var problem = Problem(status: .tooManyRequests, kind: "https://iana.org/assignments/http-problem-types#quota-exceeded",
-                              title: "Too Many Requests", detail: "Slow down.")
+        var problem = Problem(.quotaExceeded, detail: "Slow down.")
         problem.violatedPolicies = ["default", "d\"aily"]
         #expect(String(buffer: problem.body(requestID: "abc-1")) == #"{"type":"https://iana.org/assignments/http-problem-types#quota-exceeded","title":"Too Many Requests","status":429,"detail":"Slow down.","violated-policies":["default","d\"aily"],"request_id":"abc-1"}"#)
-        let plain = Problem(status: .notFound, kind: "not-found", title: "Not Found", detail: "No resource at /é\t.")
+        let plain = Problem(.notFound, detail: "No resource at /é\t.")
         #expect(String(buffer: plain.body()) == #"{"type":"https://portico.dev/problems/not-found","title":"Not Found","status":404,"detail":"No resource at /é\t."}"#)
     }
 }

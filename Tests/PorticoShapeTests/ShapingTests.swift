@@ -288,7 +288,7 @@ struct ShapingTests {
         #expect(documents([]) == #"{"id":"PAR-3","kids":[]},{"id":"PAR-1","kids":[]},{"id":"PAR-2","kids":[]},{"id":"PAR-9","kids":[]}"#)
         // The child statement's IN list: each parent's key once, in page order, never a null.
         let page = [parent(3), parent(1), MySQLRow(planned.plan.columns.map { _ in .null }), parent(2), parent(1)]
-        #expect(EmbedRows.parentKeys(page, embed) == [[.uint(3)], [.uint(1)], [.uint(2)]])
+        #expect(embed.parentKeys(page) == [[.uint(3)], [.uint(1)], [.uint(2)]])
     }
 }
 

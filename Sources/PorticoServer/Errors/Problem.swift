@@ -4,13 +4,15 @@ import PorticoShape
 
 /// An error answered as `application/problem+json` (RFC 9457).
 ///
-/// Each kind has a stable `type` URI under `https://portico.dev/problems/`; `detail` tells the
-/// caller what to fix and never carries anything internal (SQL, driver text, stack).
+/// Each ``Kind`` has a stable `type` URI under `https://portico.dev/problems/`, a status and a
+/// title; `detail` tells the caller what to fix and never carries anything internal (SQL,
+/// driver text, stack).
+///
+/// ```swift
+/// throw Problem(.notFound, detail: "No orders item has the id 'ORD-1'.")
+/// ```
 public struct Problem: HTTPResponseError, Sendable {
-    public let status: HTTPResponse.Status
-    /// The last path segment of the `type` URI, such as `not-found`.
-    public let kind: String
-    public let title: String
+    public let kind: Kind
     public let detail: String
     public var headers: HTTPFields = [:]
     /// For 429s: the policies the request would have broken (draft-ietf-httpapi-ratelimit-headers).
@@ -18,32 +20,39 @@ public struct Problem: HTTPResponseError, Sendable {
 
     public static let typeBase = "https://portico.dev/problems/"
 
-    public init(status: HTTPResponse.Status, kind: String, title: String, detail: String, headers: HTTPFields = [:]) {
-        self.status = status
+    public var status: HTTPResponse.Status { kind.status }
+    public var title: String { kind.title }
+
+    /// - Parameters:
+    ///   - kind: what went wrong; fixes the type, status and title.
+    ///   - detail: what the caller can do about it, in their terms.
+    ///   - headers: fields the answer carries besides the body's (`Retry-After`, `WWW-Authenticate`, `Allow`).
+    public init(_ kind: Kind, detail: String, headers: HTTPFields = [:]) {
         self.kind = kind
-        self.title = title
         self.detail = detail
         self.headers = headers
     }
 
     public static func notFound(_ path: String) -> Problem {
-        Problem(status: .notFound, kind: "not-found", title: "Not Found", detail: "No resource at \(path).")
+        Problem(.notFound, detail: "No resource at \(path).")
+    }
+
+    /// A path naming a version that is not served: the 404 lists the ones that are.
+    static func unknownVersion(_ version: String, in catalogs: CatalogSet) -> Problem {
+        Problem(.notFound, detail: "There is no API version '\(version)'. Versions: \(catalogs.versions.joined(separator: ", ")).")
     }
 
     public static func methodNotAllowed(_ method: String) -> Problem {
-        Problem(status: .methodNotAllowed, kind: "method-not-allowed", title: "Method Not Allowed",
-                detail: "The API is read-only: use GET or HEAD, not \(method).", headers: [.allow: "GET, HEAD"])
+        Problem(.methodNotAllowed, detail: "The API is read-only: use GET or HEAD, not \(method).", headers: [.allow: "GET, HEAD"])
     }
 
     /// An error inside Portico; the log has the details, the caller only the request id.
     public static var internalError: Problem {
-        Problem(status: .internalServerError, kind: "internal", title: "Internal Server Error",
-                detail: "Something went wrong on our side. Quote the request id if you contact support.")
+        Problem(.internalError, detail: "Something went wrong on our side. Quote the request id if you contact support.")
     }
 
     public static func unavailable(_ detail: String, retryAfter seconds: Int) -> Problem {
-        Problem(status: .serviceUnavailable, kind: "unavailable", title: "Service Unavailable", detail: detail,
-                headers: [.retryAfter: String(seconds)])
+        Problem(.unavailable, detail: detail, headers: [.retryAfter: String(seconds)])
     }
 
     /// The JSON body: fields in a fixed order, strings escaped per RFC 8259 (by the writer
@@ -52,8 +61,7 @@ public struct Problem: HTTPResponseError, Sendable {
         var json = JSONWriter(capacity: 224 + detail.utf8.count)
         json.beginObject()
         json.key("type")
-        // A kind that is already a URI (the rate-limit draft's types) is used as it is.
-        json.string(kind.hasPrefix("https://") ? kind : Self.typeBase + kind)
+        json.string(kind.type)
         json.key("title")
         json.string(title)
         json.key("status")

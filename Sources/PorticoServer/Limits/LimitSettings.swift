@@ -57,8 +57,7 @@ public struct Limits: Sendable {
     static func exceeded(_ policy: String, retryAfter: Int, detail: String, headers: HTTPFields) -> Problem {
         var fields = headers
         fields.set(.retryAfter, String(retryAfter))
-        var problem = Problem(status: .tooManyRequests, kind: RateLimitHeaders.quotaExceededType, title: "Too Many Requests",
-                              detail: detail, headers: fields)
+        var problem = Problem(.quotaExceeded, detail: detail, headers: fields)
         problem.violatedPolicies = [policy]
         return problem
     }

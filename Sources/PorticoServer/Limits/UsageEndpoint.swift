@@ -1,4 +1,5 @@
 import Hummingbird
+import PorticoShape
 import NIOCore
 import PorticoAccess
 import PorticoQuota
@@ -17,9 +18,9 @@ struct UsageEndpoint {
         }
         let state = limits.rates.peek(principal.partner, policy)
         var json = "{\"partner\":"
-        JSONText.appendString(principal.partner, to: &json)
+        json += JSONWriter.quoted(principal.partner)
         json += ",\"plan\":{\"name\":"
-        JSONText.appendString(policy.name, to: &json)
+        json += JSONWriter.quoted(policy.name)
         json += ",\"rate\":{\"limit\":\(policy.limit),\"window_seconds\":\(policy.window),\"burst\":\(policy.burst)}"
         json += ",\"max_in_flight\":\(plan?.maxInFlight ?? limits.settings.maxInFlight),\"export_cost\":\(plan?.exportCost ?? limits.settings.exportCost)}"
         json += ",\"rate\":{\"remaining\":\(state.remaining),\"reset_seconds\":\(state.reset)}"

@@ -71,8 +71,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         }
         guard let token = presented.token else {
             if let developmentPrincipal { return developmentPrincipal }
-            throw Problem(status: .unauthorized, kind: "unauthorized", title: "Unauthorized",
-                          detail: "Send an API key or an access token as 'Authorization: Bearer <credential>', or a key as 'X-API-Key: <key>'.",
+            throw Problem(.unauthorized, detail: "Send an API key or an access token as 'Authorization: Bearer <credential>', or a key as 'X-API-Key: <key>'.",
                           headers: [.wwwAuthenticate: "Bearer"])
         }
         guard let authenticator else { throw Self.invalidToken }
@@ -113,22 +112,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 
     static var invalidToken: Problem {
-        Problem(status: .unauthorized, kind: "invalid-token", title: "Unauthorized",
-                detail: "The credential is not valid. Check the key, or ask for a new one.",
+        Problem(.invalidToken, detail: "The credential is not valid. Check the key, or ask for a new one.",
                 headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
-    }
-}
-
-extension String {
-    var trimmingBlanks: String { Substring(self).trimmingBlanks }
-}
-
-extension Substring {
-    /// Without leading and trailing spaces and tabs, as one new string.
-    var trimmingBlanks: String {
-        var bytes = utf8[...]
-        while let first = bytes.first, first == 0x20 || first == 0x09 { bytes = bytes.dropFirst() }
-        while let last = bytes.last, last == 0x20 || last == 0x09 { bytes = bytes.dropLast() }
-        return String(Substring(bytes))
     }
 }

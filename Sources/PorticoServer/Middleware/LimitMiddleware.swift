@@ -17,9 +17,9 @@ struct LimitMiddleware: RouterMiddleware {
         let quotas = plan.map { plan in
             (plan.dailyQuota.map { [QuotaStore.Quota.daily($0)] } ?? []) + (plan.monthlyQuota.map { [QuotaStore.Quota.monthly($0)] } ?? [])
         }
-        let cost = Representation.isExport(request) ? (plan?.exportCost ?? limits.settings.exportCost) : 1
+        let cost = context.route?.isExport == true ? (plan?.exportCost ?? limits.settings.exportCost) : 1
         // Asking how much is left must not use any of it.
-        let isUsage = request.uri.path.hasSuffix("/usage") && ASCIIText.segmentCount(request.uri.path) == 3
+        let isUsage = context.route?.target == .usage
         let decision = isUsage ? limits.rates.peek(principal.partner, policy) : limits.rates.acquire(principal.partner, policy, cost: cost)
         var fields = RateLimitHeaders()
         fields.add(policy.name, quota: policy.limit, window: policy.window, remaining: decision.remaining, reset: decision.reset)

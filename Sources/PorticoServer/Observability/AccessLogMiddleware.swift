@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import PorticoCatalog
+import PorticoValues
 
 /// The outermost stage: the request id, one structured line per request, and the request
 /// metrics. The id is the caller's well-formed `X-Request-Id` or one made here (``RequestID``),
@@ -16,7 +17,6 @@ struct AccessLogMiddleware: RouterMiddleware {
     typealias Context = PorticoRequestContext
     let logger: Logger
     let metrics: ServerMetrics?
-    let catalogs: CatalogStore
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -29,7 +29,7 @@ struct AccessLogMiddleware: RouterMiddleware {
         } catch {
             let status = (error as? any HTTPResponseError)?.status.code ?? 500
             if let problem = error as? Problem {
-                count(status: problem.status.code, kind: problem.kind, policies: problem.violatedPolicies ?? [])
+                count(status: problem.status.code, kind: problem.kind.slug, policies: problem.violatedPolicies ?? [])
             }
             finish(request, context, status: status, bytes: nil, start: start)
             guard let error = error as? any HTTPResponseError else { throw error }
@@ -61,21 +61,15 @@ struct AccessLogMiddleware: RouterMiddleware {
         if status == 401 { metrics.authFailure(kind: kind) }
     }
 
-    func knownRoute(_ path: String) -> (String, String)? {
-        guard let (version, resource) = ASCIIText.apiRoute(path),
-              catalogs.current.catalogs[version]?.resources.index(forKey: resource) != nil else { return nil }
-        return (version, resource)
-    }
-
     func finish(_ request: Request, _ context: Context, status: Int, bytes: Int?, start: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - start
-        let nanos = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+        let nanos = elapsed.nanoseconds
         let trace = context.trace.snapshot
         if let refusal = trace.refusal { count(status: refusal.status, kind: refusal.kind, policies: refusal.violatedPolicies) }
         if let metrics {
-            // Requests refused before routing (limits, credentials) are labelled from the path, but
-            // only with names the catalog knows, so labels cannot be made up by callers.
-            let labels = trace.version.map { ($0, trace.resource ?? "-") } ?? knownRoute(request.uri.path) ?? ("-", "-")
+            // Labelled by the resolved route (``ResolvedRoute/labels``), which names only what the
+            // catalog knows, so labels cannot be made up by callers; "-" for what never routed.
+            let labels = trace.version.map { ($0, trace.resource ?? "-") } ?? ("-", "-")
             metrics.request(version: labels.0, resource: labels.1, status: status, partner: trace.partner ?? "-",
                             totalNanos: nanos, databaseNanos: trace.databaseNanos)
         }
@@ -95,22 +89,5 @@ struct AccessLogMiddleware: RouterMiddleware {
         if let credential = trace.credentialID { metadata["credential_id"] = .string(credential) }
         if let address = context.remoteAddress { metadata["client"] = .string(address) }
         logger.info("request", metadata: metadata)
-    }
-}
-
-/// Counts the bytes a streamed body writes.
-final class CountingWriter: ResponseBodyWriter, @unchecked Sendable {
-    var base: any ResponseBodyWriter
-    private(set) var bytes = 0
-
-    init(base: any ResponseBodyWriter) { self.base = base }
-
-    func write(_ buffer: ByteBuffer) async throws {
-        bytes += buffer.readableBytes
-        try await base.write(buffer)
-    }
-
-    func finish(_ trailingHeaders: HTTPFields?) async throws {
-        try await base.finish(trailingHeaders)
     }
 }

@@ -2,6 +2,7 @@ public import Logging
 import Foundation
 import PorticoMySQL
 import Synchronization
+import PorticoShape
 
 /// Logs one JSON object per line to standard output: `time`, `level`, `message`, `label`, then
 /// the metadata, flattened to strings. What log shippers (journald, Loki, CloudWatch) expect.
@@ -20,19 +21,19 @@ public struct JSONLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         var line = "{\"time\":"
-        JSONText.appendString(Self.timestamp(), to: &line)
+        line += JSONWriter.quoted(Self.timestamp())
         line += ",\"level\":"
-        JSONText.appendString(event.level.rawValue, to: &line)
+        line += JSONWriter.quoted(event.level.rawValue)
         line += ",\"message\":"
-        JSONText.appendString(event.message.description, to: &line)
+        line += JSONWriter.quoted(event.message.description)
         line += ",\"label\":"
-        JSONText.appendString(label, to: &line)
+        line += JSONWriter.quoted(label)
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
             line += ","
-            JSONText.appendString(key, to: &line)
+            line += JSONWriter.quoted(key)
             line += ":"
-            JSONText.appendString(value.description, to: &line)
+            line += JSONWriter.quoted(value.description)
         }
         line += "}\n"
         Self.output.withLock { _ in FileHandle.standardOutput.write(Data(line.utf8)) }

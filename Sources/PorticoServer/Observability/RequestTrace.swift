@@ -1,5 +1,6 @@
 import Hummingbird
 import Synchronization
+import PorticoValues
 
 /// What the stages of one request report for its access-log line and metrics: a reference
 /// carried in the request context, since contexts travel down the chain by value.
@@ -40,7 +41,7 @@ public final class RequestTrace: Sendable {
     }
 
     func database(_ duration: Duration, rows: Int) {
-        let nanos = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+        let nanos = duration.nanoseconds
         state.withLock {
             $0.databaseNanos += nanos
             $0.rows += rows
@@ -49,7 +50,7 @@ public final class RequestTrace: Sendable {
 
     /// The request was answered with `problem` without an error being thrown.
     func refused(_ problem: Problem) {
-        let refusal = Refusal(status: problem.status.code, kind: problem.kind, violatedPolicies: problem.violatedPolicies ?? [])
+        let refusal = Refusal(status: problem.status.code, kind: problem.kind.slug, violatedPolicies: problem.violatedPolicies ?? [])
         state.withLock { $0.refusal = refusal }
     }
 

@@ -48,17 +48,6 @@ final class ContractCache: Sendable {
     }
 }
 
-/// The catalogs being served, swapped atomically by a reload.
-public final class CatalogStore: Sendable {
-    private let state: Mutex<CatalogSet>
-
-    public init(_ catalogs: CatalogSet) { state = Mutex(catalogs) }
-
-    public var current: CatalogSet { state.withLock { $0 } }
-
-    public func replace(with catalogs: CatalogSet) { state.withLock { $0 = catalogs } }
-}
-
 public struct CatalogLoadError: Error, CustomStringConvertible {
     public let diagnostics: [Diagnostic]
     public var description: String {

@@ -12,13 +12,8 @@ public import PorticoValues
 /// Rows are fetched strictly in order (one fetch at a time on the stream's connection). Only
 /// ``reading(_:batchSize:depth:loadEmbeds:_:)`` makes one, so what is in flight has always
 /// stopped before the stream goes away, whether the body returns or throws.
-public final class ExportReadAhead {
-    public struct Batch: Sendable {
-        public let rows: [MySQLRow]
-        public let embeds: [EmbedRows]
-        /// Time spent in the database for this batch: its fetch and its embed statements.
-        public let databaseTime: Duration
-    }
+public final class ExportReadAhead: ExportBatches {
+    public typealias Batch = ExportBatch
 
     private let stream: MySQLRowStream
     private let batchSize: Int

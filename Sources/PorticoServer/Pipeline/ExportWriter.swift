@@ -7,13 +7,16 @@ import PorticoShape
 
 /// Streams every matching row, in keyset order, as NDJSON or CSV: rows are read from an
 /// unbuffered result batch by batch, each batch's embeds are loaded with one query per embed,
-/// and two batches are read ahead (``ExportReadAhead``) while the current one is shaped and
+/// and two batches are read ahead (``ReadExecutor/stream(_:batchSize:_:)``) while the current one is shaped and
 /// written to the socket (back-pressure), so memory stays constant whatever the size.
 ///
 /// The status line is sent before the first row: a failure midway ends the stream early
 /// (logged); a complete NDJSON export always ends with a newline.
-struct ExportWriter {
-    let handler: ReadHandler
+struct ExportWriter<Executor: ReadExecutor> {
+    let executor: Executor
+    /// Rows read from the database per batch.
+    let batchSize: Int
+    let logger: Logger
     let planned: PlannedRead
     let format: ApiRequest.Format
     let requestID: String
@@ -23,23 +26,19 @@ struct ExportWriter {
         let contentType = format == .csv ? "text/csv; charset=utf-8" : "application/x-ndjson"
         let headers: HTTPFields = [.contentType: contentType, .cacheControl: "private, no-store"]
         if request.method == .head { return Response(status: .ok, headers: headers) }
-        let query = SQLRenderer.render(planned.plan)
-        let (handler, planned, format, requestID, trace) = (self.handler, self.planned, self.format, self.requestID, self.trace)
+        let (executor, batchSize, logger, planned, format, requestID, trace) = (executor, batchSize, logger, planned, format, requestID, trace)
         let body = ResponseBody { writer in
-            let batchSize = handler.settings.exportBatch
             var notes: [String] = []
             do {
-                try await handler.pool.withRowStream(query.text, query.binds, batchSize: batchSize) { stream in
-                    try await ExportReadAhead.reading(stream, planned: planned, pool: handler.pool, batchSize: batchSize) { batches in
-                        try await Self.write(batches, planned: planned, format: format, trace: trace, to: &writer, notes: &notes)
-                    }
+                try await executor.stream(planned, batchSize: batchSize) { batches in
+                    try await Self.write(batches, planned: planned, format: format, trace: trace, to: &writer, notes: &notes)
                 }
             } catch {
-                handler.logger.error("export ended early", metadata: ["request_id": "\(requestID)", "error": "\(error)"])
+                logger.error("export ended early", metadata: ["request_id": "\(requestID)", "error": "\(error)"])
                 throw error
             }
             if !notes.isEmpty {
-                handler.logger.warning("data problems while shaping", metadata: ["request_id": "\(requestID)", "notes": "\(Set(notes).sorted().prefix(10))"])
+                logger.warning("data problems while shaping", metadata: ["request_id": "\(requestID)", "notes": "\(Set(notes).sorted().prefix(10))"])
             }
             try await writer.finish(nil)
         }
@@ -47,7 +46,7 @@ struct ExportWriter {
     }
 
     /// Shapes and sends each batch as it comes; the next ones are read meanwhile (``ExportReadAhead``).
-    static func write(_ batches: ExportReadAhead, planned: PlannedRead, format: ApiRequest.Format, trace: RequestTrace,
+    static func write(_ batches: any ExportBatches, planned: PlannedRead, format: ApiRequest.Format, trace: RequestTrace,
                       to writer: inout some ResponseBodyWriter, notes: inout [String]) async throws {
         var out: [UInt8] = format == .csv ? CSVWriter.header(planned) : []
         var json = JSONWriter(capacity: 64 * 1024)

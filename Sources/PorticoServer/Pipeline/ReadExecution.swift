@@ -14,7 +14,7 @@ public enum ReadExecution {
             let main = SQLRenderer.render(planned.plan)
             let rows = try connection.query(main.text, main.binds).rows
             let embeds = try planned.embeds.map { embed in
-                EmbedRows(embed: embed, rows: try embedQuery(embed, rows).map { try connection.query($0.text, $0.binds).rows } ?? [])
+                EmbedRows(embed: embed, rows: try embed.query(forParents: rows).map { try connection.query($0.text, $0.binds).rows } ?? [])
             }
             return (rows, embeds)
         }
@@ -27,17 +27,11 @@ public enum ReadExecution {
         var results = [[MySQLRow]](repeating: [], count: planned.embeds.count)
         try await withThrowingTaskGroup(of: (Int, [MySQLRow]).self) { group in
             for (index, embed) in planned.embeds.enumerated() {
-                guard let query = embedQuery(embed, rows) else { continue }
+                guard let query = embed.query(forParents: rows) else { continue }
                 group.addTask { (index, try await pool.query(query.text, query.binds).rows) }
             }
             for try await (index, rows) in group { results[index] = rows }
         }
         return zip(planned.embeds, results).map { EmbedRows(embed: $0, rows: $1) }
-    }
-
-    /// The statement reading an embed's rows for these parent rows; nil when none has a key.
-    static func embedQuery(_ embed: PlannedEmbed, _ rows: [MySQLRow]) -> SQLQuery? {
-        let keys = EmbedRows.parentKeys(rows, embed)
-        return keys.isEmpty ? nil : SQLRenderer.render(embed.plan(forParents: keys))
     }
 }

@@ -8,154 +8,128 @@ import PorticoCatalog
 import PorticoMySQL
 import PorticoQuery
 import PorticoShape
+import PorticoValues
 
 /// Serves `GET /api/{version}/{resource}` and `GET /api/{version}/{resource}/{id}`: the request
 /// pipeline of DESIGN.md, one call per stage.
-struct ReadHandler: Sendable {
+struct ReadHandler<Executor: ReadExecutor>: Sendable {
     let settings: ReadSettings
-    let pool: MySQLConnectionPool
+    let executor: Executor
     let logger: Logger
 
-    // MARK: - Stages shared by list and item
+    // MARK: - The two reads
 
-    func resource(_ request: Request, _ context: PorticoRequestContext) throws -> (Catalog, ReadPlanner, Resource) {
-        let version = context.parameters.get("version") ?? ""
-        let name = context.parameters.get("resource") ?? ""
-        let catalogs = settings.catalogs  // one snapshot: a reload may swap them meanwhile
-        guard let catalog = catalogs.catalogs[version], let planner = catalogs.planners[version] else {
-            throw Problem(status: .notFound, kind: "not-found", title: "Not Found",
-                          detail: "There is no API version '\(version)'. Versions: \(catalogs.versions.joined(separator: ", ")).")
-        }
-        guard let resource = catalog.resources[name], resource.isEndpoint else {
-            throw Problem(status: .notFound, kind: "not-found", title: "Not Found",
-                          detail: "There is no resource '\(name)' in \(version). Resources: \(catalog.endpoints.map(\.name).joined(separator: ", ")).")
-        }
-        context.trace.route(version: version, resource: name)
-        return (catalog, planner, resource)
-    }
-
-    /// The authenticated caller, if it holds the resource's scope; else 403 naming the scope.
-    func principal(_ context: PorticoRequestContext, for resource: Resource) throws -> Principal {
-        guard let principal = context.principal else {
-            throw Problem(status: .unauthorized, kind: "unauthorized", title: "Unauthorized",
-                          detail: "This request needs credentials.", headers: [.wwwAuthenticate: "Bearer"])
-        }
-        guard principal.holds(resource.scope) else {
-            throw Problem(status: .forbidden, kind: "insufficient-scope", title: "Forbidden",
-                          detail: "Reading \(resource.name) needs the scope '\(resource.scope)', which this credential does not hold.",
-                          headers: [.wwwAuthenticate: "Bearer error=\"insufficient_scope\", scope=\"\(resource.scope)\""])
-        }
-        return principal
-    }
-
-    func parameters(_ request: Request) throws -> [(String, String)] {
-        if (request.uri.query?.utf8.count ?? 0) > settings.maxQueryLength {
-            throw Problem(status: .uriTooLong, kind: "query-too-large", title: "URI Too Long",
-                          detail: "The query string may be at most \(settings.maxQueryLength) bytes.")
-        }
-        return request.uri.queryParameters.map { (String($0.key), String($0.value)) }
-    }
-
-    func logNotes(_ notes: [String], _ context: PorticoRequestContext) {
-        guard !notes.isEmpty else { return }
-        logger.warning("data problems while shaping", metadata: [
-            "request_id": "\(context.requestID)", "notes": "\(Set(notes).sorted().prefix(10).joined(separator: "; "))",
-        ])
-    }
-
-    // MARK: - List
-
+    /// `GET /api/{version}/{resource}`: a page of the partner's rows, or all of them as an export.
     func list(_ request: Request, _ context: PorticoRequestContext) async throws -> Response {
-        let (catalog, planner, resource) = try resource(request, context)
-        let principal = try principal(context, for: resource)
+        let (route, resource, planner) = try endpoint(context)
+        let principal = try authorize(context, for: resource)
         let query = try parameters(request)
         var (apiRequest, cursor) = try partnerInput { () throws(QueryError) in try QueryParser(resource: resource).parseList(query) }
-        let format = Representation.format(of: request)
-        apiRequest.format = format
-        apiRequest.isExport = Representation.isExport(request)
-        let binding = CursorCodec.binding(partner: principal.partner, version: catalog.version, resource: resource.name,
+        (apiRequest.format, apiRequest.isExport) = (route.format, route.isExport)
+        let binding = CursorCodec.binding(partner: principal.partner, version: route.version, resource: resource.name,
                                           keyset: resource.keyset, request: apiRequest)
         if let cursor {
             apiRequest.after = try partnerInput { () throws(QueryError) in try settings.cursors.decode(cursor, binding: binding) }
         }
         let planned = try partnerInput { [apiRequest] () throws(QueryError) in try planner.planList(resource, apiRequest, tenants: principal.tenants) }
         if apiRequest.isExport {
-            return ExportWriter(handler: self, planned: planned, format: format, requestID: context.requestID, trace: context.trace).response(request)
+            return ExportWriter(executor: executor, batchSize: settings.exportBatch, logger: logger, planned: planned, format: route.format,
+                                requestID: context.requestID, trace: context.trace).response(request)
         }
-        let (fetched, embeds) = try await databaseCall(context.trace) { try await ReadExecution.run(planned, on: pool) }
-        let page = Array(fetched.prefix(apiRequest.limit))
-        context.trace.database(.zero, rows: page.count)
-        var nextCursor: String?
-        if fetched.count > apiRequest.limit, let last = page.last {
-            nextCursor = settings.cursors.encode(planned.cursorColumns.map { last[$0] }, binding: binding)
+        let (fetched, embeds) = try await execute(planned, context.trace) { rows in min(rows.count, apiRequest.limit) }
+        let page = fetched.prefix(apiRequest.limit)
+        let nextCursor = fetched.count > apiRequest.limit
+            ? page.last.map { last in settings.cursors.encode(planned.cursorColumns.map { last[$0] }, binding: binding) } : nil
+        return encode(request, context, csv: route.format == .csv) { csv, notes in
+            csv ? ByteBuffer(bytes: CSVWriter.document(Array(page), planned, embeds: embeds, notes: &notes))
+                : DocumentWriter.page(page, planned, embeds: embeds, nextCursor: nextCursor, notes: &notes) { ByteBuffer(bytes: $0) }
         }
-        var notes: [String] = []
-        if format == .csv {
-            let csv = CSVWriter.document(page, planned, embeds: embeds, notes: &notes)
-            logNotes(notes, context)
-            return conditional(request, body: csv, contentType: "text/csv; charset=utf-8")
-        }
-        var json = JSONWriter(capacity: 256 * max(page.count, 1))
-        json.beginObject()
-        json.key("data")
-        json.beginArray()
-        for row in page { DocumentWriter.write(row, planned.projection, embeds: embeds, into: &json, notes: &notes) }
-        json.endArray()
-        json.key("next_cursor")
-        if let nextCursor { json.string(nextCursor) } else { json.null() }
-        json.endObject()
-        logNotes(notes, context)
-        return conditional(request, body: json.withBytes { ByteBuffer(bytes: $0) }, contentType: "application/json")
     }
 
-    // MARK: - Item
-
+    /// `GET /api/{version}/{resource}/{id}`: one of the partner's rows. A malformed id and a row
+    /// of another tenant are the same 404 as a missing row.
     func item(_ request: Request, _ context: PorticoRequestContext) async throws -> Response {
-        let (_, planner, resource) = try resource(request, context)
-        let principal = try principal(context, for: resource)
-        let idText = context.parameters.get("id") ?? ""
+        let (route, resource, planner) = try endpoint(context)
+        let principal = try authorize(context, for: resource)
         let query = try parameters(request)
         var apiRequest = try partnerInput { () throws(QueryError) in try QueryParser(resource: resource).parseItem(query) }
-        apiRequest.format = Representation.format(of: request) == .csv ? .csv : .json
-        // A malformed id and a row of another tenant are the same 404 as a missing row.
-        var notFound: Problem {
-            Problem(status: .notFound, kind: "not-found", title: "Not Found", detail: "No \(resource.name) item has the id '\(idText)'.")
+        apiRequest.format = route.format == .csv ? .csv : .json
+        guard case .item(let idText) = route.target, let key = resource.id?.parse(idText),
+              let planned = planner.planItem(resource, key: key, apiRequest, tenants: principal.tenants) else {
+            throw notFound(resource, route)
         }
-        guard let key = resource.id?.parse(idText), let planned = planner.planItem(resource, key: key, apiRequest, tenants: principal.tenants) else {
-            throw notFound
+        let (rows, embeds) = try await execute(planned, context.trace) { $0.isEmpty ? 0 : 1 }
+        guard let row = rows.first else { throw notFound(resource, route) }
+        return encode(request, context, csv: apiRequest.format == .csv) { csv, notes in
+            csv ? ByteBuffer(bytes: CSVWriter.document([row], planned, embeds: embeds, notes: &notes))
+                : DocumentWriter.document(row, planned, embeds: embeds, notes: &notes) { ByteBuffer(bytes: $0) }
         }
-        let (rows, embeds) = try await databaseCall(context.trace) { try await ReadExecution.run(planned, on: pool) }
-        guard let row = rows.first else { throw notFound }
-        context.trace.database(.zero, rows: 1)
+    }
+
+    // MARK: - Stages
+
+    /// The resolved route's resource and planner; a 404 naming what exists when the path names
+    /// a version or resource that is not served.
+    func endpoint(_ context: PorticoRequestContext) throws -> (ResolvedRoute, Resource, ReadPlanner) {
+        guard let route = context.route else { throw Problem.internalError }
+        guard let catalog = route.catalog, let planner = route.planner else { throw Problem.unknownVersion(route.version, in: route.catalogs) }
+        guard let resource = route.resource else {
+            throw Problem(.notFound, detail: "There is no resource '\(route.resourceName)' in \(route.version). Resources: \(catalog.endpoints.map(\.name).joined(separator: ", ")).")
+        }
+        return (route, resource, planner)
+    }
+
+    /// The authenticated caller, if it holds the resource's scope; else 403 naming the scope.
+    func authorize(_ context: PorticoRequestContext, for resource: Resource) throws -> Principal {
+        guard let principal = context.principal else {
+            throw Problem(.unauthorized, detail: "This request needs credentials.", headers: [.wwwAuthenticate: "Bearer"])
+        }
+        guard principal.holds(resource.scope) else {
+            throw Problem(.insufficientScope, detail: "Reading \(resource.name) needs the scope '\(resource.scope)', which this credential does not hold.",
+                          headers: [.wwwAuthenticate: "Bearer error=\"insufficient_scope\", scope=\"\(resource.scope)\""])
+        }
+        return principal
+    }
+
+    /// The query string's parameters, refused whole past the length limit.
+    func parameters(_ request: Request) throws -> [(String, String)] {
+        if (request.uri.query?.utf8.count ?? 0) > settings.maxQueryLength {
+            throw Problem(.uriTooLong, detail: "The query string may be at most \(settings.maxQueryLength) bytes.")
+        }
+        return request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+    }
+
+    func notFound(_ resource: Resource, _ route: ResolvedRoute) -> Problem {
+        guard case .item(let id) = route.target else { return Problem.notFound(resource.name) }
+        return Problem(.notFound, detail: "No \(resource.name) item has the id '\(id)'.")
+    }
+
+    /// Runs the read's statements; the trace gets the database time and the rows served
+    /// (`served` counts them from what came back) in one record.
+    func execute(_ planned: PlannedRead, _ trace: RequestTrace, served: ([MySQLRow]) -> Int) async throws -> ([MySQLRow], [EmbedRows]) {
+        let start = ContinuousClock.now
+        let (rows, embeds) = try await databaseCall { try await executor.run(planned) }
+        trace.database(ContinuousClock.now - start, rows: served(rows))
+        return (rows, embeds)
+    }
+
+    /// The shaped body as the response (CSV or JSON), its data problems logged.
+    func encode(_ request: Request, _ context: PorticoRequestContext, csv: Bool, _ shape: (Bool, inout [String]) -> ByteBuffer) -> Response {
         var notes: [String] = []
-        if apiRequest.format == .csv {
-            let csv = CSVWriter.document([row], planned, embeds: embeds, notes: &notes)
-            logNotes(notes, context)
-            return conditional(request, body: csv, contentType: "text/csv; charset=utf-8")
+        let body = shape(csv, &notes)
+        if !notes.isEmpty {
+            logger.warning("data problems while shaping", metadata: [
+                "request_id": "\(context.requestID)", "notes": "\(Set(notes).sorted().prefix(10).joined(separator: "; "))",
+            ])
         }
-        var json = JSONWriter()  // 4 KiB: an item with its embeds rarely needs to grow it
-        DocumentWriter.write(row, planned.projection, embeds: embeds, into: &json, notes: &notes)
-        logNotes(notes, context)
-        return conditional(request, body: json.withBytes { ByteBuffer(bytes: $0) }, contentType: "application/json")
+        return conditional(request, body: body, contentType: csv ? "text/csv; charset=utf-8" : "application/json")
     }
 
     // MARK: - Representation
 
     /// The first 16 bytes of a digest as a quoted hex string.
     static func etag(_ digest: SHA256.Digest) -> String {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = [UInt8(ascii: "\"")]
-        text.reserveCapacity(34)
-        for byte in digest.prefix(16) {
-            text.append(hex[Int(byte >> 4)])
-            text.append(hex[Int(byte & 15)])
-        }
-        text.append(UInt8(ascii: "\""))
-        return String(decoding: text, as: UTF8.self)
-    }
-
-    func conditional(_ request: Request, body: [UInt8], contentType: String) -> Response {
-        conditional(request, body: ByteBuffer(bytes: body), contentType: contentType)
+        "\"" + String(decoding: HexDigits.encode(digest.prefix(16)), as: UTF8.self) + "\""
     }
 
     /// A strong ETag over the body; `If-None-Match` with it gives 304 without a body.
@@ -176,38 +150,13 @@ struct ReadHandler: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
 
-    /// Database failures become problems without any driver text: 503 (with `Retry-After`)
-    /// while the database is unreachable or saturated, 500 otherwise. The log gets the details.
-    func databaseCall(_ trace: RequestTrace, _ body: () async throws -> ([MySQLRow], [EmbedRows])) async throws -> ([MySQLRow], [EmbedRows]) {
-        let start = ContinuousClock.now
-        let result = try await databaseCall(body)
-        trace.database(ContinuousClock.now - start, rows: 0)
-        return result
-    }
-
+    /// A database failure becomes its problem (``MySQLError/problem``); the log gets the details.
     func databaseCall<R>(_ body: () async throws -> R) async throws -> R {
         do {
             return try await body()
         } catch let error as MySQLError {
             logger.error("database error", metadata: ["error": "\(error)"])
-            switch error.kind {
-            case .connect, .connectionLost, .poolExhausted, .poolClosed:
-                throw Problem.unavailable("The service is temporarily unable to reach its data; retry shortly.", retryAfter: 2)
-            case .statementTimeout:
-                throw Problem(status: .serviceUnavailable, kind: "query-timeout", title: "Query Took Too Long",
-                              detail: "The request took too long; narrow it with filters or a smaller limit.", headers: [.retryAfter: "5"])
-            default:
-                throw Problem.internalError
-            }
+            throw error.problem
         }
-    }
-}
-
-/// Runs a stage that checks the partner's input; its ``QueryError`` becomes a 400 problem.
-func partnerInput<R>(_ body: () throws(QueryError) -> R) throws -> R {
-    do {
-        return try body()
-    } catch {
-        throw error.problem
     }
 }

@@ -30,18 +30,3 @@ public struct ReadSettings: Sendable {
         self.authenticator = authenticator
     }
 }
-
-extension QueryError {
-    var problem: Problem {
-        switch kind {
-        case .unknownParameter:
-            Problem(status: .badRequest, kind: kind.rawValue, title: "Unknown Parameter", detail: detail)
-        case .invalidParameter:
-            Problem(status: .badRequest, kind: kind.rawValue, title: "Invalid Parameter", detail: detail)
-        case .invalidCursor:
-            Problem(status: .badRequest, kind: kind.rawValue, title: "Invalid Cursor", detail: detail)
-        case .tooLarge:
-            Problem(status: .badRequest, kind: kind.rawValue, title: "Query Too Large", detail: detail)
-        }
-    }
-}

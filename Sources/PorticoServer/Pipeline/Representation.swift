@@ -2,15 +2,28 @@ import Hummingbird
 import HummingbirdCore
 import PorticoQuery
 
-/// Which representation a request asks for, decided once for the handler and the limiter alike.
+/// Which representation a request asks for: decided once, by ``ResolvedRoute``, for the
+/// handler and the limiter alike.
 enum Representation {
-    /// `format=` wins; else `Accept: application/x-ndjson` or `text/csv`; else JSON.
-    /// An unknown `format` counts as JSON here; the parser refuses it with a 400.
-    static func format(of request: Request) -> ApiRequest.Format {
-        format(of: request, query: request.uri.queryParameters)
+    /// The format and whether a list request is an export, parsing the query string at most
+    /// once, and not at all when it cannot name `format` (most requests).
+    ///
+    /// `format=` wins; else `Accept: application/x-ndjson` or `text/csv`; else JSON. An unknown
+    /// `format` counts as JSON here; the parser refuses it with a 400. A list in NDJSON or CSV
+    /// without `limit` is an export; JSON never is.
+    static func decide(_ request: Request, list: Bool) -> (format: ApiRequest.Format, isExport: Bool) {
+        let raw = request.uri.query ?? ""
+        if !ASCIIText.contains(raw, "format"), !raw.utf8.contains(UInt8(ascii: "%")) {
+            let format = acceptFormat(request)
+            guard list, format != .json else { return (format, false) }
+            return (format, ApiRequest.isExport(format: format, limitGiven: request.uri.queryParameters.has("limit")))
+        }
+        let query = request.uri.queryParameters
+        let format = format(of: request, query: query)
+        return (format, list && ApiRequest.isExport(format: format, limitGiven: query.has("limit")))
     }
 
-    /// As ``format(of:)``, with the query string already parsed.
+    /// The format, with the query string already parsed.
     static func format(of request: Request, query: FlatDictionary<Substring, Substring>) -> ApiRequest.Format {
         if let given = query["format"] { return ApiRequest.Format(rawValue: String(given)) ?? .json }
         return acceptFormat(request)
@@ -24,16 +37,8 @@ enum Representation {
         return .json
     }
 
-    /// True for a list request that streams every row (`/api/{version}/{resource}` only).
+    /// True for a list request (`/api/{version}/{resource}`) that streams every row.
     static func isExport(_ request: Request) -> Bool {
-        guard ASCIIText.segmentCount(request.uri.path) == 3 else { return false }
-        // With no `format` (not even percent-encoded) in the query string, the Accept header
-        // alone decides, and JSON is never an export: most requests need no query parsing.
-        let raw = request.uri.query ?? ""
-        if !ASCIIText.contains(raw, "format"), !raw.utf8.contains(UInt8(ascii: "%")), acceptFormat(request) == .json {
-            return false
-        }
-        let query = request.uri.queryParameters  // parsed once for both questions
-        return ApiRequest.isExport(format: format(of: request, query: query), limitGiven: query.has("limit"))
+        ASCIIText.segmentCount(request.uri.path) == 3 && decide(request, list: true).isExport
     }
 }

@@ -13,7 +13,7 @@ import PorticoMySQL
 /// can reach, answers with the bare status only, so it tells outsiders nothing about the
 /// components behind it. Probes should use the admin listener where they can reach it.
 struct HealthRoutes {
-    let pool: MySQLConnectionPool
+    let database: any ReadExecutor
     let lifecycle: Lifecycle
     /// Whether answers name components (the admin listener) or give only the status (public).
     let namesComponents: Bool
@@ -26,7 +26,7 @@ struct HealthRoutes {
             guard !lifecycle.isDraining else {
                 throw Problem.unavailable("This instance is shutting down; use another.", retryAfter: 5)
             }
-            guard await pool.isHealthy() else {
+            guard await database.isHealthy() else {
                 throw Problem.unavailable(namesComponents ? "The product database is not reachable; retry shortly." : "Not ready; retry shortly.",
                                           retryAfter: 5)
             }

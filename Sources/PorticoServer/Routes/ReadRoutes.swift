@@ -1,16 +1,17 @@
 import Hummingbird
 
 /// The read API's routes, the same for every version in the catalog set: nothing per resource.
-struct ReadRoutes {
-    let handler: ReadHandler
+struct ReadRoutes<Executor: ReadExecutor> {
+    let handler: ReadHandler<Executor>
     /// Every method but GET and HEAD is a 405 with `Allow`, not a 404: the path exists.
-    static let refused: [HTTPRequest.Method] = [.post, .put, .patch, .delete, .options, .trace, .init("CONNECT")!]
+    static var refused: [HTTPRequest.Method] { [.post, .put, .patch, .delete, .options, .trace, .init("CONNECT")!] }
 
     func register(on router: Router<PorticoRequestContext>) {
         let settings = handler.settings
         // Registered first and outside the authenticated group: the contract is public.
         ContractRoutes(catalogs: settings.catalogStore).register(on: router)
         let api = router.group("api")
+            .add(middleware: RouteResolutionMiddleware(catalogs: settings.catalogStore))
             .add(middleware: VersionHeadersMiddleware(catalogs: settings.catalogStore))
             .add(middleware: AuthenticationMiddleware(authenticator: settings.authenticator, developmentPrincipal: settings.developmentPrincipal,
                                                       limits: settings.limits, logger: handler.logger))

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PorticoShape
 import Logging
 import NIOCore
 import PorticoAccess
@@ -26,8 +27,7 @@ struct TokenRoutes {
         router.post("/oauth/token") { request, context in try await token(request, context) }
         for method in [HTTPRequest.Method.get, .head, .put, .patch, .delete] {
             router.on("/oauth/token", method: method) { _, _ -> Response in
-                throw Problem(status: .methodNotAllowed, kind: "method-not-allowed", title: "Method Not Allowed",
-                              detail: "Request tokens with POST.", headers: [.allow: "POST"])
+                throw Problem(.methodNotAllowed, detail: "Request tokens with POST.", headers: [.allow: "POST"])
             }
         }
         router.get("/.well-known/jwks.json") { _, _ in
@@ -44,19 +44,17 @@ struct TokenRoutes {
     func metadata() -> String {
         let base = issuer.settings.issuer
         var json = "{\"issuer\":"
-        JSONText.appendString(base, to: &json)
+        json += JSONWriter.quoted(base)
         for (name, value) in [("token_endpoint", base + "/oauth/token"), ("jwks_uri", base + "/.well-known/jwks.json"),
                               ("service_documentation", base + "/docs")] {
             json += ",\"\(name)\":"
-            JSONText.appendString(value, to: &json)
+            json += JSONWriter.quoted(value)
         }
         json += ",\"grant_types_supported\":[\"client_credentials\"]"
         json += ",\"token_endpoint_auth_methods_supported\":[\"client_secret_basic\",\"client_secret_post\"]"
         json += ",\"response_types_supported\":[]"
         json += ",\"scopes_supported\":[" + scopes.map { scope -> String in
-            var text = ""
-            JSONText.appendString(scope, to: &text)
-            return text
+            return JSONWriter.quoted(scope)
         }.joined(separator: ",") + "]}"
         return json
     }
@@ -70,9 +68,9 @@ struct TokenRoutes {
         switch outcome {
         case .success(let issued):
             var json = "{\"access_token\":"
-            JSONText.appendString(issued.accessToken, to: &json)
+            json += JSONWriter.quoted(issued.accessToken)
             json += ",\"token_type\":\"Bearer\",\"expires_in\":\(issued.expiresIn),\"scope\":"
-            JSONText.appendString(issued.scopes.joined(separator: " "), to: &json)
+            json += JSONWriter.quoted(issued.scopes.joined(separator: " "))
             json += "}"
             return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store", .init("Pragma")!: "no-cache"],
                             body: .init(byteBuffer: ByteBuffer(string: json)))
@@ -129,32 +127,13 @@ struct TokenRoutes {
 
     static func error(_ error: OAuthError, status: HTTPResponse.Status) -> Response {
         var json = "{\"error\":"
-        JSONText.appendString(error.code, to: &json)
+        json += JSONWriter.quoted(error.code)
         json += ",\"error_description\":"
-        JSONText.appendString(error.description, to: &json)
+        json += JSONWriter.quoted(error.description)
         json += "}"
         var headers: HTTPFields = [.contentType: "application/json", .cacheControl: "no-store", .init("Pragma")!: "no-cache"]
         if status == .unauthorized { headers[.wwwAuthenticate] = "Basic realm=\"portico\", charset=\"UTF-8\"" }
         if status == .tooManyRequests { headers[.retryAfter] = "60" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: json)))
-    }
-}
-
-/// `application/x-www-form-urlencoded`, strictly: a repeated or undecodable parameter makes
-/// the whole form invalid (RFC 6749 §3.2 forbids repeats).
-enum FormBody {
-    static func parse(_ text: String) -> [String: String]? {
-        var form: [String: String] = [:]
-        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = decode(parts[0]), let value = decode(parts.count == 2 ? parts[1] : ""), !name.isEmpty else { return nil }
-            guard form[name] == nil else { return nil }
-            form[name] = value
-        }
-        return form
-    }
-
-    static func decode(_ text: Substring) -> String? {
-        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 }

@@ -1,4 +1,5 @@
 import Hummingbird
+import PorticoShape
 import Logging
 import NIOCore
 
@@ -7,7 +8,7 @@ import NIOCore
 enum AdminRoutes {
     static func application(host: String, port: Int, runtime: PorticoRuntime) -> some ApplicationProtocol {
         let router = Router()
-        HealthRoutes(pool: runtime.productPool, lifecycle: runtime.lifecycle, namesComponents: true).register(on: router)
+        HealthRoutes(database: runtime.productPool, lifecycle: runtime.lifecycle, namesComponents: true).register(on: router)
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
                      body: .init(byteBuffer: ByteBuffer(bytes: runtime.metrics.render())))
@@ -16,9 +17,7 @@ enum AdminRoutes {
             let outcome = runtime.reload()
             var json = "{\"result\":\"\(outcome.succeeded ? "ok" : "refused")\",\"messages\":["
             json += outcome.messages.map { message -> String in
-                var text = ""
-                JSONText.appendString(message, to: &text)
-                return text
+                return JSONWriter.quoted(message)
             }.joined(separator: ",") + "]}"
             return Response(status: outcome.succeeded ? .ok : .unprocessableContent, headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(string: json)))

@@ -1,0 +1,15 @@
+public import PorticoCatalog
+import PorticoQuery
+import PorticoContract
+import Synchronization
+
+/// The catalogs being served, swapped atomically by a reload.
+public final class CatalogStore: Sendable {
+    private let state: Mutex<CatalogSet>
+
+    public init(_ catalogs: CatalogSet) { state = Mutex(catalogs) }
+
+    public var current: CatalogSet { state.withLock { $0 } }
+
+    public func replace(with catalogs: CatalogSet) { state.withLock { $0 = catalogs } }
+}

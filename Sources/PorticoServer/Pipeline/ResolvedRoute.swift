@@ -1,0 +1,68 @@
+import Hummingbird
+import PorticoCatalog
+import PorticoQuery
+
+/// What an `/api` request asks for, decided once, right after routing, by
+/// ``RouteResolutionMiddleware``: the version and its catalog snapshot, the resource, list or
+/// item or usage, and the representation. Every later stage and middleware reads it; nothing
+/// downstream parses the path or the representation again.
+///
+/// Resolution never refuses: an unknown version or resource is recorded as such, and the read
+/// handler answers 404 after authentication, as DESIGN.md's pipeline orders it.
+struct ResolvedRoute: Sendable {
+    enum Target: Sendable, Equatable {
+        /// `GET /api/{version}/{resource}`: a page, or an export (``isExport``).
+        case list
+        /// `GET /api/{version}/{resource}/{id}`, with the id as the partner wrote it.
+        case item(id: String)
+        /// `GET /api/{version}/usage`.
+        case usage
+    }
+
+    let version: String
+    let target: Target
+    /// The catalogs this request reads: one snapshot, since a reload may swap them meanwhile.
+    let catalogs: CatalogSet
+    /// The resource's name as the path gives it (it may not exist).
+    let resourceName: String
+    /// The format asked for by `format=` or `Accept` (JSON when neither names another).
+    let format: ApiRequest.Format
+    /// A list that streams every row (NDJSON or CSV without `limit`): it costs more and holds its slot longer.
+    let isExport: Bool
+
+    var catalog: Catalog? { catalogs.catalogs[version] }
+    var planner: ReadPlanner? { catalogs.planners[version] }
+    /// The served resource the path names, if there is one.
+    var resource: Resource? { catalog?.resources[resourceName].flatMap { $0.isEndpoint ? $0 : nil } }
+
+    /// The labels logs and metrics use: only names the catalog knows, so callers cannot make up labels.
+    var labels: (version: String, resource: String)? {
+        guard catalog != nil else { return nil }
+        if target == .usage { return (version, "usage") }
+        return catalog?.resources.index(forKey: resourceName) != nil ? (version, resourceName) : nil
+    }
+
+    init(_ request: Request, parameters: Parameters, catalogs: CatalogSet, usage: Bool) {
+        version = parameters.get("version") ?? ""
+        resourceName = usage ? "" : parameters.get("resource") ?? ""
+        target = usage ? .usage : parameters.get("id").map { .item(id: $0) } ?? .list
+        self.catalogs = catalogs
+        (format, isExport) = Representation.decide(request, list: target == .list)
+    }
+}
+
+/// The first middleware of the `/api` group: routing has matched by then, so the path's
+/// parameters are known. Puts the ``ResolvedRoute`` in the context and its labels in the trace.
+struct RouteResolutionMiddleware: RouterMiddleware {
+    typealias Context = PorticoRequestContext
+    let catalogs: CatalogStore
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let route = ResolvedRoute(request, parameters: context.parameters, catalogs: catalogs.current,
+                                  usage: context.endpointPath?.hasSuffix("/usage") == true)
+        if let labels = route.labels { context.trace.route(version: labels.version, resource: labels.resource) }
+        context.route = route
+        return try await next(request, context)
+    }
+}
