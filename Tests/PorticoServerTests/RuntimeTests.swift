@@ -33,7 +33,12 @@ struct RuntimeTests {
             ConfigLoader.load(file: configPath)
         }
         let task = Task { try await runtime.run() }
-        try await waitUntil { runtime.boundPorts.count == 2 }
+        // Both listeners report their ports, or the runtime stopped: then its error is the failure.
+        let ended = Flag()
+        let watcher = Task { _ = await task.result; ended.raise() }
+        try await waitUntil { runtime.boundPorts.count == 2 || ended.isRaised }
+        watcher.cancel()
+        if ended.isRaised, case .failure(let error) = await task.result { Issue.record("the runtime stopped at start: \(error)") }
         let ports = runtime.boundPorts
         return (runtime, task, try #require(ports["public"]), try #require(ports["admin"]))
     }

@@ -65,7 +65,10 @@ struct SignalTests {
             // SIGTERM while an export is in flight (its statement waits on the test's lock):
             // readiness fails, the export completes once the lock goes, the process exits 0.
             try await admin.execute("LOCK TABLES slow WRITE")
-            let export = Task { await RawHTTP.exchange(port: port, ["GET /api/v1/slow?format=ndjson HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"]) }
+            // No answer comes until the test unlocks the table: the client waits as long as waits may take.
+            let export = Task {
+                await RawHTTP.exchange(port: port, ["GET /api/v1/slow?format=ndjson HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"], timeout: 300)
+            }
             let blocked = try await waitUntil {
                 try await admin.query("""
                     SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID() AND STATE LIKE 'Waiting for table%'
