@@ -44,6 +44,9 @@ public enum CatalogCompiler {
     }
 
     /// Compiles every version directory (`v1`, `v2`, …) under `directory`.
+    ///
+    /// - Parameter directory: the mappings directory.
+    /// - Returns: the versions that compiled, and every diagnostic of every file; never throws.
     public static func compile(directory: String) -> Result {
         var diagnostics = DiagnosticCollector()
         var catalogs: [String: Catalog] = [:]
@@ -77,6 +80,10 @@ public enum CatalogCompiler {
     }
 
     /// Compiles one version from its files' texts.
+    ///
+    /// - Parameters:
+    ///   - version: the version's name (`v1`).
+    ///   - sources: its files; each file's name is its resource's name, `_version.yaml` its settings.
     public static func compile(version: String, sources: [Source]) -> Result {
         var diagnostics = DiagnosticCollector()
         var resources: [String: Resource] = [:]

@@ -38,8 +38,8 @@ public struct PublicID: Sendable, Hashable {
     /// The key for a public id, or nil when the text is not exactly one this resource would
     /// render (wrong prefix, wrong padding, signs, spaces, overflow). A nil here is a 404.
     ///
-    /// On the bytes: a point read parses one, and building the rendering to compare with cost
-    /// about 12,000 instructions.
+    /// On the bytes: a point read parses one, and building the rendering to compare with was
+    /// needless work on every read.
     public func parse(_ text: String) -> UInt64? {
         var text = text
         return text.withUTF8 { parse(bytes: $0) }

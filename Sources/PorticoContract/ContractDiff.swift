@@ -21,6 +21,12 @@ public struct ContractDiff: Sendable {
     public private(set) var changes: [Change] = []
     public var isBreaking: Bool { changes.contains(where: \.breaking) }
 
+    /// Every difference between two OpenAPI documents that matters to a partner.
+    ///
+    /// - Parameters:
+    ///   - old: what partners were promised (the lock, or an agreed contract).
+    ///   - new: the document generated from the mappings.
+    /// - Returns: the changes, each breaking or compatible, with its JSON path.
     public static func compare(old: JSONNode, new: JSONNode) -> ContractDiff {
         var diff = ContractDiff()
         diff.paths(old["paths"]?.members ?? [:], new["paths"]?.members ?? [:], security: (old["security"], new["security"]))

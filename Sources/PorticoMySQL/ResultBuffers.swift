@@ -52,7 +52,7 @@ final class ResultBuffers {
     private let nulls: UnsafeMutablePointer<CChar>
     private let errors: UnsafeMutablePointer<CChar>
     /// Constants after init: as `var`s, every read in the decoding loop paid a dynamic
-    /// exclusivity check (3.5 % of a list page's instructions).
+    /// exclusivity check.
     private let buffers: [UnsafeMutableRawPointer]
     private let capacities: [Int]
 

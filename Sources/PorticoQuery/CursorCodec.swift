@@ -34,6 +34,11 @@ public struct CursorCodec: Sendable {
         return [partner, version, resource, keyset.joined(separator: ","), filters.joined(separator: "&"), sort, since].joined(separator: "\n")
     }
 
+    /// A signed cursor for the position after a row.
+    ///
+    /// - Parameters:
+    ///   - values: the row's keyset values, in keyset order.
+    ///   - binding: the request's canonical form (``binding(partner:version:resource:keyset:request:)``): the cursor works only for it.
     public func encode(_ values: [MySQLValue], binding: String) -> String {
         let payload = "2|\(Self.fingerprint(binding))|" + values.map(Self.encodeValue).joined(separator: "|")
         let mac = HMAC<SHA256>.authenticationCode(for: Array(payload.utf8), using: key)
@@ -45,6 +50,9 @@ public struct CursorCodec: Sendable {
         Base64URL.encode(Array(SHA256.hash(data: Array(binding.utf8))).prefix(12))
     }
 
+    /// The position a cursor holds, if it was signed here for this very request.
+    ///
+    /// - Throws: ``QueryError`` (`invalid-cursor`) for a forged, altered or truncated cursor, or one made for another request or partner.
     public func decode(_ token: String, binding: String) throws(QueryError) -> [MySQLValue] {
         func invalid(_ detail: String) -> QueryError { QueryError(.invalidCursor, parameter: "cursor", detail: detail) }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)

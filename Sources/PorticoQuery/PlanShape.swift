@@ -1,7 +1,7 @@
 import PorticoValues
 
-/// Rendered statement text by plan shape. Rendering was a quarter of a point read's CPU (callgrind,
-/// bench/results); the text of two plans that differ only in their values is the same, so it is
+/// Rendered statement text by plan shape. Rendering is a large share of a point read's CPU; the
+/// text of two plans that differ only in their values is the same, so it is
 /// rendered once. The shape is everything but the values: tables, joins, columns, conditions and
 /// how many values each holds, order, whether there is a limit.
 ///

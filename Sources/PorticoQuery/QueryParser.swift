@@ -29,6 +29,10 @@ public struct QueryParser: Sendable {
 
     /// Parses a list request. The cursor is returned undecoded; the caller verifies it with a
     /// ``CursorCodec`` bound to this request's canonical form.
+    ///
+    /// - Parameter parameters: the query string's pairs, decoded, in order (repeats kept).
+    /// - Returns: the request, and the `cursor` parameter if one was given.
+    /// - Throws: ``QueryError`` naming the parameter as the partner wrote it: unknown, invalid, or too many.
     public func parseList(_ parameters: [(String, String)]) throws(QueryError) -> (request: ApiRequest, cursor: String?) {
         var request = ApiRequest(limit: resource.page.defaultLimit)
         var seen: Set<String> = []
@@ -87,6 +91,9 @@ public struct QueryParser: Sendable {
     }
 
     /// Parses the parameters an item request accepts: `fields`, `include` and `format`.
+    ///
+    /// - Parameter parameters: the query string's pairs, decoded, in order.
+    /// - Throws: ``QueryError`` for any other parameter or a value it cannot read.
     public func parseItem(_ parameters: [(String, String)]) throws(QueryError) -> ApiRequest {
         var request = ApiRequest(limit: 1)
         for (name, value) in parameters {

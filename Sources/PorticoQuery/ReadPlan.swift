@@ -97,8 +97,8 @@ public indirect enum Condition: Sendable, Equatable {
     ///
     /// For the tenant predicate of a statement whose rows are already found by key (a point
     /// read, embeds by their parents' keys, a join on the target's key): there it is only a
-    /// filter, and MariaDB spent about 40 % of a 60-account point read fixing and sorting the
-    /// `IN` list's values, and the driver bound each of them. Not for pages, where the tenant
+    /// filter, and MariaDB spent much of a many-account point read fixing and sorting the `IN`
+    /// list's values, and the driver bound each of them. Not for pages, where the tenant
     /// column leads the index (`IN`, or one subquery per tenant). `+ 0` makes the test numeric
     /// whatever the column's type, as `IN` with integers is: a text `'01'` or `' 1'` is 1, and a
     /// value never matches by collation.
@@ -159,7 +159,7 @@ public struct IntegerSet: Sendable, Hashable {
     private init(text: String) { self.text = text }
 
     /// Nil unless every value is an integer. Written as bytes: a page plans its embeds afresh,
-    /// and `String(n)` plus an append per account cost 1,000 instructions each.
+    /// and `String(n)` plus an append per account is dear at hundreds of accounts.
     public init?(_ values: [MySQLValue]) {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(values.count * 6)

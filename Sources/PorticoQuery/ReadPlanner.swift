@@ -9,8 +9,8 @@ public import PorticoValues
 public struct ReadPlanner: Sendable {
     public let catalog: Catalog
     /// Item plans without their key, by resource, field set, includes and tenants: planning an
-    /// order with its embeds was a tenth of a point read's instructions, and it is the same for
-    /// every id a partner reads. One per planner, so a reload starts afresh.
+    /// order with its embeds is a large share of a point read, and it is the same for every id a
+    /// partner reads. One per planner, so a reload starts afresh.
     let items = BoundedCache<ItemPlanKey, PlannedRead>(capacity: 1024)
 
     public init(catalog: Catalog) { self.catalog = catalog }
@@ -20,6 +20,12 @@ public struct ReadPlanner: Sendable {
     static let splitsTenants = ProcessInfo.processInfo.environment["PORTICO_TENANT_SPLIT"] != "off"
 
     /// A page (or, for exports, every row) of a resource.
+    ///
+    /// - Parameters:
+    ///   - resource: the resource read; only what it maps can be selected, filtered or sorted.
+    ///   - request: the parsed request (filters, sort, fields, includes, limit, cursor position).
+    ///   - tenants: the partner's accounts; the tenant predicate is always ANDed in (none: no rows).
+    /// - Throws: ``QueryError`` when the request asks for something the mapping does not allow.
     public func planList(_ resource: Resource, _ request: ApiRequest, tenants: [MySQLValue]) throws(QueryError) -> PlannedRead {
         var builder = PlanBuilder(resource: resource, catalog: catalog, tenants: tenants)
         let projection = builder.project(resource.fields, fieldset: request.fields, include: request.include, withID: true)
@@ -51,6 +57,12 @@ public struct ReadPlanner: Sendable {
     }
 
     /// One row by its key, within the partner's tenants.
+    ///
+    /// - Parameters:
+    ///   - key: the row's key, parsed back from its public id.
+    ///   - request: the parsed item request (fields, includes, format).
+    ///   - tenants: the partner's accounts, ANDed in as for a page.
+    /// - Returns: nil when the resource has no public id (no item route).
     public func planItem(_ resource: Resource, key: UInt64, _ request: ApiRequest, tenants: [MySQLValue]) -> PlannedRead? {
         guard let id = resource.id else { return nil }
         let shape = ItemPlanKey(resource: resource.name, fields: request.fields, include: request.include, tenants: tenants)
@@ -261,7 +273,7 @@ struct ItemPlanKey: Hashable, Sendable {
     let include: Set<String>
     let tenants: [MySQLValue]
 
-    /// A cheap hash: hashing every granted account cost a 60-account point read 12k instructions.
+    /// A cheap hash: hashing every granted account would cost a many-account point read dearly.
     /// The resource, the sets' sizes and the tenant list's size and ends spread the keys; equality
     /// settles the rest (and two reads of one partner share the same tenant array).
     func hash(into hasher: inout Hasher) {

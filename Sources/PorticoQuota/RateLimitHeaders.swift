@@ -23,8 +23,8 @@ public struct RateLimitHeaders: Sendable {
         Self.append(name, UInt8(ascii: "r"), remaining, UInt8(ascii: "t"), reset, to: &stateBytes)
     }
 
-    /// Bytes, not `String` appends: a 429 builds both fields, and twelve `String` appends cost
-    /// about 400 instructions each.
+    /// Bytes, not `String` appends: a 429 builds both fields, and `String` appends are dear on
+    /// a path that must stay cheap.
     static func append(_ name: String, _ first: UInt8, _ a: Int, _ second: UInt8, _ b: Int, to bytes: inout [UInt8]) {
         if bytes.isEmpty {
             bytes.reserveCapacity(64)

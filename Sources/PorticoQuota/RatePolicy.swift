@@ -1,4 +1,5 @@
 import PorticoValues
+
 /// A rate with a burst, enforced with GCRA (the generic cell rate algorithm): requests may come
 /// in a burst of up to `burst` at once, then at `limit` per `window` on average.
 public struct RatePolicy: Sendable, Hashable {

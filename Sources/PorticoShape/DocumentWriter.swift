@@ -12,7 +12,7 @@ public struct EmbedRows: Sendable {
         /// Joined on one column (the usual case). The child statement orders by its match
         /// columns first, so each parent's children are one run of `rows`, found by the value
         /// itself: one hash per parent instead of one per child, and no array per parent
-        /// (grouping was 6 % of an export's CPU, most of it hashing).
+        /// (grouping by hashing every child showed in exports' profiles).
         case runs([MySQLValue: Range<Int>])
         /// Joined on several columns, or on one whose values did not come back in runs (a
         /// collation that orders differently from Swift's equality).

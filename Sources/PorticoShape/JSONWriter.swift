@@ -3,7 +3,7 @@ import PorticoValues
 /// Writes JSON text straight into memory of its own: no intermediate objects, no Foundation.
 ///
 /// Noncopyable, so its storage needs no reference count or uniqueness check: an `Array`'s
-/// append cost about 100 instructions per call, a fifth of shaping a list page.
+/// append paid for both on every byte written.
 public struct JSONWriter: ~Copyable, @unchecked Sendable {
     private var base: UnsafeMutablePointer<UInt8>
     private var count = 0

@@ -130,7 +130,7 @@ enum ValueRenderer {
 extension String {
     /// Without leading and trailing spaces, tabs and line breaks (CHAR padding, legacy rows).
     /// Scanned as UTF-8 bytes (the blanks are ASCII), so a `\r\n` counts as blanks too; going
-    /// through `Character`s with a set built per call was 1 % of a list page's instructions.
+    /// through `Character`s with a set built per call showed on every page.
     var trimmingBlanks: String {
         func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
         var text = self

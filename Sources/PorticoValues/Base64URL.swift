@@ -1,7 +1,7 @@
 /// Base64url without padding (RFC 4648 §5), as page cursors and JWTs use it.
 ///
 /// Written out because going through Foundation's base64 and three `replacingOccurrences` per
-/// cursor was 3 % of a list page's instructions (callgrind, bench/results).
+/// cursor showed on every list page.
 public enum Base64URL {
     private static let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 

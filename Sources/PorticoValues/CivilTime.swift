@@ -42,8 +42,8 @@ extension MySQLDateTime {
 
     /// RFC 3339 in UTC: `2024-07-01T12:00:00Z`, with fractional seconds only when present.
     public var rfc3339: String {
-        // Digits written straight into the string's storage: the interpolated version cost about
-        // 8,500 instructions per call, and a point read renders three (callgrind, bench/results).
+        // Digits written straight into the string's storage: interpolation is dear, and a point
+        // read renders three.
         String(unsafeUninitializedCapacity: 27) { out in
             var end = 0
             func digits(_ value: Int, _ width: Int) {

@@ -43,8 +43,8 @@ public enum TimeZones {
 }
 
 /// A time zone whose UTC offsets are remembered by period: the span from an instant asked about
-/// to the zone's next transition has one offset. Asking Foundation (ICU, behind a lock) was 2,600
-/// instructions per value, a sixth of rendering a page of orders whose times are stored local.
+/// to the zone's next transition has one offset. Asking Foundation (ICU, behind a lock) for every
+/// value was a large part of rendering a page of orders whose times are stored local.
 public final class Zone: Sendable {
     private let timeZone: TimeZone
     /// Known spans, sorted and disjoint; each ends at a transition.

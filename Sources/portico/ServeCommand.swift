@@ -105,7 +105,7 @@ struct ServeCommand: AsyncParsableCommand {
 enum LogSetup {
     static func bootstrap(_ config: EffectiveConfig) -> (Logger, Logger) {
         let json = config.string("logging.format") != "text"
-        let level = Logger.Level(rawValue: config.string("logging.level") ?? "info") ?? .info
+        let level = Logger.Level(rawValue: config.text("logging.level")) ?? .info
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardOutput(label: label)
             handler.logLevel = level

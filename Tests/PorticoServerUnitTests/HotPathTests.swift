@@ -5,6 +5,7 @@ import PorticoQuery
 @testable import PorticoServer
 import PorticoShape
 import Testing
+import Foundation
 
 /// The request path's small helpers, rewritten for speed: they must still say the same thing.
 @Suite("Hot-path helpers")
@@ -41,6 +42,19 @@ struct HotPathTests {
                      "api/é/x//y", "/apis/v2/orders", "/ap/v2/orders", "/API/v2/orders", "/x/api/v2/orders"] {
             #expect(ASCIIText.segmentCount(path) == path.split(separator: "/").count, "\(path)")
         }
+    }
+
+    @Test("header dates are RFC 9110 IMF-fixdates as Foundation writes them; a date alone reads as 00:00 UTC")
+    func httpDates() {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        for seconds in stride(from: -86_400 * 400, through: 86_400 * 40_000, by: 86_400 * 37 + 3_601) {
+            #expect(HTTPDates.imfFixdate(seconds) == formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds))), "\(seconds)")
+        }
+        #expect(HTTPDates.epochSeconds("2027-06-30") == 1_814_313_600)
+        #expect(HTTPDates.epochSeconds("not-a-date") == nil)
     }
 
     @Test("text documents quote strings with the writer documents use: copied whole when plain, escaped per RFC 8259 when not")

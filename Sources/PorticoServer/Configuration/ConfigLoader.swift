@@ -33,6 +33,20 @@ public struct EffectiveConfig: Sendable {
     public func string(_ path: String) -> String? { values[path]?.text }
     public func int(_ path: String) -> Int? { values[path].flatMap { Int($0.text) } }
     public func bool(_ path: String) -> Bool { values[path]?.text == "true" }
+
+    /// A key the schema gives a default: its effective text, else the schema's default. The
+    /// defaults live in ``ConfigSchema`` alone; asking for a key without one is a programming error.
+    public func text(_ path: String) -> String {
+        if let value = string(path) { return value }
+        guard let value = ConfigSchema.byPath[path]?.defaultValue else { preconditionFailure("'\(path)' has no default in ConfigSchema") }
+        return value
+    }
+
+    /// As ``text(_:)``, for an integer key.
+    public func number(_ path: String) -> Int {
+        guard let value = Int(text(path)) else { preconditionFailure("'\(path)' is not an integer key") }
+        return value
+    }
     public func list(_ path: String) -> [String] {
         (values[path]?.text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }

@@ -15,7 +15,7 @@ extension HTTPField.Name {
 extension HTTPFields {
     /// Sets the one field named `name` to `value`, as `self[name] = value` does. When no such
     /// field exists yet (the usual case on the paths that call this), it is appended: the
-    /// subscript's setter costs about 1,000 instructions even then.
+    /// subscript's setter searches and rebuilds even then.
     mutating func set(_ name: HTTPField.Name, _ value: String) {
         if contains(name) {
             self[name] = value

@@ -47,7 +47,7 @@ public final class PorticoRuntime: Sendable {
         self.accessLogger = accessLogger ?? logger
         self.reloadConfig = reloadConfig
         let catalogs: CatalogSet
-        switch CatalogSet.load(directory: config.string("mappings") ?? "mappings") {
+        switch CatalogSet.load(directory: config.text("mappings")) {
         case .success(let loaded): catalogs = loaded
         case .failure(let error): throw StartupError("the mappings do not validate; refusing to serve them:\n\(error)")
         }
@@ -62,18 +62,18 @@ public final class PorticoRuntime: Sendable {
         var authenticator: Authenticator?
         if config.string("state_db.user") != nil {
             let pool = MySQLConnectionPool(configuration: try Self.database(config, section: "state_db", prefix: "PORTICO_STATE_DB"),
-                                           options: .init(maxConnections: config.int("state_db.max_connections") ?? 4), logger: logger)
+                                           options: .init(maxConnections: config.number("state_db.max_connections")), logger: logger)
             statePool = pool
-            let listen = "http://\(config.string("listen.host") ?? "127.0.0.1"):\(config.int("listen.port") ?? 8080)"
-            let tokens = TokenSettings(issuer: config.string("oauth.issuer") ?? listen, lifetime: config.int("oauth.token_lifetime") ?? 900,
-                                       leeway: config.int("oauth.token_leeway") ?? 30)
+            let listen = "http://\(config.text("listen.host")):\(config.number("listen.port"))"
+            let tokens = TokenSettings(issuer: config.string("oauth.issuer") ?? listen, lifetime: config.number("oauth.token_lifetime"),
+                                       leeway: config.number("oauth.token_leeway"))
             if config.string("oauth.issuer") == nil { logger.notice("no oauth.issuer: tokens are issued for \(tokens.issuer); set Portico's public URL") }
-            authenticator = Authenticator(statePool: pool, productPool: productPool, tenantSource: TenantSource(config.string("tenants_from") ?? "grants")!,
+            authenticator = Authenticator(statePool: pool, productPool: productPool, tenantSource: TenantSource(config.text("tenants_from"))!,
                                           logger: logger, tokenIssuer: TokenIssuer(settings: tokens, pool: pool, logger: logger),
                                           externalIssuers: external)
             let defaults = (config.int("limits.daily_quota").map { [QuotaStore.Quota.daily($0)] } ?? [])
                 + (config.int("limits.monthly_quota").map { [QuotaStore.Quota.monthly($0)] } ?? [])
-            quotas = QuotaStore(quotas: defaults, pool: pool, flushInterval: .seconds(config.int("limits.quota_flush_interval") ?? 1), logger: logger)
+            quotas = QuotaStore(quotas: defaults, pool: pool, flushInterval: .seconds(config.number("limits.quota_flush_interval")), logger: logger)
         } else if developmentPrincipal != nil {
             statePool = nil
             quotas = nil
@@ -83,14 +83,14 @@ public final class PorticoRuntime: Sendable {
         } else {
             throw StartupError("state_db is not configured, so credentials cannot be checked: set state_db (or PORTICO_STATE_DB_*) and run portico migrate")
         }
-        let rateLimit = config.int("limits.rate_limit") ?? 600
-        let anonymous = config.int("limits.anonymous_limit") ?? 60
-        let tokenRequests = config.int("oauth.token_request_limit") ?? 60
+        let rateLimit = config.number("limits.rate_limit")
+        let anonymous = config.number("limits.anonymous_limit")
+        let tokenRequests = config.number("oauth.token_request_limit")
         let limits = Limits(settings: LimitSettings(
-            partner: RatePolicy(name: "default", limit: rateLimit, window: config.int("limits.rate_window") ?? 60, burst: config.int("limits.rate_burst") ?? 100),
-            maxInFlight: config.int("limits.max_in_flight") ?? 16,
+            partner: RatePolicy(name: "default", limit: rateLimit, window: config.number("limits.rate_window"), burst: config.number("limits.rate_burst")),
+            maxInFlight: config.number("limits.max_in_flight"),
             anonymous: RatePolicy(name: "anonymous", limit: anonymous, window: 60, burst: max(1, anonymous / 3)),
-            exportCost: config.int("limits.export_cost") ?? 10, trustedProxies: Set(config.list("limits.trusted_proxies")),
+            exportCost: config.number("limits.export_cost"), trustedProxies: Set(config.list("limits.trusted_proxies")),
             tokenRequests: RatePolicy(name: "token", limit: tokenRequests, window: 60, burst: max(1, tokenRequests / 6))
         ), quotas: quotas)
         read = ReadSettings(catalogs: catalogs, cursors: try Self.cursorCodec(config, logger), developmentPrincipal: developmentPrincipal,
@@ -124,12 +124,12 @@ public final class PorticoRuntime: Sendable {
     }
 
     var serverSettings: ServerSettings {
-        var settings = ServerSettings(host: config.string("listen.host") ?? "127.0.0.1", port: config.int("listen.port") ?? 8080)
-        settings.headerTimeout = config.int("server.header_timeout") ?? 10
-        settings.idleTimeout = config.int("server.idle_timeout") ?? 60
-        settings.maxHeaderBytes = config.int("server.max_header_bytes") ?? 16_384
-        settings.maxBodyBytes = config.int("server.max_body_bytes") ?? 4096
-        settings.maxConnections = config.int("server.max_connections") ?? 1024
+        var settings = ServerSettings(host: config.text("listen.host"), port: config.number("listen.port"))
+        settings.headerTimeout = config.number("server.header_timeout")
+        settings.idleTimeout = config.number("server.idle_timeout")
+        settings.maxHeaderBytes = config.number("server.max_header_bytes")
+        settings.maxBodyBytes = config.number("server.max_body_bytes")
+        settings.maxConnections = config.number("server.max_connections")
         return settings
     }
 
@@ -149,7 +149,7 @@ public final class PorticoRuntime: Sendable {
         case .failure(let error):
             outcome = ReloadOutcome(succeeded: false, messages: error.diagnostics.map(\.description))
         case .success(let fresh):
-            switch CatalogSet.load(directory: fresh.string("mappings") ?? "mappings") {
+            switch CatalogSet.load(directory: fresh.text("mappings")) {
             case .failure(let error):
                 outcome = ReloadOutcome(succeeded: false, messages: error.diagnostics.map(\.description))
             case .success(let catalogs):
@@ -175,7 +175,7 @@ public final class PorticoRuntime: Sendable {
     /// the pools close. SIGHUP reloads.
     public func run() async throws {
         let settings = serverSettings
-        let drainTimeout = config.int("server.drain_timeout") ?? 30
+        let drainTimeout = config.number("server.drain_timeout")
         // The product pool is the application's own service (PorticoApplication.build adds it).
         let services: [any Service] = (statePool.map { [$0] } ?? []) + (quotas.map { [$0] } ?? [])
         let publicApp = PorticoApplication.build(settings: settings, read: read, pool: productPool, services: services, logger: logger,
@@ -183,13 +183,13 @@ public final class PorticoRuntime: Sendable {
             .onRunning { [self] port in bound("public", port) }
         var group: [any Service] = []
         if config.bool("admin.enabled") {
-            let admin = AdminRoutes.application(host: config.string("admin.host") ?? "127.0.0.1", port: config.int("admin.port") ?? 9090, runtime: self)
+            let admin = AdminRoutes.application(host: config.text("admin.host"), port: config.number("admin.port"), runtime: self)
             group.append(admin)
         }
         group.append(publicApp)
         group.append(DrainService(lifecycle: lifecycle, logger: logger))
         group.append(ReloadService(runtime: self))
-        logger.info("starting", metadata: ["listen": "\(settings.host):\(settings.port)", "admin": "\(config.string("admin.host") ?? ""):\(config.int("admin.port") ?? 0)",
+        logger.info("starting", metadata: ["listen": "\(settings.host):\(settings.port)", "admin": "\(config.text("admin.host")):\(config.number("admin.port"))",
                                            "versions": "\(catalogStore.current.versions.joined(separator: ","))", "config": "\(config.file ?? "none")"])
         var configuration = ServiceGroupConfiguration(services: group.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
                                                       cancellationSignals: [], logger: logger)
