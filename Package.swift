@@ -20,7 +20,7 @@ let serverLinking: [LinkerSetting] = [
     .unsafeFlags(
         ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic"],
         .when(platforms: [.linux])
-    ),
+    )
 ]
 
 let package = Package(
@@ -194,7 +194,8 @@ let package = Package(
         .testTarget(
             name: "PorticoServerTests",
             dependencies: [
-                "PorticoServer", "PorticoMySQL", "PorticoCatalog", "PorticoAccess", "PorticoQuota", "PorticoShape", "PorticoTestSupport", "PorticoContract",
+                "PorticoServer", "PorticoMySQL", "PorticoCatalog", "PorticoAccess", "PorticoQuota", "PorticoShape", "PorticoTestSupport",
+                "PorticoContract",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -211,7 +212,8 @@ let package = Package(
         .testTarget(
             name: "PorticoServerUnitTests",
             dependencies: [
-                "PorticoServer", "PorticoCatalog", "PorticoQuery", "PorticoShape", "PorticoValues", "PorticoContract", "PorticoAccess", "PorticoQuota",
+                "PorticoServer", "PorticoCatalog", "PorticoQuery", "PorticoShape", "PorticoValues", "PorticoContract", "PorticoAccess",
+                "PorticoQuota",
                 "PorticoMySQL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

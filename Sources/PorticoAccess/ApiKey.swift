@@ -43,7 +43,7 @@ public struct ApiKey: Sendable, Equatable {
         let secret = bytes[(separator + 1)..<checksumStart]
         let checksum = bytes[checksumStart...]
         guard bytes[separator] == UInt8(ascii: "_"), id.allSatisfy(Base62.isDigit), secret.allSatisfy(Base62.isDigit),
-              checksum.elementsEqual(Base62.fixedBytes(UInt64(CRC32.checksum(bytes[..<checksumStart])), length: Self.checksumLength))
+            checksum.elementsEqual(Base62.fixedBytes(UInt64(CRC32.checksum(bytes[..<checksumStart])), length: Self.checksumLength))
         else { return nil }
         self.init(id: String(decoding: id, as: UTF8.self), secret: String(decoding: secret, as: UTF8.self))
     }

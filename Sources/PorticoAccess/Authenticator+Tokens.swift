@@ -80,16 +80,20 @@ extension Authenticator {
         if !record.active { return .invalid(reason: "disabled partner \(partner)") }
         let granted = try await tenantsOf(partner)
         let caller = token.claims[issuer.partnerClaim]?.string ?? ""
-        return .authenticated(Principal(partner: partner, credentialID: "ext:\(caller)", scopes: issuer.scopes(in: token.claims),
-                                        tenants: granted, plan: record.plan))
+        return .authenticated(
+            Principal(
+                partner: partner, credentialID: "ext:\(caller)", scopes: issuer.scopes(in: token.claims),
+                tenants: granted, plan: record.plan))
     }
 
     private func partnerRecord(_ code: String) async throws -> PartnerRecord? {
         try await partnerRecords.value(code) {
-            let rows = try await statePool.query("""
+            let rows = try await statePool.query(
+                """
                 SELECT p.status = 'active', \(PartnerStore.planColumnsOfPl)
                 FROM partners p LEFT JOIN plans pl ON pl.name = p.plan WHERE p.code = ?
-                """, [.string(code)]).rows
+                """, [.string(code)]
+            ).rows
             return rows.first.map { PartnerRecord(active: $0[0].int64 == 1, plan: PartnerStore.plan($0, from: 1)) }
         }
     }

@@ -13,10 +13,14 @@ public enum TenantSource: Sendable, Equatable {
 
     /// Parses `grants` or `table:partner_links:partner_code:acct_id`.
     public init?(_ text: String) {
-        if text == "grants" { self = .grants; return }
+        if text == "grants" {
+            self = .grants
+            return
+        }
         let parts = text.split(separator: ":").map(String.init)
         guard parts.count == 4, parts[0] == "table",
-              parts.dropFirst().allSatisfy({ $0.wholeMatch(of: /[A-Za-z_][A-Za-z0-9_]{0,63}/) != nil }) else { return nil }
+            parts.dropFirst().allSatisfy({ $0.wholeMatch(of: /[A-Za-z_][A-Za-z0-9_]{0,63}/) != nil })
+        else { return nil }
         self = .productTable(table: parts[1], partnerColumn: parts[2], tenantColumn: parts[3])
     }
 }
@@ -68,16 +72,19 @@ public final class Authenticator: Sendable {
     ///   - tokenIssuer: Portico's own authorization server, or nil when OAuth is off.
     ///   - externalIssuers: trusted identity providers, by `iss`.
     ///   - clock: the instant external issuers' key refetch cooldown and refresh read; tests pass a clock they move.
-    public init(statePool: MySQLConnectionPool, productPool: MySQLConnectionPool, tenantSource: TenantSource, logger: Logger,
-                tokenIssuer: TokenIssuer? = nil, externalIssuers: [ExternalIssuer] = [],
-                clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
+    public init(
+        statePool: MySQLConnectionPool, productPool: MySQLConnectionPool, tenantSource: TenantSource, logger: Logger,
+        tokenIssuer: TokenIssuer? = nil, externalIssuers: [ExternalIssuer] = [],
+        clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+    ) {
         self.statePool = statePool
         self.productPool = productPool
         self.tenantSource = tenantSource
         self.logger = logger
         self.tokenIssuer = tokenIssuer
         directory = KeyDirectory(pool: statePool)
-        external = Dictionary(externalIssuers.map { ($0.policy.issuer, ($0, JWKSSource(issuer: $0, logger: logger, now: clock))) }, uniquingKeysWith: { a, _ in a })
+        external = Dictionary(
+            externalIssuers.map { ($0.policy.issuer, ($0, JWKSSource(issuer: $0, logger: logger, now: clock))) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// The key source of an external issuer, for tests and metrics.
@@ -139,16 +146,19 @@ public final class Authenticator: Sendable {
 
     private func loadKeyRecord(_ publicID: String) async throws -> KeyRecord? {
         lookupCount.add(1, ordering: .relaxed)
-        let rows = try await statePool.query("""
+        let rows = try await statePool.query(
+            """
             SELECT k.secret_hash, p.code, k.scopes, k.expires_at, k.revoked_at IS NOT NULL, p.status = 'active', \(PartnerStore.planColumnsOfPl)
             FROM api_keys k JOIN partners p ON p.partner_id = k.partner_id LEFT JOIN plans pl ON pl.name = p.plan
             WHERE k.public_id = ?
-            """, [.string(publicID)]).rows
+            """, [.string(publicID)]
+        ).rows
         return rows.first.map { row -> KeyRecord in
             var expires: MySQLDateTime?
             if case .datetime(let t) = row[3] { expires = t }
-            return KeyRecord(secretHash: row[0].bytes ?? [], partner: row[1].text ?? "", scopes: Set((row[2].text ?? "").split(separator: " ").map(String.init)),
-                             expiresAt: expires, revoked: row[4].int64 == 1, partnerActive: row[5].int64 == 1, plan: PartnerStore.plan(row, from: 6))
+            return KeyRecord(
+                secretHash: row[0].bytes ?? [], partner: row[1].text ?? "", scopes: Set((row[2].text ?? "").split(separator: " ").map(String.init)),
+                expiresAt: expires, revoked: row[4].int64 == 1, partnerActive: row[5].int64 == 1, plan: PartnerStore.plan(row, from: 6))
         }
     }
 
@@ -160,9 +170,11 @@ public final class Authenticator: Sendable {
         let rows: [MySQLRow]
         switch tenantSource {
         case .grants:
-            rows = try await statePool.query("""
+            rows = try await statePool.query(
+                """
                 SELECT g.tenant_id FROM tenant_grants g JOIN partners p ON p.partner_id = g.partner_id WHERE p.code = ? ORDER BY g.tenant_id
-                """, [.string(partner)]).rows
+                """, [.string(partner)]
+            ).rows
         case .productTable(let table, let partnerColumn, let tenantColumn):
             // Identifiers were validated by TenantSource.init; the partner is a bound value.
             rows = try await productPool.query(

@@ -27,7 +27,8 @@ public enum ClientCredentials {
     /// Shape and checksum only; whether it is the client's secret needs the stored hash.
     public static func isWellFormedSecret(_ secret: String) -> Bool {
         guard secret.utf8.count == secretPrefix.count + secretLength + checksumLength, secret.hasPrefix(secretPrefix),
-              secret.utf8.dropFirst(secretPrefix.count).allSatisfy(Base62.isDigit) else { return false }
+            secret.utf8.dropFirst(secretPrefix.count).allSatisfy(Base62.isDigit)
+        else { return false }
         let body = String(secret.prefix(secretPrefix.count + secretLength))
         return body + Base62.fixed(UInt64(CRC32.checksum(Array(body.utf8))), length: checksumLength) == secret
     }

@@ -30,8 +30,10 @@ public struct ExternalIssuer: Sendable {
     /// How long fetched keys are used before they are fetched again, in seconds.
     public var refreshInterval: Int
 
-    public init(policy: TokenPolicy, keys: KeySource, partnerClaim: String = "sub", partners: [String: String],
-                scopeClaim: String = "scope", maxScopes: Set<String>? = nil, refetchCooldown: Int = 60, refreshInterval: Int = 900) {
+    public init(
+        policy: TokenPolicy, keys: KeySource, partnerClaim: String = "sub", partners: [String: String],
+        scopeClaim: String = "scope", maxScopes: Set<String>? = nil, refetchCooldown: Int = 60, refreshInterval: Int = 900
+    ) {
         self.policy = policy
         self.keys = keys
         self.partnerClaim = partnerClaim

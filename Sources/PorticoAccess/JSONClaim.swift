@@ -12,12 +12,19 @@ public enum JSONClaim: Sendable, Equatable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([JSONClaim].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: JSONClaim].self)) }
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONClaim].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONClaim].self))
+        }
     }
 
     public var string: String? { if case .string(let value) = self { value } else { nil } }

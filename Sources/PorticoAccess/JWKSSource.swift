@@ -4,7 +4,6 @@ import JWTKit
 public import Logging
 import NIOCore
 import NIOHTTP1
-
 import Synchronization
 
 /// An external issuer's keys, from a JWKS URL or file.
@@ -77,8 +76,9 @@ public final class JWKSSource: Sendable {
                 $0.fetched = fetched
             }
         } catch {
-            logger.warning("could not load an issuer's JWKS; keeping the keys already loaded",
-                           metadata: ["source": "\(source)", "error": "\(error)"])
+            logger.warning(
+                "could not load an issuer's JWKS; keeping the keys already loaded",
+                metadata: ["source": "\(source)", "error": "\(error)"])
         }
     }
 

@@ -1,5 +1,5 @@
-public import PorticoMySQL
 import Foundation
+public import PorticoMySQL
 
 /// Partners, their keys and tenant grants in Portico's schema: what `portico partner|key|grant` do.
 public struct PartnerStore: Sendable {
@@ -26,7 +26,9 @@ public struct PartnerStore: Sendable {
     static func isScope(_ text: String) -> Bool { text.wholeMatch(of: /[a-z][a-z0-9_.:-]{0,99}/) != nil }
 
     public func addPartner(code: String, name: String?) async throws -> Partner {
-        guard Self.isCode(code) else { throw AccessError.configuration("partner code must be lower-case letters, digits, - and _ (starting with a letter)") }
+        guard Self.isCode(code) else {
+            throw AccessError.configuration("partner code must be lower-case letters, digits, - and _ (starting with a letter)")
+        }
         if try await partner(code) != nil { throw AccessError.configuration("partner '\(code)' exists already") }
         _ = try await pool.query("INSERT INTO partners (code, name) VALUES (?, ?)", [.string(code), .string(name ?? code)])
         return try await partner(code)!
@@ -34,7 +36,9 @@ public struct PartnerStore: Sendable {
 
     public func partner(_ code: String) async throws -> Partner? {
         let rows = try await pool.query("SELECT partner_id, code, name, status FROM partners WHERE code = ?", [.string(code)]).rows
-        return rows.first.map { Partner(id: UInt64($0[0].int64 ?? 0), code: $0[1].text ?? "", name: $0[2].text ?? "", active: $0[3].text == "active") }
+        return rows.first.map {
+            Partner(id: UInt64($0[0].int64 ?? 0), code: $0[1].text ?? "", name: $0[2].text ?? "", active: $0[3].text == "active")
+        }
     }
 
     public func partners() async throws -> [Partner] {
@@ -57,25 +61,31 @@ public struct PartnerStore: Sendable {
         let key = ApiKey.generate()
         _ = try await pool.query(
             "INSERT INTO api_keys (public_id, partner_id, secret_hash, scopes, expires_at) VALUES (?, ?, ?, ?, ?)",
-            [.string(key.id), .uint(partner.id), .bytes(key.secretHash), .string(scopes.sorted().joined(separator: " ")),
-             expires.map { .datetime($0) } ?? .null]
+            [
+                .string(key.id), .uint(partner.id), .bytes(key.secretHash), .string(scopes.sorted().joined(separator: " ")),
+                expires.map { .datetime($0) } ?? .null,
+            ]
         )
         return key
     }
 
     public func keys(partner code: String) async throws -> [KeySummary] {
         guard let partner = try await partner(code) else { throw AccessError.notFound("no partner '\(code)'") }
-        return try await pool.query("""
+        return try await pool.query(
+            """
             SELECT public_id, scopes, created_at, expires_at, revoked_at FROM api_keys WHERE partner_id = ? ORDER BY key_id
-            """, [.uint(partner.id)]).rows.map { row in
-            KeySummary(publicID: row[0].text ?? "", scopes: (row[1].text ?? "").split(separator: " ").map(String.init),
-                       createdAt: Self.text(row[2]) ?? "", expiresAt: Self.text(row[3]), revokedAt: Self.text(row[4]))
+            """, [.uint(partner.id)]
+        ).rows.map { row in
+            KeySummary(
+                publicID: row[0].text ?? "", scopes: (row[1].text ?? "").split(separator: " ").map(String.init),
+                createdAt: Self.text(row[2]) ?? "", expiresAt: Self.text(row[3]), revokedAt: Self.text(row[4]))
         }
     }
 
     public func revokeKey(_ publicID: String) async throws {
-        let result = try await pool.query("UPDATE api_keys SET revoked_at = UTC_TIMESTAMP() WHERE public_id = ? AND revoked_at IS NULL",
-                                          [.string(publicID)])
+        let result = try await pool.query(
+            "UPDATE api_keys SET revoked_at = UTC_TIMESTAMP() WHERE public_id = ? AND revoked_at IS NULL",
+            [.string(publicID)])
         if result.affectedRows == 0 { throw AccessError.notFound("no live key '\(publicID)'") }
     }
 
@@ -103,22 +113,28 @@ public struct PartnerStore: Sendable {
     static func plan(_ row: MySQLRow, from index: Int) -> Plan? {
         guard let name = row[index].text else { return nil }
         func int(_ offset: Int) -> Int? { row[index + offset].int64.map(Int.init) }
-        return Plan(name: name, rateLimit: int(1) ?? 1, rateWindow: int(2) ?? 1, rateBurst: int(3) ?? 1, maxInFlight: int(4) ?? 1,
-                    exportCost: int(5) ?? 1, dailyQuota: int(6), monthlyQuota: int(7))
+        return Plan(
+            name: name, rateLimit: int(1) ?? 1, rateWindow: int(2) ?? 1, rateBurst: int(3) ?? 1, maxInFlight: int(4) ?? 1,
+            exportCost: int(5) ?? 1, dailyQuota: int(6), monthlyQuota: int(7))
     }
 
     /// Creates or replaces a plan; partners on it get the new limits within the key-cache TTL.
     public func setPlan(_ plan: Plan) async throws {
         guard Self.isCode(plan.name) else { throw AccessError.configuration("plan name must be lower-case letters, digits, - and _") }
         guard [plan.rateLimit, plan.rateWindow, plan.rateBurst, plan.maxInFlight, plan.exportCost].allSatisfy({ $0 >= 1 }),
-              (plan.dailyQuota ?? 1) >= 1, (plan.monthlyQuota ?? 1) >= 1 else {
+            (plan.dailyQuota ?? 1) >= 1, (plan.monthlyQuota ?? 1) >= 1
+        else {
             throw AccessError.configuration("every limit of a plan must be at least 1")
         }
-        _ = try await pool.query("""
+        _ = try await pool.query(
+            """
             REPLACE INTO plans (\(Self.planColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, [.string(plan.name), .int(Int64(plan.rateLimit)), .int(Int64(plan.rateWindow)), .int(Int64(plan.rateBurst)),
-                  .int(Int64(plan.maxInFlight)), .int(Int64(plan.exportCost)), plan.dailyQuota.map { .int(Int64($0)) } ?? .null,
-                  plan.monthlyQuota.map { .int(Int64($0)) } ?? .null])
+            """,
+            [
+                .string(plan.name), .int(Int64(plan.rateLimit)), .int(Int64(plan.rateWindow)), .int(Int64(plan.rateBurst)),
+                .int(Int64(plan.maxInFlight)), .int(Int64(plan.exportCost)), plan.dailyQuota.map { .int(Int64($0)) } ?? .null,
+                plan.monthlyQuota.map { .int(Int64($0)) } ?? .null,
+            ])
     }
 
     public func plans() async throws -> [Plan] {
@@ -137,14 +153,18 @@ public struct PartnerStore: Sendable {
     /// A partner's plan and its shared quota counters for the current UTC day and month.
     public func usage(partner code: String, now: MySQLDateTime) async throws -> (plan: Plan?, daily: Int, monthly: Int) {
         guard try await partner(code) != nil else { throw AccessError.notFound("no partner '\(code)'") }
-        let plan = try await pool.query("""
+        let plan = try await pool.query(
+            """
             SELECT \(Self.planColumnsOfPl)
             FROM partners p LEFT JOIN plans pl ON pl.name = p.plan WHERE p.code = ?
-            """, [.string(code)]).rows.first.flatMap { Self.plan($0, from: 0) }
+            """, [.string(code)]
+        ).rows.first.flatMap { Self.plan($0, from: 0) }
         let day = "D\(now.date)"
         let month = "M\(now.date.description.prefix(7))"
-        let rows = try await pool.query("SELECT period, used FROM quota_counters WHERE partner = ? AND period IN (?, ?)",
-                                        [.string(code), .string(day), .string(month)]).rows
+        let rows = try await pool.query(
+            "SELECT period, used FROM quota_counters WHERE partner = ? AND period IN (?, ?)",
+            [.string(code), .string(day), .string(month)]
+        ).rows
         let used = Dictionary(rows.map { ($0[0].text ?? "", Int($0[1].int64 ?? 0)) }, uniquingKeysWith: { a, _ in a })
         return (plan, used[day] ?? 0, used[month] ?? 0)
     }

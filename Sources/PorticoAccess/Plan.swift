@@ -12,7 +12,9 @@ public struct Plan: Sendable, Equatable {
     public let dailyQuota: Int?
     public let monthlyQuota: Int?
 
-    public init(name: String, rateLimit: Int, rateWindow: Int, rateBurst: Int, maxInFlight: Int, exportCost: Int, dailyQuota: Int?, monthlyQuota: Int?) {
+    public init(
+        name: String, rateLimit: Int, rateWindow: Int, rateBurst: Int, maxInFlight: Int, exportCost: Int, dailyQuota: Int?, monthlyQuota: Int?
+    ) {
         self.name = name
         self.rateLimit = rateLimit
         self.rateWindow = rateWindow

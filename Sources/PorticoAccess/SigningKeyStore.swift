@@ -85,7 +85,7 @@ public final class SigningKeyStore: Sendable {
         if let fetched, ContinuousClock.now - fetched < Self.refreshInterval { return keys }
         do {
             try await refresh()
-        } catch where fetched != nil {
+        } catch  where fetched != nil {
             logger.warning("signing keys could not be reread; keeping the ones loaded", metadata: ["error": "\(error)"])
             return keys
         }
@@ -95,7 +95,8 @@ public final class SigningKeyStore: Sendable {
     func refresh() async throws {
         let rows = try await pool.query(
             "SELECT kid, private_pem FROM signing_keys WHERE retired_at IS NULL AND alg = ? ORDER BY seq DESC LIMIT 2",
-            [.string(Self.algorithm)]).rows
+            [.string(Self.algorithm)]
+        ).rows
         var keys: [Key] = []
         for row in rows {
             guard let kid = row[0].text, let pem = row[1].text else { continue }
@@ -139,15 +140,18 @@ public final class SigningKeyStore: Sendable {
     }
 
     private static func rotateLocked(_ connection: MySQLConnection, onlyIfEmpty: Bool) async throws -> (kid: String?, retired: [String]) {
-        let live = try await connection.query("SELECT kid FROM signing_keys WHERE retired_at IS NULL ORDER BY seq DESC").rows.compactMap { $0[0].text }
+        let live = try await connection.query("SELECT kid FROM signing_keys WHERE retired_at IS NULL ORDER BY seq DESC").rows.compactMap {
+            $0[0].text
+        }
         if onlyIfEmpty, !live.isEmpty { return (nil, []) }
         let retired = Array(live.dropFirst())
         for kid in retired {
             _ = try await connection.query("UPDATE signing_keys SET retired_at = UTC_TIMESTAMP() WHERE kid = ?", [.string(kid)])
         }
         let kid = newKid()
-        _ = try await connection.query("INSERT INTO signing_keys (kid, alg, private_pem) VALUES (?, ?, ?)",
-                                       [.string(kid), .string(algorithm), .string(ES256PrivateKey().pemRepresentation)])
+        _ = try await connection.query(
+            "INSERT INTO signing_keys (kid, alg, private_pem) VALUES (?, ?, ?)",
+            [.string(kid), .string(algorithm), .string(ES256PrivateKey().pemRepresentation)])
         return (kid, retired)
     }
 

@@ -13,98 +13,106 @@ public enum StateSchema {
     }
 
     public static let migrations: [Migration] = [
-        Migration(version: 1, name: "partners, api keys, tenant grants", statements: [
-            """
-            CREATE TABLE IF NOT EXISTS partners (
-              partner_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
-              code VARCHAR(64) NOT NULL,
-              name VARCHAR(200) NOT NULL,
-              status ENUM('active','disabled') NOT NULL DEFAULT 'active',
-              created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
-              PRIMARY KEY (partner_id),
-              UNIQUE KEY uq_partners_code (code)
-            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
-            """,
-            """
-            CREATE TABLE IF NOT EXISTS api_keys (
-              key_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
-              public_id CHAR(10) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
-              partner_id BIGINT UNSIGNED NOT NULL,
-              secret_hash BINARY(32) NOT NULL,
-              scopes VARCHAR(1000) NOT NULL,
-              created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
-              expires_at DATETIME NULL,
-              revoked_at DATETIME NULL,
-              PRIMARY KEY (key_id),
-              UNIQUE KEY uq_api_keys_public_id (public_id),
-              KEY idx_api_keys_partner (partner_id)
-            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
-            """,
-            """
-            CREATE TABLE IF NOT EXISTS tenant_grants (
-              partner_id BIGINT UNSIGNED NOT NULL,
-              tenant_id BIGINT UNSIGNED NOT NULL,
-              granted_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
-              PRIMARY KEY (partner_id, tenant_id)
-            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
-            """,
-        ]),
-        Migration(version: 2, name: "quota counters", statements: [
-            """
-            CREATE TABLE IF NOT EXISTS quota_counters (
-              partner VARCHAR(64) NOT NULL,
-              period VARCHAR(16) NOT NULL COMMENT 'D2026-11-29 or M2026-11 (UTC)',
-              used BIGINT UNSIGNED NOT NULL DEFAULT 0,
-              updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
-              PRIMARY KEY (partner, period)
-            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
-            """,
-        ]),
-        Migration(version: 3, name: "plans", statements: [
-            """
-            CREATE TABLE IF NOT EXISTS plans (
-              name VARCHAR(64) NOT NULL,
-              rate_limit INT UNSIGNED NOT NULL,
-              rate_window INT UNSIGNED NOT NULL,
-              rate_burst INT UNSIGNED NOT NULL,
-              max_in_flight INT UNSIGNED NOT NULL,
-              export_cost INT UNSIGNED NOT NULL,
-              daily_quota BIGINT UNSIGNED NULL,
-              monthly_quota BIGINT UNSIGNED NULL,
-              updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
-              PRIMARY KEY (name)
-            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
-            """,
-            "ALTER TABLE partners ADD COLUMN IF NOT EXISTS plan VARCHAR(64) NULL",
-        ]),
-        Migration(version: 4, name: "oauth clients, signing keys", statements: [
-            """
-            CREATE TABLE IF NOT EXISTS oauth_clients (
-              client_id VARCHAR(40) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
-              partner_id BIGINT UNSIGNED NOT NULL,
-              secret_hash BINARY(32) NOT NULL,
-              previous_secret_hash BINARY(32) NULL COMMENT 'the secret before rotate-secret, valid until previous_valid_until',
-              previous_valid_until DATETIME NULL,
-              scopes VARCHAR(1000) NOT NULL,
-              created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
-              revoked_at DATETIME NULL,
-              PRIMARY KEY (client_id),
-              KEY idx_oauth_clients_partner (partner_id)
-            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
-            """,
-            """
-            CREATE TABLE IF NOT EXISTS signing_keys (
-              seq BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
-              kid VARCHAR(40) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
-              alg VARCHAR(10) NOT NULL,
-              private_pem TEXT NOT NULL,
-              created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
-              retired_at DATETIME NULL,
-              PRIMARY KEY (seq),
-              UNIQUE KEY uq_signing_keys_kid (kid)
-            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
-            """,
-        ]),
+        Migration(
+            version: 1, name: "partners, api keys, tenant grants",
+            statements: [
+                """
+                CREATE TABLE IF NOT EXISTS partners (
+                  partner_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+                  code VARCHAR(64) NOT NULL,
+                  name VARCHAR(200) NOT NULL,
+                  status ENUM('active','disabled') NOT NULL DEFAULT 'active',
+                  created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                  PRIMARY KEY (partner_id),
+                  UNIQUE KEY uq_partners_code (code)
+                ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+                """,
+                """
+                CREATE TABLE IF NOT EXISTS api_keys (
+                  key_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+                  public_id CHAR(10) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+                  partner_id BIGINT UNSIGNED NOT NULL,
+                  secret_hash BINARY(32) NOT NULL,
+                  scopes VARCHAR(1000) NOT NULL,
+                  created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                  expires_at DATETIME NULL,
+                  revoked_at DATETIME NULL,
+                  PRIMARY KEY (key_id),
+                  UNIQUE KEY uq_api_keys_public_id (public_id),
+                  KEY idx_api_keys_partner (partner_id)
+                ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+                """,
+                """
+                CREATE TABLE IF NOT EXISTS tenant_grants (
+                  partner_id BIGINT UNSIGNED NOT NULL,
+                  tenant_id BIGINT UNSIGNED NOT NULL,
+                  granted_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                  PRIMARY KEY (partner_id, tenant_id)
+                ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+                """,
+            ]),
+        Migration(
+            version: 2, name: "quota counters",
+            statements: [
+                """
+                CREATE TABLE IF NOT EXISTS quota_counters (
+                  partner VARCHAR(64) NOT NULL,
+                  period VARCHAR(16) NOT NULL COMMENT 'D2026-11-29 or M2026-11 (UTC)',
+                  used BIGINT UNSIGNED NOT NULL DEFAULT 0,
+                  updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+                  PRIMARY KEY (partner, period)
+                ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+                """
+            ]),
+        Migration(
+            version: 3, name: "plans",
+            statements: [
+                """
+                CREATE TABLE IF NOT EXISTS plans (
+                  name VARCHAR(64) NOT NULL,
+                  rate_limit INT UNSIGNED NOT NULL,
+                  rate_window INT UNSIGNED NOT NULL,
+                  rate_burst INT UNSIGNED NOT NULL,
+                  max_in_flight INT UNSIGNED NOT NULL,
+                  export_cost INT UNSIGNED NOT NULL,
+                  daily_quota BIGINT UNSIGNED NULL,
+                  monthly_quota BIGINT UNSIGNED NULL,
+                  updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+                  PRIMARY KEY (name)
+                ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+                """,
+                "ALTER TABLE partners ADD COLUMN IF NOT EXISTS plan VARCHAR(64) NULL",
+            ]),
+        Migration(
+            version: 4, name: "oauth clients, signing keys",
+            statements: [
+                """
+                CREATE TABLE IF NOT EXISTS oauth_clients (
+                  client_id VARCHAR(40) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+                  partner_id BIGINT UNSIGNED NOT NULL,
+                  secret_hash BINARY(32) NOT NULL,
+                  previous_secret_hash BINARY(32) NULL COMMENT 'the secret before rotate-secret, valid until previous_valid_until',
+                  previous_valid_until DATETIME NULL,
+                  scopes VARCHAR(1000) NOT NULL,
+                  created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                  revoked_at DATETIME NULL,
+                  PRIMARY KEY (client_id),
+                  KEY idx_oauth_clients_partner (partner_id)
+                ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+                """,
+                """
+                CREATE TABLE IF NOT EXISTS signing_keys (
+                  seq BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+                  kid VARCHAR(40) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+                  alg VARCHAR(10) NOT NULL,
+                  private_pem TEXT NOT NULL,
+                  created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                  retired_at DATETIME NULL,
+                  PRIMARY KEY (seq),
+                  UNIQUE KEY uq_signing_keys_kid (kid)
+                ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+                """,
+            ]),
     ]
 
     public struct MigrationReport: Sendable, Equatable {
@@ -135,7 +143,8 @@ public enum StateSchema {
             if created { try await connection.execute("CREATE DATABASE `\(name)` CHARACTER SET utf8mb4") }
         } catch {
             await connection.close()
-            throw AccessError.configuration("cannot create schema '\(name)': \(error.serverMessage ?? "\(error.kind)"); create it, or grant CREATE on it")
+            throw AccessError.configuration(
+                "cannot create schema '\(name)': \(error.serverMessage ?? "\(error.kind)"); create it, or grant CREATE on it")
         }
         await connection.close()
         return created
@@ -152,7 +161,8 @@ public enum StateSchema {
         if let productSchema, productSchema.lowercased() == schema.lowercased() {
             throw AccessError.configuration("refusing to migrate: '\(schema)' is the product schema; Portico keeps its state in a schema of its own")
         }
-        let foreign = try await pool.query("""
+        let foreign = try await pool.query(
+            """
             SELECT COUNT(*) FROM information_schema.tables
             WHERE table_schema = ? AND table_name NOT IN ('schema_migrations', 'partners', 'api_keys', 'tenant_grants', 'quota_counters', 'plans', 'oauth_clients', 'signing_keys')
             """, [.string(schema)])
@@ -189,16 +199,20 @@ public enum StateSchema {
 
     /// Whether every migration is recorded already (false while `schema_migrations` is missing).
     private static func isCurrent(_ pool: MySQLConnectionPool) async throws -> Bool {
-        let exists = try await pool.query("""
-            SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'schema_migrations'
-            """).rows.first?[0].int64 == 1
+        let exists =
+            try await pool.query(
+                """
+                SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'schema_migrations'
+                """
+            ).rows.first?[0].int64 == 1
         guard exists else { return false }
         let done = Set(try await pool.query("SELECT version FROM schema_migrations").rows.compactMap { $0[0].int64 }.map(Int.init))
         return migrations.allSatisfy { done.contains($0.version) }
     }
 
     private static func apply(on connection: MySQLConnection) async throws -> MigrationReport {
-        try await connection.execute("""
+        try await connection.execute(
+            """
             CREATE TABLE IF NOT EXISTS schema_migrations (
               version INT NOT NULL PRIMARY KEY, name VARCHAR(200) NOT NULL,
               applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
@@ -208,8 +222,9 @@ public enum StateSchema {
         var applied: [Int] = []
         for migration in migrations where !done.contains(migration.version) {
             for statement in migration.statements { try await connection.execute(statement) }
-            _ = try await connection.query("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
-                                           [.int(Int64(migration.version)), .string(migration.name)])
+            _ = try await connection.query(
+                "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                [.int(Int64(migration.version)), .string(migration.name)])
             applied.append(migration.version)
         }
         return MigrationReport(applied: applied, current: currentVersion)

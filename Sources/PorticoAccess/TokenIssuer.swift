@@ -40,7 +40,8 @@ public struct OAuthError: Error, Sendable, Equatable {
     public static func invalidRequest(_ text: String) -> OAuthError { OAuthError(code: "invalid_request", description: text) }
     public static let invalidClient = OAuthError(code: "invalid_client", description: "Client authentication failed.")
     public static func invalidScope(_ text: String) -> OAuthError { OAuthError(code: "invalid_scope", description: text) }
-    public static let unsupportedGrantType = OAuthError(code: "unsupported_grant_type", description: "Only grant_type=client_credentials is supported.")
+    public static let unsupportedGrantType = OAuthError(
+        code: "unsupported_grant_type", description: "Only grant_type=client_credentials is supported.")
 }
 
 /// The client-credentials grant: authenticates a client and signs an RFC 9068 access token.
@@ -78,17 +79,23 @@ public final class TokenIssuer: Sendable {
     /// Authenticates the client and issues a token for `requested` scopes (nil: all it holds).
     /// `admit` runs once the client is authenticated, before anything is signed: the per-client
     /// rate limit, which a caller without the secret therefore cannot use up.
-    public func issue(clientID: String, secret: String, requested: [String]?, now: Date = Date(),
-                      admit: (String) -> OAuthError? = { _ in nil }) async throws -> Result<Issued, OAuthError> {
+    public func issue(
+        clientID: String, secret: String, requested: [String]?, now: Date = Date(),
+        admit: (String) -> OAuthError? = { _ in nil }
+    ) async throws -> Result<Issued, OAuthError> {
         guard ClientCredentials.isWellFormedID(clientID), ClientCredentials.isWellFormedSecret(secret),
-              let record = try await client(clientID) else { return .failure(.invalidClient) }
+            let record = try await client(clientID)
+        else { return .failure(.invalidClient) }
         let hash = ClientCredentials.hash(secret)
         let nowSeconds = Int(now.timeIntervalSince1970)
         let current = ApiKey.constantTimeEqual(record.secretHash, hash)
-        let previous = record.previousSecretHash.map { ApiKey.constantTimeEqual($0, hash) } ?? false
+        let previous =
+            record.previousSecretHash.map { ApiKey.constantTimeEqual($0, hash) } ?? false
             && (record.previousValidUntil ?? 0) > nowSeconds
         guard current || previous, !record.revoked, record.partnerActive else {
-            logger.info("token request refused", metadata: ["client_id": "\(clientID)", "revoked": "\(record.revoked)", "partner_active": "\(record.partnerActive)"])
+            logger.info(
+                "token request refused",
+                metadata: ["client_id": "\(clientID)", "revoked": "\(record.revoked)", "partner_active": "\(record.partnerActive)"])
             return .failure(.invalidClient)
         }
         let granted: [String]
@@ -117,16 +124,19 @@ public final class TokenIssuer: Sendable {
     }
 
     private func loadClient(_ clientID: String) async throws -> ClientRecord? {
-        let rows = try await pool.query("""
+        let rows = try await pool.query(
+            """
             SELECT c.secret_hash, c.previous_secret_hash, UNIX_TIMESTAMP(c.previous_valid_until), p.code, c.scopes,
                    c.revoked_at IS NOT NULL, p.status = 'active', \(PartnerStore.planColumnsOfPl)
             FROM oauth_clients c JOIN partners p ON p.partner_id = c.partner_id LEFT JOIN plans pl ON pl.name = p.plan
             WHERE c.client_id = ?
-            """, [.string(clientID)]).rows
+            """, [.string(clientID)]
+        ).rows
         return rows.first.map { row -> ClientRecord in
-            ClientRecord(secretHash: row[0].bytes ?? [], previousSecretHash: row[1].bytes, previousValidUntil: row[2].int64.map(Int.init),
-                         partner: row[3].text ?? "", scopes: Set((row[4].text ?? "").split(separator: " ").map(String.init)),
-                         revoked: row[5].int64 == 1, partnerActive: row[6].int64 == 1, plan: PartnerStore.plan(row, from: 7))
+            ClientRecord(
+                secretHash: row[0].bytes ?? [], previousSecretHash: row[1].bytes, previousValidUntil: row[2].int64.map(Int.init),
+                partner: row[3].text ?? "", scopes: Set((row[4].text ?? "").split(separator: " ").map(String.init)),
+                revoked: row[5].int64 == 1, partnerActive: row[6].int64 == 1, plan: PartnerStore.plan(row, from: 7))
         }
     }
 }

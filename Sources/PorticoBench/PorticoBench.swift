@@ -6,8 +6,8 @@ import PorticoMySQL
 import PorticoQuery
 import PorticoServer
 import PorticoShape
-import Synchronization
 import PorticoValues
+import Synchronization
 
 /// `portico-bench`: the ceiling for scenarios P1–P3 and P6. It plans and runs exactly the statements
 /// Portico runs for each request (main query and embeds, through the same planner, driver and
@@ -17,7 +17,10 @@ import PorticoValues
 struct PorticoBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "portico-bench", abstract: "Run P1–P3's and P6's statements without HTTP.")
 
-    @Argument(help: "p1 (an order with lines and customer by id), p2 (first page of 50 orders by status), p3 (deeper pages by cursor), p6 (the export's statements, once), floor (serve the bare HTTP stack until stopped).")
+    @Argument(
+        help:
+            "p1 (an order with lines and customer by id), p2 (first page of 50 orders by status), p3 (deeper pages by cursor), p6 (the export's statements, once), floor (serve the bare HTTP stack until stopped)."
+    )
     var scenario: String
     @Option(help: "Concurrent callers.") var concurrency: Int = 64
     @Option(help: "Pool connections (Portico's default: 2 per core, at least 4).") var connections: Int?
@@ -60,9 +63,10 @@ struct PorticoBench: AsyncParsableCommand {
         config.readOnly = true
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let pool = MySQLConnectionPool(configuration: config, options: .init(maxConnections: connections ?? max(4, 2 * cores)), logger: logger)
-        let keys: [UInt64] = try ids.map { path in
-            try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").compactMap { orders.id?.parse($0) }
-        } ?? []
+        let keys: [UInt64] =
+            try ids.map { path in
+                try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").compactMap { orders.id?.parse($0) }
+            } ?? []
         if scenario == "p6" {
             try await exportCeiling(planner: planner, orders: orders, tenants: tenantValues, pool: pool)
             await pool.close()
@@ -91,8 +95,11 @@ struct PorticoBench: AsyncParsableCommand {
         let seconds = (ContinuousClock.now - started).inSeconds
         let sorted = tally.latencies.withLock { $0 }.sorted()
         func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1e6 }
-        print(String(format: "%@ requests/s %.0f p50_ms %.2f p99_ms %.2f errors %d statements %d",
-                     scenario, Double(sorted.count) / seconds, percentile(0.5), percentile(0.99), tally.errors.load(ordering: .relaxed), pool.statistics.statements))
+        print(
+            String(
+                format: "%@ requests/s %.0f p50_ms %.2f p99_ms %.2f errors %d statements %d",
+                scenario, Double(sorted.count) / seconds, percentile(0.5), percentile(0.99), tally.errors.load(ordering: .relaxed),
+                pool.statistics.statements))
         await pool.close()
     }
 }
@@ -167,7 +174,8 @@ extension PorticoBench {
         }
         let elapsed = ContinuousClock.now - started
         let seconds = elapsed.inSeconds
-        print(String(format: "p6 rows %d seconds %.2f rows/s %.0f statements %d", total, seconds, Double(total) / seconds, pool.statistics.statements))
+        print(
+            String(format: "p6 rows %d seconds %.2f rows/s %.0f statements %d", total, seconds, Double(total) / seconds, pool.statistics.statements))
     }
 
     /// The statement with `?` replaced by literals (integers and plain strings only: for EXPLAIN).

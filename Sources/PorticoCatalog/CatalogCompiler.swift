@@ -89,7 +89,9 @@ public enum CatalogCompiler {
         var resources: [String: Resource] = [:]
         var settings = VersionSettings()
         var sources = sources
-        if let index = sources.firstIndex(where: { (($0.path as NSString).lastPathComponent as NSString).deletingPathExtension == VersionSettings.fileName }) {
+        if let index = sources.firstIndex(where: {
+            (($0.path as NSString).lastPathComponent as NSString).deletingPathExtension == VersionSettings.fileName
+        }) {
             settings = VersionSettings.parse(sources.remove(at: index), into: &diagnostics)
         }
         if sources.isEmpty {
@@ -182,7 +184,9 @@ struct CrossReferences {
                             diagnostics.error("field '\(field.name)' formats ids of '\(target)', which has no public 'id'", at: field.location)
                         }
                     } else {
-                        diagnostics.error("field '\(field.name)' formats ids of '\(target)', which is not a resource of this version\(Suggestion.hint(for: target, among: resources.keys))", at: field.location)
+                        diagnostics.error(
+                            "field '\(field.name)' formats ids of '\(target)', which is not a resource of this version\(Suggestion.hint(for: target, among: resources.keys))",
+                            at: field.location)
                     }
                 }
             case .embed(let embed):
@@ -193,7 +197,9 @@ struct CrossReferences {
 
     private func checkEmbed(_ embed: Embed, field: Field, of resource: Resource, into diagnostics: inout DiagnosticCollector) {
         guard let target = resources[embed.target] else {
-            diagnostics.error("field '\(field.name)' embeds '\(embed.target)', which is not a resource of this version\(Suggestion.hint(for: embed.target, among: resources.keys))", at: field.location)
+            diagnostics.error(
+                "field '\(field.name)' embeds '\(embed.target)', which is not a resource of this version\(Suggestion.hint(for: embed.target, among: resources.keys))",
+                at: field.location)
             return
         }
         if embed.target == resource.name {
@@ -203,11 +209,15 @@ struct CrossReferences {
         let available = (target.id == nil ? [] : ["id"]) + target.fields.map(\.name)
         let selected = embed.fields ?? available
         for name in selected where !available.contains(name) {
-            diagnostics.error("field '\(field.name)' selects '\(name)' from '\(target.name)', which has no such field\(Suggestion.hint(for: name, among: available))", at: field.location)
+            diagnostics.error(
+                "field '\(field.name)' selects '\(name)' from '\(target.name)', which has no such field\(Suggestion.hint(for: name, among: available))",
+                at: field.location)
         }
         for child in target.fields where selected.contains(child.name) {
             if case .embed = child.kind {
-                diagnostics.error("field '\(field.name)' embeds '\(target.name)' with its own embed '\(child.name)'; embeds nest one level only (select fields without it)", at: field.location)
+                diagnostics.error(
+                    "field '\(field.name)' embeds '\(target.name)' with its own embed '\(child.name)'; embeds nest one level only (select fields without it)",
+                    at: field.location)
             }
         }
         if embed.many, embed.order.isEmpty {

@@ -82,7 +82,8 @@ public enum Suggestion {
 
     /// Edit distance counting a swap of neighbours as one edit (`nmae` → `name`).
     static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var d = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)

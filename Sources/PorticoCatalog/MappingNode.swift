@@ -22,11 +22,14 @@ struct MappingNode {
         case .sequence(let sequence):
             value = .list(sequence.map { MappingNode($0, file: file) })
         case .mapping(let mapping):
-            value = .map(mapping.map { pair in
-                let keyMark = pair.key.mark
-                let keyText = pair.key.scalar?.string ?? "\(pair.key)"
-                return (keyText, Location(file: file, line: keyMark?.line ?? 0, column: keyMark?.column ?? 0), MappingNode(pair.value, file: file))
-            })
+            value = .map(
+                mapping.map { pair in
+                    let keyMark = pair.key.mark
+                    let keyText = pair.key.scalar?.string ?? "\(pair.key)"
+                    return (
+                        keyText, Location(file: file, line: keyMark?.line ?? 0, column: keyMark?.column ?? 0), MappingNode(pair.value, file: file)
+                    )
+                })
         case .alias:
             value = .scalar("", isNull: true)
         }

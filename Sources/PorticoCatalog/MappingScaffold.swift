@@ -45,7 +45,7 @@ public enum MappingScaffold {
             if column.name == tenant?.name { continue }
             var name = fieldName(column.name)
             if column.isTemporal, name.hasSuffix("ed"), !name.contains("_") {
-                name += column.dataType == "date" ? "_on" : "_at" // placed → placed_at, issued → issued_on
+                name += column.dataType == "date" ? "_on" : "_at"  // placed → placed_at, issued → issued_on
             }
             while used.contains(name) { name += "_value" }
             used.insert(name)
@@ -89,7 +89,10 @@ public enum MappingScaffold {
     }
 
     private static func syncColumn(_ table: ProductSchema.Table) -> ProductSchema.Column? {
-        table.columns.first { $0.dataType == "timestamp" && !$0.isNullable && ["updated", "modified", "updated_at", "modified_at", "last_modified"].contains($0.name.lowercased()) }
+        table.columns.first {
+            $0.dataType == "timestamp" && !$0.isNullable
+                && ["updated", "modified", "updated_at", "modified_at", "last_modified"].contains($0.name.lowercased())
+        }
     }
 
     private static func field(_ name: String, _ column: ProductSchema.Column, keyColumns: [String]) -> String {
@@ -154,9 +157,16 @@ public enum MappingScaffold {
         while i < chars.count {
             let ch = chars[i]
             if ch == "'" {
-                if inQuote, i + 1 < chars.count, chars[i + 1] == "'" { current.append("'"); i += 2; continue }
+                if inQuote, i + 1 < chars.count, chars[i + 1] == "'" {
+                    current.append("'")
+                    i += 2
+                    continue
+                }
                 inQuote.toggle()
-                if !inQuote { values.append(current); current = "" }
+                if !inQuote {
+                    values.append(current)
+                    current = ""
+                }
             } else if inQuote {
                 current.append(ch)
             }
@@ -170,6 +180,6 @@ public enum MappingScaffold {
     }
 }
 
-private extension String {
-    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+extension String {
+    fileprivate var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

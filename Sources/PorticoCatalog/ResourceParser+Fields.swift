@@ -28,17 +28,22 @@ extension ResourceParser {
             return nil
         }
         let keys = Set(pairs.map(\.key))
-        let allowed = keys.contains("embed") ? Self.embedKeys
+        let allowed =
+            keys.contains("embed")
+            ? Self.embedKeys
             : (keys.contains("fields") ? Self.objectKeys : Self.valueKeys)
         // A key of another kind of field would read like a typo in the generic message: say
         // what this kind of field takes instead.
-        let kindName = keys.contains("embed") ? "an embed (it has 'embed')"
+        let kindName =
+            keys.contains("embed")
+            ? "an embed (it has 'embed')"
             : (keys.contains("fields") ? "an object (it has nested 'fields')" : "a value (it reads a column)")
         let misplaced = pairs.filter { !allowed.contains($0.key) && Self.fieldKeys.contains($0.key) }
         for pair in misplaced {
             let instead = pair.key == "nullable" && allowed == Self.objectKeys ? "; declare 'nullable: true' on its members instead" : ""
-            diagnostics.error("'\(pair.key)' does not apply to \(what): it is \(kindName), which takes \(allowed.joined(separator: ", "))\(instead)",
-                              at: pair.keyLocation)
+            diagnostics.error(
+                "'\(pair.key)' does not apply to \(what): it is \(kindName), which takes \(allowed.joined(separator: ", "))\(instead)",
+                at: pair.keyLocation)
         }
         guard let spec = MappingObject(node, what: what, allowed: allowed + misplaced.map(\.key), into: &diagnostics) else { return nil }
         let description = spec.optionalString("description", in: what, &diagnostics)
@@ -65,7 +70,9 @@ extension ResourceParser {
         var join: String?
         if let joinName = spec.optionalString("join", in: what, &diagnostics) {
             if joins[joinName] == nil {
-                diagnostics.error("\(what) reads through join '\(joinName)', which 'joins' does not declare\(Suggestion.hint(for: joinName, among: joins.keys))", at: spec["join"]!.location)
+                diagnostics.error(
+                    "\(what) reads through join '\(joinName)', which 'joins' does not declare\(Suggestion.hint(for: joinName, among: joins.keys))",
+                    at: spec["join"]!.location)
             }
             join = joinName
         }
@@ -75,7 +82,8 @@ extension ResourceParser {
         }
         guard let typeName = typeNode.scalar, let type = FieldType(rawValue: typeName) else {
             let given = typeNode.scalar ?? typeNode.kindName
-            diagnostics.error("\(what) has unknown type '\(given)'\(Suggestion.hint(for: given, among: FieldType.allCases.map(\.rawValue)))", at: typeNode.location)
+            diagnostics.error(
+                "\(what) has unknown type '\(given)'\(Suggestion.hint(for: given, among: FieldType.allCases.map(\.rawValue)))", at: typeNode.location)
             return nil
         }
         let nullable = spec.optionalBool("nullable", in: what, &diagnostics) ?? false
@@ -88,7 +96,8 @@ extension ResourceParser {
         let conversionKeys = ["scale", "true_values", "codes", "values", "zone", "trim", "json", "id_of"]
         let used = conversionKeys.filter { spec[$0] != nil }
         if used.count > 1 {
-            diagnostics.error("\(what) declares more than one conversion (\(used.joined(separator: ", "))); choose one", at: spec.keyLocation(used[1])!)
+            diagnostics.error(
+                "\(what) declares more than one conversion (\(used.joined(separator: ", "))); choose one", at: spec.keyLocation(used[1])!)
             return nil
         }
         if spec["unknown"] != nil, spec["codes"] == nil {
@@ -96,7 +105,9 @@ extension ResourceParser {
         }
         func requireType(_ expected: [FieldType], for key: String) -> Bool {
             guard expected.contains(type) else {
-                diagnostics.error("'\(key)' in \(what) needs type \(expected.map(\.rawValue).joined(separator: " or ")), not \(type.rawValue)", at: spec.keyLocation(key)!)
+                diagnostics.error(
+                    "'\(key)' in \(what) needs type \(expected.map(\.rawValue).joined(separator: " or ")), not \(type.rawValue)",
+                    at: spec.keyLocation(key)!)
                 return false
             }
             return true
@@ -104,11 +115,13 @@ extension ResourceParser {
         switch used.first {
         case "scale":
             guard requireType([.decimal], for: "scale"),
-                  let scale = spec.optionalInt("scale", in: what, range: 0...9, &diagnostics) else { return nil }
+                let scale = spec.optionalInt("scale", in: what, range: 0...9, &diagnostics)
+            else { return nil }
             return .cents(scale: scale)
         case "true_values":
             guard requireType([.boolean], for: "true_values"),
-                  let values = spec.stringList("true_values", in: what, &diagnostics) else { return nil }
+                let values = spec.stringList("true_values", in: what, &diagnostics)
+            else { return nil }
             return .boolean(trueValues: values.map(\.0))
         case "codes":
             guard requireType([.enum], for: "codes") else { return nil }
@@ -131,10 +144,12 @@ extension ResourceParser {
         default:
             switch type {
             case .enum:
-                diagnostics.error("\(what) has type enum, so it needs 'codes' (stored → public) or 'values' (the allowed values)", at: spec["type"]!.location)
+                diagnostics.error(
+                    "\(what) has type enum, so it needs 'codes' (stored → public) or 'values' (the allowed values)", at: spec["type"]!.location)
                 return nil
             case .object, .array:
-                diagnostics.error("\(what) has type \(type.rawValue): give it nested 'fields', or 'json: true' for JSON kept in text", at: spec["type"]!.location)
+                diagnostics.error(
+                    "\(what) has type \(type.rawValue): give it nested 'fields', or 'json: true' for JSON kept in text", at: spec["type"]!.location)
                 return nil
             case .boolean:
                 return .boolean(trueValues: [])
@@ -150,7 +165,9 @@ extension ResourceParser {
         var names: Set<String> = []
         for (code, keyLocation, value) in object.pairs {
             guard let publicName = value.scalar, Self.isFieldName(publicName) else {
-                diagnostics.error("code \(code) of \(what) must map to a lower-case name (letters, digits, _), not \(value.scalar.map { "'\($0)'" } ?? value.kindName)", at: value.location)
+                diagnostics.error(
+                    "code \(code) of \(what) must map to a lower-case name (letters, digits, _), not \(value.scalar.map { "'\($0)'" } ?? value.kindName)",
+                    at: value.location)
                 continue
             }
             if names.contains(publicName) {
@@ -160,7 +177,9 @@ extension ResourceParser {
             codes[code] = publicName
         }
         guard let unknownNode = spec["unknown"] else {
-            diagnostics.error("\(what) has 'codes' but no 'unknown': declare what a code missing from the table becomes (a name, or null)", at: spec.keyLocation("codes")!)
+            diagnostics.error(
+                "\(what) has 'codes' but no 'unknown': declare what a code missing from the table becomes (a name, or null)",
+                at: spec.keyLocation("codes")!)
             return nil
         }
         if unknownNode.isNull { return .codes(codes, unknown: nil) }
@@ -174,7 +193,9 @@ extension ResourceParser {
     mutating func parseZone(_ node: MappingNode, in what: String) -> ZoneSource? {
         if let name = node.scalar {
             guard TimeZones.isKnown(name) else {
-                diagnostics.error("'zone' of \(what) is '\(name)', which is not a known IANA time zone\(Suggestion.hint(for: name, among: TimeZones.common))", at: node.location)
+                diagnostics.error(
+                    "'zone' of \(what) is '\(name)', which is not a known IANA time zone\(Suggestion.hint(for: name, among: TimeZones.common))",
+                    at: node.location)
                 return nil
             }
             return .fixed(name)
@@ -183,7 +204,9 @@ extension ResourceParser {
         guard let column = identifier(object, "column", in: "'zone' of \(what)", required: true) else { return nil }
         let joinName = object.optionalString("join", in: "'zone' of \(what)", &diagnostics)
         if let joinName, joins[joinName] == nil {
-            diagnostics.error("'zone' of \(what) reads through join '\(joinName)', which 'joins' does not declare\(Suggestion.hint(for: joinName, among: joins.keys))", at: object["join"]!.location)
+            diagnostics.error(
+                "'zone' of \(what) reads through join '\(joinName)', which 'joins' does not declare\(Suggestion.hint(for: joinName, among: joins.keys))",
+                at: object["join"]!.location)
             return nil
         }
         return .column(join: joinName, column: column)
@@ -219,18 +242,23 @@ extension ResourceParser {
         var filters: [String: Filter] = [:]
         for (path, keyLocation, value) in object.pairs {
             guard let field = values[path] else {
-                diagnostics.error("filter '\(path)' names no value field of '\(name)'\(Suggestion.hint(for: path, among: values.keys.sorted()))", at: keyLocation)
+                diagnostics.error(
+                    "filter '\(path)' names no value field of '\(name)'\(Suggestion.hint(for: path, among: values.keys.sorted()))", at: keyLocation)
                 continue
             }
             let list = value.scalar.map { [$0] } ?? value.list?.compactMap(\.scalar)
             guard let list, !list.isEmpty else {
-                diagnostics.error("filter '\(path)' must list its operators (\(Filter.Operator.allCases.map(\.rawValue).joined(separator: ", ")))", at: value.location)
+                diagnostics.error(
+                    "filter '\(path)' must list its operators (\(Filter.Operator.allCases.map(\.rawValue).joined(separator: ", ")))",
+                    at: value.location)
                 continue
             }
             var operators: [Filter.Operator] = []
             for text in list {
                 guard let op = Filter.Operator(rawValue: text) else {
-                    diagnostics.error("filter '\(path)' has unknown operator '\(text)'\(Suggestion.hint(for: text, among: Filter.Operator.allCases.map(\.rawValue)))", at: value.location)
+                    diagnostics.error(
+                        "filter '\(path)' has unknown operator '\(text)'\(Suggestion.hint(for: text, among: Filter.Operator.allCases.map(\.rawValue)))",
+                        at: value.location)
                     continue
                 }
                 if let problem = Self.operatorProblem(op, field) {
@@ -250,7 +278,8 @@ extension ResourceParser {
         case .eq, .in:
             return field.type == .boolean && op == .in ? "a boolean takes eq only" : nil
         case .gt, .gte, .lt, .lte:
-            return [.integer, .decimal, .number, .date, .datetime].contains(field.type) ? nil
+            return [.integer, .decimal, .number, .date, .datetime].contains(field.type)
+                ? nil
                 : "ranges need an integer, decimal, number, date or datetime field, not \(field.type.rawValue)"
         case .prefix:
             return field.type == .string && field.conversion != .trim ? nil : "prefix needs an untrimmed string field"
@@ -263,7 +292,8 @@ extension ResourceParser {
         var keys: [String] = []
         for (path, location) in items {
             guard let field = values[path] else {
-                diagnostics.error("sort key '\(path)' names no value field of '\(name)'\(Suggestion.hint(for: path, among: values.keys.sorted()))", at: location)
+                diagnostics.error(
+                    "sort key '\(path)' names no value field of '\(name)'\(Suggestion.hint(for: path, among: values.keys.sorted()))", at: location)
                 continue
             }
             if field.nullable {

@@ -75,7 +75,8 @@ struct ResourceParser {
         let text = required ? object.requireString(key, in: what, &diagnostics) : object.optionalString(key, in: what, &diagnostics)
         guard let text else { return nil }
         guard Self.isIdentifier(text) else {
-            diagnostics.error("'\(text)' is not a valid \(key == "table" ? "table" : "column") name (letters, digits and _; at most 64)", at: object[key]!.location)
+            diagnostics.error(
+                "'\(text)' is not a valid \(key == "table" ? "table" : "column") name (letters, digits and _; at most 64)", at: object[key]!.location)
             return nil
         }
         return text
@@ -85,7 +86,9 @@ struct ResourceParser {
         guard let items = object.stringList(key, in: what, &diagnostics) else { return nil }
         var result: [String] = []
         for (text, location) in items {
-            if Self.isIdentifier(text) { result.append(text) } else {
+            if Self.isIdentifier(text) {
+                result.append(text)
+            } else {
                 diagnostics.error("'\(text)' is not a valid column name (letters, digits and _; at most 64)", at: location)
             }
         }
@@ -121,7 +124,9 @@ struct ResourceParser {
                 continue
             }
             guard let remote = value.scalar, Self.isIdentifier(remote) else {
-                diagnostics.error("'on' of \(what) maps '\(local)' to \(value.scalar.map { "'\($0)', which is not a valid column name" } ?? value.kindName)", at: value.location)
+                diagnostics.error(
+                    "'on' of \(what) maps '\(local)' to \(value.scalar.map { "'\($0)', which is not a valid column name" } ?? value.kindName)",
+                    at: value.location)
                 continue
             }
             pairs.append(ColumnPair(local: local, remote: remote))
@@ -173,7 +178,9 @@ struct ResourceParser {
 
     mutating func parseTenant(_ top: MappingObject, root: MappingNode) -> TenantRule? {
         guard let node = top["tenant"] else {
-            diagnostics.error("resource '\(name)' needs 'tenant': the column naming the account a row belongs to, or 'none' for shared reference data", at: root.location)
+            diagnostics.error(
+                "resource '\(name)' needs 'tenant': the column naming the account a row belongs to, or 'none' for shared reference data",
+                at: root.location)
             return nil
         }
         if node.scalar == "none" { return TenantRule.none }
@@ -181,7 +188,9 @@ struct ResourceParser {
         guard let column = identifier(object, "column", in: "'tenant'", required: true) else { return nil }
         guard let joinName = object.optionalString("join", in: "'tenant'", &diagnostics) else { return .column(column) }
         guard joins[joinName] != nil else {
-            diagnostics.error("'tenant' uses join '\(joinName)', which 'joins' does not declare\(Suggestion.hint(for: joinName, among: joins.keys))", at: object["join"]!.location)
+            diagnostics.error(
+                "'tenant' uses join '\(joinName)', which 'joins' does not declare\(Suggestion.hint(for: joinName, among: joins.keys))",
+                at: object["join"]!.location)
             return nil
         }
         return .joined(join: joinName, column: column)
@@ -191,7 +200,8 @@ struct ResourceParser {
         guard let object = MappingObject(node, what: "'id'", allowed: ["column", "prefix", "pad"], into: &diagnostics) else { return nil }
         guard let column = identifier(object, "column", in: "'id'", required: true) else { return nil }
         if !key.isEmpty, key != [column] {
-            diagnostics.error("'id' column '\(column)' must be the single key column (key is \(key.joined(separator: ", ")))", at: object["column"]!.location)
+            diagnostics.error(
+                "'id' column '\(column)' must be the single key column (key is \(key.joined(separator: ", ")))", at: object["column"]!.location)
         }
         let prefix = object.optionalString("prefix", in: "'id'", &diagnostics) ?? ""
         if !ASCIIPattern.isPrefix(prefix) {
@@ -229,10 +239,12 @@ struct ResourceParser {
             diagnostics.error("'keyset' must end with the key (\(key.joined(separator: ", "))) so that it orders rows uniquely", at: at)
         }
         for column in keyset where !key.contains(column) && !mapped.contains(column) {
-            diagnostics.error("keyset column '\(column)' is neither a key column nor mapped by a field\(Suggestion.hint(for: column, among: mapped))", at: at)
+            diagnostics.error(
+                "keyset column '\(column)' is neither a key column nor mapped by a field\(Suggestion.hint(for: column, among: mapped))", at: at)
         }
         if let sync, keyset.first != sync, let syncAt = top["sync"] {
-            diagnostics.error("'sync' column '\(sync)' must be the first keyset column, so incremental sync walks in keyset order", at: syncAt.location)
+            diagnostics.error(
+                "'sync' column '\(sync)' must be the first keyset column, so incremental sync walks in keyset order", at: syncAt.location)
         }
         return keyset
     }

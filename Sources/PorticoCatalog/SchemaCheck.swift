@@ -61,7 +61,9 @@ private struct ResourceCheck {
 
     mutating func column(_ name: String, in table: ProductSchema.Table, at location: Location) -> ProductSchema.Column? {
         guard let column = table.column(name) else {
-            error("column '\(name)' does not exist in table '\(table.name)'\(Suggestion.hint(for: name, among: table.columns.map(\.name)))", at: location)
+            error(
+                "column '\(name)' does not exist in table '\(table.name)'\(Suggestion.hint(for: name, among: table.columns.map(\.name)))",
+                at: location)
             return nil
         }
         return column
@@ -84,7 +86,9 @@ private struct ResourceCheck {
                 if case .zone(.column(let join, let zoneColumn)) = value.conversion {
                     let zoneTable = join.flatMap { joined[$0] } ?? table
                     if let zone = self.column(zoneColumn, in: zoneTable, at: field.location), !zone.isText {
-                        error("zone column '\(zoneColumn)' of field '\(field.name)' is \(zone.columnType); it must hold zone names as text", at: field.location)
+                        error(
+                            "zone column '\(zoneColumn)' of field '\(field.name)' is \(zone.columnType); it must hold zone names as text",
+                            at: field.location)
                     }
                 }
             case .embed(let embed):
@@ -103,7 +107,9 @@ private struct ResourceCheck {
     mutating func checkType(_ field: Field, _ value: ValueField, _ column: ProductSchema.Column) {
         let at = field.location
         func mismatch(_ needs: String) {
-            error("field '\(field.name)' (\(value.type.rawValue)\(conversionName(value.conversion))) cannot read column '\(column.name)' of type \(column.columnType); it needs \(needs)", at: at)
+            error(
+                "field '\(field.name)' (\(value.type.rawValue)\(conversionName(value.conversion))) cannot read column '\(column.name)' of type \(column.columnType); it needs \(needs)",
+                at: at)
         }
         switch value.conversion {
         case .cents:
@@ -117,8 +123,11 @@ private struct ResourceCheck {
             if !(column.isInteger || column.isText) { mismatch("an integer or text column of codes") }
         case .zone:
             if column.dataType == "timestamp" {
-                error("field '\(field.name)' declares a zone, but '\(column.name)' is a TIMESTAMP, which is read in UTC already; remove 'zone'", at: at)
-            } else if column.dataType != "datetime" { mismatch("a DATETIME column") }
+                error(
+                    "field '\(field.name)' declares a zone, but '\(column.name)' is a TIMESTAMP, which is read in UTC already; remove 'zone'", at: at)
+            } else if column.dataType != "datetime" {
+                mismatch("a DATETIME column")
+            }
         case .trim:
             if !column.isText { mismatch("a text column") }
         case .json:
@@ -133,8 +142,11 @@ private struct ResourceCheck {
             case .date: if !column.isTemporal { mismatch("a DATE, DATETIME or TIMESTAMP column") }
             case .datetime:
                 if column.dataType == "datetime" {
-                    diagnostics.warning("field '\(field.name)' reads DATETIME '\(column.name)' as UTC; if it holds local time, declare 'zone'", at: at)
-                } else if column.dataType != "timestamp" { mismatch("a DATETIME or TIMESTAMP column") }
+                    diagnostics.warning(
+                        "field '\(field.name)' reads DATETIME '\(column.name)' as UTC; if it holds local time, declare 'zone'", at: at)
+                } else if column.dataType != "timestamp" {
+                    mismatch("a DATETIME or TIMESTAMP column")
+                }
             case .string, .enum, .boolean, .object, .array: break
             }
         }
@@ -142,7 +154,9 @@ private struct ResourceCheck {
             if column.isNullable {
                 error("column '\(column.name)' is nullable but field '\(field.name)' is not: declare 'nullable: true'", at: at)
             } else if column.isTemporal, column.defaultsToZeroDate {
-                error("column '\(column.name)' defaults to the zero date, which is rendered as null: declare 'nullable: true' on field '\(field.name)'", at: at)
+                error(
+                    "column '\(column.name)' defaults to the zero date, which is rendered as null: declare 'nullable: true' on field '\(field.name)'",
+                    at: at)
             }
         }
     }
@@ -167,7 +181,9 @@ private struct ResourceCheck {
     mutating func checkKeyset(_ table: ProductSchema.Table) {
         for name in resource.keyset {
             if let column = self.column(name, in: table, at: resource.location(of: "keyset")), column.isNullable {
-                error("keyset column '\(name)' is nullable; cursors compare keyset values, so they must be NOT NULL", at: resource.location(of: "keyset"))
+                error(
+                    "keyset column '\(name)' is nullable; cursors compare keyset values, so they must be NOT NULL",
+                    at: resource.location(of: "keyset"))
             }
         }
         if let sync = resource.syncColumn { _ = column(sync, in: table, at: resource.location(of: "sync")) }
@@ -182,7 +198,9 @@ private struct ResourceCheck {
         }
         if !supported {
             let suggestion = (tenantPrefix + resource.keyset).joined(separator: ", ")
-            diagnostics.warning("no index of '\(table.name)' supports keyset (\(resource.keyset.joined(separator: ", "))); pages will sort every matching row. Add an index on (\(suggestion))", at: resource.location(of: "keyset"))
+            diagnostics.warning(
+                "no index of '\(table.name)' supports keyset (\(resource.keyset.joined(separator: ", "))); pages will sort every matching row. Add an index on (\(suggestion))",
+                at: resource.location(of: "keyset"))
         }
     }
 }

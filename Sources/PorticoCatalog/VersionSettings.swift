@@ -18,7 +18,9 @@ public struct VersionSettings: Sendable, Equatable {
     /// `YYYY-MM-DD` after which it is withdrawn.
     public var sunset: String?
 
-    public init(title: String = "Partner API", description: String? = nil, published: Bool = false, deprecatedOn: String? = nil, sunset: String? = nil) {
+    public init(
+        title: String = "Partner API", description: String? = nil, published: Bool = false, deprecatedOn: String? = nil, sunset: String? = nil
+    ) {
         self.title = title
         self.description = description
         self.published = published

@@ -62,13 +62,20 @@ public struct ContractDiff: Sendable {
     mutating func paths(_ old: [String: JSONNode], _ new: [String: JSONNode], security: (old: JSONNode?, new: JSONNode?)) {
         for path in old.keys.sorted() {
             let at = "$.paths['\(path)']"
-            guard let newItem = new[path] else { add(true, at, "removed path"); continue }
+            guard let newItem = new[path] else {
+                add(true, at, "removed path")
+                continue
+            }
             let oldItem = old[path]!
             for method in oldItem.members.keys.sorted() {
-                guard let newOperation = newItem[method] else { add(true, "\(at).\(method)", "removed operation"); continue }
+                guard let newOperation = newItem[method] else {
+                    add(true, "\(at).\(method)", "removed operation")
+                    continue
+                }
                 operation(oldItem[method]!, newOperation, "\(at).\(method)")
-                self.security(Self.requirements(oldItem[method]!, inherited: security.old),
-                              Self.requirements(newOperation, inherited: security.new), "\(at).\(method).security")
+                self.security(
+                    Self.requirements(oldItem[method]!, inherited: security.old),
+                    Self.requirements(newOperation, inherited: security.new), "\(at).\(method).security")
             }
             for method in newItem.members.keys.sorted() where oldItem[method] == nil { add(false, "\(at).\(method)", "new operation") }
         }
@@ -77,13 +84,19 @@ public struct ContractDiff: Sendable {
 
     mutating func operation(_ old: JSONNode, _ new: JSONNode, _ at: String) {
         func keyed(_ node: JSONNode) -> [String: JSONNode] {
-            Dictionary(node["parameters"]?.items.map { ("\($0["in"]?.string ?? "")/\($0["name"]?.string ?? "")", $0) } ?? [], uniquingKeysWith: { a, _ in a })
+            Dictionary(
+                node["parameters"]?.items.map { ("\($0["in"]?.string ?? "")/\($0["name"]?.string ?? "")", $0) } ?? [], uniquingKeysWith: { a, _ in a }
+            )
         }
-        let oldParameters = keyed(old), newParameters = keyed(new)
+        let oldParameters = keyed(old)
+        let newParameters = keyed(new)
         for key in oldParameters.keys.sorted() {
             let name = String(key.split(separator: "/", maxSplits: 1).last ?? "")
             let path = "\(at).parameters[\(name)]"
-            guard let newParameter = newParameters[key] else { add(true, path, "removed parameter"); continue }
+            guard let newParameter = newParameters[key] else {
+                add(true, path, "removed parameter")
+                continue
+            }
             let oldParameter = oldParameters[key]!
             if oldParameter["required"] != .bool(true), newParameter["required"] == .bool(true) { add(true, path, "parameter newly required") }
             if let oldSchema = oldParameter["schema"], let newSchema = newParameter["schema"] {
@@ -93,16 +106,22 @@ public struct ContractDiff: Sendable {
         }
         for key in newParameters.keys.sorted() where oldParameters[key] == nil {
             let name = String(key.split(separator: "/", maxSplits: 1).last ?? "")
-            add(newParameters[key]!["required"] == .bool(true), "\(at).parameters[\(name)]",
+            add(
+                newParameters[key]!["required"] == .bool(true), "\(at).parameters[\(name)]",
                 newParameters[key]!["required"] == .bool(true) ? "new required parameter" : "new optional parameter")
         }
         if old["deprecated"] != new["deprecated"], new["deprecated"] == .bool(true) { add(false, at, "deprecated") }
         for key in ["summary", "description"] where old[key] != new[key] { add(false, "\(at).\(key)", "\(key) changed") }
-        let oldResponses = old["responses"]?.members ?? [:], newResponses = new["responses"]?.members ?? [:]
+        let oldResponses = old["responses"]?.members ?? [:]
+        let newResponses = new["responses"]?.members ?? [:]
         for status in oldResponses.keys.sorted() {
             let path = "\(at).responses['\(status)']"
-            guard let newResponse = newResponses[status] else { add(true, path, "removed response"); continue }
-            let oldContent = oldResponses[status]!["content"]?.members ?? [:], newContent = newResponse["content"]?.members ?? [:]
+            guard let newResponse = newResponses[status] else {
+                add(true, path, "removed response")
+                continue
+            }
+            let oldContent = oldResponses[status]!["content"]?.members ?? [:]
+            let newContent = newResponse["content"]?.members ?? [:]
             for type in oldContent.keys.sorted() where newContent[type] == nil { add(true, "\(path).content['\(type)']", "removed media type") }
             for type in oldContent.keys.sorted() {
                 if let oldSchema = oldContent[type]?["schema"], let newSchema = newContent[type]?["schema"] {
@@ -182,7 +201,8 @@ public struct ContractDiff: Sendable {
     }
 
     mutating func schema(_ old: JSONNode, _ new: JSONNode, _ at: String, response: Bool) {
-        let (oldTypes, oldNull) = Self.types(old), (newTypes, newNull) = Self.types(new)
+        let (oldTypes, oldNull) = Self.types(old)
+        let (newTypes, newNull) = Self.types(new)
         if oldTypes != newTypes {
             add(true, at, "changed type from \(oldTypes.sorted().joined(separator: "|")) to \(newTypes.sorted().joined(separator: "|"))")
             return
@@ -193,9 +213,12 @@ public struct ContractDiff: Sendable {
             let optional = new["x-portico-include"] == .string("optional")
             add(optional, at, optional ? "now only sent with include=" : "now sent without include=")
         }
-        let old = Self.body(old), new = Self.body(new)
+        let old = Self.body(old)
+        let new = Self.body(new)
         if response { requiredMembers(old, new, at) }
-        if old["format"] != new["format"] { add(true, at, "changed format from \(old["format"]?.string ?? "none") to \(new["format"]?.string ?? "none")") }
+        if old["format"] != new["format"] {
+            add(true, at, "changed format from \(old["format"]?.string ?? "none") to \(new["format"]?.string ?? "none")")
+        }
         if response, old["pattern"] != new["pattern"] {
             add(true, at, "changed pattern from \(old["pattern"]?.string ?? "none") to \(new["pattern"]?.string ?? "none") (values look different)")
         }
@@ -231,7 +254,8 @@ public struct ContractDiff: Sendable {
             if old == nil, new != nil { add(true, at, "\(what)s now restricted") }
             return
         }
-        let oldValues = Set(old.items.compactMap(\.string)), newValues = Set(new.items.compactMap(\.string))
+        let oldValues = Set(old.items.compactMap(\.string))
+        let newValues = Set(new.items.compactMap(\.string))
         for value in oldValues.subtracting(newValues).sorted() {
             add(!response, at, response ? "\(what) '\(value)' no longer sent" : "\(what) '\(value)' removed from a parameter")
         }
@@ -242,8 +266,10 @@ public struct ContractDiff: Sendable {
 
     mutating func bounds(_ old: JSONNode, _ new: JSONNode, _ at: String) {
         func int(_ node: JSONNode, _ key: String) -> Int? { if case .integer(let value)? = node[key] { value } else { nil } }
-        for (key, narrower) in [("minimum", { (o: Int, n: Int) in n > o }), ("minLength", { (o: Int, n: Int) in n > o }),
-                                ("maximum", { (o: Int, n: Int) in n < o }), ("maxLength", { (o: Int, n: Int) in n < o })] {
+        for (key, narrower) in [
+            ("minimum", { (o: Int, n: Int) in n > o }), ("minLength", { (o: Int, n: Int) in n > o }),
+            ("maximum", { (o: Int, n: Int) in n < o }), ("maxLength", { (o: Int, n: Int) in n < o }),
+        ] {
             switch (int(old, key), int(new, key)) {
             case let (o?, n?) where o != n: add(narrower(o, n), at, "\(key) \(narrower(o, n) ? "narrowed" : "widened") from \(o) to \(n)")
             case (nil, let n?): add(true, at, "\(key) \(n) added (narrowed bounds)")
@@ -259,8 +285,10 @@ public struct ContractDiff: Sendable {
         var renamed: Set<String> = []
         for name in removed {
             // One field gone and one like it come: most likely a rename.
-            if let match = added.first(where: { !renamed.contains($0) && Self.types(new[$0]!) == Self.types(old[name]!)
-                && Self.body(new[$0]!)["format"] == Self.body(old[name]!)["format"] }), removed.count == added.count {
+            if let match = added.first(where: {
+                !renamed.contains($0) && Self.types(new[$0]!) == Self.types(old[name]!)
+                    && Self.body(new[$0]!)["format"] == Self.body(old[name]!)["format"]
+            }), removed.count == added.count {
                 renamed.insert(match)
                 add(true, "\(at).properties.\(name)", "renamed field '\(name)' to '\(match)'")
             } else {

@@ -9,21 +9,32 @@ extension ContractDocument {
     static func listOperation(_ resource: Resource, _ catalog: Catalog) -> JSONNode {
         var parameters: [JSONNode] = resource.filters.keys.sorted().map { filterParameter($0, resource.filters[$0]!, resource, catalog) }
         if !resource.sortKeys.isEmpty {
-            parameters.append(query("sort", "Sort order: a sort key, `-` for descending. Ties break on the keyset.",
-                                    .object(["type": .string("string"), "enum": .array(resource.sortKeys.flatMap { [.string($0), .string("-" + $0)] })])))
+            parameters.append(
+                query(
+                    "sort", "Sort order: a sort key, `-` for descending. Ties break on the keyset.",
+                    .object(["type": .string("string"), "enum": .array(resource.sortKeys.flatMap { [.string($0), .string("-" + $0)] })])))
         }
         parameters += commonParameters(resource)
-        parameters.append(query("limit", "Page size (default \(resource.page.defaultLimit)).",
-                                .object(["type": .string("integer"), "minimum": .integer(1), "maximum": .integer(resource.page.maxLimit)])))
-        parameters.append(query("cursor", "The `next_cursor` of the previous page, unchanged, with the same other parameters (empty: the first page). "
-                                + "Cursors are signed: one that was not issued for this request is a 400.",
-                                .object(["type": .string("string"), "pattern": .string("^([A-Za-z0-9_-]{4,2000}\\.[A-Za-z0-9_-]{22})?$")])))
+        parameters.append(
+            query(
+                "limit", "Page size (default \(resource.page.defaultLimit)).",
+                .object(["type": .string("integer"), "minimum": .integer(1), "maximum": .integer(resource.page.maxLimit)])))
+        parameters.append(
+            query(
+                "cursor",
+                "The `next_cursor` of the previous page, unchanged, with the same other parameters (empty: the first page). "
+                    + "Cursors are signed: one that was not issued for this request is a 400.",
+                .object(["type": .string("string"), "pattern": .string("^([A-Za-z0-9_-]{4,2000}\\.[A-Za-z0-9_-]{22})?$")])))
         if resource.syncColumn != nil {
-            parameters.append(query("updated_since", "Rows changed at or after this time (incremental sync); without `sort`, in update order.",
-                                    .object(["type": .string("string"), "format": .string("date-time")])))
+            parameters.append(
+                query(
+                    "updated_since", "Rows changed at or after this time (incremental sync); without `sort`, in update order.",
+                    .object(["type": .string("string"), "format": .string("date-time")])))
         }
-        parameters.append(query("format", "json (default), csv, or ndjson (every matching row, streamed).",
-                                .object(["type": .string("string"), "enum": .array([.string("json"), .string("csv"), .string("ndjson")])])))
+        parameters.append(
+            query(
+                "format", "json (default), csv, or ndjson (every matching row, streamed).",
+                .object(["type": .string("string"), "enum": .array([.string("json"), .string("csv"), .string("ndjson")])])))
         var responses = standardResponses
         responses["200"] = .object([
             "description": .string("A page of \(resource.name), or every matching row for an export."),
@@ -31,22 +42,33 @@ extension ContractDocument {
             "content": .object([
                 "application/json": .object(["schema": ref(resource.name + "_page")]),
                 "text/csv": .object(["schema": .object(["type": .string("string")])]),
-                "application/x-ndjson": .object(["schema": .object(["type": .string("string"),
-                                                                     "description": .string("One \(resource.name) document per line.")])]),
+                "application/x-ndjson": .object([
+                    "schema": .object([
+                        "type": .string("string"),
+                        "description": .string("One \(resource.name) document per line."),
+                    ])
+                ]),
             ]),
         ])
-        responses["304"] = .object(["description": .string("Not modified: the ETag given in If-None-Match still matches."),
-                                    "headers": successHeaders(catalog, etag: true)])
+        responses["304"] = .object([
+            "description": .string("Not modified: the ETag given in If-None-Match still matches."),
+            "headers": successHeaders(catalog, etag: true),
+        ])
         return operation("list_\(resource.name)", "List \(resource.name)", resource, catalog, parameters: parameters, responses: responses)
     }
 
     static func itemOperation(_ resource: Resource, _ catalog: Catalog) -> JSONNode {
         var idSchema: [String: JSONNode] = ["type": .string("string")]
         if let id = resource.id { idSchema["pattern"] = .string(idPattern(id)) }
-        var parameters: [JSONNode] = [.object(["name": .string("id"), "in": .string("path"), "required": .bool(true),
-                                               "description": .string("The document's public id."), "schema": .object(idSchema)])]
+        var parameters: [JSONNode] = [
+            .object([
+                "name": .string("id"), "in": .string("path"), "required": .bool(true),
+                "description": .string("The document's public id."), "schema": .object(idSchema),
+            ])
+        ]
         parameters += commonParameters(resource)
-        parameters.append(query("format", "json (default) or csv.", .object(["type": .string("string"), "enum": .array([.string("json"), .string("csv")])])))
+        parameters.append(
+            query("format", "json (default) or csv.", .object(["type": .string("string"), "enum": .array([.string("json"), .string("csv")])])))
         var responses = standardResponses
         responses["200"] = .object([
             "description": .string("One \(resource.name) document."),
@@ -63,16 +85,22 @@ extension ContractDocument {
 
     static func usageOperation(_ catalog: Catalog) -> JSONNode {
         var responses = standardResponses
-        responses["200"] = .object(["description": .string("Your plan, rate state and quota use; asking costs nothing."),
-                                    "headers": successHeaders(catalog, etag: false),
-                                    "content": .object(["application/json": .object(["schema": ref("usage")])])])
-        return .object(["operationId": .string("get_usage"), "summary": .string("Your limits and their use"), "tags": .array([.string("usage")]),
-                        "security": .array(["api_key", "bearer", "oauth2"].map { .object([$0: .array([])]) }),
-                        "responses": .object(responses)])
+        responses["200"] = .object([
+            "description": .string("Your plan, rate state and quota use; asking costs nothing."),
+            "headers": successHeaders(catalog, etag: false),
+            "content": .object(["application/json": .object(["schema": ref("usage")])]),
+        ])
+        return .object([
+            "operationId": .string("get_usage"), "summary": .string("Your limits and their use"), "tags": .array([.string("usage")]),
+            "security": .array(["api_key", "bearer", "oauth2"].map { .object([$0: .array([])]) }),
+            "responses": .object(responses),
+        ])
     }
 
-    static func operation(_ id: String, _ summary: String, _ resource: Resource, _ catalog: Catalog, parameters: [JSONNode],
-                          responses: [String: JSONNode]) -> JSONNode {
+    static func operation(
+        _ id: String, _ summary: String, _ resource: Resource, _ catalog: Catalog, parameters: [JSONNode],
+        responses: [String: JSONNode]
+    ) -> JSONNode {
         var operation: [String: JSONNode] = [
             "operationId": .string(id), "summary": .string(summary), "tags": .array([.string(resource.name)]),
             "parameters": .array(parameters), "responses": .object(responses), "security": security(resource.scope),
@@ -95,17 +123,27 @@ extension ContractDocument {
     static func commonParameters(_ resource: Resource) -> [JSONNode] {
         let names = ["id"] + resource.fields.map(\.name)
         let alternatives = names.map { $0.replacingOccurrences(of: ".", with: "\\.") }.joined(separator: "|")
-        var parameters = [query("fields", "A sparse field set, comma-separated (`id` is always included); nested fields as `total.amount`.",
-                                .object(["type": .string("string"), "pattern": .string("^(\(alternatives))(,(\(alternatives)))*$"),
-                                         "x-portico-values": .array(names.map { .string($0) })]))]
+        var parameters = [
+            query(
+                "fields", "A sparse field set, comma-separated (`id` is always included); nested fields as `total.amount`.",
+                .object([
+                    "type": .string("string"), "pattern": .string("^(\(alternatives))(,(\(alternatives)))*$"),
+                    "x-portico-values": .array(names.map { .string($0) }),
+                ]))
+        ]
         let optional = resource.fields.compactMap { field -> String? in
             if case .embed(let embed) = field.kind, embed.optional { return field.name }
             return nil
         }
         if !optional.isEmpty {
-            parameters.append(query("include", "Optional embeds, comma-separated.",
-                                    .object(["type": .string("string"), "pattern": .string("^(\(optional.joined(separator: "|")))(,(\(optional.joined(separator: "|"))))*$"),
-                                             "x-portico-values": .array(optional.map { .string($0) })])))
+            parameters.append(
+                query(
+                    "include", "Optional embeds, comma-separated.",
+                    .object([
+                        "type": .string("string"),
+                        "pattern": .string("^(\(optional.joined(separator: "|")))(,(\(optional.joined(separator: "|"))))*$"),
+                        "x-portico-values": .array(optional.map { .string($0) }),
+                    ])))
         }
         return parameters
     }
@@ -133,15 +171,18 @@ extension ContractDocument {
             }
         }
         let operators = filter.operators.map { "`\($0.rawValue)`" }.joined(separator: ", ")
-        var schema: [String: JSONNode] = ["type": .string("string"), "pattern": .string("^(\(alternatives.joined(separator: "|")))$"),
-                                          "x-portico-operators": .array(filter.operators.map { .string($0.rawValue) })]
+        var schema: [String: JSONNode] = [
+            "type": .string("string"), "pattern": .string("^(\(alternatives.joined(separator: "|")))$"),
+            "x-portico-operators": .array(filter.operators.map { .string($0.rawValue) }),
+        ]
         if freeText { schema["maxLength"] = .integer(256) }
         if case .value(let value)? = resource.field(at: path)?.kind, case .codes(let codes, _) = value.conversion {
             schema["x-portico-values"] = .array(Set(codes.values).sorted().map { .string($0) })
         }
         return .object([
             "name": .string(path), "in": .string("query"), "required": .bool(false),
-            "description": .string("Filter on \(path). Operators: \(operators); `\(path)=value` means `eq`. Repeat the parameter to combine operators."),
+            "description": .string(
+                "Filter on \(path). Operators: \(operators); `\(path)=value` means `eq`. Repeat the parameter to combine operators."),
             "schema": .object(schema),
         ])
     }
@@ -197,28 +238,35 @@ extension ContractDocument {
     static func problemRef(_ name: String) -> JSONNode { .object(["$ref": .string("#/components/responses/\(name)")]) }
 
     static var standardResponses: [String: JSONNode] {
-        ["400": problemRef("bad_request"), "401": problemRef("unauthorized"), "403": problemRef("forbidden"), "404": problemRef("not_found"),
-         "413": problemRef("too_large"), "414": problemRef("uri_too_long"), "429": problemRef("too_many_requests"),
-         "500": problemRef("internal"), "503": problemRef("unavailable")]
+        [
+            "400": problemRef("bad_request"), "401": problemRef("unauthorized"), "403": problemRef("forbidden"), "404": problemRef("not_found"),
+            "413": problemRef("too_large"), "414": problemRef("uri_too_long"), "429": problemRef("too_many_requests"),
+            "500": problemRef("internal"), "503": problemRef("unavailable"),
+        ]
     }
 
     static var problemResponses: JSONNode {
         func problem(_ description: String, headers: [String] = []) -> JSONNode {
-            var response: [String: JSONNode] = ["description": .string(description),
-                                                "content": .object(["application/problem+json": .object(["schema": ref("problem")])])]
+            var response: [String: JSONNode] = [
+                "description": .string(description),
+                "content": .object(["application/problem+json": .object(["schema": ref("problem")])]),
+            ]
             let all = ["X-Request-Id"] + headers
-            response["headers"] = .object(Dictionary(uniqueKeysWithValues: all.map { ($0, JSONNode.object(["$ref": .string("#/components/headers/\($0)")])) }))
+            response["headers"] = .object(
+                Dictionary(uniqueKeysWithValues: all.map { ($0, JSONNode.object(["$ref": .string("#/components/headers/\($0)")])) }))
             return .object(response)
         }
         return .object([
             "bad_request": problem("A parameter is unknown or invalid, or the cursor does not fit the request."),
             "unauthorized": problem("No credential, or one that is not valid (`WWW-Authenticate` says which).", headers: ["WWW-Authenticate"]),
-            "forbidden": problem("The credential lacks the scope (`WWW-Authenticate` names it).", headers: ["WWW-Authenticate", "RateLimit", "RateLimit-Policy"]),
+            "forbidden": problem(
+                "The credential lacks the scope (`WWW-Authenticate` names it).", headers: ["WWW-Authenticate", "RateLimit", "RateLimit-Policy"]),
             "not_found": problem("No such path, or no such document for you (another partner's is the same 404)."),
             "too_large": problem("The request body is too large."),
             "uri_too_long": problem("The query string is too long."),
-            "too_many_requests": problem("A rate limit, quota or in-flight cap was reached (`violated-policies` names it).",
-                                         headers: ["RateLimit", "RateLimit-Policy", "Retry-After"]),
+            "too_many_requests": problem(
+                "A rate limit, quota or in-flight cap was reached (`violated-policies` names it).",
+                headers: ["RateLimit", "RateLimit-Policy", "Retry-After"]),
             "internal": problem("Something went wrong on our side; quote the request id."),
             "unavailable": problem("The data cannot be reached right now, or the instance is shutting down.", headers: ["Retry-After"]),
         ])

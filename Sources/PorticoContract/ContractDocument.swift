@@ -13,9 +13,11 @@ public import PorticoCatalog
 /// others only when asked for, so their presence cannot be promised.
 public enum ContractDocument {
     public static let openAPIVersion = "3.1.0"
-    static let problemKinds = ["invalid-parameter", "unknown-parameter", "invalid-cursor", "query-too-large", "unauthorized", "invalid-token",
-                               "insufficient-scope", "not-found", "method-not-allowed", "not-acceptable", "body-too-large",
-                               "https://iana.org/assignments/http-problem-types#quota-exceeded", "unavailable", "query-timeout", "internal"]
+    static let problemKinds = [
+        "invalid-parameter", "unknown-parameter", "invalid-cursor", "query-too-large", "unauthorized", "invalid-token",
+        "insufficient-scope", "not-found", "method-not-allowed", "not-acceptable", "body-too-large",
+        "https://iana.org/assignments/http-problem-types#quota-exceeded", "unavailable", "query-timeout", "internal",
+    ]
 
     public static func build(_ catalog: Catalog) -> JSONNode {
         var paths: [String: JSONNode] = [:]
@@ -28,8 +30,10 @@ public enum ContractDocument {
                 "type": .string("object"), "additionalProperties": .bool(false), "required": .array([.string("data"), .string("next_cursor")]),
                 "properties": .object([
                     "data": .object(["type": .string("array"), "items": ref(name)]),
-                    "next_cursor": .object(["type": .array([.string("string"), .string("null")]),
-                                            "description": .string("Pass it as `cursor` to get the next page; null on the last page.")]),
+                    "next_cursor": .object([
+                        "type": .array([.string("string"), .string("null")]),
+                        "description": .string("Pass it as `cursor` to get the next page; null on the last page."),
+                    ]),
                 ]),
             ])
             paths["/api/\(catalog.version)/\(name)"] = .object(["get": listOperation(resource, catalog)])
@@ -46,14 +50,24 @@ public enum ContractDocument {
             "components": .object([
                 "schemas": .object(schemas),
                 "securitySchemes": .object([
-                    "api_key": .object(["type": .string("apiKey"), "in": .string("header"), "name": .string("X-API-Key"),
-                                        "description": .string("An API key; also accepted as `Authorization: Bearer <key>`.")]),
-                    "bearer": .object(["type": .string("http"), "scheme": .string("bearer"),
-                                       "description": .string("An API key or an OAuth 2 access token (JWT).")]),
-                    "oauth2": .object(["type": .string("oauth2"), "flows": .object(["clientCredentials": .object([
-                        "tokenUrl": .string("/oauth/token"),
-                        "scopes": .object(Dictionary(uniqueKeysWithValues: scopes.map { ($0, .string("Read \($0.split(separator: ":")[0]).")) })),
-                    ])])]),
+                    "api_key": .object([
+                        "type": .string("apiKey"), "in": .string("header"), "name": .string("X-API-Key"),
+                        "description": .string("An API key; also accepted as `Authorization: Bearer <key>`."),
+                    ]),
+                    "bearer": .object([
+                        "type": .string("http"), "scheme": .string("bearer"),
+                        "description": .string("An API key or an OAuth 2 access token (JWT)."),
+                    ]),
+                    "oauth2": .object([
+                        "type": .string("oauth2"),
+                        "flows": .object([
+                            "clientCredentials": .object([
+                                "tokenUrl": .string("/oauth/token"),
+                                "scopes": .object(
+                                    Dictionary(uniqueKeysWithValues: scopes.map { ($0, .string("Read \($0.split(separator: ":")[0]).")) })),
+                            ])
+                        ]),
+                    ]),
                 ]),
                 "headers": headers,
                 "responses": problemResponses,
@@ -131,15 +145,21 @@ public enum ContractDocument {
         var schema: [String: JSONNode] = [:]
         switch value.type {
         case .string: type = "string"
-        case .integer: type = "integer"; schema["format"] = .string("int64")
+        case .integer:
+            type = "integer"
+            schema["format"] = .string("int64")
         case .decimal:
             type = "string"
             schema["format"] = .string("decimal")
             schema["pattern"] = .string("^-?[0-9]+(\\.[0-9]+)?$")
         case .number: type = "number"
         case .boolean: type = "boolean"
-        case .date: type = "string"; schema["format"] = .string("date")
-        case .datetime: type = "string"; schema["format"] = .string("date-time")
+        case .date:
+            type = "string"
+            schema["format"] = .string("date")
+        case .datetime:
+            type = "string"
+            schema["format"] = .string("date-time")
         case .enum: type = "string"
         case .object: type = "object"
         case .array: type = "array"
@@ -159,7 +179,8 @@ public enum ContractDocument {
         default:
             break
         }
-        schema["type"] = value.nullable || (schema["enum"]?.items.contains(.null) ?? false) ? .array([.string(type), .string("null")]) : .string(type)
+        schema["type"] =
+            value.nullable || (schema["enum"]?.items.contains(.null) ?? false) ? .array([.string(type), .string("null")]) : .string(type)
         return schema
     }
 
@@ -178,27 +199,33 @@ public enum ContractDocument {
             "required": .array(["type", "title", "status", "detail"].map { .string($0) }),
             "additionalProperties": .bool(false),
             "properties": .object([
-                "type": .object(["type": .string("string"), "format": .string("uri"),
-                                 "enum": .array(problemKinds.map { .string($0.hasPrefix("https://") ? $0 : "https://portico.dev/problems/\($0)") })]),
+                "type": .object([
+                    "type": .string("string"), "format": .string("uri"),
+                    "enum": .array(problemKinds.map { .string($0.hasPrefix("https://") ? $0 : "https://portico.dev/problems/\($0)") }),
+                ]),
                 "title": .object(["type": .string("string")]),
                 "status": .object(["type": .string("integer")]),
                 "detail": .object(["type": .string("string")]),
                 "request_id": .object(["type": .string("string"), "description": .string("Quote it when you contact support.")]),
-                "violated-policies": .object(["type": .string("array"), "items": .object(["type": .string("string")]),
-                                              "description": .string("The limits a 429 broke.")]),
+                "violated-policies": .object([
+                    "type": .string("array"), "items": .object(["type": .string("string")]),
+                    "description": .string("The limits a 429 broke."),
+                ]),
             ]),
         ])
     }
 
     static var usageSchema: JSONNode {
-        .object(["type": .string("object"), "description": .string("Your plan, rate state and quota use."),
-                 "required": .array([.string("partner"), .string("plan"), .string("rate"), .string("quotas")]),
-                 "properties": .object([
-                    "partner": .object(["type": .string("string")]),
-                    "plan": .object(["type": .string("object")]),
-                    "rate": .object(["type": .string("object")]),
-                    "in_flight": .object(["type": .string("integer")]),
-                    "quotas": .object(["type": .string("array"), "items": .object(["type": .string("object")])]),
-                 ])])
+        .object([
+            "type": .string("object"), "description": .string("Your plan, rate state and quota use."),
+            "required": .array([.string("partner"), .string("plan"), .string("rate"), .string("quotas")]),
+            "properties": .object([
+                "partner": .object(["type": .string("string")]),
+                "plan": .object(["type": .string("object")]),
+                "rate": .object(["type": .string("object")]),
+                "in_flight": .object(["type": .string("integer")]),
+                "quotas": .object(["type": .string("array"), "items": .object(["type": .string("object")])]),
+            ]),
+        ])
     }
 }

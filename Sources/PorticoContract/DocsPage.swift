@@ -52,16 +52,22 @@ public enum DocsPage {
         html += "<p><code>GET \(base)</code> · <code>GET \(base)/{id}</code> · scope <code>\(escape(resource.scope))</code> · "
         html += "pages of \(resource.page.defaultLimit) (at most \(resource.page.maxLimit)) with <code>cursor</code></p>"
         html += "<table><tr><th>field</th><th>type</th><th>description</th><th>example</th></tr>"
-        if let id = resource.id { html += "<tr><td><code>id</code></td><td>string</td><td>The public id, such as <code>\(escape(id.format(42)))</code>.</td><td></td></tr>" }
+        if let id = resource.id {
+            html += "<tr><td><code>id</code></td><td>string</td><td>The public id, such as <code>\(escape(id.format(42)))</code>.</td><td></td></tr>"
+        }
         html += rows(resource.fields, prefix: "", catalog)
         html += "</table>"
         if !resource.filters.isEmpty {
-            html += "<p>Filters: " + resource.filters.keys.sorted().map { key in
-                "<code>\(escape(key))</code> (" + resource.filters[key]!.operators.map { escape($0.rawValue) }.joined(separator: ", ") + ")"
-            }.joined(separator: ", ") + ". Write <code>field=value</code> or <code>field=op:value</code>.</p>"
+            html +=
+                "<p>Filters: "
+                + resource.filters.keys.sorted().map { key in
+                    "<code>\(escape(key))</code> (" + resource.filters[key]!.operators.map { escape($0.rawValue) }.joined(separator: ", ") + ")"
+                }.joined(separator: ", ") + ". Write <code>field=value</code> or <code>field=op:value</code>.</p>"
         }
         if !resource.sortKeys.isEmpty {
-            html += "<p>Sort: " + resource.sortKeys.map { "<code>\(escape($0))</code>" }.joined(separator: ", ") + " (prefix <code>-</code> for descending).</p>"
+            html +=
+                "<p>Sort: " + resource.sortKeys.map { "<code>\(escape($0))</code>" }.joined(separator: ", ")
+                + " (prefix <code>-</code> for descending).</p>"
         }
         let example = resource.filters.keys.sorted().first.map { "&\(escape($0))=…" } ?? ""
         html += "<pre>curl -H 'Authorization: Bearer $KEY' 'https://…\(base)?limit=10\(example)'</pre>"
@@ -81,7 +87,8 @@ public enum DocsPage {
                 if value.nullable { type += ", nullable" }
                 return "<tr><td><code>\(path)</code></td><td>\(escape(type))</td><td>\(description)</td><td>\(escape(field.example ?? ""))</td></tr>"
             case .object(let children):
-                return "<tr><td><code>\(path)</code></td><td>object</td><td>\(description)</td><td></td></tr>" + rows(children, prefix: prefix + field.name + ".", catalog)
+                return "<tr><td><code>\(path)</code></td><td>object</td><td>\(description)</td><td></td></tr>"
+                    + rows(children, prefix: prefix + field.name + ".", catalog)
             case .embed(let embed):
                 let type = embed.many ? "list of \(embed.target)" : "\(embed.target) or null"
                 let include = embed.optional ? " Only with <code>include=\(path)</code>." : ""

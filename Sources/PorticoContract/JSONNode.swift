@@ -53,7 +53,10 @@ public indirect enum JSONNode: Sendable, Equatable {
         let pad = String(repeating: "  ", count: indent + 1)
         switch self {
         case .object(let members):
-            if members.isEmpty { out += "{}"; return }
+            if members.isEmpty {
+                out += "{}"
+                return
+            }
             out += "{\n"
             for (index, key) in members.keys.sorted().enumerated() {
                 out += pad + Self.quoted(key) + ": "
@@ -62,7 +65,10 @@ public indirect enum JSONNode: Sendable, Equatable {
             }
             out += String(repeating: "  ", count: indent) + "}"
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
+            if items.isEmpty {
+                out += "[]"
+                return
+            }
             out += "[\n"
             for (index, item) in items.enumerated() {
                 out += pad
@@ -146,7 +152,8 @@ public indirect enum JSONNode: Sendable, Equatable {
     }
 
     static func yamlKey(_ key: String) -> String {
-        key.wholeMatch(of: /[A-Za-z_][A-Za-z0-9_.\-]*/) != nil && !["true", "false", "null", "yes", "no", "on", "off", "y", "n"].contains(key.lowercased())
+        key.wholeMatch(of: /[A-Za-z_][A-Za-z0-9_.\-]*/) != nil
+            && !["true", "false", "null", "yes", "no", "on", "off", "y", "n"].contains(key.lowercased())
             ? key : quoted(key)
     }
 }

@@ -54,7 +54,9 @@ public struct ResponseValidator: Sendable {
         guard let content = response["content"], method != "HEAD", status != 304, !body.isEmpty else { return problems }
         let contentType = (lowered["content-type"] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         guard let media = content[contentType] else {
-            return problems + ["\(where_): content type '\(contentType)' is not documented (\(content.members.keys.sorted().joined(separator: ", ")))"]
+            return problems + [
+                "\(where_): content type '\(contentType)' is not documented (\(content.members.keys.sorted().joined(separator: ", ")))"
+            ]
         }
         guard contentType.hasSuffix("json"), let schema = media["schema"] else { return problems }
         let value: JSONNode
@@ -102,7 +104,8 @@ public struct ResponseValidator: Sendable {
         switch value {
         case .string(let text):
             if let pattern = schema["pattern"]?.string, let regex = RegexCache.shared.regex(pattern),
-               regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil {
+                regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil
+            {
                 problems.append("\(prefix): \(path) = \"\(text)\" does not match \(pattern)")
             }
             if schema["format"]?.string == "date-time", text.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/) == nil {
@@ -135,7 +138,8 @@ public struct ResponseValidator: Sendable {
     static func matches(_ value: JSONNode, _ type: String) -> Bool {
         switch (value, type) {
         case (.string, "string"), (.bool, "boolean"), (.null, "null"), (.object, "object"), (.array, "array"), (.integer, "integer"),
-             (.integer, "number"), (.number, "number"): true
+            (.integer, "number"), (.number, "number"):
+            true
         case (.number(let n), "integer"): n == n.rounded()
         default: false
         }

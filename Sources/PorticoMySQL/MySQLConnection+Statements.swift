@@ -16,8 +16,9 @@ extension MySQLConnection {
         defer { statement.statement.finishResult() }
         var rows: [MySQLRow] = []
         while let row = try statement.fetch(failing: self) { rows.append(row) }
-        return MySQLResult(columns: statement.columns, rows: rows,
-                           affectedRows: statement.statement.affectedRows, lastInsertID: statement.statement.insertID)
+        return MySQLResult(
+            columns: statement.columns, rows: rows,
+            affectedRows: statement.statement.affectedRows, lastInsertID: statement.statement.insertID)
     }
 
     /// Starts an unbuffered result: rows are read from the socket as they are fetched, so a result

@@ -116,8 +116,12 @@ public actor MySQLConnection {
         var port: UInt32 = 0
         var socket: String?
         switch configuration.endpoint {
-        case .tcp(let h, let p): host = h; port = UInt32(p)
-        case .unixSocket(let path): host = "localhost"; socket = path
+        case .tcp(let h, let p):
+            host = h
+            port = UInt32(p)
+        case .unixSocket(let path):
+            host = "localhost"
+            socket = path
         }
         let password = configuration.password?.value
         let connected = host.withOptionalCString { hostPtr in

@@ -33,13 +33,14 @@ extension MySQLConnectionPool {
 
     private func readOnce<R: Sendable>(_ body: @escaping @Sendable (isolated MySQLConnection) throws -> R) async throws -> R {
         try await admitted { (continuation: CheckedContinuation<R, any Error>) in
-            .read(ReadJob(
-                run: { connection in
-                    let result = Result { try body(connection) }
-                    return { continuation.resume(with: result) }
-                },
-                fail: { continuation.resume(throwing: $0) }
-            ))
+            .read(
+                ReadJob(
+                    run: { connection in
+                        let result = Result { try body(connection) }
+                        return { continuation.resume(with: result) }
+                    },
+                    fail: { continuation.resume(throwing: $0) }
+                ))
         }
     }
 

@@ -189,10 +189,11 @@ public final class MySQLConnectionPool: Service, Sendable {
             try? await Task.sleep(until: deadline, clock: .continuous)
             let (expired, following) = state.withLock { $0.expireWaiters(now: .now) }
             for waiter in expired {
-                waiter.fail(MySQLError(
-                    kind: .poolExhausted, code: 0, sqlState: "HY000",
-                    serverMessage: "no connection free after \(options.acquireTimeout)"
-                ))
+                waiter.fail(
+                    MySQLError(
+                        kind: .poolExhausted, code: 0, sqlState: "HY000",
+                        serverMessage: "no connection free after \(options.acquireTimeout)"
+                    ))
             }
             next = following
         }

@@ -7,14 +7,16 @@ extension MySQLError {
     /// The last error of a call on `handle`, during `phase`.
     static func last(on handle: UnsafeMutablePointer<MYSQL>, phase: Kind) -> MySQLError {
         let code = mysql_errno(handle)
-        return MySQLError(kind: classify(code: code, phase: phase), code: code, sqlState: String(cString: mysql_sqlstate(handle)),
-                          serverMessage: String(cString: mysql_error(handle)))
+        return MySQLError(
+            kind: classify(code: code, phase: phase), code: code, sqlState: String(cString: mysql_sqlstate(handle)),
+            serverMessage: String(cString: mysql_error(handle)))
     }
 
     /// The last error of a call on `statement`, during `phase`.
     static func last(on statement: UnsafeMutablePointer<MYSQL_STMT>, phase: Kind) -> MySQLError {
         let code = mysql_stmt_errno(statement)
-        return MySQLError(kind: classify(code: code, phase: phase), code: code, sqlState: String(cString: mysql_stmt_sqlstate(statement)),
-                          serverMessage: String(cString: mysql_stmt_error(statement)))
+        return MySQLError(
+            kind: classify(code: code, phase: phase), code: code, sqlState: String(cString: mysql_stmt_sqlstate(statement)),
+            serverMessage: String(cString: mysql_stmt_error(statement)))
     }
 }

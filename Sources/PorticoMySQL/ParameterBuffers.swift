@@ -66,7 +66,8 @@ final class ParameterBuffers {
             let buffer = layout.type == MYSQL_TYPE_NULL ? nil : slot
             let bind = binds + index
             if bind.pointee.buffer_type != layout.type || bind.pointee.buffer != buffer || bind.pointee.buffer_length != layout.length
-                || bind.pointee.is_unsigned != layout.unsigned {
+                || bind.pointee.is_unsigned != layout.unsigned
+            {
                 bind.pointee.buffer_type = layout.type
                 bind.pointee.buffer = buffer
                 bind.pointee.buffer_length = layout.length
@@ -86,15 +87,16 @@ final class ParameterBuffers {
 
     /// The arena bytes `value` takes, rounded up to the slot alignment.
     private static func slotSize(_ value: MySQLValue) -> Int {
-        let size = switch value {
-        case .null: 0
-        case .int, .uint, .bits, .double: 8
-        case .float: 4
-        case .bool: 1
-        case .decimal(let text), .string(let text): text.utf8.count
-        case .bytes(let bytes): bytes.count
-        case .date, .datetime, .time, .zeroDate: MemoryLayout<MYSQL_TIME>.size
-        }
+        let size =
+            switch value {
+            case .null: 0
+            case .int, .uint, .bits, .double: 8
+            case .float: 4
+            case .bool: 1
+            case .decimal(let text), .string(let text): text.utf8.count
+            case .bytes(let bytes): bytes.count
+            case .date, .datetime, .time, .zeroDate: MemoryLayout<MYSQL_TIME>.size
+            }
         return (size + alignment - 1) & ~(alignment - 1)
     }
 

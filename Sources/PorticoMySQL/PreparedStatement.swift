@@ -1,4 +1,5 @@
 import CMySQL
+
 #if canImport(Glibc)
 import Glibc
 #endif

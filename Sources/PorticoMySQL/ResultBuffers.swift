@@ -6,19 +6,19 @@ enum CellKind: Equatable {
 
     init(_ column: MySQLColumn) {
         switch column.typeCode {
-        case 1, 2, 3, 8, 9, 13: // TINY, SHORT, LONG, LONGLONG, INT24, YEAR
+        case 1, 2, 3, 8, 9, 13:  // TINY, SHORT, LONG, LONGLONG, INT24, YEAR
             self = column.isUnsigned ? .unsigned : .signed
         case 4: self = .float
         case 5: self = .double
-        case 0, 246: self = .decimal // DECIMAL, NEWDECIMAL
+        case 0, 246: self = .decimal  // DECIMAL, NEWDECIMAL
         case 6: self = .null
-        case 10, 14: self = .date // DATE, NEWDATE
-        case 7, 12, 17, 18: self = .datetime // TIMESTAMP, DATETIME (and their v2 forms)
+        case 10, 14: self = .date  // DATE, NEWDATE
+        case 7, 12, 17, 18: self = .datetime  // TIMESTAMP, DATETIME (and their v2 forms)
         case 11, 19: self = .time
         case 16: self = .bits
-        case 245, 247, 248: self = .text // JSON (MySQL), ENUM, SET
-        case 255: self = .binary // GEOMETRY
-        default: // VARCHAR, VAR_STRING, STRING and the BLOB family: text unless the collation is binary
+        case 245, 247, 248: self = .text  // JSON (MySQL), ENUM, SET
+        case 255: self = .binary  // GEOMETRY
+        default:  // VARCHAR, VAR_STRING, STRING and the BLOB family: text unless the collation is binary
             self = column.isBinary ? .binary : .text
         }
     }
@@ -125,17 +125,19 @@ final class ResultBuffers {
             if t.year == 0 && t.month == 0 && t.day == 0 && t.hour == 0 && t.minute == 0 && t.second == 0 && t.second_part == 0 {
                 return .zeroDate
             }
-            return .datetime(MySQLDateTime(
-                year: Int(t.year), month: Int(t.month), day: Int(t.day),
-                hour: Int(t.hour), minute: Int(t.minute), second: Int(t.second), microsecond: Int(t.second_part)
-            ))
+            return .datetime(
+                MySQLDateTime(
+                    year: Int(t.year), month: Int(t.month), day: Int(t.day),
+                    hour: Int(t.hour), minute: Int(t.minute), second: Int(t.second), microsecond: Int(t.second_part)
+                ))
         case .time:
             let t = buffer.load(as: MYSQL_TIME.self)
             // Some library versions keep whole days in `day`; fold them into hours.
-            return .time(MySQLTime(
-                isNegative: t.neg != 0, hours: Int(t.day) * 24 + Int(t.hour),
-                minutes: Int(t.minute), seconds: Int(t.second), microseconds: Int(t.second_part)
-            ))
+            return .time(
+                MySQLTime(
+                    isNegative: t.neg != 0, hours: Int(t.day) * 24 + Int(t.hour),
+                    minutes: Int(t.minute), seconds: Int(t.second), microseconds: Int(t.second_part)
+                ))
         case .decimal, .text, .binary, .bits:
             return try withBytes(index, stmt) { bytes in
                 switch kinds[index] {

@@ -57,13 +57,15 @@ public struct CursorCodec: Sendable {
         func invalid(_ detail: String) -> QueryError { QueryError(.invalidCursor, parameter: "cursor", detail: detail) }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard token.utf8.count <= 2048, parts.count == 2, let payloadData = Base64URL.decode(parts[0]),
-              let mac = Base64URL.decode(parts[1]), mac.count == 16 else {
+            let mac = Base64URL.decode(parts[1]), mac.count == 16
+        else {
             throw invalid("The cursor is malformed; use next_cursor exactly as returned.")
         }
         let expected = Array(HMAC<SHA256>.authenticationCode(for: payloadData, using: key)).prefix(16)
         // Constant-time comparison of the MAC.
         guard expected.count == mac.count, zip(expected, mac).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0,
-              let payload = String(validating: payloadData, as: UTF8.self) else {
+            let payload = String(validating: payloadData, as: UTF8.self)
+        else {
             throw invalid("The cursor is malformed; use next_cursor exactly as returned.")
         }
         let fields = payload.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
@@ -71,7 +73,9 @@ public struct CursorCodec: Sendable {
             throw invalid("The cursor is malformed or from an older release; start again without it.")
         }
         guard fields[1] == Self.fingerprint(binding) else {
-            throw invalid("The cursor belongs to another request, or the resource's order has changed since: keep the filters and sort of the request that returned it, or start again.")
+            throw invalid(
+                "The cursor belongs to another request, or the resource's order has changed since: keep the filters and sort of the request that returned it, or start again."
+            )
         }
         var values: [MySQLValue] = []
         for text in fields.dropFirst(2) {

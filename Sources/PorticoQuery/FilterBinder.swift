@@ -92,7 +92,7 @@ struct FilterBinder {
             if case .fixed(let zoneName) = source, let zone = TimeZones.zone(zoneName) {
                 return .datetime(TimeZones.local(fromUTC: instant, in: zone))
             }
-            return .datetime(instant) // compared with CONVERT_TZ(column, zone, '+00:00')
+            return .datetime(instant)  // compared with CONVERT_TZ(column, zone, '+00:00')
         default:
             break
         }
@@ -101,7 +101,9 @@ struct FilterBinder {
             guard let number = Int64(text) else { throw invalid("'\(name)' takes a whole number.") }
             return .int(number)
         case .decimal:
-            guard text.wholeMatch(of: /-?[0-9]{1,30}(\.[0-9]{1,30})?/) != nil else { throw invalid("'\(name)' takes a decimal number such as 12.50.") }
+            guard text.wholeMatch(of: /-?[0-9]{1,30}(\.[0-9]{1,30})?/) != nil else {
+                throw invalid("'\(name)' takes a decimal number such as 12.50.")
+            }
             return .decimal(text)
         case .number:
             guard let number = Double(text), number.isFinite else { throw invalid("'\(name)' takes a number.") }

@@ -23,7 +23,8 @@ struct PlanShape: Hashable, Sendable {
     init(_ plan: ReadPlan) { self.plan = plan }
 
     static func == (lhs: PlanShape, rhs: PlanShape) -> Bool {
-        let a = lhs.plan, b = rhs.plan
+        let a = lhs.plan
+        let b = rhs.plan
         return a.table == b.table && a.columns == b.columns && (a.limit == nil) == (b.limit == nil)
             && a.tenantCondition == b.tenantCondition && a.order == b.order && a.keyColumns == b.keyColumns
             && a.conditions.count == b.conditions.count && zip(a.conditions, b.conditions).allSatisfy { $0.sameShape(as: $1) }
@@ -69,12 +70,20 @@ extension Condition {
     func hashShape(into hasher: inout Hasher) {
         switch self {
         case .compare: hasher.combine(0)
-        case .inList(_, let values, _): hasher.combine(1); hasher.combine(values.count)
+        case .inList(_, let values, _):
+            hasher.combine(1)
+            hasher.combine(values.count)
         case .isNull(_, let isNull): hasher.combine(isNull ? 2 : 3)
         case .prefix: hasher.combine(4)
-        case .after(let terms, _): hasher.combine(5); hasher.combine(terms.count)
-        case .tuplesIn(_, let tuples): hasher.combine(6); hasher.combine(tuples.count)
-        case .any(let conditions): hasher.combine(7); for condition in conditions { condition.hashShape(into: &hasher) }
+        case .after(let terms, _):
+            hasher.combine(5)
+            hasher.combine(terms.count)
+        case .tuplesIn(_, let tuples):
+            hasher.combine(6)
+            hasher.combine(tuples.count)
+        case .any(let conditions):
+            hasher.combine(7)
+            for condition in conditions { condition.hashShape(into: &hasher) }
         case .never: hasher.combine(8)
         case .integerSet: hasher.combine(9)
         }

@@ -28,11 +28,13 @@ public indirect enum ProjectedField: Sendable {
     func renumbered(_ position: [Int]) -> ProjectedField {
         switch self {
         case .id(let id, let column): .id(id, column: position[column])
-        case .value(let name, let field, let column, let zone): .value(name: name, field: field, column: position[column], zoneColumn: zone.map { position[$0] })
+        case .value(let name, let field, let column, let zone):
+            .value(name: name, field: field, column: position[column], zoneColumn: zone.map { position[$0] })
         case .reference(let name, let id, let column): .reference(name: name, id: id, column: position[column])
         case .object(let name, let fields): .object(name: name, fields: fields.map { $0.renumbered(position) })
         case .embed: self
-        case .joined(let name, let present, let fields): .joined(name: name, present: position[present], fields: fields.map { $0.renumbered(position) })
+        case .joined(let name, let present, let fields):
+            .joined(name: name, present: position[present], fields: fields.map { $0.renumbered(position) })
         }
     }
 }

@@ -50,10 +50,12 @@ public struct QueryParser: Sendable {
             switch name {
             case "limit":
                 guard let limit = Int(value), limit >= 1 else {
-                    throw QueryError(.invalidParameter, parameter: name, detail: "'limit' must be a whole number from 1 to \(resource.page.maxLimit).")
+                    throw QueryError(
+                        .invalidParameter, parameter: name, detail: "'limit' must be a whole number from 1 to \(resource.page.maxLimit).")
                 }
                 guard limit <= resource.page.maxLimit else {
-                    throw QueryError(.invalidParameter, parameter: name, detail: "'limit' may be at most \(resource.page.maxLimit) for \(resource.name).")
+                    throw QueryError(
+                        .invalidParameter, parameter: name, detail: "'limit' may be at most \(resource.page.maxLimit) for \(resource.name).")
                 }
                 request.limit = limit
                 limitGiven = true
@@ -71,7 +73,8 @@ public struct QueryParser: Sendable {
                     throw QueryError(.unknownParameter, parameter: name, detail: "\(resource.name) does not support incremental sync.")
                 }
                 guard let instant = MySQLDateTime(rfc3339: value) else {
-                    throw QueryError(.invalidParameter, parameter: name, detail: "'updated_since' must be an RFC 3339 time such as 2024-01-01T00:00:00Z.")
+                    throw QueryError(
+                        .invalidParameter, parameter: name, detail: "'updated_since' must be an RFC 3339 time such as 2024-01-01T00:00:00Z.")
                 }
                 request.updatedSince = instant
             case "format":
@@ -116,8 +119,10 @@ public struct QueryParser: Sendable {
         let descending = value.hasPrefix("-")
         let field = descending ? String(value.dropFirst()) : value
         guard resource.sortKeys.contains(field) else {
-            let allowed = resource.sortKeys.isEmpty ? "\(resource.name) cannot be sorted; it comes in a fixed order." :
-                "Sort \(resource.name) by one of: \(resource.sortKeys.joined(separator: ", ")) (prefix - for descending)."
+            let allowed =
+                resource.sortKeys.isEmpty
+                ? "\(resource.name) cannot be sorted; it comes in a fixed order."
+                : "Sort \(resource.name) by one of: \(resource.sortKeys.joined(separator: ", ")) (prefix - for descending)."
             throw QueryError(.invalidParameter, parameter: "sort", detail: "'\(field)' is not a sort key. \(allowed)")
         }
         return (field, descending)
@@ -153,7 +158,8 @@ public struct QueryParser: Sendable {
         }
         let names = Set(value.split(separator: ",", omittingEmptySubsequences: false).map(String.init))
         for name in names where !optional.contains(name) {
-            let detail = optional.isEmpty ? "\(resource.name) has no optional embeds." : "Include one of: \(optional.sorted().joined(separator: ", "))."
+            let detail =
+                optional.isEmpty ? "\(resource.name) has no optional embeds." : "Include one of: \(optional.sorted().joined(separator: ", "))."
             throw QueryError(.invalidParameter, parameter: "include", detail: "'\(name)' cannot be included. \(detail)")
         }
         return names
@@ -172,15 +178,17 @@ public struct QueryParser: Sendable {
             value = raw[raw.index(after: colon)...]
         }
         guard let declared = Filter.Operator(rawValue: op.rawValue), filter.operators.contains(declared) else {
-            throw QueryError(.invalidParameter, parameter: name,
-                             detail: "'\(name)' does not support '\(op.rawValue)'. Use: \(filter.operators.map(\.rawValue).joined(separator: ", ")).")
+            throw QueryError(
+                .invalidParameter, parameter: name,
+                detail: "'\(name)' does not support '\(op.rawValue)'. Use: \(filter.operators.map(\.rawValue).joined(separator: ", ")).")
         }
         let values = op == .in ? value.split(separator: ",", omittingEmptySubsequences: false).map(String.init) : [String(value)]
         guard values.count <= limits.maxListValues else {
             throw QueryError(.tooLarge, parameter: name, detail: "At most \(limits.maxListValues) values in one 'in' list.")
         }
         // One value: the whole parameter counts (as the contract's maxLength does), in characters.
-        let tooLong = op == .in ? values.contains { $0.unicodeScalars.count > limits.maxValueLength } : raw.unicodeScalars.count > limits.maxValueLength
+        let tooLong =
+            op == .in ? values.contains { $0.unicodeScalars.count > limits.maxValueLength } : raw.unicodeScalars.count > limits.maxValueLength
         if tooLong || values.contains(where: \.isEmpty) {
             throw QueryError(.invalidParameter, parameter: name, detail: "'\(name)' needs a value of 1 to \(limits.maxValueLength) characters.")
         }

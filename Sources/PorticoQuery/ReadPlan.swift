@@ -20,8 +20,10 @@ public struct ReadPlan: Sendable, Equatable {
     /// The resource table's key columns (on `t`): how a row found by its order values is fetched again.
     public var keyColumns: [String] = []
 
-    public init(table: String, joins: [PlannedJoin] = [], columns: [ColumnExpression] = [], conditions: [Condition] = [],
-                order: [OrderTerm] = [], limit: Int? = nil) {
+    public init(
+        table: String, joins: [PlannedJoin] = [], columns: [ColumnExpression] = [], conditions: [Condition] = [],
+        order: [OrderTerm] = [], limit: Int? = nil
+    ) {
         self.table = table
         self.joins = joins
         self.columns = columns

@@ -66,13 +66,16 @@ public struct ReadPlanner: Sendable {
     public func planItem(_ resource: Resource, key: UInt64, _ request: ApiRequest, tenants: [MySQLValue]) -> PlannedRead? {
         guard let id = resource.id else { return nil }
         let shape = ItemPlanKey(resource: resource.name, fields: request.fields, include: request.include, tenants: tenants)
-        var planned = items[shape] ?? {
-            var builder = PlanBuilder(resource: resource, catalog: catalog, tenants: tenants, keyed: true)
-            let projection = builder.project(resource.fields, fieldset: request.fields, include: request.include, withID: true)
-            let planned = PlannedRead(plan: builder.plan, projection: projection, cursorColumns: [], embeds: builder.embeds, resource: resource.name)
-            items.store(planned, for: shape)
-            return planned
-        }()
+        var planned =
+            items[shape]
+            ?? {
+                var builder = PlanBuilder(resource: resource, catalog: catalog, tenants: tenants, keyed: true)
+                let projection = builder.project(resource.fields, fieldset: request.fields, include: request.include, withID: true)
+                let planned = PlannedRead(
+                    plan: builder.plan, projection: projection, cursorColumns: [], embeds: builder.embeds, resource: resource.name)
+                items.store(planned, for: shape)
+                return planned
+            }()
         planned.plan.conditions.append(.compare(.column(ColumnRef("t", id.column)), .eq, .uint(key)))
         planned.plan.limit = 1
         return planned
@@ -236,15 +239,19 @@ struct PlanBuilder {
         if let joined = joinedEmbed(name, embed, target, child, projection) { return joined }
         let match = embed.on.map { ColumnExpression.column(ColumnRef("t", $0.remote)) }
         let matchColumns = match.map { child.plan.select($0) }
-        child.plan.order = match.map { OrderTerm($0) } + embed.order.map { column in
-            column.hasPrefix("-") ? OrderTerm(.column(ColumnRef("t", String(column.dropFirst()))), descending: true)
-                : OrderTerm(.column(ColumnRef("t", column)))
-        }
+        child.plan.order =
+            match.map { OrderTerm($0) }
+            + embed.order.map { column in
+                column.hasPrefix("-")
+                    ? OrderTerm(.column(ColumnRef("t", String(column.dropFirst()))), descending: true)
+                    : OrderTerm(.column(ColumnRef("t", column)))
+            }
         let parentColumns = embed.on.map { plan.select(.column(ColumnRef("t", $0.local))) }
-        embeds.append(PlannedEmbed(
-            name: name, many: embed.many, parentColumns: parentColumns, childMatchColumns: matchColumns, childMatch: match,
-            child: child.plan, childProjection: projection
-        ))
+        embeds.append(
+            PlannedEmbed(
+                name: name, many: embed.many, parentColumns: parentColumns, childMatchColumns: matchColumns, childMatch: match,
+                child: child.plan, childProjection: projection
+            ))
         return .embed(name: name, index: embeds.count - 1)
     }
 
@@ -253,13 +260,18 @@ struct PlanBuilder {
     /// target needs no join and has no embed of its own. The target's tenant rule and static
     /// predicates go into the `ON` clause, so a row of another tenant, or a hidden one, reads as
     /// null exactly as when it is not found.
-    mutating func joinedEmbed(_ name: String, _ embed: Embed, _ target: Resource, _ child: PlanBuilder,
-                              _ projection: [ProjectedField]) -> ProjectedField? {
+    mutating func joinedEmbed(
+        _ name: String, _ embed: Embed, _ target: Resource, _ child: PlanBuilder,
+        _ projection: [ProjectedField]
+    ) -> ProjectedField? {
         guard !embed.many, !target.key.isEmpty, Set(target.key).isSubset(of: embed.on.map(\.remote)),
-              child.plan.joins.isEmpty, child.embeds.isEmpty, let first = embed.on.first else { return nil }
+            child.plan.joins.isEmpty, child.embeds.isEmpty, let first = embed.on.first
+        else { return nil }
         let alias = "e_" + name
-        plan.joins.append(PlannedJoin(alias: alias, table: target.table, on: embed.on, required: false,
-                                      conditions: child.plan.conditions.map { $0.realiased("t", alias) }, embedded: true))
+        plan.joins.append(
+            PlannedJoin(
+                alias: alias, table: target.table, on: embed.on, required: false,
+                conditions: child.plan.conditions.map { $0.realiased("t", alias) }, embedded: true))
         let position = child.plan.columns.map { plan.select($0.realiased("t", alias)) }
         let present = plan.select(.column(ColumnRef(alias, first.remote)))
         return .joined(name: name, present: present, fields: projection.map { $0.renumbered(position) })

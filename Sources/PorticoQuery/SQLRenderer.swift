@@ -33,7 +33,8 @@ public enum SQLRenderer {
 
     static func write(_ plan: ReadPlan, into sql: inout SQLBuilder) {
         if let index = plan.tenantCondition, plan.limit != nil, !plan.order.isEmpty,
-           case .inList(let column, let tenants, false) = plan.conditions[index], tenants.count > 1 {
+            case .inList(let column, let tenants, false) = plan.conditions[index], tenants.count > 1
+        {
             writePerTenant(plan, index, column, tenants, into: &sql)
         } else {
             writeSingle(plan, into: &sql)
@@ -68,13 +69,17 @@ public enum SQLRenderer {
         sql.append("SELECT " + plan.columns.map { expression($0) }.joined(separator: ", "))
         sql.append(" FROM (SELECT * FROM (")
         writeBranches(&inner, index, column, tenants, into: &sql)
-        sql.append(") AS `u` ORDER BY " + plan.order.enumerated().map { "`c\($0.offset)` \($0.element.descending ? "DESC" : "ASC")" }.joined(separator: ", "))
+        sql.append(
+            ") AS `u` ORDER BY " + plan.order.enumerated().map { "`c\($0.offset)` \($0.element.descending ? "DESC" : "ASC")" }.joined(separator: ", ")
+        )
         sql.append(" LIMIT ?) AS `top`")
         sql.bind(.int(Int64(plan.limit ?? 0)))
-        sql.append(" JOIN \(quote(plan.table)) AS `t` ON "
-            + zip(plan.keyColumns, keyPositions).map { "`t`.\(quote($0)) = `top`.`c\($1!)`" }.joined(separator: " AND "))
+        sql.append(
+            " JOIN \(quote(plan.table)) AS `t` ON "
+                + zip(plan.keyColumns, keyPositions).map { "`t`.\(quote($0)) = `top`.`c\($1!)`" }.joined(separator: " AND "))
         writeJoins(plan.joins, into: &sql)
-        sql.append(" ORDER BY " + plan.order.enumerated().map { "`top`.`c\($0.offset)` \($0.element.descending ? "DESC" : "ASC")" }.joined(separator: ", "))
+        sql.append(
+            " ORDER BY " + plan.order.enumerated().map { "`top`.`c\($0.offset)` \($0.element.descending ? "DESC" : "ASC")" }.joined(separator: ", "))
     }
 
     /// Whole rows per tenant, each subquery ordered and limited, merged and cut to the page.
@@ -97,12 +102,14 @@ public enum SQLRenderer {
         let branch = single.columns
         func name(_ expression: ColumnExpression) -> String { "`c\(branch.firstIndex(of: expression) ?? 0)`" }
         func top(_ expression: ColumnExpression) -> String { "`top`." + name(expression) }
-        sql.append(embedded.isEmpty
-            ? "SELECT " + branch.indices.map { "`c\($0)`" }.joined(separator: ", ") + " FROM ("
-            : "SELECT " + plan.columns.map { aliases($0).contains(where: later.contains) ? expression($0) : top($0) }.joined(separator: ", ")
-                + " FROM (SELECT * FROM (")
+        sql.append(
+            embedded.isEmpty
+                ? "SELECT " + branch.indices.map { "`c\($0)`" }.joined(separator: ", ") + " FROM ("
+                : "SELECT " + plan.columns.map { aliases($0).contains(where: later.contains) ? expression($0) : top($0) }.joined(separator: ", ")
+                    + " FROM (SELECT * FROM (")
         writeBranches(&single, index, column, tenants, into: &sql)
-        sql.append(") AS `u` ORDER BY " + plan.order.map { "\(name($0.expression)) \($0.descending ? "DESC" : "ASC")" }.joined(separator: ", ") + " LIMIT ?")
+        sql.append(
+            ") AS `u` ORDER BY " + plan.order.map { "\(name($0.expression)) \($0.descending ? "DESC" : "ASC")" }.joined(separator: ", ") + " LIMIT ?")
         sql.bind(.int(Int64(plan.limit ?? 0)))
         guard !embedded.isEmpty else { return }
         sql.append(") AS `top`")
@@ -111,7 +118,8 @@ public enum SQLRenderer {
     }
 
     /// One parenthesised, aliased subquery per tenant, joined by `UNION ALL`.
-    static func writeBranches(_ branch: inout ReadPlan, _ index: Int, _ column: ColumnExpression, _ tenants: [MySQLValue], into sql: inout SQLBuilder) {
+    static func writeBranches(_ branch: inout ReadPlan, _ index: Int, _ column: ColumnExpression, _ tenants: [MySQLValue], into sql: inout SQLBuilder)
+    {
         for (position, tenant) in tenants.enumerated() {
             branch.conditions[index] = .compare(column, .eq, tenant)
             sql.append(position == 0 ? "(" : " UNION ALL (")
@@ -143,9 +151,10 @@ public enum SQLRenderer {
     /// `parent` names a column of the resource's own row (`t`, or a merged page's `top`).
     static func writeJoins(_ joins: [PlannedJoin], parent: (String) -> String = { "`t`." + quote($0) }, into sql: inout SQLBuilder) {
         for join in joins {
-            sql.append((join.required ? " JOIN " : " LEFT JOIN ") + "\(quote(join.table)) AS \(quote(join.alias)) ON "
-                // Mapping joins and joined embeds are to-one joins from the resource's own table.
-                + join.on.map { "\(quote(join.alias)).\(quote($0.remote)) = \(parent($0.local))" }.joined(separator: " AND "))
+            sql.append(
+                (join.required ? " JOIN " : " LEFT JOIN ") + "\(quote(join.table)) AS \(quote(join.alias)) ON "
+                    // Mapping joins and joined embeds are to-one joins from the resource's own table.
+                    + join.on.map { "\(quote(join.alias)).\(quote($0.remote)) = \(parent($0.local))" }.joined(separator: " AND "))
             for condition in join.conditions {
                 sql.append(" AND ")
                 write(condition, into: &sql)
@@ -154,8 +163,11 @@ public enum SQLRenderer {
     }
 
     static func writeSingle(_ plan: ReadPlan, aliased: Bool = false, into sql: inout SQLBuilder) {
-        sql.append("SELECT " + plan.columns.enumerated().map { aliased ? "\(expression($0.element)) AS `c\($0.offset)`" : expression($0.element) }.joined(separator: ", ")
-            + " FROM \(quote(plan.table)) AS `t`")
+        sql.append(
+            "SELECT "
+                + plan.columns.enumerated().map { aliased ? "\(expression($0.element)) AS `c\($0.offset)`" : expression($0.element) }.joined(
+                    separator: ", ")
+                + " FROM \(quote(plan.table)) AS `t`")
         writeJoins(plan.joins, into: &sql)
         for (position, condition) in plan.conditions.enumerated() {
             sql.append(position == 0 ? " WHERE " : " AND ")

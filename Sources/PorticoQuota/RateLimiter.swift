@@ -23,8 +23,9 @@ public final class RateLimiter: Sendable {
             let newTAT = tat + increment
             let allowAt = newTAT - policy.tolerance - interval
             if allowAt > now {
-                return RateDecision(allowed: false, remaining: Self.remaining(tat, now, policy), reset: Self.seconds(tat - now),
-                                    retryAfter: max(1, Self.seconds(allowAt - now)))
+                return RateDecision(
+                    allowed: false, remaining: Self.remaining(tat, now, policy), reset: Self.seconds(tat - now),
+                    retryAfter: max(1, Self.seconds(allowAt - now)))
             }
             tats[key] = newTAT
             if tats.count > 200_000 { tats = tats.filter { $0.value > now } }

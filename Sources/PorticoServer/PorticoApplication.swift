@@ -21,8 +21,9 @@ public enum PorticoApplication {
         lifecycle: Lifecycle = Lifecycle(), accessLogger: Logger? = nil,
         inspector: (any MiddlewareProtocol<Request, Response, PorticoRequestContext>)? = nil
     ) -> some ApplicationProtocol {
-        build(settings: settings, read: read, executor: pool, services: [pool] + services, logger: logger, lifecycle: lifecycle,
-              accessLogger: accessLogger, inspector: inspector)
+        build(
+            settings: settings, read: read, executor: pool, services: [pool] + services, logger: logger, lifecycle: lifecycle,
+            accessLogger: accessLogger, inspector: inspector)
     }
 
     /// The application on any executor (an in-memory one in unit tests).
@@ -54,8 +55,9 @@ public enum PorticoApplication {
         return Application(
             router: router,
             server: .http1(configuration: settings.http1),
-            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Portico",
-                                 availableConnectionsDelegate: MaximumAvailableConnections(settings.maxConnections)),
+            configuration: .init(
+                address: .hostname(settings.host, port: settings.port), serverName: "Portico",
+                availableConnectionsDelegate: MaximumAvailableConnections(settings.maxConnections)),
             services: services,
             logger: logger
         )

@@ -45,7 +45,10 @@ public enum CSVWriter {
             case .id(let id, let column), .reference(_, let id, let column):
                 cells.append(row.flatMap { r in r[column].int64.map { id.format(UInt64($0)) } } ?? "")
             case .value(let name, let value, let column, let zoneColumn):
-                guard let row else { cells.append(""); continue }
+                guard let row else {
+                    cells.append("")
+                    continue
+                }
                 var cell = CSVCell()
                 ValueRenderer.write(row[column], zone: zoneColumn.map { row[$0] }, field: value, name: name, into: &cell, notes: &notes)
                 cells.append(cell.isString ? defused(cell.text) : cell.text)

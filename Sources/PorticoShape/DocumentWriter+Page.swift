@@ -11,8 +11,10 @@ extension DocumentWriter {
     ///   - nextCursor: the cursor of the next page, or nil on the last one.
     ///   - notes: data problems met while shaping, for the log.
     ///   - body: receives the page's JSON text (copy it out: the bytes live only during the call).
-    public static func page<R>(_ rows: ArraySlice<MySQLRow>, _ planned: PlannedRead, embeds: [EmbedRows], nextCursor: String?,
-                               notes: inout [String], _ body: (UnsafeRawBufferPointer) -> R) -> R {
+    public static func page<R>(
+        _ rows: ArraySlice<MySQLRow>, _ planned: PlannedRead, embeds: [EmbedRows], nextCursor: String?,
+        notes: inout [String], _ body: (UnsafeRawBufferPointer) -> R
+    ) -> R {
         var json = JSONWriter(capacity: 256 * max(rows.count, 1))
         json.beginObject()
         json.key("data")
@@ -26,8 +28,10 @@ extension DocumentWriter {
     }
 
     /// One document, for an item read.
-    public static func document<R>(_ row: MySQLRow, _ planned: PlannedRead, embeds: [EmbedRows], notes: inout [String],
-                                   _ body: (UnsafeRawBufferPointer) -> R) -> R {
+    public static func document<R>(
+        _ row: MySQLRow, _ planned: PlannedRead, embeds: [EmbedRows], notes: inout [String],
+        _ body: (UnsafeRawBufferPointer) -> R
+    ) -> R {
         var json = JSONWriter()  // 4 KiB: an item with its embeds rarely needs to grow it
         write(row, planned.projection, embeds: embeds, into: &json, notes: &notes)
         return json.withBytes(body)

@@ -41,7 +41,7 @@ public struct EmbedRows: Sendable {
             let value = rows[start][column]
             var end = start + 1
             while end < rows.count, rows[end][column] == value { end += 1 }
-            guard runs.updateValue(start ..< end, forKey: value) == nil else { return nil }
+            guard runs.updateValue(start..<end, forKey: value) == nil else { return nil }
             start = end
         }
         return runs
@@ -63,8 +63,10 @@ public enum DocumentWriter {
     /// - Parameters:
     ///   - embeds: the page's embed rows, indexed like ``PlannedRead/embeds``.
     ///   - notes: data problems met (undocumented codes, invalid stored JSON), for the log.
-    public static func write(_ row: MySQLRow, _ projection: [ProjectedField], embeds: [EmbedRows],
-                             into json: inout JSONWriter, notes: inout [String]) {
+    public static func write(
+        _ row: MySQLRow, _ projection: [ProjectedField], embeds: [EmbedRows],
+        into json: inout JSONWriter, notes: inout [String]
+    ) {
         json.beginObject()
         for field in projection {
             // Each case writes its key from its own binding: `field.name` would copy the payload.

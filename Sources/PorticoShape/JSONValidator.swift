@@ -25,10 +25,13 @@ enum JSONValidator {
     private static func value(_ b: inout [UInt8], _ i: inout Int, depth: Int) -> Bool {
         guard depth < 64, i < b.count else { return false }
         switch b[i] {
-        case 0x7B: // {
+        case 0x7B:  // {
             i += 1
             skipSpace(&b, &i)
-            if i < b.count, b[i] == 0x7D { i += 1; return true }
+            if i < b.count, b[i] == 0x7D {
+                i += 1
+                return true
+            }
             while true {
                 skipSpace(&b, &i)
                 guard i < b.count, b[i] == 0x22, string(&b, &i) else { return false }
@@ -39,21 +42,36 @@ enum JSONValidator {
                 guard value(&b, &i, depth: depth + 1) else { return false }
                 skipSpace(&b, &i)
                 guard i < b.count else { return false }
-                if b[i] == 0x2C { i += 1; continue }
-                if b[i] == 0x7D { i += 1; return true }
+                if b[i] == 0x2C {
+                    i += 1
+                    continue
+                }
+                if b[i] == 0x7D {
+                    i += 1
+                    return true
+                }
                 return false
             }
-        case 0x5B: // [
+        case 0x5B:  // [
             i += 1
             skipSpace(&b, &i)
-            if i < b.count, b[i] == 0x5D { i += 1; return true }
+            if i < b.count, b[i] == 0x5D {
+                i += 1
+                return true
+            }
             while true {
                 skipSpace(&b, &i)
                 guard value(&b, &i, depth: depth + 1) else { return false }
                 skipSpace(&b, &i)
                 guard i < b.count else { return false }
-                if b[i] == 0x2C { i += 1; continue }
-                if b[i] == 0x5D { i += 1; return true }
+                if b[i] == 0x2C {
+                    i += 1
+                    continue
+                }
+                if b[i] == 0x5D {
+                    i += 1
+                    return true
+                }
                 return false
             }
         case 0x22: return string(&b, &i)
@@ -75,7 +93,9 @@ enum JSONValidator {
         i += 1
         while i < b.count {
             switch b[i] {
-            case 0x22: i += 1; return true
+            case 0x22:
+                i += 1
+                return true
             case 0x5C:
                 i += 1
                 guard i < b.count else { return false }

@@ -59,7 +59,10 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     private mutating func put(_ bytes: some Collection<UInt8>) {
         if bytes.withContiguousStorageIfAvailable({ put($0) }) != nil { return }
         reserve(bytes.count)
-        for byte in bytes { base[count] = byte; count += 1 }
+        for byte in bytes {
+            base[count] = byte
+            count += 1
+        }
     }
 
     private mutating func separate() {
@@ -95,15 +98,27 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         commaBits &= ~1
     }
 
-    public mutating func string(_ value: String) { separate(); appendString(value) }
-    public mutating func null() { separate(); append("null") }
-    public mutating func bool(_ value: Bool) { separate(); append(value ? "true" : "false") }
+    public mutating func string(_ value: String) {
+        separate()
+        appendString(value)
+    }
+    public mutating func null() {
+        separate()
+        append("null")
+    }
+    public mutating func bool(_ value: Bool) {
+        separate()
+        append(value ? "true" : "false")
+    }
     public mutating func int(_ value: Int64) {
         separate()
         if value < 0 { put(0x2D) }
         appendDigits(value.magnitude)
     }
-    public mutating func uint(_ value: UInt64) { separate(); appendDigits(value) }
+    public mutating func uint(_ value: UInt64) {
+        separate()
+        appendDigits(value)
+    }
 
     /// `value` as a JSON string literal, quotes included: for the few small documents built as
     /// text (token responses, usage, admin answers), escaped exactly as documents are.
@@ -114,19 +129,31 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     }
 
     /// A JSON string from UTF-8 bytes.
-    public mutating func string(utf8 text: UnsafeBufferPointer<UInt8>) { separate(); appendQuoted(text) }
+    public mutating func string(utf8 text: UnsafeBufferPointer<UInt8>) {
+        separate()
+        appendQuoted(text)
+    }
 
     public mutating func double(_ value: Double) {
-        guard value.isFinite else { null(); return }
+        guard value.isFinite else {
+            null()
+            return
+        }
         separate()
         put(String(value).utf8)
     }
 
     /// Text already known to be one valid JSON value (validated JSON from the database, numbers).
-    public mutating func raw(_ json: some Collection<UInt8>) { separate(); put(json) }
+    public mutating func raw(_ json: some Collection<UInt8>) {
+        separate()
+        put(json)
+    }
 
     /// A newline between NDJSON documents.
-    public mutating func newline() { put(0x0A); resetNesting() }
+    public mutating func newline() {
+        put(0x0A)
+        resetNesting()
+    }
 
     public mutating func removeAll() {
         count = 0

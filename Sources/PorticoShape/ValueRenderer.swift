@@ -5,8 +5,10 @@ import PorticoValues
 /// (an undocumented code, invalid JSON in a TEXT column, an unknown zone name) never fail the
 /// request: the value becomes what the mapping declares (or null) and a note is recorded for the log.
 enum ValueRenderer {
-    static func write(_ value: MySQLValue, zone zoneValue: MySQLValue?, field: ValueField, name: String,
-                      into json: inout some ValueSink & ~Copyable, notes: inout [String]) {
+    static func write(
+        _ value: MySQLValue, zone zoneValue: MySQLValue?, field: ValueField, name: String,
+        into json: inout some ValueSink & ~Copyable, notes: inout [String]
+    ) {
         switch value {
         case .null, .zeroDate:
             json.null()
@@ -15,7 +17,10 @@ enum ValueRenderer {
         }
         switch field.conversion {
         case .cents(let scale):
-            guard let minor = value.int64 else { json.null(); return }
+            guard let minor = value.int64 else {
+                json.null()
+                return
+            }
             json.string(decimalText(minor, scale: scale))
         case .boolean(let trueValues):
             if trueValues.isEmpty {
@@ -36,7 +41,10 @@ enum ValueRenderer {
                 if let unknown { json.string(unknown) } else { json.null() }
             }
         case .zone(let source):
-            guard case .datetime(let local) = value else { writePlain(value, field.type, into: &json); return }
+            guard case .datetime(let local) = value else {
+                writePlain(value, field.type, into: &json)
+                return
+            }
             let zoneName: String?
             switch source {
             case .fixed(let fixed): zoneName = fixed
@@ -135,11 +143,12 @@ extension String {
         func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
         var text = self
         return text.withUTF8 { bytes in
-            var start = 0, end = bytes.count
+            var start = 0
+            var end = bytes.count
             while start < end, isBlank(bytes[start]) { start += 1 }
             while end > start, isBlank(bytes[end - 1]) { end -= 1 }
             if start == 0, end == bytes.count { return self }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start ..< end]), as: UTF8.self)
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         }
     }
 }

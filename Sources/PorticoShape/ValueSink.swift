@@ -18,11 +18,17 @@ struct CSVCell: ValueSink {
     /// Strings are text a spreadsheet could take for a formula; numbers are not.
     var isString = false
 
-    mutating func string(_ value: String) { text = value; isString = true }
+    mutating func string(_ value: String) {
+        text = value
+        isString = true
+    }
     mutating func null() { text = "" }
     mutating func bool(_ value: Bool) { text = value ? "true" : "false" }
     mutating func int(_ value: Int64) { text = String(value) }
     mutating func uint(_ value: UInt64) { text = String(value) }
     mutating func double(_ value: Double) { text = value.isFinite ? String(value) : "" }
-    mutating func raw(_ json: some Collection<UInt8>) { text = String(decoding: json, as: UTF8.self); isString = true }
+    mutating func raw(_ json: some Collection<UInt8>) {
+        text = String(decoding: json, as: UTF8.self)
+        isString = true
+    }
 }

@@ -53,10 +53,20 @@ extension MySQLDateTime {
                 out[end] = byte
                 end += 1
             }
-            digits(date.year, 4); byte(0x2D); digits(date.month, 2); byte(0x2D); digits(date.day, 2); byte(0x54)
-            digits(hour, 2); byte(0x3A); digits(minute, 2); byte(0x3A); digits(second, 2)
+            digits(date.year, 4)
+            byte(0x2D)
+            digits(date.month, 2)
+            byte(0x2D)
+            digits(date.day, 2)
+            byte(0x54)
+            digits(hour, 2)
+            byte(0x3A)
+            digits(minute, 2)
+            byte(0x3A)
+            digits(second, 2)
             if microsecond > 0, microsecond < 1_000_000 {
-                var fraction = microsecond, width = 6
+                var fraction = microsecond
+                var width = 6
                 while fraction % 10 == 0 {
                     fraction /= 10
                     width -= 1
@@ -83,8 +93,9 @@ extension MySQLDateTime {
             return value
         }
         guard bytes.count >= 20, let y = number(0, 4), bytes[4] == 0x2D, let mo = number(5, 2), bytes[7] == 0x2D, let d = number(8, 2),
-              bytes[10] == 0x54 || bytes[10] == 0x74, let h = number(11, 2), bytes[13] == 0x3A, let mi = number(14, 2),
-              bytes[16] == 0x3A, let s = number(17, 2) else { return nil }
+            bytes[10] == 0x54 || bytes[10] == 0x74, let h = number(11, 2), bytes[13] == 0x3A, let mi = number(14, 2),
+            bytes[16] == 0x3A, let s = number(17, 2)
+        else { return nil }
         var index = 19
         var micro = 0
         if index < bytes.count, bytes[index] == 0x2E {
@@ -102,7 +113,8 @@ extension MySQLDateTime {
         var offset = 0
         if bytes[index] == 0x5A || bytes[index] == 0x7A {
             index += 1
-        } else if bytes[index] == 0x2B || bytes[index] == 0x2D, let oh = number(index + 1, 2), bytes[index + 3] == 0x3A, let om = number(index + 4, 2) {
+        } else if bytes[index] == 0x2B || bytes[index] == 0x2D, let oh = number(index + 1, 2), bytes[index + 3] == 0x3A, let om = number(index + 4, 2)
+        {
             offset = (oh * 60 + om) * 60 * (bytes[index] == 0x2D ? -1 : 1)
             index += 6
         } else {
@@ -120,7 +132,8 @@ extension MySQLDate {
     public init?(iso text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard text.utf8.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+        else { return nil }
         self.init(year: y, month: m, day: d)
         guard isValidCalendarDate else { return nil }
     }

@@ -27,11 +27,12 @@ public enum TimeZones {
         let wall = local.epochSeconds
         let before = wall - zone.offset(at: wall - 86_400)
         let after = wall - zone.offset(at: wall + 86_400)
-        let instant = switch (zone.offset(at: before) + before == wall, zone.offset(at: after) + after == wall) {
-        case (true, true): min(before, after)
-        case (false, true): after
-        default: before
-        }
+        let instant =
+            switch (zone.offset(at: before) + before == wall, zone.offset(at: after) + after == wall) {
+            case (true, true): min(before, after)
+            case (false, true): after
+            default: before
+            }
         return MySQLDateTime(epochSeconds: instant, microsecond: local.microsecond)
     }
 
@@ -75,7 +76,8 @@ public final class Zone: Sendable {
 
     /// The index of the first span that ends after `instant`.
     private static func firstEnding(after instant: Int, in periods: [Period]) -> Int {
-        var low = 0, high = periods.count
+        var low = 0
+        var high = periods.count
         while low < high {
             let middle = (low + high) / 2
             if periods[middle].end > instant { high = middle } else { low = middle + 1 }

@@ -20,7 +20,7 @@ final class TSVWriter {
         for (index, field) in fields.enumerated() {
             if index > 0 { buffer.append(0x09) }
             guard let field else {
-                buffer.append(contentsOf: [0x5C, 0x4E]) // \N
+                buffer.append(contentsOf: [0x5C, 0x4E])  // \N
                 continue
             }
             Self.escape(field, into: &buffer)

@@ -70,7 +70,7 @@ struct TradeflowGenerator {
             for n in 1...size.customersPerAccount {
                 id += 1
                 var company = "\(rng.pick(Vocabulary.companyStems)) \(rng.pick(Vocabulary.companySuffixes))"
-                if n % 11 == 0 { company += "   " } // legacy rows with trailing blanks
+                if n % 11 == 0 { company += "   " }  // legacy rows with trailing blanks
                 let slug = "c\(id)"
                 let email: String? = rng.chance(90) ? "buyer.\(slug)@example.com" : nil
                 let phone: String? = rng.chance(70) ? "+49 30 \(rng.int(1_000_000...9_999_999))" : nil
@@ -106,7 +106,7 @@ struct TradeflowGenerator {
                 let descr: String? = rng.chance(70) ? "\(title).\nPacked by the dozen.\tSee catalogue p. \(n)." : nil
                 let attrs: String?
                 if id % 15 == 0 {
-                    attrs = "{color: \(rng.pick(Vocabulary.colors)), size" // invalid JSON kept by the old import tool
+                    attrs = "{color: \(rng.pick(Vocabulary.colors)), size"  // invalid JSON kept by the old import tool
                 } else if rng.chance(10) {
                     attrs = nil
                 } else {
@@ -132,7 +132,7 @@ struct TradeflowGenerator {
         case 280..<830: return 3
         case 830..<910: return 4
         case 910..<995: return 9
-        default: return 5 // undocumented code found in a few legacy rows
+        default: return 5  // undocumented code found in a few legacy rows
         }
     }
 
@@ -163,7 +163,8 @@ struct TradeflowGenerator {
             }
             let shippedAt: Int? = (code == 3 || code == 9) && !rng.chance(1) ? placed + rng.int(1...5) * 86_400 + rng.int(0...36_000) : nil
             let recent = rng.chance(3)
-            let updatedSeconds = recent ? (Self.firstDay + Self.spanDays) * 86_400 + rng.int(0...2_000_000) : placed + rng.int(0...30) * 86_400 + 3_600
+            let updatedSeconds =
+                recent ? (Self.firstDay + Self.spanDays) * 86_400 + rng.int(0...2_000_000) : placed + rng.int(0...30) * 86_400 + 3_600
             let updated = TimeText.dateTime(updatedSeconds, millis: rng.int(0...999))
             let notes: String? = rng.chance(12) ? (rng.chance(50) ? "Deliver to gate 3, ask for \"Jörg\"" : "Call ahead; dock closes 16:00") : nil
             try orders.row([
@@ -199,14 +200,17 @@ struct TradeflowGenerator {
         for account in 1...size.accounts {
             for n in 1...3 {
                 userID += 1
-                let hash = "$2y$10$" + String((0..<53).map { _ in rng.pick(Array("./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")) })
+                let hash =
+                    "$2y$10$" + String((0..<53).map { _ in rng.pick(Array("./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")) })
                 let token: String? = n == 1 ? String((0..<40).map { _ in rng.pick(Array("0123456789abcdef")) }) : nil
                 let lastLogin = rng.chance(20) ? "0000-00-00 00:00:00" : TimeText.dateTime((Self.firstDay + rng.int(0...Self.spanDays)) * 86_400)
                 try users.row(["\(userID)", "\(account)", "user\(userID)", "user\(userID)@merchant\(account).example", hash, token, lastLogin])
                 for action in ["login", "export_csv"] {
                     logID += 1
-                    try audit.row(["\(logID)", "\(account)", "\(userID)", action, "{\"ip\":\"10.0.\(account % 250).\(n)\"}",
-                                   TimeText.dateTime((Self.firstDay + rng.int(0...Self.spanDays)) * 86_400)])
+                    try audit.row([
+                        "\(logID)", "\(account)", "\(userID)", action, "{\"ip\":\"10.0.\(account % 250).\(n)\"}",
+                        TimeText.dateTime((Self.firstDay + rng.int(0...Self.spanDays)) * 86_400),
+                    ])
                 }
             }
         }

@@ -28,12 +28,15 @@ struct MigrateCommand: AsyncParsableCommand {
         do {
             let configuration = try CommandDatabase.state.configuration()
             if let product, product.lowercased() == configuration.database?.lowercased() {
-                throw AccessError.configuration("refusing to migrate: '\(product)' is the product schema; Portico keeps its state in a schema of its own")
+                throw AccessError.configuration(
+                    "refusing to migrate: '\(product)' is the product schema; Portico keeps its state in a schema of its own")
             }
             if try await StateSchema.createSchemaIfMissing(configuration) { print("created schema '\(configuration.database ?? "")'") }
             let report = try await CommandDatabase.state.withPool { try await StateSchema.migrate($0, productSchema: product) }
-            print(report.applied.isEmpty ? "up to date at version \(report.current)"
-                : "applied \(report.applied.map(String.init).joined(separator: ", ")); now at version \(report.current)")
+            print(
+                report.applied.isEmpty
+                    ? "up to date at version \(report.current)"
+                    : "applied \(report.applied.map(String.init).joined(separator: ", ")); now at version \(report.current)")
             if let kid = report.signingKeyCreated { print("created token-signing key \(kid) (published at /.well-known/jwks.json)") }
         } catch let error as AccessError {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
@@ -61,7 +64,10 @@ struct PartnerCommand: AsyncParsableCommand {
             guard (plan == nil) == useDefault else { throw ValidationError("give a plan name, or --default") }
         }
         func run() async throws {
-            try await withStore { try await $0.assignPlan(partner: code, plan: plan); print("\(code) is on \(plan ?? "the default limits")") }
+            try await withStore {
+                try await $0.assignPlan(partner: code, plan: plan)
+                print("\(code) is on \(plan ?? "the default limits")")
+            }
         }
     }
 
@@ -107,7 +113,10 @@ struct PartnerCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Disable a partner: all its keys stop working within 5 s.")
         @Argument var code: String
         func run() async throws {
-            try await withStore { try await $0.setActive(code, false); print("disabled \(code)") }
+            try await withStore {
+                try await $0.setActive(code, false)
+                print("disabled \(code)")
+            }
         }
     }
 
@@ -115,7 +124,10 @@ struct PartnerCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Enable a disabled partner again.")
         @Argument var code: String
         func run() async throws {
-            try await withStore { try await $0.setActive(code, true); print("enabled \(code)") }
+            try await withStore {
+                try await $0.setActive(code, true)
+                print("enabled \(code)")
+            }
         }
     }
 }
@@ -140,13 +152,16 @@ struct KeyCommand: AsyncParsableCommand {
         @Option(help: "Expiry as RFC 3339, such as 2027-01-01T00:00:00Z.") var expires: String?
 
         func validate() throws {
-            if let expires, MySQLDateTime(rfc3339: expires) == nil { throw ValidationError("--expires must be RFC 3339, such as 2027-01-01T00:00:00Z") }
+            if let expires, MySQLDateTime(rfc3339: expires) == nil {
+                throw ValidationError("--expires must be RFC 3339, such as 2027-01-01T00:00:00Z")
+            }
         }
 
         func run() async throws {
             try await withStore { store in
-                let key = try await store.issueKey(partner: partner, scopes: scopes.split(separator: ",").map(String.init),
-                                                   expires: expires.flatMap(MySQLDateTime.init(rfc3339:)))
+                let key = try await store.issueKey(
+                    partner: partner, scopes: scopes.split(separator: ",").map(String.init),
+                    expires: expires.flatMap(MySQLDateTime.init(rfc3339:)))
                 FileHandle.standardError.write(Data("issued key \(key.id) for \(partner); store it now, it is not shown again:\n".utf8))
                 print(key.token)
             }
@@ -170,7 +185,10 @@ struct KeyCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a key by its id; it stops working within 5 s.")
         @Argument(help: "The key id (the 10 characters after ptc_).") var id: String
         func run() async throws {
-            try await withStore { try await $0.revokeKey(id); print("revoked \(id)") }
+            try await withStore {
+                try await $0.revokeKey(id)
+                print("revoked \(id)")
+            }
         }
     }
 }
@@ -186,7 +204,11 @@ struct GrantCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withStore { store in
-            if revoke { try await store.revokeGrant(partner: partner, tenants: tenants) } else { try await store.grant(partner: partner, tenants: tenants) }
+            if revoke {
+                try await store.revokeGrant(partner: partner, tenants: tenants)
+            } else {
+                try await store.grant(partner: partner, tenants: tenants)
+            }
             print("\(revoke ? "withdrew" : "granted") \(tenants.map(String.init).joined(separator: ", ")) \(revoke ? "from" : "to") \(partner)")
         }
     }
@@ -208,8 +230,10 @@ struct PlanCommand: AsyncParsableCommand {
         @Option(help: "Requests per UTC month.") var monthlyQuota: Int?
         func run() async throws {
             try await withStore { store in
-                try await store.setPlan(Plan(name: name, rateLimit: rateLimit, rateWindow: rateWindow, rateBurst: rateBurst,
-                                             maxInFlight: maxInFlight, exportCost: exportCost, dailyQuota: dailyQuota, monthlyQuota: monthlyQuota))
+                try await store.setPlan(
+                    Plan(
+                        name: name, rateLimit: rateLimit, rateWindow: rateWindow, rateBurst: rateBurst,
+                        maxInFlight: maxInFlight, exportCost: exportCost, dailyQuota: dailyQuota, monthlyQuota: monthlyQuota))
                 print("plan \(name) set")
             }
         }

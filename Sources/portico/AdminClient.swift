@@ -1,6 +1,6 @@
+import ArgumentParser
 import AsyncHTTPClient
 import Foundation
-import ArgumentParser
 import NIOCore
 import NIOHTTP1
 

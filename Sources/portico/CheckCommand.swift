@@ -55,6 +55,8 @@ struct CheckCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let resources = result.catalogs.values.reduce(0) { $0 + $1.resources.count }
-        print("ok: \(resources) resources in \(result.catalogs.keys.sorted().joined(separator: ", "))\(database ? ", checked against the database" : ""); \(warnings) warning(s)")
+        print(
+            "ok: \(resources) resources in \(result.catalogs.keys.sorted().joined(separator: ", "))\(database ? ", checked against the database" : ""); \(warnings) warning(s)"
+        )
     }
 }

@@ -36,7 +36,8 @@ struct ClientCommand: AsyncParsableCommand {
         func run() async throws {
             try await withStatePool { pool in
                 for client in try await ClientStore(pool: pool).clients(partner: partner) {
-                    let state = client.revokedAt.map { "revoked \($0)" } ?? client.previousSecretValidUntil.map { "live (old secret until \($0))" } ?? "live"
+                    let state =
+                        client.revokedAt.map { "revoked \($0)" } ?? client.previousSecretValidUntil.map { "live (old secret until \($0))" } ?? "live"
                     print("\(client.clientID)\t\(client.partner)\t\(state)\t\(client.scopes.joined(separator: " "))")
                 }
             }
@@ -65,7 +66,10 @@ struct ClientCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a client: no new tokens; its tokens stop working within 5 s.")
         @Argument var clientID: String
         func run() async throws {
-            try await withStatePool { try await ClientStore(pool: $0).revoke(clientID: clientID); print("revoked \(clientID)") }
+            try await withStatePool {
+                try await ClientStore(pool: $0).revoke(clientID: clientID)
+                print("revoked \(clientID)")
+            }
         }
     }
 }

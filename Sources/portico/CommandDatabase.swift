@@ -38,7 +38,8 @@ struct CommandDatabase: Sendable {
             return config
         } catch {
             // Not a usage mistake: the environment is incomplete, so the command could not run.
-            FileHandle.standardError.write(Data("error: \(prefix == "PORTICO_STATE_DB" ? "Portico's state database" : "product database"): \(error)\n".utf8))
+            FileHandle.standardError.write(
+                Data("error: \(prefix == "PORTICO_STATE_DB" ? "Portico's state database" : "product database"): \(error)\n".utf8))
             throw ExitCode(2)
         }
     }

@@ -42,7 +42,8 @@ struct ConfigCommand: ParsableCommand {
     }
 
     struct Print: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the effective configuration, secrets redacted, with where each value came from.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print the effective configuration, secrets redacted, with where each value came from.")
         @OptionGroup var config: ConfigOptions
         func run() throws {
             print(try config.load().printed)

@@ -42,7 +42,9 @@ struct ContractCommand: ParsableCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Classify every difference from the lock as breaking or compatible; exit 1 on any breaking change.",
-            discussion: "Exit status: 0 when nothing breaks (compatible changes are listed), 1 when something breaks or a version has no lock, 2 when it cannot run.")
+            discussion:
+                "Exit status: 0 when nothing breaks (compatible changes are listed), 1 when something breaks or a version has no lock, 2 when it cannot run."
+        )
         @OptionGroup var options: Options
 
         func run() throws {
@@ -56,8 +58,9 @@ struct ContractCommand: ParsableCommand {
                 let diff = ContractDiff.compare(old: locked, new: generated)
                 for change in diff.changes { print("\(catalog.version): \(change)") }
                 let breaking = diff.changes.filter(\.breaking).count
-                print("\(catalog.version): \(breaking) breaking, \(diff.changes.count - breaking) compatible"
-                      + (diff.changes.isEmpty ? " (matches the lock)" : breaking == 0 ? " (run portico contract lock to record them)" : ""))
+                print(
+                    "\(catalog.version): \(breaking) breaking, \(diff.changes.count - breaking) compatible"
+                        + (diff.changes.isEmpty ? " (matches the lock)" : breaking == 0 ? " (run portico contract lock to record them)" : ""))
                 failed = failed || diff.isBreaking
             }
             if failed { throw ExitCode(1) }
@@ -78,7 +81,9 @@ struct ContractCommand: ParsableCommand {
                     let breaking = ContractDiff.compare(old: locked, new: generated).changes.filter(\.breaking)
                     if !breaking.isEmpty {
                         for change in breaking { print("\(catalog.version): \(change)") }
-                        print("\(catalog.version): refused: the version is published and this breaks partners; publish a new version, or pass --allow-breaking")
+                        print(
+                            "\(catalog.version): refused: the version is published and this breaks partners; publish a new version, or pass --allow-breaking"
+                        )
                         refused = true
                         continue
                     }

@@ -48,17 +48,22 @@ struct ServeCommand: AsyncParsableCommand {
     var flags: [String: (String, String)] {
         var flags: [String: (String, String)] = [:]
         let pairs: [(String, String, String?)] = [
-            ("listen.host", "--host", host), ("listen.port", "--port", port.map(String.init)), ("admin.port", "--admin-port", adminPort.map(String.init)),
+            ("listen.host", "--host", host), ("listen.port", "--port", port.map(String.init)),
+            ("admin.port", "--admin-port", adminPort.map(String.init)),
             ("product_db.max_connections", "--max-connections", maxConnections.map(String.init)), ("logging.level", "--log-level", logLevel),
             ("logging.format", "--log-format", logFormat), ("mappings", "--mappings", mappings),
             ("limits.rate_limit", "--rate-limit", rateLimit.map(String.init)), ("limits.rate_window", "--rate-window", rateWindow.map(String.init)),
-            ("limits.rate_burst", "--rate-burst", rateBurst.map(String.init)), ("limits.max_in_flight", "--max-in-flight", maxInFlight.map(String.init)),
-            ("limits.export_cost", "--export-cost", exportCost.map(String.init)), ("limits.anonymous_limit", "--anonymous-limit", anonymousLimit.map(String.init)),
-            ("limits.daily_quota", "--daily-quota", dailyQuota.map(String.init)), ("limits.monthly_quota", "--monthly-quota", monthlyQuota.map(String.init)),
+            ("limits.rate_burst", "--rate-burst", rateBurst.map(String.init)),
+            ("limits.max_in_flight", "--max-in-flight", maxInFlight.map(String.init)),
+            ("limits.export_cost", "--export-cost", exportCost.map(String.init)),
+            ("limits.anonymous_limit", "--anonymous-limit", anonymousLimit.map(String.init)),
+            ("limits.daily_quota", "--daily-quota", dailyQuota.map(String.init)),
+            ("limits.monthly_quota", "--monthly-quota", monthlyQuota.map(String.init)),
             ("limits.quota_flush_interval", "--quota-flush-interval", quotaFlushInterval.map(String.init)),
             ("limits.trusted_proxies", "--trusted-proxy", trustedProxy.isEmpty ? nil : trustedProxy.joined(separator: ",")),
             ("tenants_from", "--tenants-from", tenantsFrom), ("oauth.issuer", "--oauth-issuer", oauthIssuer),
-            ("oauth.token_lifetime", "--token-lifetime", tokenLifetime.map(String.init)), ("oauth.token_leeway", "--token-leeway", tokenLeeway.map(String.init)),
+            ("oauth.token_lifetime", "--token-lifetime", tokenLifetime.map(String.init)),
+            ("oauth.token_leeway", "--token-leeway", tokenLeeway.map(String.init)),
             ("oauth.token_request_limit", "--token-request-limit", tokenRequestLimit.map(String.init)), ("oauth.issuers_file", "--issuers", issuers),
         ]
         for (path, flag, value) in pairs { if let value { flags[path] = (flag, value) } }
@@ -68,10 +73,12 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         if devPartner != nil || devTenants != nil {
             guard ProcessInfo.processInfo.environment["PORTICO_ENV"] == "development" else {
-                throw ValidationError("--dev-partner and --dev-tenants serve data without credentials; they are refused unless PORTICO_ENV=development")
+                throw ValidationError(
+                    "--dev-partner and --dev-tenants serve data without credentials; they are refused unless PORTICO_ENV=development")
             }
             guard devPartner != nil, let devTenants, !devTenants.isEmpty,
-                  devTenants.split(separator: ",").allSatisfy({ UInt64($0) != nil }) else {
+                devTenants.split(separator: ",").allSatisfy({ UInt64($0) != nil })
+            else {
                 throw ValidationError("--dev-partner NAME and --dev-tenants 1,2,3 go together (tenant ids are integers)")
             }
         }
@@ -85,7 +92,8 @@ struct ServeCommand: AsyncParsableCommand {
         var principal: Principal?
         if let devPartner, let devTenants {
             principal = Principal(partner: devPartner, tenants: devTenants.split(separator: ",").compactMap { UInt64($0) }.map { .uint($0) })
-            logger.warning("development principal: every request reads as this partner", metadata: ["partner": "\(devPartner)", "tenants": "\(devTenants)"])
+            logger.warning(
+                "development principal: every request reads as this partner", metadata: ["partner": "\(devPartner)", "tenants": "\(devTenants)"])
         }
         let runtime: PorticoRuntime
         do {

@@ -47,7 +47,9 @@ struct ApiKeyTests {
     @Test("tenant sources parse, and unsafe identifiers are refused")
     func tenantSources() {
         #expect(TenantSource("grants") == .grants)
-        #expect(TenantSource("table:partner_links:partner_code:acct_id") == .productTable(table: "partner_links", partnerColumn: "partner_code", tenantColumn: "acct_id"))
+        #expect(
+            TenantSource("table:partner_links:partner_code:acct_id")
+                == .productTable(table: "partner_links", partnerColumn: "partner_code", tenantColumn: "acct_id"))
         #expect(TenantSource("table:partner_links:code") == nil)
         #expect(TenantSource("table:x`; DROP:a:b") == nil)
     }

@@ -1,8 +1,9 @@
 import Crypto
 import Foundation
 import JWTKit
-@testable import PorticoAccess
 import Testing
+
+@testable import PorticoAccess
 
 /// RFC 8725 checks on hand-made tokens: no database, no network.
 @Suite("JWT verification")
@@ -131,8 +132,10 @@ struct JWTVerifierTests {
     func jkuIgnored() async throws {
         let attacker = P256.Signing.PrivateKey()
         let asked = LookupLog()
-        let jwk: [String: Any] = ["kty": "EC", "crv": "P-256", "x": Self.base64URL(attacker.publicKey.rawRepresentation.prefix(32)),
-                                  "y": Self.base64URL(attacker.publicKey.rawRepresentation.suffix(32))]
+        let jwk: [String: Any] = [
+            "kty": "EC", "crv": "P-256", "x": Self.base64URL(attacker.publicKey.rawRepresentation.prefix(32)),
+            "y": Self.base64URL(attacker.publicKey.rawRepresentation.suffix(32)),
+        ]
         let forged = token(header: ["jku": "http://127.0.0.1:9/jwks.json", "x5u": "http://127.0.0.1:9/cert.pem", "jwk": jwk], key: attacker)
         #expect(try await refused(forged, asked) == .signature)
         let foreign = token(header: ["kid": "attacker", "jku": "http://127.0.0.1:9/jwks.json"], key: attacker)

@@ -36,8 +36,10 @@ struct CatalogTests {
         #expect(orders.filters["status"]?.operators == [.eq, .in])
         #expect(orders.sortKeys == ["placed_at", "updated_at"])
         guard case .value(let status) = try #require(orders.field(at: "status")).kind,
-              case .codes(let codes, let unknown) = status.conversion else {
-            Issue.record("status should be a code table"); return
+            case .codes(let codes, let unknown) = status.conversion
+        else {
+            Issue.record("status should be a code table")
+            return
         }
         #expect(codes["3"] == "shipped")
         #expect(unknown == "unknown")
@@ -111,10 +113,12 @@ struct PublicIDTests {
         }
     }
 
-    @Test("anything not rendered by format is rejected", arguments: [
-        "ORD-42", "ord-00000042", "ORD-000000042", "ORD-0000004a", "ORD- 0000042", "ORD-+0000042", "ORD-", "00000042",
-        "ORD-99999999999999999999999", "ORD-00000042/", "ORD-0000004２",
-    ])
+    @Test(
+        "anything not rendered by format is rejected",
+        arguments: [
+            "ORD-42", "ord-00000042", "ORD-000000042", "ORD-0000004a", "ORD- 0000042", "ORD-+0000042", "ORD-", "00000042",
+            "ORD-99999999999999999999999", "ORD-00000042/", "ORD-0000004２",
+        ])
     func malformed(_ text: String) {
         #expect(id.parse(text) == nil)
     }

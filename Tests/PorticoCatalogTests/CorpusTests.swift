@@ -16,7 +16,8 @@ struct CorpusTests {
     static func sources(_ folder: String) -> [CatalogCompiler.Source] {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: "\(corpus)/\(folder)")) ?? []).filter { $0.hasSuffix(".yaml") }
         return names.sorted().map { name in
-            CatalogCompiler.Source(path: "\(folder)/\(name)", text: (try? String(contentsOfFile: "\(corpus)/\(folder)/\(name)", encoding: .utf8)) ?? "")
+            CatalogCompiler.Source(
+                path: "\(folder)/\(name)", text: (try? String(contentsOfFile: "\(corpus)/\(folder)/\(name)", encoding: .utf8)) ?? "")
         }
     }
 

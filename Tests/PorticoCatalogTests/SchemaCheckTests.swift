@@ -6,33 +6,48 @@ import Testing
 struct SchemaCheckTests {
     static func column(_ name: String, _ type: String, nullable: Bool = false) -> ProductSchema.Column {
         let dataType = String(type.prefix { $0.isLetter })
-        return ProductSchema.Column(name: name, dataType: dataType, columnType: type, isNullable: nullable, defaultValue: nil, isPrimaryKey: name == "thing_id")
+        return ProductSchema.Column(
+            name: name, dataType: dataType, columnType: type, isNullable: nullable, defaultValue: nil, isPrimaryKey: name == "thing_id")
     }
 
-    static let schema = ProductSchema(name: "legacy", tables: [
-        "things": .init(name: "things", columns: [column("thing_id", "int(11)"), column("acct_id", "int(11)"), column("summary", "text"),
-                                                  column("flag", "tinyint(1)")],
-                        indexes: ["PRIMARY": ["thing_id"]]),
-    ])
+    static let schema = ProductSchema(
+        name: "legacy",
+        tables: [
+            "things": .init(
+                name: "things",
+                columns: [
+                    column("thing_id", "int(11)"), column("acct_id", "int(11)"), column("summary", "text"),
+                    column("flag", "tinyint(1)"),
+                ],
+                indexes: ["PRIMARY": ["thing_id"]])
+        ])
 
     static let header = "scope: things:read\ntable: things\nkey: thing_id\ntenant: {column: acct_id}\nid: {column: thing_id}\n"
 
     static func check(_ files: [String: String]) -> (CatalogCompiler.Result, [String]) {
-        let result = CatalogCompiler.compile(version: "v1", sources: files.sorted { $0.key < $1.key }.map { .init(path: "v1/\($0.key)", text: $0.value) })
+        let result = CatalogCompiler.compile(
+            version: "v1", sources: files.sorted { $0.key < $1.key }.map { .init(path: "v1/\($0.key)", text: $0.value) })
         return (result, result.checkable.values.flatMap { SchemaCheck.check($0, against: schema) }.map(\.description))
     }
 
     @Test("a type mismatch names what the field declares: a plain boolean is not 'with true_values'")
     func booleanMessages() {
         let (_, plain) = Self.check(["things.yaml": Self.header + "fields:\n  billable: {column: summary, type: boolean}\n"])
-        #expect(plain == ["v1/things.yaml:7:3: error: field 'billable' (boolean) cannot read column 'summary' of type text; it needs an integer or BIT column (or 'true_values' for text)"])
+        #expect(
+            plain == [
+                "v1/things.yaml:7:3: error: field 'billable' (boolean) cannot read column 'summary' of type text; it needs an integer or BIT column (or 'true_values' for text)"
+            ])
         let (_, listed) = Self.check(["things.yaml": Self.header + "fields:\n  billable: {column: flag, type: boolean, true_values: [Y]}\n"])
-        #expect(listed == ["v1/things.yaml:7:3: error: field 'billable' (boolean with true_values) cannot read column 'flag' of type tinyint(1); it needs a text or ENUM column"])
+        #expect(
+            listed == [
+                "v1/things.yaml:7:3: error: field 'billable' (boolean with true_values) cannot read column 'flag' of type tinyint(1); it needs a text or ENUM column"
+            ])
     }
 
     @Test("a file with an error does not hide the schema drift of the version's other files")
     func everyProblemInOneRun() {
-        let broken = Self.header + "joins:\n  account: {table: accounts, onn: {acct_id: acct_id}}\nfields:\n  summary: {column: summary, type: string}\n"
+        let broken =
+            Self.header + "joins:\n  account: {table: accounts, onn: {acct_id: acct_id}}\nfields:\n  summary: {column: summary, type: string}\n"
         let drifted = Self.header + "fields:\n  title: {column: title, type: string}\n"
         let (result, drift) = Self.check(["a.yaml": broken, "b.yaml": drifted])
         #expect(result.catalogs.isEmpty, "a version with an error is never served")

@@ -32,10 +32,18 @@ struct ContractDiffTests {
             file = nil
         }
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line == "# before" || line == "# after" { flush(); side = String(line.dropFirst(2)) }
-            else if line.hasPrefix("# file: ") { flush(); file = String(line.dropFirst(8)) }
-            else if line.hasPrefix("# expect: ") { flush(); result.expected.append(String(line.dropFirst(10))) }
-            else if file != nil { buffer += line + "\n" }
+            if line == "# before" || line == "# after" {
+                flush()
+                side = String(line.dropFirst(2))
+            } else if line.hasPrefix("# file: ") {
+                flush()
+                file = String(line.dropFirst(8))
+            } else if line.hasPrefix("# expect: ") {
+                flush()
+                result.expected.append(String(line.dropFirst(10)))
+            } else if file != nil {
+                buffer += line + "\n"
+            }
         }
         flush()
         return result
@@ -69,13 +77,18 @@ struct ContractDiffTests {
         let change = Self.parse(try String(contentsOfFile: "\(Self.folder)/\(Self.cases[0])", encoding: .utf8))
         let old = try Self.document(change.before)
         guard case .object(var root) = old, case .object(var paths) = root["paths"]!, case .object(var item) = paths["/api/v1/widgets"]!,
-              case .object(var get) = item["get"]!, case .object(var components) = root["components"]!,
-              case .object(var schemes) = components["securitySchemes"]! else { Issue.record("unexpected shape"); return }
-        get["parameters"] = .array(get["parameters"]!.items.map { parameter in
-            guard parameter["name"] == .string("size"), case .object(var members) = parameter else { return parameter }
-            members["required"] = .bool(true)
-            return .object(members)
-        })
+            case .object(var get) = item["get"]!, case .object(var components) = root["components"]!,
+            case .object(var schemes) = components["securitySchemes"]!
+        else {
+            Issue.record("unexpected shape")
+            return
+        }
+        get["parameters"] = .array(
+            get["parameters"]!.items.map { parameter in
+                guard parameter["name"] == .string("size"), case .object(var members) = parameter else { return parameter }
+                members["required"] = .bool(true)
+                return .object(members)
+            })
         item["get"] = .object(get)
         paths["/api/v1/widgets"] = .object(item)
         root["paths"] = .object(paths)

@@ -20,12 +20,18 @@ struct DocumentDiffTests {
         var side = ""
         var expected: [String] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line == "# before" || line == "# after" { side = String(line.dropFirst(2)) }
-            else if line.hasPrefix("# expect: ") { expected.append(String(line.dropFirst(10))) }
-            else { parts[side, default: ""] += line + "\n" }
+            if line == "# before" || line == "# after" {
+                side = String(line.dropFirst(2))
+            } else if line.hasPrefix("# expect: ") {
+                expected.append(String(line.dropFirst(10)))
+            } else {
+                parts[side, default: ""] += line + "\n"
+            }
         }
-        return (JSONNode(any: try Yams.load(yaml: parts["before"] ?? "")), JSONNode(any: try Yams.load(yaml: parts["after"] ?? "")),
-                expected.filter { $0 != "nothing" })
+        return (
+            JSONNode(any: try Yams.load(yaml: parts["before"] ?? "")), JSONNode(any: try Yams.load(yaml: parts["after"] ?? "")),
+            expected.filter { $0 != "nothing" }
+        )
     }
 
     @Test("the corpus covers required members and security, global and per operation")

@@ -1,8 +1,9 @@
 import Foundation
 import PorticoCatalog
 import PorticoQuery
-@testable import PorticoContract
 import Testing
+
+@testable import PorticoContract
 
 /// The contract's pattern for free-text filters must accept exactly what the query parser
 /// accepts, or Schemathesis (rightly) reports a schema-violating request the server took.
@@ -29,9 +30,11 @@ struct FilterPatternTests {
         "prefix:", "prefix:a:b", "", "a", "EQ:x", "eq:eq:", "x:", "é:é", String(repeating: "é", count: 256), String(repeating: "a", count: 257),
     ]
 
-    @Test("the pattern and the parser agree on sample values, for eq alone and for eq with prefix", arguments: [
-        ("v2", "customers", "email"), ("v2", "products", "sku"), ("v1", "products", "sku"),
-    ])
+    @Test(
+        "the pattern and the parser agree on sample values, for eq alone and for eq with prefix",
+        arguments: [
+            ("v2", "customers", "email"), ("v2", "products", "sku"), ("v1", "products", "sku"),
+        ])
     func agreement(_ version: String, _ resourceName: String, _ field: String) throws {
         let mappings = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../mappings").standardized.path
         let catalog = try #require(CatalogCompiler.compile(directory: mappings).catalogs[version])

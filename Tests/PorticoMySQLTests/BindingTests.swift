@@ -4,13 +4,15 @@ import Testing
 
 @Suite("Bound parameters (MariaDB)")
 struct BindingTests {
-    @Test("every parameter type round-trips through SELECT ?", arguments: [
-        MySQLValue.int(-42), .int(Int64.max), .uint(UInt64.max), .double(2.5), .string("Grüße 🛒 '; DROP TABLE t; --"),
-        .bytes([0, 1, 255]), .null,
-        .date(MySQLDate(year: 2024, month: 2, day: 29)),
-        .datetime(MySQLDateTime(year: 2020, month: 1, day: 2, hour: 3, minute: 4, second: 5, microsecond: 600_000)),
-        .time(MySQLTime(isNegative: true, hours: 30, minutes: 1, seconds: 2)),
-    ])
+    @Test(
+        "every parameter type round-trips through SELECT ?",
+        arguments: [
+            MySQLValue.int(-42), .int(Int64.max), .uint(UInt64.max), .double(2.5), .string("Grüße 🛒 '; DROP TABLE t; --"),
+            .bytes([0, 1, 255]), .null,
+            .date(MySQLDate(year: 2024, month: 2, day: 29)),
+            .datetime(MySQLDateTime(year: 2020, month: 1, day: 2, hour: 3, minute: 4, second: 5, microsecond: 600_000)),
+            .time(MySQLTime(isNegative: true, hours: 30, minutes: 1, seconds: 2)),
+        ])
     func roundTrip(_ value: MySQLValue) async throws {
         let connection = try await MySQLConnection.connect(TestDatabase.admin())
         // The same statement with differently typed parameters: the result column's type follows the
@@ -30,7 +32,10 @@ struct BindingTests {
             [.int(1), .string("short"), .null],
             // The same types and lengths: only the values are written, the statement keeps its binding.
             [.int(2), .string("shore"), .null],
-            [.string(long), .bytes(Array(repeating: 7, count: 1_000)), .datetime(MySQLDateTime(year: 2021, month: 3, day: 4, hour: 5, minute: 6, second: 7, microsecond: 8))],
+            [
+                .string(long), .bytes(Array(repeating: 7, count: 1_000)),
+                .datetime(MySQLDateTime(year: 2021, month: 3, day: 4, hour: 5, minute: 6, second: 7, microsecond: 8)),
+            ],
             [.uint(UInt64.max), .string(""), .double(-0.5)],
             [.bytes([]), .date(MySQLDate(year: 1999, month: 12, day: 31)), .string("ü")],
         ]
@@ -78,7 +83,8 @@ struct BindingTests {
     func statementCache() async throws {
         let connection = try await MySQLConnection.connect(TestDatabase.admin())
         func prepares() async throws -> Int64 {
-            let result = try await connection.query("SELECT VARIABLE_VALUE FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'COM_STMT_PREPARE'")
+            let result = try await connection.query(
+                "SELECT VARIABLE_VALUE FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'COM_STMT_PREPARE'")
             return Int64(result.rows[0][0].text ?? "") ?? -1
         }
         let before = try await prepares()

@@ -20,22 +20,25 @@ struct DecodingTests {
 
     @Test("integers, decimals and floats keep their exact values")
     func numbers() async throws {
-        let row = try await Self.firstRow("""
+        let row = try await Self.firstRow(
+            """
             INSERT INTO t (id, ti, tu, si, mi, i, iu, bi, bu, b1, d, dn, f, db) VALUES
             (1, -128, 255, -32768, -8388608, -2147483648, 4294967295, -9223372036854775808, 18446744073709551615, 1,
              '-12345678901234567890.0123456789', 999.99, 1.5, 1e300)
             """, select: "ti, tu, si, mi, i, iu, bi, bu, b1, d, dn, f, db")
-        #expect(row.values == [
-            .int(-128), .uint(255), .int(-32768), .int(-8_388_608), .int(-2_147_483_648), .uint(4_294_967_295),
-            .int(Int64.min), .uint(UInt64.max), .int(1),
-            .decimal("-12345678901234567890.0123456789"), .decimal("999.99"), .float(1.5), .double(1e300),
-        ])
+        #expect(
+            row.values == [
+                .int(-128), .uint(255), .int(-32768), .int(-8_388_608), .int(-2_147_483_648), .uint(4_294_967_295),
+                .int(Int64.min), .uint(UInt64.max), .int(1),
+                .decimal("-12345678901234567890.0123456789"), .decimal("999.99"), .float(1.5), .double(1e300),
+            ])
     }
 
     @Test("text in utf8mb4 and latin1 columns arrives as correct strings; binary stays bytes")
     func text() async throws {
-        let long = String(repeating: "Grüße 🛒 ", count: 20_000) // ~240 KB: far past the first buffer
-        let row = try await Self.firstRow("""
+        let long = String(repeating: "Grüße 🛒 ", count: 20_000)  // ~240 KB: far past the first buffer
+        let row = try await Self.firstRow(
+            """
             INSERT INTO t (id, c, vc, l1, tx, ltx, bl, bn, vb, en, st, js) VALUES
             (1, 'ab', '東京商事 🛒', 'Müller Großhandel ÅØ', 'line1\\nline2\\ttab', '\(long)', X'00FF10', X'DEADBEEF', X'',
              'N', 'a,c', '{"k": [1, 2]}')
@@ -55,30 +58,36 @@ struct DecodingTests {
 
     @Test("dates, times, years and bits, with fractional seconds and negative or long TIMEs")
     func temporal() async throws {
-        let row = try await Self.firstRow("""
+        let row = try await Self.firstRow(
+            """
             INSERT INTO t (id, dt, dtm, dt6, ts, tm, tm6, yr, bit1, bit12, bit64) VALUES
             (1, '2024-02-29', '2019-12-31 23:59:59', '2020-01-02 03:04:05.123456', '2021-06-30 12:00:00.250',
              '-838:59:59', '100:00:00.5', 2024, b'1', b'101010111100', b'1111111111111111111111111111111111111111111111111111111111111111')
             """, select: "dt, dtm, dt6, ts, tm, tm6, yr, bit1, bit12, bit64")
-        #expect(row.values == [
-            .date(MySQLDate(year: 2024, month: 2, day: 29)),
-            .datetime(MySQLDateTime(year: 2019, month: 12, day: 31, hour: 23, minute: 59, second: 59)),
-            .datetime(MySQLDateTime(year: 2020, month: 1, day: 2, hour: 3, minute: 4, second: 5, microsecond: 123_456)),
-            .datetime(MySQLDateTime(year: 2021, month: 6, day: 30, hour: 12, minute: 0, second: 0, microsecond: 250_000)),
-            .time(MySQLTime(isNegative: true, hours: 838, minutes: 59, seconds: 59)),
-            .time(MySQLTime(hours: 100, minutes: 0, seconds: 0, microseconds: 500_000)),
-            .uint(2024), .bits(1), .bits(0xABC), .bits(UInt64.max),
-        ])
+        #expect(
+            row.values == [
+                .date(MySQLDate(year: 2024, month: 2, day: 29)),
+                .datetime(MySQLDateTime(year: 2019, month: 12, day: 31, hour: 23, minute: 59, second: 59)),
+                .datetime(MySQLDateTime(year: 2020, month: 1, day: 2, hour: 3, minute: 4, second: 5, microsecond: 123_456)),
+                .datetime(MySQLDateTime(year: 2021, month: 6, day: 30, hour: 12, minute: 0, second: 0, microsecond: 250_000)),
+                .time(MySQLTime(isNegative: true, hours: 838, minutes: 59, seconds: 59)),
+                .time(MySQLTime(hours: 100, minutes: 0, seconds: 0, microseconds: 500_000)),
+                .uint(2024), .bits(1), .bits(0xABC), .bits(UInt64.max),
+            ])
     }
 
     @Test("the legacy zero date is a value of its own; a partly zero date is kept, not invented")
     func zeroDates() async throws {
-        let row = try await Self.firstRow("""
+        let row = try await Self.firstRow(
+            """
             INSERT INTO t (id, dt, dtm, dt6) VALUES (1, '0000-00-00', '0000-00-00 00:00:00', '2019-00-00 00:00:00')
             """, select: "dt, dtm, dt6", sqlMode: "NO_ENGINE_SUBSTITUTION")
         #expect(row[0] == .zeroDate)
         #expect(row[1] == .zeroDate)
-        guard case .datetime(let partial) = row[2] else { Issue.record("expected a datetime, got \(row[2])"); return }
+        guard case .datetime(let partial) = row[2] else {
+            Issue.record("expected a datetime, got \(row[2])")
+            return
+        }
         #expect(partial.date.month == 0)
         #expect(!partial.date.isValidCalendarDate)
     }
@@ -96,7 +105,7 @@ struct DecodingTests {
         try await TestDatabase.withScratchSchema("tz") { admin in
             try await admin.execute("CREATE TABLE z (ts TIMESTAMP NULL)")
             try await admin.execute("SET time_zone = 'Europe/Berlin'")
-            try await admin.execute("INSERT INTO z VALUES ('2024-07-01 14:00:00')") // 12:00 UTC
+            try await admin.execute("INSERT INTO z VALUES ('2024-07-01 14:00:00')")  // 12:00 UTC
             // A fresh session (UTC, as every Portico session) reads the same instant.
             let reader = try await MySQLConnection.connect(TestDatabase.admin())
             let schema = try await admin.query("SELECT DATABASE()").rows[0][0].text ?? ""

@@ -13,7 +13,8 @@ struct DemoDataTests {
 
     @Test("the tiny dataset is loaded completely")
     func counts() async throws {
-        let result = try await pool.query("""
+        let result = try await pool.query(
+            """
             SELECT (SELECT COUNT(*) FROM accounts), (SELECT COUNT(*) FROM orders), (SELECT COUNT(*) FROM order_lines),
                    (SELECT COUNT(*) FROM invoices), (SELECT COUNT(*) FROM partner_links WHERE partner_code = ?)
             """, [.string("acme")])
@@ -33,7 +34,10 @@ struct DemoDataTests {
         let paid = try await pool.query("SELECT paid FROM invoices WHERE paid_at IS NOT NULL LIMIT 1")
         #expect(try #require(paid.rows.first)[0] == .bits(1))
         let updated = try await pool.query("SELECT updated FROM orders WHERE order_no = ?", [.uint(1)])
-        guard case .datetime(let stamp) = updated.rows[0][0] else { Issue.record("expected a datetime"); return }
+        guard case .datetime(let stamp) = updated.rows[0][0] else {
+            Issue.record("expected a datetime")
+            return
+        }
         #expect(stamp.date.year >= 2016)
         let codes = try await pool.query("SELECT DISTINCT status_cd FROM orders ORDER BY status_cd")
         #expect(codes.rows.map { $0[0] } == [0, 1, 2, 3, 4, 5, 9].map { MySQLValue.int($0) })
@@ -42,7 +46,10 @@ struct DemoDataTests {
         let active = try await pool.query("SELECT DISTINCT active FROM products ORDER BY active")
         #expect(active.rows.map { $0[0] } == [.string("Y"), .string("N")])
         let qty = try await pool.query("SELECT qty FROM order_lines WHERE order_no = ? AND line_no = ?", [.uint(1), .int(1)])
-        guard case .decimal(let text) = qty.rows[0][0] else { Issue.record("expected a decimal"); return }
+        guard case .decimal(let text) = qty.rows[0][0] else {
+            Issue.record("expected a decimal")
+            return
+        }
         #expect(text.contains(".") && text.split(separator: ".")[1].count == 3)
         await pool.close()
     }
@@ -50,7 +57,8 @@ struct DemoDataTests {
     @Test("the read-only user sees the product schema and no other (not Portico's, not mysql)")
     func grants() async throws {
         // information_schema and performance_schema are visible to every user by design.
-        let schemas = try await pool.query("""
+        let schemas = try await pool.query(
+            """
             SELECT DISTINCT table_schema FROM information_schema.tables
             WHERE table_schema NOT IN ('information_schema', 'performance_schema')
             """)

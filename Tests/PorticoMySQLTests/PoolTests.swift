@@ -6,8 +6,9 @@ import Testing
 @Suite("Connection pool (MariaDB)")
 struct PoolTests {
     static func adminPool(connections: Int, acquireTimeout: Duration) -> MySQLConnectionPool {
-        MySQLConnectionPool(configuration: TestDatabase.admin(), options: .init(maxConnections: connections, acquireTimeout: acquireTimeout),
-                            logger: TestDatabase.logger)
+        MySQLConnectionPool(
+            configuration: TestDatabase.admin(), options: .init(maxConnections: connections, acquireTimeout: acquireTimeout),
+            logger: TestDatabase.logger)
     }
 
     @Test("closing a pool ends its connection threads before it returns, so the process may exit at once")
@@ -180,15 +181,18 @@ struct PoolTests {
     @Test("read replaces a connection the server killed and runs its statements once more")
     func readRetriesALostConnection() async throws {
         // No ping before reuse, so the dead connection is handed out and the retry is what saves the read.
-        let pool = MySQLConnectionPool(configuration: TestDatabase.admin(),
-                                       options: .init(maxConnections: 1, validationInterval: .seconds(3600)), logger: TestDatabase.logger)
+        let pool = MySQLConnectionPool(
+            configuration: TestDatabase.admin(),
+            options: .init(maxConnections: 1, validationInterval: .seconds(3600)), logger: TestDatabase.logger)
         let victim = try await pool.read { try $0.query("SELECT CONNECTION_ID()").rows[0][0] }
         let killer = Self.adminPool(connections: 1, acquireTimeout: .seconds(2))
         let victimID: UInt64
         switch victim {
         case .uint(let n): victimID = n
         case .int(let n): victimID = UInt64(n)
-        default: Issue.record("CONNECTION_ID() gave \(victim)"); return
+        default:
+            Issue.record("CONNECTION_ID() gave \(victim)")
+            return
         }
         try await killer.withConnection { try await $0.execute("KILL \(victimID)") }
         await killer.close()
@@ -204,8 +208,11 @@ struct PoolTests {
     /// Holds `count` of the pool's connections until `release` is called (or, so a broken pool
     /// cannot hang the suite, 5 minutes have passed), so tests queue work behind them without
     /// depending on timing.
-    static func holdConnections(_ pool: MySQLConnectionPool, count: Int, in group: inout ThrowingTaskGroup<Void, any Error>) async throws
-        -> @Sendable () -> Void {
+    static func holdConnections(
+        _ pool: MySQLConnectionPool, count: Int, in group: inout ThrowingTaskGroup<Void, any Error>
+    ) async throws
+        -> @Sendable () -> Void
+    {
         var gates: [AsyncStream<Void>.Continuation] = []
         for _ in 0..<count {
             let (gate, open) = AsyncStream<Void>.makeStream()
@@ -226,7 +233,9 @@ struct PoolTests {
         }
     }
 
-    static func holdOnlyConnection(_ pool: MySQLConnectionPool, in group: inout ThrowingTaskGroup<Void, any Error>) async throws -> @Sendable () -> Void {
+    static func holdOnlyConnection(
+        _ pool: MySQLConnectionPool, in group: inout ThrowingTaskGroup<Void, any Error>
+    ) async throws -> @Sendable () -> Void {
         try await holdConnections(pool, count: 1, in: &group)
     }
 

@@ -10,8 +10,9 @@ struct RestartTests {
     func recoversAfterRestart() async throws {
         let instance = "restart"
         try await TestDatabase.script(["start"], instance: instance)
-        let config = MySQLConfiguration(endpoint: .unixSocket(path: TestDatabase.socket(instance: instance)), user: "root",
-                                        statementTimeout: .seconds(5))
+        let config = MySQLConfiguration(
+            endpoint: .unixSocket(path: TestDatabase.socket(instance: instance)), user: "root",
+            statementTimeout: .seconds(5))
         let pool = MySQLConnectionPool(
             configuration: config,
             options: .init(maxConnections: 2, acquireTimeout: .seconds(3), validationInterval: .zero),

@@ -1,6 +1,6 @@
 import PorticoMySQL
-import PorticoValues
 import PorticoTestSupport
+import PorticoValues
 import Testing
 
 /// Pure tests: no database.
@@ -17,8 +17,9 @@ struct ValueTests {
         #expect(MySQLTime(isNegative: true, hours: 838, minutes: 59, seconds: 59).description == "-838:59:59")
         #expect(MySQLTime(hours: 100, minutes: 0, seconds: 0, microseconds: 500_000).description == "100:00:00.500000")
         #expect(MySQLTime(isNegative: true, hours: 1, minutes: 0, seconds: 0).totalMicroseconds == -3_600_000_000)
-        #expect(MySQLDateTime(year: 7, month: 1, day: 2, hour: 3, minute: 4, second: 5, microsecond: 6).description
-            == "0007-01-02 03:04:05.000006")
+        #expect(
+            MySQLDateTime(year: 7, month: 1, day: 2, hour: 3, minute: 4, second: 5, microsecond: 6).description
+                == "0007-01-02 03:04:05.000006")
     }
 
     @Test("RFC 3339 text: zero-padded fields, the fraction without trailing zeros, and back again")
@@ -50,22 +51,26 @@ struct ValueTests {
     }
 
     @Test func configurationFromEnvironment() throws {
-        let config = try MySQLConfiguration.fromEnvironment(prefix: "X", [
-            "X_HOST": "db.internal", "X_PORT": "3307", "X_USER": "reader", "X_PASSWORD": "hunter2", "X_DATABASE": "shop",
-        ])
+        let config = try MySQLConfiguration.fromEnvironment(
+            prefix: "X",
+            [
+                "X_HOST": "db.internal", "X_PORT": "3307", "X_USER": "reader", "X_PASSWORD": "hunter2", "X_DATABASE": "shop",
+            ])
         #expect(config.endpoint == .tcp(host: "db.internal", port: 3307))
         #expect(config.password?.value == "hunter2")
         #expect("\(config)" == "mysql://reader@db.internal:3307/shop")
         #expect("\(config.password!)" == "<redacted>")
     }
 
-    @Test("malformed settings name the variable", arguments: [
-        (["X_USER": "u", "X_PORT": "70000"], "X_PORT"),
-        (["X_PORT": "3306"], "X_USER"),
-        (["X_USER": "u", "X_TLS": "maybe"], "X_TLS"),
-        (["X_USER": "u", "X_TLS": "verify-ca"], "X_TLS_CA"),
-        (["X_USER": "u", "X_PASSWORD_FILE": "/nonexistent/pw"], "/nonexistent/pw"),
-    ])
+    @Test(
+        "malformed settings name the variable",
+        arguments: [
+            (["X_USER": "u", "X_PORT": "70000"], "X_PORT"),
+            (["X_PORT": "3306"], "X_USER"),
+            (["X_USER": "u", "X_TLS": "maybe"], "X_TLS"),
+            (["X_USER": "u", "X_TLS": "verify-ca"], "X_TLS_CA"),
+            (["X_USER": "u", "X_PASSWORD_FILE": "/nonexistent/pw"], "/nonexistent/pw"),
+        ])
     func badConfiguration(_ environment: [String: String], _ named: String) {
         #expect {
             _ = try MySQLConfiguration.fromEnvironment(prefix: "X", environment)

@@ -1,8 +1,9 @@
 import Foundation
 import PorticoCatalog
-@testable import PorticoQuery
 import PorticoValues
 import Testing
+
+@testable import PorticoQuery
 
 /// Golden tests: request → SQL text and binds, one per construct, no database.
 @Suite("Planner and SQL")
@@ -17,8 +18,10 @@ struct PlannerTests {
     /// Most golden tests read one tenant; several tenants take the per-tenant form (tested on its own).
     static let oneTenant: [MySQLValue] = [.uint(1)]
 
-    static func sql(_ resource: String, _ query: [(String, String)], version: String = "v1", after: [MySQLValue]? = nil,
-                    tenants: [MySQLValue] = oneTenant) throws -> (SQLQuery, PlannedRead) {
+    static func sql(
+        _ resource: String, _ query: [(String, String)], version: String = "v1", after: [MySQLValue]? = nil,
+        tenants: [MySQLValue] = oneTenant
+    ) throws -> (SQLQuery, PlannedRead) {
         let catalog = try #require(catalogs[version])
         let target = try #require(catalog.resources[resource])
         var (request, _) = try QueryParser(resource: target).parseList(query)
@@ -30,7 +33,10 @@ struct PlannerTests {
     @Test("a default page: tenant predicate, keyset order, page + 1")
     func defaultPage() throws {
         let (query, planned) = try Self.sql("customers", [("fields", "name")])
-        #expect(query.text == "SELECT `t`.`cust_id`, `t`.`company`, `t`.`modified` FROM `customers` AS `t` WHERE `t`.`acct_id` IN (?) AND `t`.`is_deleted` = ? ORDER BY `t`.`modified` ASC, `t`.`cust_id` ASC LIMIT ?")
+        #expect(
+            query.text
+                == "SELECT `t`.`cust_id`, `t`.`company`, `t`.`modified` FROM `customers` AS `t` WHERE `t`.`acct_id` IN (?) AND `t`.`is_deleted` = ? ORDER BY `t`.`modified` ASC, `t`.`cust_id` ASC LIMIT ?"
+        )
         #expect(query.binds == [.uint(1), .int(0), .int(51)])
         #expect(planned.cursorColumns == [2, 0])
     }
@@ -38,12 +44,17 @@ struct PlannerTests {
     @Test("several tenants: per tenant, the order values of an ordered, limited subquery; merged, cut, then the rows by key")
     func perTenantPages() throws {
         let (query, planned) = try Self.sql("customers", [("fields", "name")], tenants: Self.tenants)
-        let one = "SELECT `t`.`modified` AS `c0`, `t`.`cust_id` AS `c1` FROM `customers` AS `t` WHERE `t`.`acct_id` = ? AND `t`.`is_deleted` = ? ORDER BY `t`.`modified` ASC, `t`.`cust_id` ASC LIMIT ?"
-        #expect(query.text == "SELECT `t`.`cust_id`, `t`.`company`, `t`.`modified` FROM (SELECT * FROM ((\(one)) UNION ALL (\(one))) AS `u` ORDER BY `c0` ASC, `c1` ASC LIMIT ?) AS `top` JOIN `customers` AS `t` ON `t`.`cust_id` = `top`.`c1` ORDER BY `top`.`c0` ASC, `top`.`c1` ASC")
+        let one =
+            "SELECT `t`.`modified` AS `c0`, `t`.`cust_id` AS `c1` FROM `customers` AS `t` WHERE `t`.`acct_id` = ? AND `t`.`is_deleted` = ? ORDER BY `t`.`modified` ASC, `t`.`cust_id` ASC LIMIT ?"
+        #expect(
+            query.text
+                == "SELECT `t`.`cust_id`, `t`.`company`, `t`.`modified` FROM (SELECT * FROM ((\(one)) UNION ALL (\(one))) AS `u` ORDER BY `c0` ASC, `c1` ASC LIMIT ?) AS `top` JOIN `customers` AS `t` ON `t`.`cust_id` = `top`.`c1` ORDER BY `top`.`c0` ASC, `top`.`c1` ASC"
+        )
         #expect(query.binds == [.uint(1), .int(0), .int(51), .uint(2), .int(0), .int(51), .int(51)])
         #expect(planned.cursorColumns == [2, 0])
         // A cursor position is repeated in every subquery; an export (no limit) keeps one IN list.
-        let (after, _) = try Self.sql("customers", [("fields", "name")], after: [.datetime(MySQLDateTime(year: 2024, month: 1, day: 1)), .uint(7)], tenants: Self.tenants)
+        let (after, _) = try Self.sql(
+            "customers", [("fields", "name")], after: [.datetime(MySQLDateTime(year: 2024, month: 1, day: 1)), .uint(7)], tenants: Self.tenants)
         #expect(after.text.components(separatedBy: "`t`.`modified` > ?").count == 3)
         #expect(after.text.hasPrefix("SELECT `c0`, `c1`, `c2` FROM ((SELECT `t`.`cust_id` AS `c0`"), "later pages read whole rows per tenant")
         let (export, _) = try Self.sql("customers", [("format", "ndjson")], tenants: Self.tenants)
@@ -64,24 +75,29 @@ struct PlannerTests {
     @Test("a range on a datetime whose zone is in a joined column compares in UTC with CONVERT_TZ")
     func zoneFromColumn() throws {
         let (query, _) = try Self.sql("orders", [("fields", "placed_at"), ("placed_at", "gte:2024-01-01T00:00:00Z")])
-        #expect(query.text == "SELECT `t`.`order_no`, `t`.`placed`, `j_account`.`tz_name`, `t`.`updated` FROM `orders` AS `t` LEFT JOIN `accounts` AS `j_account` ON `j_account`.`acct_id` = `t`.`acct_id` WHERE `t`.`acct_id` IN (?) AND CONVERT_TZ(`t`.`placed`, `j_account`.`tz_name`, '+00:00') >= ? ORDER BY `t`.`updated` ASC, `t`.`order_no` ASC LIMIT ?")
+        #expect(
+            query.text
+                == "SELECT `t`.`order_no`, `t`.`placed`, `j_account`.`tz_name`, `t`.`updated` FROM `orders` AS `t` LEFT JOIN `accounts` AS `j_account` ON `j_account`.`acct_id` = `t`.`acct_id` WHERE `t`.`acct_id` IN (?) AND CONVERT_TZ(`t`.`placed`, `j_account`.`tz_name`, '+00:00') >= ? ORDER BY `t`.`updated` ASC, `t`.`order_no` ASC LIMIT ?"
+        )
         #expect(query.binds[1] == .datetime(MySQLDateTime(year: 2024, month: 1, day: 1)))
     }
 
     static let things: Catalog = {
-        let source = CatalogCompiler.Source(path: "v1/things.yaml", text: """
-            scope: things:read
-            table: things
-            key: thing_id
-            tenant: {column: acct_id}
-            id: {column: thing_id}
-            fields:
-              at: {column: at_local, type: datetime, zone: Europe/Berlin}
-              price: {column: price_cents, type: decimal, scale: 2}
-            filters:
-              at: [gte]
-              price: [eq, gte]
-            """)
+        let source = CatalogCompiler.Source(
+            path: "v1/things.yaml",
+            text: """
+                scope: things:read
+                table: things
+                key: thing_id
+                tenant: {column: acct_id}
+                id: {column: thing_id}
+                fields:
+                  at: {column: at_local, type: datetime, zone: Europe/Berlin}
+                  price: {column: price_cents, type: decimal, scale: 2}
+                filters:
+                  at: [gte]
+                  price: [eq, gte]
+                """)
         return CatalogCompiler.compile(version: "v1", sources: [source]).catalogs["v1"]!
     }()
 
@@ -138,14 +154,22 @@ struct PlannerTests {
     @Test("a tenant reached through a join is an INNER join with the predicate on the joined table")
     func joinedTenant() throws {
         let (query, _) = try Self.sql("invoices", [("fields", "number")])
-        #expect(query.text == "SELECT `t`.`inv_id`, `t`.`invoice_no` FROM `invoices` AS `t` JOIN `orders` AS `j_order` ON `j_order`.`order_no` = `t`.`order_no` WHERE `j_order`.`acct_id` IN (?) ORDER BY `t`.`inv_id` ASC LIMIT ?")
+        #expect(
+            query.text
+                == "SELECT `t`.`inv_id`, `t`.`invoice_no` FROM `invoices` AS `t` JOIN `orders` AS `j_order` ON `j_order`.`order_no` = `t`.`order_no` WHERE `j_order`.`acct_id` IN (?) ORDER BY `t`.`inv_id` ASC LIMIT ?"
+        )
     }
 
     @Test("sort then keyset, and a cursor position written so the index can seek")
     func sortAndCursor() throws {
-        let after: [MySQLValue] = [.datetime(MySQLDateTime(year: 2020, month: 1, day: 1)), .datetime(MySQLDateTime(year: 2020, month: 2, day: 1)), .uint(7)]
+        let after: [MySQLValue] = [
+            .datetime(MySQLDateTime(year: 2020, month: 1, day: 1)), .datetime(MySQLDateTime(year: 2020, month: 2, day: 1)), .uint(7),
+        ]
         let (query, planned) = try Self.sql("orders", [("fields", "id"), ("sort", "-placed_at")], after: after)
-        #expect(query.text.hasSuffix("AND (CONVERT_TZ(`t`.`placed`, `j_account`.`tz_name`, '+00:00') <= ? AND (CONVERT_TZ(`t`.`placed`, `j_account`.`tz_name`, '+00:00') < ? OR (CONVERT_TZ(`t`.`placed`, `j_account`.`tz_name`, '+00:00') = ? AND `t`.`updated` < ?) OR (CONVERT_TZ(`t`.`placed`, `j_account`.`tz_name`, '+00:00') = ? AND `t`.`updated` = ? AND `t`.`order_no` < ?))) ORDER BY CONVERT_TZ(`t`.`placed`, `j_account`.`tz_name`, '+00:00') DESC, `t`.`updated` DESC, `t`.`order_no` DESC LIMIT ?"))
+        #expect(
+            query.text.hasSuffix(
+                "AND (CONVERT_TZ(`t`.`placed`, `j_account`.`tz_name`, '+00:00') <= ? AND (CONVERT_TZ(`t`.`placed`, `j_account`.`tz_name`, '+00:00') < ? OR (CONVERT_TZ(`t`.`placed`, `j_account`.`tz_name`, '+00:00') = ? AND `t`.`updated` < ?) OR (CONVERT_TZ(`t`.`placed`, `j_account`.`tz_name`, '+00:00') = ? AND `t`.`updated` = ? AND `t`.`order_no` < ?))) ORDER BY CONVERT_TZ(`t`.`placed`, `j_account`.`tz_name`, '+00:00') DESC, `t`.`updated` DESC, `t`.`order_no` DESC LIMIT ?"
+            ))
         #expect(query.binds.count == 1 + 7 + 1)
         #expect(planned.cursorColumns.count == 3)
     }
@@ -166,7 +190,10 @@ struct PlannerTests {
         #expect(planned.embeds.map(\.name) == ["lines"])
         let lines = planned.embeds[0]
         let child = SQLRenderer.render(lines.plan(forParents: [[.uint(10)], [.uint(11)]]))
-        #expect(child.text == "SELECT `t`.`line_no`, `t`.`prod_id`, `j_product`.`sku`, `t`.`qty`, `t`.`unit_price_cents`, `t`.`discount_pct`, `t`.`order_no` FROM `order_lines` AS `t` JOIN `orders` AS `j_order` ON `j_order`.`order_no` = `t`.`order_no` LEFT JOIN `products` AS `j_product` ON `j_product`.`prod_id` = `t`.`prod_id` WHERE FIND_IN_SET(`j_order`.`acct_id` + 0, ?) AND `t`.`order_no` IN (?, ?) ORDER BY `t`.`order_no` ASC, `t`.`line_no` ASC")
+        #expect(
+            child.text
+                == "SELECT `t`.`line_no`, `t`.`prod_id`, `j_product`.`sku`, `t`.`qty`, `t`.`unit_price_cents`, `t`.`discount_pct`, `t`.`order_no` FROM `order_lines` AS `t` JOIN `orders` AS `j_order` ON `j_order`.`order_no` = `t`.`order_no` LEFT JOIN `products` AS `j_product` ON `j_product`.`prod_id` = `t`.`prod_id` WHERE FIND_IN_SET(`j_order`.`acct_id` + 0, ?) AND `t`.`order_no` IN (?, ?) ORDER BY `t`.`order_no` ASC, `t`.`line_no` ASC"
+        )
         // Read by its parents' keys, the child binds its tenants as one set.
         #expect(child.binds == [.string("1,2"), .uint(10), .uint(11)])
     }
@@ -175,7 +202,10 @@ struct PlannerTests {
     func joinedEmbed() throws {
         let (query, planned) = try Self.sql("orders", [("fields", "customer")])
         #expect(planned.embeds.isEmpty, "no second statement for the customer")
-        #expect(query.text == "SELECT `t`.`order_no`, `e_customer`.`cust_id`, `e_customer`.`company`, `t`.`updated` FROM `orders` AS `t` LEFT JOIN `customers` AS `e_customer` ON `e_customer`.`cust_id` = `t`.`cust_id` AND `e_customer`.`acct_id` IN (?) AND `e_customer`.`is_deleted` = ? WHERE `t`.`acct_id` IN (?) ORDER BY `t`.`updated` ASC, `t`.`order_no` ASC LIMIT ?")
+        #expect(
+            query.text
+                == "SELECT `t`.`order_no`, `e_customer`.`cust_id`, `e_customer`.`company`, `t`.`updated` FROM `orders` AS `t` LEFT JOIN `customers` AS `e_customer` ON `e_customer`.`cust_id` = `t`.`cust_id` AND `e_customer`.`acct_id` IN (?) AND `e_customer`.`is_deleted` = ? WHERE `t`.`acct_id` IN (?) ORDER BY `t`.`updated` ASC, `t`.`order_no` ASC LIMIT ?"
+        )
         #expect(query.binds == [.uint(1), .int(0), .uint(1), .int(51)])
         guard case .joined("customer", let present, let fields)? = planned.projection.last else {
             Issue.record("customer is not a joined embed: \(planned.projection)")
@@ -186,14 +216,22 @@ struct PlannerTests {
 
         // Across tenants the join is on the page's rows, after the per-tenant merge; its values follow the merge's.
         let (merged, _) = try Self.sql("orders", [("fields", "customer")], tenants: Self.tenants)
-        #expect(merged.text.hasSuffix("AS `top` JOIN `orders` AS `t` ON `t`.`order_no` = `top`.`c1` LEFT JOIN `customers` AS `e_customer` ON `e_customer`.`cust_id` = `t`.`cust_id` AND FIND_IN_SET(`e_customer`.`acct_id` + 0, ?) AND `e_customer`.`is_deleted` = ? ORDER BY `top`.`c0` ASC, `top`.`c1` ASC"))
+        #expect(
+            merged.text.hasSuffix(
+                "AS `top` JOIN `orders` AS `t` ON `t`.`order_no` = `top`.`c1` LEFT JOIN `customers` AS `e_customer` ON `e_customer`.`cust_id` = `t`.`cust_id` AND FIND_IN_SET(`e_customer`.`acct_id` + 0, ?) AND `e_customer`.`is_deleted` = ? ORDER BY `top`.`c0` ASC, `top`.`c1` ASC"
+            ))
         #expect(merged.binds.suffix(3) == [.int(51), .string("1,2"), .int(0)])
 
         // Later pages read whole rows per tenant; the customer is joined to the merged page only.
-        let (later, _) = try Self.sql("orders", [("fields", "customer")], after: [.datetime(MySQLDateTime(year: 2024, month: 1, day: 1)), .uint(7)],
-                                      tenants: Self.tenants)
-        let branch = "SELECT `t`.`order_no` AS `c0`, `t`.`updated` AS `c1`, `t`.`cust_id` AS `c2` FROM `orders` AS `t` WHERE `t`.`acct_id` = ? AND (`t`.`updated` >= ? AND (`t`.`updated` > ? OR (`t`.`updated` = ? AND `t`.`order_no` > ?))) ORDER BY `t`.`updated` ASC, `t`.`order_no` ASC LIMIT ?"
-        #expect(later.text == "SELECT `top`.`c0`, `e_customer`.`cust_id`, `e_customer`.`company`, `top`.`c1` FROM (SELECT * FROM ((\(branch)) UNION ALL (\(branch))) AS `u` ORDER BY `c1` ASC, `c0` ASC LIMIT ?) AS `top` LEFT JOIN `customers` AS `e_customer` ON `e_customer`.`cust_id` = `top`.`c2` AND FIND_IN_SET(`e_customer`.`acct_id` + 0, ?) AND `e_customer`.`is_deleted` = ? ORDER BY `top`.`c1` ASC, `top`.`c0` ASC")
+        let (later, _) = try Self.sql(
+            "orders", [("fields", "customer")], after: [.datetime(MySQLDateTime(year: 2024, month: 1, day: 1)), .uint(7)],
+            tenants: Self.tenants)
+        let branch =
+            "SELECT `t`.`order_no` AS `c0`, `t`.`updated` AS `c1`, `t`.`cust_id` AS `c2` FROM `orders` AS `t` WHERE `t`.`acct_id` = ? AND (`t`.`updated` >= ? AND (`t`.`updated` > ? OR (`t`.`updated` = ? AND `t`.`order_no` > ?))) ORDER BY `t`.`updated` ASC, `t`.`order_no` ASC LIMIT ?"
+        #expect(
+            later.text
+                == "SELECT `top`.`c0`, `e_customer`.`cust_id`, `e_customer`.`company`, `top`.`c1` FROM (SELECT * FROM ((\(branch)) UNION ALL (\(branch))) AS `u` ORDER BY `c1` ASC, `c0` ASC LIMIT ?) AS `top` LEFT JOIN `customers` AS `e_customer` ON `e_customer`.`cust_id` = `top`.`c2` AND FIND_IN_SET(`e_customer`.`acct_id` + 0, ?) AND `e_customer`.`is_deleted` = ? ORDER BY `top`.`c1` ASC, `top`.`c0` ASC"
+        )
         #expect(later.binds.suffix(3) == [.int(51), .string("1,2"), .int(0)])
 
         // A partner without tenants joins nothing.
@@ -204,20 +242,22 @@ struct PlannerTests {
     @Test("a to-one embed stays a statement of its own when a join would not be the same read")
     func separateToOneEmbeds() throws {
         let texts = [
-            "kids.yaml": "scope: k:read\ntable: kids\nkey: kid_id\ntenant: {column: acct_id}\nid: {column: kid_id}\nfields:\n  code: {column: code, type: string}\n",
-            "bills.yaml": "scope: k:read\ntable: bills\nkey: bill_id\njoins:\n  owner: {table: owners, on: {owner_id: owner_id}}\ntenant: {join: owner, column: acct_id}\nid: {column: bill_id}\nfields:\n  total: {column: total, type: integer}\n",
+            "kids.yaml":
+                "scope: k:read\ntable: kids\nkey: kid_id\ntenant: {column: acct_id}\nid: {column: kid_id}\nfields:\n  code: {column: code, type: string}\n",
+            "bills.yaml":
+                "scope: k:read\ntable: bills\nkey: bill_id\njoins:\n  owner: {table: owners, on: {owner_id: owner_id}}\ntenant: {join: owner, column: acct_id}\nid: {column: bill_id}\nfields:\n  total: {column: total, type: integer}\n",
             "parents.yaml": """
-                scope: k:read
-                table: parents
-                key: pid
-                tenant: {column: acct_id}
-                id: {column: pid}
-                fields:
-                  by_key: {embed: kids, on: {kid_id: kid_id}}
-                  by_code: {embed: kids, on: {kid_code: code}}
-                  bill: {embed: bills, on: {bill_id: bill_id}}
+            scope: k:read
+            table: parents
+            key: pid
+            tenant: {column: acct_id}
+            id: {column: pid}
+            fields:
+              by_key: {embed: kids, on: {kid_id: kid_id}}
+              by_code: {embed: kids, on: {kid_code: code}}
+              bill: {embed: bills, on: {bill_id: bill_id}}
 
-                """,
+            """,
         ]
         let result = CatalogCompiler.compile(version: "v1", sources: texts.map { CatalogCompiler.Source(path: "v1/\($0.key)", text: $0.value) })
         let catalog = try #require(result.catalogs["v1"], "\(result.diagnostics)")
@@ -261,18 +301,23 @@ struct PlannerTests {
         request.fields = ["status"]
         let planned = try #require(ReadPlanner(catalog: catalog).planItem(orders, key: 42, request, tenants: Self.tenants))
         let query = SQLRenderer.render(planned.plan)
-        #expect(query.text == "SELECT `t`.`order_no`, `t`.`status_cd` FROM `orders` AS `t` WHERE FIND_IN_SET(`t`.`acct_id` + 0, ?) AND `t`.`order_no` = ? LIMIT ?")
+        #expect(
+            query.text
+                == "SELECT `t`.`order_no`, `t`.`status_cd` FROM `orders` AS `t` WHERE FIND_IN_SET(`t`.`acct_id` + 0, ?) AND `t`.`order_no` = ? LIMIT ?"
+        )
         #expect(query.binds == [.string("1,2"), .uint(42), .int(1)])
 
         // One tenant is compared as usual; text tenants stay an IN list (the set is for integers).
         let one = SQLRenderer.render(try #require(ReadPlanner(catalog: catalog).planItem(orders, key: 42, request, tenants: Self.oneTenant)).plan)
         #expect(one.text.contains("WHERE `t`.`acct_id` IN (?) AND `t`.`order_no` = ?"))
-        let text = SQLRenderer.render(try #require(ReadPlanner(catalog: catalog).planItem(orders, key: 42, request, tenants: [.string("a"), .string("b,c")])).plan)
+        let text = SQLRenderer.render(
+            try #require(ReadPlanner(catalog: catalog).planItem(orders, key: 42, request, tenants: [.string("a"), .string("b,c")])).plan)
         #expect(text.text.contains("WHERE `t`.`acct_id` IN (?, ?) AND `t`.`order_no` = ?"))
         #expect(text.binds == [.string("a"), .string("b,c"), .uint(42), .int(1)])
 
         // Any number of tenants shares one statement text.
-        let many = SQLRenderer.render(try #require(ReadPlanner(catalog: catalog).planItem(orders, key: 42, request, tenants: (1...60).map { .uint($0) })).plan)
+        let many = SQLRenderer.render(
+            try #require(ReadPlanner(catalog: catalog).planItem(orders, key: 42, request, tenants: (1...60).map { .uint($0) })).plan)
         #expect(many.text == query.text)
         #expect(many.binds.first == .string((1...60).map(String.init).joined(separator: ",")))
         #expect(IntegerSet([.int(-3), .uint(UInt64.max), .int(Int64.min), .uint(0)])?.text == "-3,18446744073709551615,-9223372036854775808,0")

@@ -53,22 +53,24 @@ struct QueryParserTests {
         #expect(Self.failure([("status", "eq:" + String(repeating: "a", count: 254))])?.kind == .invalidParameter)
     }
 
-    @Test("every refusal names the parameter and says what to do", arguments: [
-        ([("statsu", "x")], "statsu", QueryError.Kind.unknownParameter),
-        ([("limit", "201")], "limit", .invalidParameter),
-        ([("limit", "0")], "limit", .invalidParameter),
-        ([("limit", "ten")], "limit", .invalidParameter),
-        ([("limit", "5"), ("limit", "6")], "limit", .invalidParameter),
-        ([("status", "prefix:sh")], "status", .invalidParameter),
-        ([("status", "")], "status", .invalidParameter),
-        ([("status", "eq:")], "status", .invalidParameter),
-        ([("sort", "notes")], "sort", .invalidParameter),
-        ([("fields", "id,nope")], "fields", .invalidParameter),
-        ([("include", "lines")], "include", .invalidParameter),
-        ([("updated_since", "yesterday")], "updated_since", .invalidParameter),
-        ([("format", "xml")], "format", .invalidParameter),
-        ([("status", "in:" + Array(repeating: "paid", count: 101).joined(separator: ","))], "status", .tooLarge),
-    ] as [([(String, String)], String, QueryError.Kind)])
+    @Test(
+        "every refusal names the parameter and says what to do",
+        arguments: [
+            ([("statsu", "x")], "statsu", QueryError.Kind.unknownParameter),
+            ([("limit", "201")], "limit", .invalidParameter),
+            ([("limit", "0")], "limit", .invalidParameter),
+            ([("limit", "ten")], "limit", .invalidParameter),
+            ([("limit", "5"), ("limit", "6")], "limit", .invalidParameter),
+            ([("status", "prefix:sh")], "status", .invalidParameter),
+            ([("status", "")], "status", .invalidParameter),
+            ([("status", "eq:")], "status", .invalidParameter),
+            ([("sort", "notes")], "sort", .invalidParameter),
+            ([("fields", "id,nope")], "fields", .invalidParameter),
+            ([("include", "lines")], "include", .invalidParameter),
+            ([("updated_since", "yesterday")], "updated_since", .invalidParameter),
+            ([("format", "xml")], "format", .invalidParameter),
+            ([("status", "in:" + Array(repeating: "paid", count: 101).joined(separator: ","))], "status", .tooLarge),
+        ] as [([(String, String)], String, QueryError.Kind)])
     func refusals(_ query: [(String, String)], _ parameter: String, _ kind: QueryError.Kind) throws {
         let error = try #require(Self.failure(query))
         #expect(error.parameter == parameter)
@@ -93,8 +95,10 @@ struct QueryParserTests {
 @Suite("Cursors")
 struct CursorTests {
     let codec = CursorCodec(secret: Array("0123456789abcdef0123456789abcdef".utf8))
-    let values: [MySQLValue] = [.datetime(MySQLDateTime(year: 2024, month: 5, day: 6, hour: 7, minute: 8, second: 9, microsecond: 120_000)),
-                                .uint(42), .string("a|b,c"), .int(-3), .decimal("12.50"), .date(MySQLDate(year: 2024, month: 2, day: 29))]
+    let values: [MySQLValue] = [
+        .datetime(MySQLDateTime(year: 2024, month: 5, day: 6, hour: 7, minute: 8, second: 9, microsecond: 120_000)),
+        .uint(42), .string("a|b,c"), .int(-3), .decimal("12.50"), .date(MySQLDate(year: 2024, month: 2, day: 29)),
+    ]
 
     @Test("a cursor round-trips its values for the same binding")
     func roundTrip() throws {

@@ -11,7 +11,7 @@ final class ManualClock: LimiterClock, Sendable {
 
 @Suite("GCRA rate limiting")
 struct RateLimiterTests {
-    let policy = RatePolicy(name: "default", limit: 10, window: 1, burst: 5) // 10/s, bursts of 5
+    let policy = RatePolicy(name: "default", limit: 10, window: 1, burst: 5)  // 10/s, bursts of 5
 
     @Test("a burst passes at once, the next request is refused with Retry-After")
     func burst() {
@@ -23,7 +23,7 @@ struct RateLimiterTests {
         #expect(allowed)
         #expect(remaining == [4, 3, 2, 1, 0])
         #expect(!decisions[5].allowed)
-        #expect(decisions[5].retryAfter == 1) // 0.1 s, rounded up to whole seconds
+        #expect(decisions[5].retryAfter == 1)  // 0.1 s, rounded up to whole seconds
     }
 
     @Test("after a burst the steady rate applies; a refusal does not consume anything")
@@ -31,7 +31,7 @@ struct RateLimiterTests {
         let clock = ManualClock()
         let limiter = RateLimiter(clock: clock)
         for _ in 0..<5 { _ = limiter.acquire("a", policy) }
-        for _ in 0..<10 { #expect(!limiter.acquire("a", policy).allowed) } // refused: no effect
+        for _ in 0..<10 { #expect(!limiter.acquire("a", policy).allowed) }  // refused: no effect
         clock.advance(0.1)
         #expect(limiter.acquire("a", policy).allowed)
         #expect(!limiter.acquire("a", policy).allowed)
@@ -40,7 +40,7 @@ struct RateLimiterTests {
             clock.advance(0.05)
             if limiter.acquire("a", policy).allowed { allowed += 1 }
         }
-        #expect(allowed == 50) // 5 s at 10/s
+        #expect(allowed == 50)  // 5 s at 10/s
     }
 
     @Test("after idling the full burst is back")

@@ -46,11 +46,13 @@ struct AccessLogTests {
         let auth = Authenticator(statePool: state, productPool: product, tenantSource: .grants, logger: TestApp.quietLogger)
         let read = ReadSettings(catalogs: TestApp.catalogs, cursors: TestApp.cursors, developmentPrincipal: nil, authenticator: auth)
         let log = RecordingLog()
-        let app = TestApp.application(settings: .init(port: 0), read: read, pool: product, services: [state], logger: TestApp.quietLogger,
-                                           accessLogger: log.logger)
+        let app = TestApp.application(
+            settings: .init(port: 0), read: read, pool: product, services: [state], logger: TestApp.quietLogger,
+            accessLogger: log.logger)
         try await app.test(.router) { client in
-            let ok = try await client.execute(uri: "/api/v1/orders?limit=3&fields=id", method: .get,
-                                              headers: [.authorization: "Bearer \(key.token)", .init("X-Request-Id")!: "trace-me-1"])
+            let ok = try await client.execute(
+                uri: "/api/v1/orders?limit=3&fields=id", method: .get,
+                headers: [.authorization: "Bearer \(key.token)", .init("X-Request-Id")!: "trace-me-1"])
             #expect(ok.status == .ok && ok.headers[.init("X-Request-Id")!] == "trace-me-1")
             let bad = try await client.execute(uri: "/api/v1/orders", method: .get, headers: [.init("X-Request-Id")!: "bad id with spaces"])
             #expect(bad.status == .unauthorized)

@@ -86,8 +86,9 @@ struct AccessTests {
             var bodies: Set<String> = []
             for token in [unknown, typo, revoked.token, expired.token, "not-a-key"] {
                 let before = auth.lookups
-                let response = try await client.execute(uri: "/api/v1/orders", method: .get,
-                                                        headers: [.authorization: "Bearer \(token)", .init("X-Request-Id")!: "r"])
+                let response = try await client.execute(
+                    uri: "/api/v1/orders", method: .get,
+                    headers: [.authorization: "Bearer \(token)", .init("X-Request-Id")!: "r"])
                 #expect(response.status == .unauthorized)
                 #expect(response.headers[.wwwAuthenticate] == "Bearer error=\"invalid_token\"")
                 bodies.insert(String(buffer: response.body))
@@ -106,12 +107,17 @@ struct AccessTests {
         let auth = authenticator()
         try await app(auth).test(.router) { client in
             for key in [old, new] {
-                #expect(try await client.execute(uri: "/api/v1/orders?limit=1", method: .get, headers: [.authorization: "Bearer \(key.token)"]).status == .ok)
+                #expect(
+                    try await client.execute(uri: "/api/v1/orders?limit=1", method: .get, headers: [.authorization: "Bearer \(key.token)"]).status
+                        == .ok)
             }
             try await store.revokeKey(old.id)
             try await Task.sleep(for: Authenticator.keyTTL + .milliseconds(200))
-            #expect(try await client.execute(uri: "/api/v1/orders?limit=1", method: .get, headers: [.authorization: "Bearer \(old.token)"]).status == .unauthorized)
-            #expect(try await client.execute(uri: "/api/v1/orders?limit=1", method: .get, headers: [.authorization: "Bearer \(new.token)"]).status == .ok)
+            #expect(
+                try await client.execute(uri: "/api/v1/orders?limit=1", method: .get, headers: [.authorization: "Bearer \(old.token)"]).status
+                    == .unauthorized)
+            #expect(
+                try await client.execute(uri: "/api/v1/orders?limit=1", method: .get, headers: [.authorization: "Bearer \(new.token)"]).status == .ok)
         }
         await close()
     }
@@ -138,28 +144,34 @@ struct AccessTests {
         _ = try? await store.addPartner(code: "globex", name: nil)
         let globexKey = try await store.issueKey(partner: "globex", scopes: ["orders:read"], expires: nil)
         func accounts(_ ids: [UInt64]) async throws -> Set<String> {
-            let rows = try await product.query("SELECT order_no FROM orders WHERE acct_id IN (\(ids.map { _ in "?" }.joined(separator: ",")))", ids.map { .uint($0) }).rows
-            return Set(rows.map { row in
-                let digits = String(row[0].int64 ?? 0)
-                return "ORD-" + String(repeating: "0", count: 8 - digits.count) + digits
-            })
+            let rows = try await product.query(
+                "SELECT order_no FROM orders WHERE acct_id IN (\(ids.map { _ in "?" }.joined(separator: ",")))", ids.map { .uint($0) }
+            ).rows
+            return Set(
+                rows.map { row in
+                    let digits = String(row[0].int64 ?? 0)
+                    return "ORD-" + String(repeating: "0", count: 8 - digits.count) + digits
+                })
         }
         let four = try await accounts([4])
         let threeToFive = try await accounts([3, 4, 5])
         try await app(authenticator()).test(.router) { client in
-            let ids = try await ReadApiTests.walk(client, "/api/v1/orders?limit=100&fields=id", headers: [.authorization: "Bearer \(grantedKey.token)"])
+            let ids = try await ReadApiTests.walk(
+                client, "/api/v1/orders?limit=100&fields=id", headers: [.authorization: "Bearer \(grantedKey.token)"])
             #expect(Set(ids) == four)
         }
         // An app's test run shuts its services (the pools) down at the end: the second app gets its own.
         let product2 = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
         let state2 = MySQLConnectionPool(configuration: try TestDatabase.state(), logger: TestApp.quietLogger)
-        let fromTable = Authenticator(statePool: state2, productPool: product2,
-                                      tenantSource: .productTable(table: "partner_links", partnerColumn: "partner_code", tenantColumn: "acct_id"),
-                                      logger: TestApp.quietLogger)
+        let fromTable = Authenticator(
+            statePool: state2, productPool: product2,
+            tenantSource: .productTable(table: "partner_links", partnerColumn: "partner_code", tenantColumn: "acct_id"),
+            logger: TestApp.quietLogger)
         let read = ReadSettings(catalogs: TestApp.catalogs, cursors: TestApp.cursors, developmentPrincipal: nil, authenticator: fromTable)
         try await TestApp.application(settings: .init(port: 0), read: read, pool: product2, services: [state2], logger: TestApp.quietLogger)
             .test(.router) { client in
-                let ids = try await ReadApiTests.walk(client, "/api/v1/orders?limit=100&fields=id", headers: [.authorization: "Bearer \(globexKey.token)"])
+                let ids = try await ReadApiTests.walk(
+                    client, "/api/v1/orders?limit=100&fields=id", headers: [.authorization: "Bearer \(globexKey.token)"])
                 #expect(Set(ids) == threeToFive)
             }
         await close()

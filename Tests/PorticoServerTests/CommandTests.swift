@@ -11,8 +11,9 @@ struct CommandTests {
         let binary = TestDatabase.porticoBinary
         try #require(FileManager.default.isExecutableFile(atPath: binary), "build the portico product first: \(binary)")
         for env in ["", "production"] {
-            let (status, output) = await TestDatabase.run([binary, "serve", "--dev-partner", "acme", "--dev-tenants", "1,2,3"],
-                                                          environment: ["PORTICO_ENV": env])
+            let (status, output) = await TestDatabase.run(
+                [binary, "serve", "--dev-partner", "acme", "--dev-tenants", "1,2,3"],
+                environment: ["PORTICO_ENV": env])
             #expect(status == 64)
             #expect(output.contains("refused unless PORTICO_ENV=development"))
         }
@@ -23,8 +24,9 @@ struct CommandTests {
         let folder = NSTemporaryDirectory() + "portico-broken-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder + "/v1", withIntermediateDirectories: true)
         try "scope: x:read\ntable: t\n".write(toFile: folder + "/v1/things.yaml", atomically: true, encoding: .utf8)
-        let (status, output) = await TestDatabase.run([TestDatabase.porticoBinary, "serve", "--mappings", folder, "--port", "1"],
-                                                      environment: ["PORTICO_PRODUCT_DB_USER": "nobody", "PORTICO_PRODUCT_DB_SOCKET": "/nonexistent"])
+        let (status, output) = await TestDatabase.run(
+            [TestDatabase.porticoBinary, "serve", "--mappings", folder, "--port", "1"],
+            environment: ["PORTICO_PRODUCT_DB_USER": "nobody", "PORTICO_PRODUCT_DB_SOCKET": "/nonexistent"])
         #expect(status == 1)
         #expect(output.contains("things.yaml:1:1: error: resource 'things' needs 'key'"))
     }
@@ -51,11 +53,13 @@ struct CommandTests {
         let header = "scope: customers:read\ntable: customers\nkey: cust_id\ntenant: {column: acct_id}\nid: {column: cust_id}\n"
         try (header + "joins:\n  account: {table: accounts, onn: {acct_id: acct_id}}\nfields:\n  name: {column: company, type: string}\n")
             .write(toFile: folder + "/v1/broken.yaml", atomically: true, encoding: .utf8)
-        try (header + "fields:\n  name: {column: compnay, type: string}\n").write(toFile: folder + "/v1/drifted.yaml", atomically: true, encoding: .utf8)
+        try (header + "fields:\n  name: {column: compnay, type: string}\n").write(
+            toFile: folder + "/v1/drifted.yaml", atomically: true, encoding: .utf8)
         let (status, output) = await TestDatabase.run([TestDatabase.porticoBinary, "check", "--database", "--mappings", folder])
         #expect(status == 1, "\(output)")
         #expect(output.contains("v1/broken.yaml:7:"), "\(output)")
-        #expect(output.contains("v1/drifted.yaml:7:3: error: column 'compnay' does not exist in table 'customers'; did you mean 'company'?"), "\(output)")
+        #expect(
+            output.contains("v1/drifted.yaml:7:3: error: column 'compnay' does not exist in table 'customers'; did you mean 'company'?"), "\(output)")
     }
 
     @Test("deploy/README.md's path: a user granted ALL on a schema that does not exist yet; portico migrate creates it, twice is a no-op")
@@ -65,9 +69,14 @@ struct CommandTests {
         let admin = try await MySQLConnection.connect(TestDatabase.admin())
         try await admin.execute("CREATE USER '\(name)'@'localhost' IDENTIFIED BY '\(password)'")
         try await admin.execute("GRANT ALL ON `\(name)`.* TO '\(name)'@'localhost'")
-        guard case .unixSocket(let socket) = TestDatabase.admin().endpoint else { Issue.record("admin is not on a socket"); return }
-        let environment = ["PORTICO_STATE_DB_USER": name, "PORTICO_STATE_DB_PASSWORD": password, "PORTICO_STATE_DB_PASSWORD_FILE": "",
-                           "PORTICO_STATE_DB_SOCKET": socket, "PORTICO_STATE_DB_DATABASE": name]
+        guard case .unixSocket(let socket) = TestDatabase.admin().endpoint else {
+            Issue.record("admin is not on a socket")
+            return
+        }
+        let environment = [
+            "PORTICO_STATE_DB_USER": name, "PORTICO_STATE_DB_PASSWORD": password, "PORTICO_STATE_DB_PASSWORD_FILE": "",
+            "PORTICO_STATE_DB_SOCKET": socket, "PORTICO_STATE_DB_DATABASE": name,
+        ]
         let (first, firstOutput) = await TestDatabase.run([TestDatabase.porticoBinary, "migrate"], environment: environment)
         #expect(first == 0 && firstOutput.contains("created schema '\(name)'") && firstOutput.contains("created token-signing key"), "\(firstOutput)")
         let (second, secondOutput) = await TestDatabase.run([TestDatabase.porticoBinary, "migrate"], environment: environment)
@@ -75,8 +84,9 @@ struct CommandTests {
         let tables = try await admin.query("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ?", [.string(name)]).rows[0][0].int64
         #expect(tables ?? 0 >= 8)
         // A schema the user may not create is a clear error, not a crash or a driver dump.
-        let (refused, refusedOutput) = await TestDatabase.run([TestDatabase.porticoBinary, "migrate"],
-                                                              environment: environment.merging(["PORTICO_STATE_DB_DATABASE": name + "_other"]) { $1 })
+        let (refused, refusedOutput) = await TestDatabase.run(
+            [TestDatabase.porticoBinary, "migrate"],
+            environment: environment.merging(["PORTICO_STATE_DB_DATABASE": name + "_other"]) { $1 })
         #expect(refused == 1 && refusedOutput.contains("cannot create schema '\(name)_other'"), "\(refusedOutput)")
         try await admin.execute("DROP DATABASE IF EXISTS `\(name)`")
         try await admin.execute("DROP USER '\(name)'@'localhost'")
@@ -161,19 +171,23 @@ struct CommandTests {
     func issuersFileDiagnostics() async throws {
         let path = NSTemporaryDirectory() + "issuers-\(UUID().uuidString).yaml"
         try """
-            issuers:
-              - issuer: https://login.globex.example
-                audiance: https://api.tradeflow.example
-                jwks_url: ftp://login.globex.example/jwks
-                algorithms: [HS256]
-                leeway: 600
-            """.write(toFile: path, atomically: true, encoding: .utf8)
-        let (status, output) = await TestDatabase.run([TestDatabase.porticoBinary, "serve", "--port", "1", "--issuers", path,
-                                                       "--mappings", "\(TestDatabase.repositoryRoot)/mappings"])
+        issuers:
+          - issuer: https://login.globex.example
+            audiance: https://api.tradeflow.example
+            jwks_url: ftp://login.globex.example/jwks
+            algorithms: [HS256]
+            leeway: 600
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let (status, output) = await TestDatabase.run([
+            TestDatabase.porticoBinary, "serve", "--port", "1", "--issuers", path,
+            "--mappings", "\(TestDatabase.repositoryRoot)/mappings",
+        ])
         #expect(status == 1, "\(output)")
-        for expected in ["\(path):3:5: unknown key 'audiance'", "\(path):2:5: an issuer needs 'audience'", "\(path):4:15: 'jwks_url' must be an http(s) URL",
-                         "\(path):5:17: algorithm 'HS256' is not accepted", "\(path):6:13: 'leeway' must be a whole number of seconds in 0...60",
-                         "\(path):2:5: an issuer needs 'partners'"] {
+        for expected in [
+            "\(path):3:5: unknown key 'audiance'", "\(path):2:5: an issuer needs 'audience'", "\(path):4:15: 'jwks_url' must be an http(s) URL",
+            "\(path):5:17: algorithm 'HS256' is not accepted", "\(path):6:13: 'leeway' must be a whole number of seconds in 0...60",
+            "\(path):2:5: an issuer needs 'partners'",
+        ] {
             #expect(output.contains(expected), "missing \(expected) in \(output)")
         }
     }
@@ -190,8 +204,9 @@ extension CommandTests {
         try "listen:\n  prot: 80\n".write(toFile: bad, atomically: true, encoding: .utf8)
         let (failed, failedOutput) = await TestDatabase.run([binary, "config", "check", "--config", bad])
         #expect(failed == 1 && failedOutput.contains("\(bad):2:3: error: unknown setting 'listen.prot'; did you mean 'port'?"), "\(failedOutput)")
-        let (printed, printOutput) = await TestDatabase.run([binary, "config", "print", "--config", example],
-                                                             environment: ["PORTICO_STATE_DB_PASSWORD": "do-not-print-me"])
+        let (printed, printOutput) = await TestDatabase.run(
+            [binary, "config", "print", "--config", example],
+            environment: ["PORTICO_STATE_DB_PASSWORD": "do-not-print-me"])
         #expect(printed == 0 && !printOutput.contains("do-not-print-me"))
         #expect(printOutput.contains("state_db.password = <redacted>  # env PORTICO_STATE_DB_PASSWORD"), "\(printOutput)")
         #expect(printOutput.contains("listen.port = 8080  # \(example):8:9"), "\(printOutput)")
@@ -215,17 +230,22 @@ extension CommandTests {
         // A compatible change: listed, exit 0.
         let orders = folder + "/mappings/v2/orders.yaml"
         var text = try String(contentsOfFile: orders, encoding: .utf8)
-        text = text.replacingOccurrences(of: "  notes: {column: notes, type: string, nullable: true}\n",
-                                          with: "  notes: {column: notes, type: string, nullable: true}\n  remarks: {column: notes, type: string, nullable: true}\n")
+        text = text.replacingOccurrences(
+            of: "  notes: {column: notes, type: string, nullable: true}\n",
+            with: "  notes: {column: notes, type: string, nullable: true}\n  remarks: {column: notes, type: string, nullable: true}\n")
         try text.write(toFile: orders, atomically: true, encoding: .utf8)
         let (compatible, compatibleOutput) = await TestDatabase.run([binary, "contract", "check"] + options)
-        #expect(compatible == 0 && compatibleOutput.contains("compatible: $.components.schemas.orders.properties.remarks: new optional field"), "\(compatibleOutput)")
+        #expect(
+            compatible == 0 && compatibleOutput.contains("compatible: $.components.schemas.orders.properties.remarks: new optional field"),
+            "\(compatibleOutput)")
         #expect(await TestDatabase.run([binary, "contract", "lock"] + options).0 == 0, "a compatible change locks without --allow-breaking")
         // A breaking change to a published version: check exits 1, lock refuses, --allow-breaking locks.
         text = text.replacingOccurrences(of: "  notes: {column: notes, type: string, nullable: true}\n", with: "")
         try text.write(toFile: orders, atomically: true, encoding: .utf8)
         let (breaking, breakingOutput) = await TestDatabase.run([binary, "contract", "check"] + options)
-        #expect(breaking == 1 && breakingOutput.contains("breaking: $.components.schemas.orders.properties.notes: removed response field"), "\(breakingOutput)")
+        #expect(
+            breaking == 1 && breakingOutput.contains("breaking: $.components.schemas.orders.properties.notes: removed response field"),
+            "\(breakingOutput)")
         let (refused, refusedOutput) = await TestDatabase.run([binary, "contract", "lock"] + options)
         #expect(refused == 1 && refusedOutput.contains("refused: the version is published"), "\(refusedOutput)")
         #expect(await TestDatabase.run([binary, "contract", "lock", "--allow-breaking"] + options).0 == 0)

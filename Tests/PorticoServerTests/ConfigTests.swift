@@ -20,7 +20,8 @@ struct ConfigTests {
 
     @Test("every mistake in the file is reported at once, at its line and column, with a hint")
     func diagnostics() throws {
-        let path = try Self.file("""
+        let path = try Self.file(
+            """
             listen:
               port: eighty
               hots: 0.0.0.0
@@ -56,8 +57,10 @@ struct ConfigTests {
     @Test("the environment overrides the file, flags override both, and bad values name their variable")
     func precedence() throws {
         let path = try Self.file("listen:\n  port: 8081\nlimits:\n  rate_limit: 10\n  trusted_proxies: [10.0.0.1, 10.0.0.2]\n")
-        let config = try ConfigLoader.load(file: path, environment: ["PORTICO_LISTEN_PORT": "8082", "PORTICO_LIMITS_RATE_BURST": "7"],
-                                           flags: ["limits.rate_limit": ("--rate-limit", "99")]).get()
+        let config = try ConfigLoader.load(
+            file: path, environment: ["PORTICO_LISTEN_PORT": "8082", "PORTICO_LIMITS_RATE_BURST": "7"],
+            flags: ["limits.rate_limit": ("--rate-limit", "99")]
+        ).get()
         #expect(config.int("listen.port") == 8082 && config.values["listen.port"]?.origin == .environment("PORTICO_LISTEN_PORT"))
         #expect(config.int("limits.rate_limit") == 99 && config.int("limits.rate_burst") == 7)
         #expect(config.list("limits.trusted_proxies") == ["10.0.0.1", "10.0.0.2"])
@@ -68,8 +71,13 @@ struct ConfigTests {
 
     @Test("secrets come from the environment or a file, and are never printed")
     func secrets() throws {
-        let config = try ConfigLoader.load(file: nil, environment: ["PORTICO_PRODUCT_DB_PASSWORD": "s3cret-value",
-                                                                   "PORTICO_CURSOR_SECRET": String(repeating: "k", count: 40)]).get()
+        let config = try ConfigLoader.load(
+            file: nil,
+            environment: [
+                "PORTICO_PRODUCT_DB_PASSWORD": "s3cret-value",
+                "PORTICO_CURSOR_SECRET": String(repeating: "k", count: 40),
+            ]
+        ).get()
         #expect(config.databaseEnvironment("product_db", prefix: "P")["P_PASSWORD"] == "s3cret-value")
         #expect(!config.printed.contains("s3cret-value") && !config.printed.contains("kkkk"))
         #expect(config.printed.contains("product_db.password = <redacted>  # env PORTICO_PRODUCT_DB_PASSWORD"))

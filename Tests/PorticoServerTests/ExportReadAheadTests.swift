@@ -14,8 +14,9 @@ import Testing
 @Suite("Export read-ahead (MariaDB)", .serialized)
 struct ExportReadAheadTests {
     static func pool(connections: Int = 2) -> MySQLConnectionPool {
-        MySQLConnectionPool(configuration: TestDatabase.admin(database: "tradeflow"), options: .init(maxConnections: connections),
-                            logger: TestDatabase.logger)
+        MySQLConnectionPool(
+            configuration: TestDatabase.admin(database: "tradeflow"), options: .init(maxConnections: connections),
+            logger: TestDatabase.logger)
     }
 
     /// Reads every batch of `seq_1_to_<total>`; returns the values in the order they came, and
@@ -104,8 +105,9 @@ extension ExportReadAheadTests {
     @Test("an export read seven orders at a time equals the cursor walk, document for document, with its embeds")
     func exportEqualsPages() async throws {
         let pool = Self.pool(connections: 4)
-        var read = ReadSettings(catalogs: TestApp.catalogs, cursors: TestApp.cursors,
-                                developmentPrincipal: Principal(partner: "acme", tenants: [.uint(1), .uint(2)]))
+        var read = ReadSettings(
+            catalogs: TestApp.catalogs, cursors: TestApp.cursors,
+            developmentPrincipal: Principal(partner: "acme", tenants: [.uint(1), .uint(2)]))
         read.exportBatch = 7
         let app = TestApp.application(settings: .init(port: 0), read: read, pool: pool, logger: TestApp.quietLogger)
         try await app.test(.router) { client in

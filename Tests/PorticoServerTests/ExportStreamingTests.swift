@@ -14,24 +14,29 @@ import Testing
 @Suite("Export streaming over HTTP (MariaDB)", .serialized)
 struct ExportStreamingTests {
     /// An app serving one resource, `big`: 100,000 rows of 1 KB in a scratch schema.
-    static func withBigExport(_ name: String, limits: Limits?, _ body: (any ApplicationProtocol, MySQLConnectionPool) async throws -> Void) async throws {
+    static func withBigExport(
+        _ name: String, limits: Limits?, _ body: (any ApplicationProtocol, MySQLConnectionPool) async throws -> Void
+    ) async throws {
         try await TestDatabase.withScratchSchema(name) { admin in
             try await admin.execute("CREATE TABLE big (id INT PRIMARY KEY, payload VARCHAR(1000) NOT NULL)")
             try await admin.execute("INSERT INTO big SELECT seq, REPEAT('x', 1000) FROM seq_1_to_100000")
             let schema = try await admin.query("SELECT DATABASE()").rows[0][0].text ?? ""
-            let source = CatalogCompiler.Source(path: "v1/big.yaml", text: """
-                scope: big:read
-                table: big
-                key: id
-                tenant: none
-                id: {column: id}
-                fields:
-                  payload: {column: payload, type: string}
-                """)
+            let source = CatalogCompiler.Source(
+                path: "v1/big.yaml",
+                text: """
+                    scope: big:read
+                    table: big
+                    key: id
+                    tenant: none
+                    id: {column: id}
+                    fields:
+                      payload: {column: payload, type: string}
+                    """)
             let catalogs = CatalogSet(CatalogCompiler.compile(version: "v1", sources: [source]).catalogs)
             let pool = MySQLConnectionPool(configuration: TestDatabase.admin(database: schema), logger: TestApp.quietLogger)
-            let read = ReadSettings(catalogs: catalogs, cursors: TestApp.cursors, developmentPrincipal: Principal(partner: "t", tenants: []),
-                                    limits: limits)
+            let read = ReadSettings(
+                catalogs: catalogs, cursors: TestApp.cursors, developmentPrincipal: Principal(partner: "t", tenants: []),
+                limits: limits)
             try await body(TestApp.application(settings: .init(port: 0), read: read, pool: pool, logger: TestApp.quietLogger), pool)
             await pool.close()
         }
@@ -148,14 +153,14 @@ enum SlowReader {
             if count <= 0 { break }
             result.bytes += count
             for byte in buffer[0..<count] {
-                if byte == 0x0A && previous == 0x7D { result.documents += 1 } // "}\n" ends a document
+                if byte == 0x0A && previous == 0x7D { result.documents += 1 }  // "}\n" ends a document
                 previous = byte
             }
             reads += 1
             if reads == 1 { pause?.wait() }
             if reads % 256 == 1 {
                 peak = max(peak, residentBytes())
-                usleep(2_000) // a slow client: the server must wait, not buffer
+                usleep(2_000)  // a slow client: the server must wait, not buffer
             }
             if reads % 16 == 0 { usleep(500) }
         }

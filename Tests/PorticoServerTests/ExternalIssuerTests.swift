@@ -26,7 +26,8 @@ struct ExternalIssuerTests {
 
         var jwks: String {
             let raw = key.publicKey.rawRepresentation
-            return #"{"keys":[{"kty":"EC","crv":"P-256","kid":"\#(kid.withLock { $0 })","x":"\#(OAuthTests.base64URL(raw.prefix(32)))","y":"\#(OAuthTests.base64URL(raw.suffix(32)))"}]}"#
+            return
+                #"{"keys":[{"kty":"EC","crv":"P-256","kid":"\#(kid.withLock { $0 })","x":"\#(OAuthTests.base64URL(raw.prefix(32)))","y":"\#(OAuthTests.base64URL(raw.suffix(32)))"}]}"#
         }
 
         func app() -> some ApplicationProtocol {
@@ -45,8 +46,10 @@ struct ExternalIssuerTests {
 
         func token(claims: [String: Any] = [:], header: [String: Any] = [:], kid: String? = nil) -> String {
             let now = Int(Date().timeIntervalSince1970)
-            var payload: [String: Any] = ["iss": ExternalIssuerTests.issuer, "aud": ExternalIssuerTests.audience, "azp": "globex-etl",
-                                          "exp": now + 300, "iat": now, "scp": ["orders:read", "customers:read"]]
+            var payload: [String: Any] = [
+                "iss": ExternalIssuerTests.issuer, "aud": ExternalIssuerTests.audience, "azp": "globex-etl",
+                "exp": now + 300, "iat": now, "scp": ["orders:read", "customers:read"],
+            ]
             for (name, value) in claims { payload[name] = value }
             var fields: [String: Any] = ["alg": "ES256", "typ": "JWT", "kid": kid ?? self.kid.withLock { $0 }]
             for (name, value) in header { fields[name] = value }
@@ -108,9 +111,11 @@ struct ExternalIssuerTests {
                 #expect(try await OAuthTests.get(client, "/api/v1/orders?limit=1", token: provider.token()).status == .ok)
 
                 // Claims the issuer may not make: another caller, a wrong audience, an expired token.
-                for bad in [provider.token(claims: ["azp": "someone-else"]), provider.token(claims: ["aud": "https://api.other.example"]),
-                            provider.token(claims: ["exp": Int(Date().timeIntervalSince1970) - 120]),
-                            provider.token(header: ["typ": "dpop+jwt"])] {
+                for bad in [
+                    provider.token(claims: ["azp": "someone-else"]), provider.token(claims: ["aud": "https://api.other.example"]),
+                    provider.token(claims: ["exp": Int(Date().timeIntervalSince1970) - 120]),
+                    provider.token(header: ["typ": "dpop+jwt"]),
+                ] {
                     let response = try await OAuthTests.get(client, "/api/v1/orders?limit=1", token: bad)
                     #expect(response.status == .unauthorized)
                     #expect(response.headers[.wwwAuthenticate] == "Bearer error=\"invalid_token\"")

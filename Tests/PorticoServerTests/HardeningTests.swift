@@ -90,14 +90,19 @@ struct HardeningTests {
     @Test("a head over the size limit is 431; conflicting Content-Length and Transfer-Encoding is 400")
     func malformed() async throws {
         try await Self.withServer { port in
-            let big = await RawHTTP.exchange(port: port, ["GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 8000))\r\n\r\n"])
+            let big = await RawHTTP.exchange(
+                port: port, ["GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 8000))\r\n\r\n"])
             #expect(big.received.hasPrefix("HTTP/1.1 431"), "\(big.received.prefix(80))")
-            let smuggle = await RawHTTP.exchange(port: port, [
-                "POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\n\r\n",
-            ])
+            let smuggle = await RawHTTP.exchange(
+                port: port,
+                [
+                    "POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\n\r\n"
+                ])
             #expect(smuggle.received.hasPrefix("HTTP/1.1 400 Bad Request"), "\(smuggle.received.prefix(80))")
             #expect(!smuggle.received.contains("200 OK"), "the smuggled request was answered")
-            let body = await RawHTTP.exchange(port: port, ["GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\nConnection: close\r\n\r\n" + String(repeating: "b", count: 500)])
+            let body = await RawHTTP.exchange(
+                port: port,
+                ["GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\nConnection: close\r\n\r\n" + String(repeating: "b", count: 500)])
             #expect(body.received.hasPrefix("HTTP/1.1 413"), "\(body.received.prefix(80))")
         }
     }
@@ -105,7 +110,9 @@ struct HardeningTests {
     @Test("pipelined requests are answered in order")
     func pipelining() async throws {
         try await Self.withServer { port in
-            let requests = (1...5).map { "GET \($0 == 3 ? "/nowhere" : "/api/v1/orders?limit=1&fields=id") HTTP/1.1\r\nHost: x\r\nX-Request-Id: req-\($0)\r\n\($0 == 5 ? "Connection: close\r\n" : "")\r\n" }
+            let requests = (1...5).map {
+                "GET \($0 == 3 ? "/nowhere" : "/api/v1/orders?limit=1&fields=id") HTTP/1.1\r\nHost: x\r\nX-Request-Id: req-\($0)\r\n\($0 == 5 ? "Connection: close\r\n" : "")\r\n"
+            }
             let exchange = await RawHTTP.exchange(port: port, [requests.joined()])
             let ids = exchange.received.matches(of: /X-Request-Id: (req-\d)/).map { String($0.1) }
             #expect(ids == ["req-1", "req-2", "req-3", "req-4", "req-5"], "\(exchange.received.prefix(300))")

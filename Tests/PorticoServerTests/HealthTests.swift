@@ -81,8 +81,13 @@ struct HealthTests {
     func problemBody() {
         var problem = Problem(.quotaExceeded, detail: "Slow down.")
         problem.violatedPolicies = ["default", "d\"aily"]
-        #expect(String(buffer: problem.body(requestID: "abc-1")) == #"{"type":"https://iana.org/assignments/http-problem-types#quota-exceeded","title":"Too Many Requests","status":429,"detail":"Slow down.","violated-policies":["default","d\"aily"],"request_id":"abc-1"}"#)
+        #expect(
+            String(buffer: problem.body(requestID: "abc-1"))
+                == #"{"type":"https://iana.org/assignments/http-problem-types#quota-exceeded","title":"Too Many Requests","status":429,"detail":"Slow down.","violated-policies":["default","d\"aily"],"request_id":"abc-1"}"#
+        )
         let plain = Problem(.notFound, detail: "No resource at /é\t.")
-        #expect(String(buffer: plain.body()) == #"{"type":"https://portico.dev/problems/not-found","title":"Not Found","status":404,"detail":"No resource at /é\t."}"#)
+        #expect(
+            String(buffer: plain.body())
+                == #"{"type":"https://portico.dev/problems/not-found","title":"Not Found","status":404,"detail":"No resource at /é\t."}"#)
     }
 }

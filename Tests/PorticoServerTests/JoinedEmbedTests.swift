@@ -14,34 +14,39 @@ import Testing
 @Suite("To-one embeds joined into the row (MariaDB)", .serialized)
 struct JoinedEmbedTests {
     static let mappings = [
-        CatalogCompiler.Source(path: "v1/parents.yaml", text: """
-            scope: p:read
-            table: parents
-            key: pid
-            tenant: {column: acct_id}
-            id: {column: pid, prefix: PAR-}
-            fields:
-              owner: {embed: owners, on: {owner_id: owner_id}}
-            keyset: [pid]
-            """),
-        CatalogCompiler.Source(path: "v1/owners.yaml", text: """
-            scope: p:read
-            table: owners
-            key: owner_id
-            where:
-              - {column: is_deleted, eq: 0}
-            tenant: {column: acct_id}
-            id: {column: owner_id, prefix: OWN-}
-            fields:
-              name: {column: name, type: string}
-            """),
+        CatalogCompiler.Source(
+            path: "v1/parents.yaml",
+            text: """
+                scope: p:read
+                table: parents
+                key: pid
+                tenant: {column: acct_id}
+                id: {column: pid, prefix: PAR-}
+                fields:
+                  owner: {embed: owners, on: {owner_id: owner_id}}
+                keyset: [pid]
+                """),
+        CatalogCompiler.Source(
+            path: "v1/owners.yaml",
+            text: """
+                scope: p:read
+                table: owners
+                key: owner_id
+                where:
+                  - {column: is_deleted, eq: 0}
+                tenant: {column: acct_id}
+                id: {column: owner_id, prefix: OWN-}
+                fields:
+                  name: {column: name, type: string}
+                """),
     ]
 
     /// Parents of tenants 1 and 3 (and one of tenant 2, never visible), each naming an owner that
     /// is visible, another tenant's, deleted, absent, or missing.
     static func withApp(_ body: (any ApplicationProtocol) async throws -> Void) async throws {
         try await TestApp.withScratchApp("joined", mappings: mappings, principal: Principal(partner: "t", tenants: [.uint(1), .uint(3)])) { admin in
-            try await admin.execute("CREATE TABLE owners (owner_id INT PRIMARY KEY, acct_id INT NOT NULL, name VARCHAR(40) NOT NULL, is_deleted TINYINT NOT NULL)")
+            try await admin.execute(
+                "CREATE TABLE owners (owner_id INT PRIMARY KEY, acct_id INT NOT NULL, name VARCHAR(40) NOT NULL, is_deleted TINYINT NOT NULL)")
             try await admin.execute("CREATE TABLE parents (pid INT PRIMARY KEY, acct_id INT NOT NULL, owner_id INT NULL, KEY (acct_id, pid))")
             try await admin.execute("INSERT INTO owners VALUES (10, 1, 'mine', 0), (11, 1, 'deleted', 1), (20, 2, 'theirs', 0), (30, 3, 'third', 0)")
             try await admin.execute("INSERT INTO parents VALUES (1, 1, 10), (2, 1, 20), (3, 1, 11), (4, 1, NULL), (5, 1, 99), (6, 2, 20), (7, 3, 30)")
@@ -82,7 +87,9 @@ struct JoinedEmbedTests {
                 #expect(try await client.execute(uri: "/api/v1/parents/PAR-6", method: .get).status == .notFound)
 
                 let csv = try await client.execute(uri: "/api/v1/parents?format=csv&limit=10", method: .get)
-                #expect(String(buffer: csv.body) == "id,owner.id,owner.name\r\nPAR-1,OWN-10,mine\r\nPAR-2,,\r\nPAR-3,,\r\nPAR-4,,\r\nPAR-5,,\r\nPAR-7,OWN-30,third\r\n")
+                #expect(
+                    String(buffer: csv.body)
+                        == "id,owner.id,owner.name\r\nPAR-1,OWN-10,mine\r\nPAR-2,,\r\nPAR-3,,\r\nPAR-4,,\r\nPAR-5,,\r\nPAR-7,OWN-30,third\r\n")
 
                 let export = try await client.execute(uri: "/api/v1/parents?format=ndjson", method: .get)
                 #expect(String(buffer: export.body) == Self.expected.joined(separator: "\n") + "\n")

@@ -17,11 +17,14 @@ final class TestClock: LimiterClock, Sendable {
 
 @Suite("Rate limits (MariaDB)")
 struct LimitTests {
-    static let policy = RatePolicy(name: "default", limit: 10, window: 10, burst: 3) // 1/s, bursts of 3
+    static let policy = RatePolicy(name: "default", limit: 10, window: 10, burst: 3)  // 1/s, bursts of 3
 
-    static func app(_ pool: MySQLConnectionPool, _ limits: Limits, principal: Principal?, authenticator: Authenticator? = nil) -> some ApplicationProtocol {
-        let read = ReadSettings(catalogs: TestApp.catalogs, cursors: TestApp.cursors, developmentPrincipal: principal,
-                                authenticator: authenticator, limits: limits)
+    static func app(
+        _ pool: MySQLConnectionPool, _ limits: Limits, principal: Principal?, authenticator: Authenticator? = nil
+    ) -> some ApplicationProtocol {
+        let read = ReadSettings(
+            catalogs: TestApp.catalogs, cursors: TestApp.cursors, developmentPrincipal: principal,
+            authenticator: authenticator, limits: limits)
         return TestApp.application(settings: .init(port: 0), read: read, pool: pool, logger: TestApp.quietLogger)
     }
 
@@ -139,9 +142,12 @@ struct LimitTests {
                 try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                     for n in 0..<100 {
                         group.addTask {
-                            try await client.execute(uri: "/api/v1/orders", method: .get, headers: [
-                                .authorization: "Bearer \(ApiKey.generate().token)", .init("X-Forwarded-For")!: "198.51.\(round).\(n)",
-                            ]).status
+                            try await client.execute(
+                                uri: "/api/v1/orders", method: .get,
+                                headers: [
+                                    .authorization: "Bearer \(ApiKey.generate().token)", .init("X-Forwarded-For")!: "198.51.\(round).\(n)",
+                                ]
+                            ).status
                         }
                     }
                     for try await status in group { #expect(status == .unauthorized) }
@@ -157,7 +163,8 @@ struct LimitTests {
             let partner = "fresh-key-\(UInt32.random(in: 0...UInt32.max))"
             _ = try await store.addPartner(code: partner, name: nil)
             let fresh = try await store.issueKey(partner: partner, scopes: ["orders:read"], expires: nil)
-            let first = try await client.execute(uri: "/api/v1/orders?limit=1&fields=id", method: .get, headers: [.authorization: "Bearer \(fresh.token)"])
+            let first = try await client.execute(
+                uri: "/api/v1/orders?limit=1&fields=id", method: .get, headers: [.authorization: "Bearer \(fresh.token)"])
             #expect(first.status == .ok, "\(String(buffer: first.body))")
         }
         await state.close()
@@ -177,7 +184,7 @@ struct QuotaTests {
         var accepted = 0
         for _ in 0..<15 where a.acquire(partner) == .allowed { accepted += 1 }
         await a.flush()
-        await b.flush() // B learns A's 15
+        await b.flush()  // B learns A's 15
         for _ in 0..<10 where b.acquire(partner) == .allowed { accepted += 1 }
         #expect(accepted == 20, "B sees A's flushed count and stops at the quota")
         // A has not seen B's 5 yet: it may accept up to 5 more (one flush of the other instance).
@@ -199,8 +206,9 @@ struct QuotaTests {
 
     @Test("when the shared store is unreachable quotas fail open, local counts keep applying, and failures are counted")
     func storeDown() async throws {
-        let down = MySQLConnectionPool(configuration: MySQLConfiguration(endpoint: .unixSocket(path: "/nonexistent/mysqld.sock"), user: "x", connectTimeout: 1),
-                                       options: .init(acquireTimeout: .seconds(1)), logger: TestApp.quietLogger)
+        let down = MySQLConnectionPool(
+            configuration: MySQLConfiguration(endpoint: .unixSocket(path: "/nonexistent/mysqld.sock"), user: "x", connectTimeout: 1),
+            options: .init(acquireTimeout: .seconds(1)), logger: TestApp.quietLogger)
         let store = QuotaStore(quotas: [.daily(3)], pool: down, logger: TestApp.quietLogger)
         #expect(store.acquire("p") == .allowed)
         await store.flush()
@@ -227,7 +235,8 @@ struct PlanTests {
         let suffix = UInt32.random(in: 0...UInt32.max)
         let code = "planned-\(suffix)"
         let planName = "small-\(suffix)"
-        try await store.setPlan(Plan(name: planName, rateLimit: 2, rateWindow: 60, rateBurst: 2, maxInFlight: 4, exportCost: 2, dailyQuota: 3, monthlyQuota: nil))
+        try await store.setPlan(
+            Plan(name: planName, rateLimit: 2, rateWindow: 60, rateBurst: 2, maxInFlight: 4, exportCost: 2, dailyQuota: 3, monthlyQuota: nil))
         _ = try await store.addPartner(code: code, name: nil)
         try await store.grant(partner: code, tenants: [1])
         try await store.assignPlan(partner: code, plan: planName)
@@ -276,7 +285,8 @@ struct LimitMetricsTests {
         let limits = Limits(settings: LimitSettings(partner: RatePolicy(name: "default", limit: 1, window: 60, burst: 1)), clock: TestClock())
         let pool = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
         let read = ReadSettings(catalogs: TestApp.catalogs, cursors: TestApp.cursors, developmentPrincipal: ReadApiTests.acme, limits: limits)
-        let app = TestApp.application(settings: .init(port: 0), read: read, pool: pool, logger: TestApp.quietLogger, lifecycle: Lifecycle(metrics: metrics))
+        let app = TestApp.application(
+            settings: .init(port: 0), read: read, pool: pool, logger: TestApp.quietLogger, lifecycle: Lifecycle(metrics: metrics))
         try await app.test(.router) { client in
             var statuses: [HTTPResponse.Status] = []
             for _ in 0..<3 { statuses.append(try await client.execute(uri: "/api/v1/orders?limit=1", method: .get).status) }

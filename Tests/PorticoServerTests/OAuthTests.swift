@@ -25,8 +25,11 @@ struct OAuthTests {
     }
 
     /// A fresh partner granted `tenants`, with a client holding `scopes`.
-    func client(_ base: String, tenants: [UInt64] = [1, 2, 3], scopes: [String] = ["orders:read", "customers:read"]) async throws
-        -> (partner: String, client: ClientStore.Issued) {
+    func client(
+        _ base: String, tenants: [UInt64] = [1, 2, 3], scopes: [String] = ["orders:read", "customers:read"]
+    ) async throws
+        -> (partner: String, client: ClientStore.Issued)
+    {
         _ = try await StateSchema.migrate(state, productSchema: "tradeflow")
         let store = PartnerStore(pool: state)
         let code = "\(base)-\(UInt32.random(in: 0...UInt32.max))"
@@ -36,13 +39,17 @@ struct OAuthTests {
     }
 
     /// The app with a fresh authenticator and token issuer (empty caches) on fresh pools.
-    static func app(limits: Limits? = nil, external: [ExternalIssuer] = [], clock: ManualClock = ManualClock()) throws
-        -> (some ApplicationProtocol, Authenticator) {
+    static func app(
+        limits: Limits? = nil, external: [ExternalIssuer] = [], clock: ManualClock = ManualClock()
+    ) throws
+        -> (some ApplicationProtocol, Authenticator)
+    {
         let product = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
         let state = MySQLConnectionPool(configuration: try TestDatabase.state(), logger: TestApp.quietLogger)
         let issuer = TokenIssuer(settings: TokenSettings(issuer: issuer, lifetime: 300), pool: state, logger: TestApp.quietLogger)
-        let auth = Authenticator(statePool: state, productPool: product, tenantSource: .grants, logger: TestApp.quietLogger,
-                                 tokenIssuer: issuer, externalIssuers: external, clock: { clock.now })
+        let auth = Authenticator(
+            statePool: state, productPool: product, tenantSource: .grants, logger: TestApp.quietLogger,
+            tokenIssuer: issuer, externalIssuers: external, clock: { clock.now })
         let read = ReadSettings(catalogs: TestApp.catalogs, cursors: TestApp.cursors, developmentPrincipal: nil, authenticator: auth, limits: limits)
         return (TestApp.application(settings: .init(port: 0), read: read, pool: product, services: [state], logger: TestApp.quietLogger), auth)
     }
@@ -51,8 +58,10 @@ struct OAuthTests {
         "Basic " + Data("\(id):\(secret)".utf8).base64EncodedString()
     }
 
-    static func tokenRequest(_ client: some TestClientProtocol, form: String, authorization: String? = nil,
-                             contentType: String = "application/x-www-form-urlencoded") async throws -> TestResponse {
+    static func tokenRequest(
+        _ client: some TestClientProtocol, form: String, authorization: String? = nil,
+        contentType: String = "application/x-www-form-urlencoded"
+    ) async throws -> TestResponse {
         var headers: HTTPFields = [.contentType: contentType]
         if let authorization { headers[.authorization] = authorization }
         return try await client.execute(uri: "/oauth/token", method: .post, headers: headers, body: ByteBuffer(string: form))
@@ -85,8 +94,9 @@ struct OAuthTests {
         let (partner, issued) = try await client("oauth")
         let (app, _) = try Self.app()
         try await app.test(.router) { client in
-            let response = try await Self.tokenRequest(client, form: "grant_type=client_credentials&scope=orders:read",
-                                                       authorization: Self.basic(issued.clientID, issued.secret))
+            let response = try await Self.tokenRequest(
+                client, form: "grant_type=client_credentials&scope=orders:read",
+                authorization: Self.basic(issued.clientID, issued.secret))
             #expect(response.status == .ok)
             #expect(response.headers[.cacheControl] == "no-store")
             let body = Self.json(response)
@@ -111,7 +121,8 @@ struct OAuthTests {
             #expect(customers.headers[.wwwAuthenticate] == "Bearer error=\"insufficient_scope\", scope=\"customers:read\"")
 
             // Form authentication, no scope: every scope the client holds.
-            let form = try await Self.tokenRequest(client, form: "grant_type=client_credentials&client_id=\(issued.clientID)&client_secret=\(issued.secret)")
+            let form = try await Self.tokenRequest(
+                client, form: "grant_type=client_credentials&client_id=\(issued.clientID)&client_secret=\(issued.secret)")
             #expect(form.status == .ok)
             #expect(Self.json(form)["scope"] as? String == "customers:read orders:read")
         }
@@ -123,8 +134,10 @@ struct OAuthTests {
         let (app, _) = try Self.app()
         let good = Self.basic(issued.clientID, issued.secret)
         try await app.test(.router) { client in
-            func expect(_ form: String, _ authorization: String?, status: HTTPResponse.Status, error: String,
-                        contentType: String = "application/x-www-form-urlencoded", sourceLocation: SourceLocation = #_sourceLocation) async throws {
+            func expect(
+                _ form: String, _ authorization: String?, status: HTTPResponse.Status, error: String,
+                contentType: String = "application/x-www-form-urlencoded", sourceLocation: SourceLocation = #_sourceLocation
+            ) async throws {
                 let response = try await Self.tokenRequest(client, form: form, authorization: authorization, contentType: contentType)
                 #expect(response.status == status, sourceLocation: sourceLocation)
                 #expect(Self.json(response)["error"] as? String == error, "\(String(buffer: response.body))", sourceLocation: sourceLocation)
@@ -135,15 +148,19 @@ struct OAuthTests {
             }
             let wrongSecret = Self.basic(issued.clientID, ClientCredentials.generateSecret())
             try await expect("grant_type=client_credentials", wrongSecret, status: .unauthorized, error: "invalid_client")
-            try await expect("grant_type=client_credentials", Self.basic(ClientCredentials.generateID(), issued.secret), status: .unauthorized, error: "invalid_client")
+            try await expect(
+                "grant_type=client_credentials", Self.basic(ClientCredentials.generateID(), issued.secret), status: .unauthorized,
+                error: "invalid_client")
             try await expect("grant_type=client_credentials", nil, status: .unauthorized, error: "invalid_client")
             try await expect("grant_type=client_credentials&client_secret=\(issued.secret)", good, status: .badRequest, error: "invalid_request")
             try await expect("grant_type=password&username=a&password=b", good, status: .badRequest, error: "unsupported_grant_type")
             try await expect("scope=orders:read", good, status: .badRequest, error: "invalid_request")
             try await expect("grant_type=client_credentials&grant_type=client_credentials", good, status: .badRequest, error: "invalid_request")
             try await expect("grant_type=client_credentials&scope=invoices:read", good, status: .badRequest, error: "invalid_scope")
-            try await expect(#"{"grant_type":"client_credentials"}"#, good, status: .badRequest, error: "invalid_request", contentType: "application/json")
-            try await expect("grant_type=client_credentials&pad=" + String(repeating: "x", count: 5000), good, status: .badRequest, error: "invalid_request")
+            try await expect(
+                #"{"grant_type":"client_credentials"}"#, good, status: .badRequest, error: "invalid_request", contentType: "application/json")
+            try await expect(
+                "grant_type=client_credentials&pad=" + String(repeating: "x", count: 5000), good, status: .badRequest, error: "invalid_request")
             let get = try await client.execute(uri: "/oauth/token", method: .get)
             #expect(get.status == .methodNotAllowed && get.headers[.allow] == "POST")
         }
@@ -220,9 +237,11 @@ struct OAuthTests {
         // A fresh instance (the same as any instance after the 5 s cache bound).
         let (third, _) = try Self.app()
         try await third.test(.router) { client in
-            let old = try await Self.tokenRequest(client, form: "grant_type=client_credentials", authorization: Self.basic(issued.clientID, newSecret))
+            let old = try await Self.tokenRequest(
+                client, form: "grant_type=client_credentials", authorization: Self.basic(issued.clientID, newSecret))
             #expect(old.status == .unauthorized)
-            let revoked = try await Self.tokenRequest(client, form: "grant_type=client_credentials", authorization: Self.basic(issued.clientID, newest))
+            let revoked = try await Self.tokenRequest(
+                client, form: "grant_type=client_credentials", authorization: Self.basic(issued.clientID, newest))
             #expect(revoked.status == .unauthorized)
             let api = try await Self.get(client, "/api/v1/orders?limit=1", token: token)
             #expect(api.status == .unauthorized)
@@ -256,12 +275,15 @@ struct OAuthTests {
     @Test("token requests are limited per client, and failed client authentication per address")
     func tokenLimits() async throws {
         let (_, issued) = try await client("oauth-limit")
-        let limits = Limits(settings: LimitSettings(anonymous: RatePolicy(name: "anonymous", limit: 3, window: 60, burst: 3),
-                                                    tokenRequests: RatePolicy(name: "token", limit: 2, window: 60, burst: 2)))
+        let limits = Limits(
+            settings: LimitSettings(
+                anonymous: RatePolicy(name: "anonymous", limit: 3, window: 60, burst: 3),
+                tokenRequests: RatePolicy(name: "token", limit: 2, window: 60, burst: 2)))
         let (app, _) = try Self.app(limits: limits)
         try await app.test(.router) { client in
             for _ in 0..<2 { _ = try await Self.token(client, issued) }
-            let limited = try await Self.tokenRequest(client, form: "grant_type=client_credentials", authorization: Self.basic(issued.clientID, issued.secret))
+            let limited = try await Self.tokenRequest(
+                client, form: "grant_type=client_credentials", authorization: Self.basic(issued.clientID, issued.secret))
             #expect(limited.status == .tooManyRequests && Self.json(limited)["error"] as? String == "slow_down")
             // Without the secret, the client's own limit cannot be used up by someone else.
             let guessing = Self.basic(issued.clientID, ClientCredentials.generateSecret())
@@ -272,7 +294,8 @@ struct OAuthTests {
             let blocked = try await Self.tokenRequest(client, form: "grant_type=client_credentials", authorization: wrong)
             #expect(blocked.status == .tooManyRequests && blocked.headers[.retryAfter] != nil)
             // The address is blocked for everyone, the real client included, until it recovers.
-            let alsoBlocked = try await Self.tokenRequest(client, form: "grant_type=client_credentials", authorization: Self.basic(issued.clientID, issued.secret))
+            let alsoBlocked = try await Self.tokenRequest(
+                client, form: "grant_type=client_credentials", authorization: Self.basic(issued.clientID, issued.secret))
             #expect(alsoBlocked.status == .tooManyRequests)
         }
     }
@@ -286,8 +309,10 @@ extension OAuthTests {
         let (app, _) = try Self.app()
         try await app.test(.live) { client in
             let port = try #require(client.port)
-            let (status, output) = await TestDatabase.run([python, "\(TestDatabase.repositoryRoot)/Tests/interop/oauth_roundtrip.py",
-                                                           "http://127.0.0.1:\(port)", issued.clientID, issued.secret, Self.issuer])
+            let (status, output) = await TestDatabase.run([
+                python, "\(TestDatabase.repositoryRoot)/Tests/interop/oauth_roundtrip.py",
+                "http://127.0.0.1:\(port)", issued.clientID, issued.secret, Self.issuer,
+            ])
             #expect(status == 0 && output.contains("OK"), "Authlib round trip failed (scripts/test installs the peers): \(output)")
         }
     }

@@ -17,7 +17,8 @@ struct OutageTests {
     func outage() async throws {
         let instance = "outage"
         try await TestDatabase.script(["start"], instance: instance)
-        let config = MySQLConfiguration(endpoint: .unixSocket(path: TestDatabase.socket(instance: instance)), user: "root", statementTimeout: .seconds(5))
+        let config = MySQLConfiguration(
+            endpoint: .unixSocket(path: TestDatabase.socket(instance: instance)), user: "root", statementTimeout: .seconds(5))
         let setup = try await MySQLConnection.connect(config)
         try await setup.execute("CREATE DATABASE IF NOT EXISTS outage")
         try await setup.execute("CREATE TABLE IF NOT EXISTS outage.things (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL)")
@@ -25,17 +26,20 @@ struct OutageTests {
         await setup.close()
         var scoped = config
         scoped.database = "outage"
-        let pool = MySQLConnectionPool(configuration: scoped, options: .init(maxConnections: 2, acquireTimeout: .seconds(2), validationInterval: .zero),
-                                       logger: TestApp.quietLogger)
-        let source = CatalogCompiler.Source(path: "v1/things.yaml", text: """
-            scope: things:read
-            table: things
-            key: id
-            tenant: none
-            id: {column: id}
-            fields:
-              name: {column: name, type: string}
-            """)
+        let pool = MySQLConnectionPool(
+            configuration: scoped, options: .init(maxConnections: 2, acquireTimeout: .seconds(2), validationInterval: .zero),
+            logger: TestApp.quietLogger)
+        let source = CatalogCompiler.Source(
+            path: "v1/things.yaml",
+            text: """
+                scope: things:read
+                table: things
+                key: id
+                tenant: none
+                id: {column: id}
+                fields:
+                  name: {column: name, type: string}
+                """)
         let catalogs = CatalogSet(CatalogCompiler.compile(version: "v1", sources: [source]).catalogs)
         let read = ReadSettings(catalogs: catalogs, cursors: TestApp.cursors, developmentPrincipal: Principal(partner: "t", tenants: []))
         let app = TestApp.application(settings: .init(port: 0), read: read, pool: pool, logger: TestApp.quietLogger)

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,7 +34,10 @@ enum RawHTTP {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { close(fd); return nil }
+        guard connected == 0 else {
+            close(fd)
+            return nil
+        }
         return fd
     }
 
@@ -51,7 +55,10 @@ enum RawHTTP {
             // The server has answered (or closed): stop sending, as a real client would.
             if recv(fd, &peek, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) >= 0 { break }
             let sent = chunk.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
-            if sent < 0 { result.sendFailed = true; break }
+            if sent < 0 {
+                result.sendFailed = true
+                break
+            }
         }
         var buffer = [UInt8](repeating: 0, count: 65536)
         var bytes: [UInt8] = []

@@ -36,11 +36,13 @@ struct ReadApiTests {
     /// Order numbers the given accounts own, straight from SQL.
     func orderNumbers(accounts: [UInt64], where extra: String = "", _ binds: [MySQLValue] = []) async throws -> Set<String> {
         let placeholders = accounts.map { _ in "?" }.joined(separator: ", ")
-        let rows = try await pool.query("SELECT order_no FROM orders WHERE acct_id IN (\(placeholders)) \(extra)", accounts.map { .uint($0) } + binds).rows
-        return Set(rows.map { row in
-            let digits = String(row[0].int64 ?? -1)
-            return "ORD-" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
-        })
+        let rows = try await pool.query("SELECT order_no FROM orders WHERE acct_id IN (\(placeholders)) \(extra)", accounts.map { .uint($0) } + binds)
+            .rows
+        return Set(
+            rows.map { row in
+                let digits = String(row[0].int64 ?? -1)
+                return "ORD-" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
+            })
     }
 
     /// Follows next_cursor to the end, returning every id seen (duplicates kept).
@@ -110,8 +112,10 @@ struct ReadApiTests {
             #expect(!products.isEmpty && products.allSatisfy { ($0["sku"] as? String)?.hasPrefix("SKU-2-") == true })
             let paid = try Self.data(try await client.execute(uri: "/api/v1/invoices?paid=true&limit=200&fields=paid", method: .get))
             #expect(!paid.isEmpty && paid.allSatisfy { $0["paid"] as? Bool == true })
-            let range = try Self.data(try await client.execute(
-                uri: "/api/v1/orders?placed_at=gte:2020-01-01T00:00:00Z&placed_at=lt:2021-01-01T00:00:00Z&limit=200&fields=placed_at", method: .get))
+            let range = try Self.data(
+                try await client.execute(
+                    uri: "/api/v1/orders?placed_at=gte:2020-01-01T00:00:00Z&placed_at=lt:2021-01-01T00:00:00Z&limit=200&fields=placed_at",
+                    method: .get))
             #expect(!range.isEmpty && range.allSatisfy { ($0["placed_at"] as? String)?.hasPrefix("2020-") == true })
         }
         await pool.close()
@@ -120,7 +124,8 @@ struct ReadApiTests {
     @Test("updated_since returns exactly the rows changed since then")
     func incrementalSync() async throws {
         let since = "2025-06-01T00:00:00Z"
-        let changed = try await orderNumbers(accounts: [1, 2, 3], where: "AND updated >= ?", [.datetime(MySQLDateTime(year: 2025, month: 6, day: 1))])
+        let changed = try await orderNumbers(
+            accounts: [1, 2, 3], where: "AND updated >= ?", [.datetime(MySQLDateTime(year: 2025, month: 6, day: 1))])
         try await withClient { client in
             let walked = try await Self.walk(client, "/api/v1/orders?limit=10&fields=id,updated_at&updated_since=\(since)")
             #expect(Set(walked) == changed && walked.count == changed.count && !changed.isEmpty)
@@ -168,27 +173,30 @@ struct ReadApiTests {
             #expect(head.headers[.contentLength] == String(first.body.readableBytes))
             #expect(head.headers[.eTag] == etag)
             let list = try await client.execute(uri: "/api/v1/orders?limit=3", method: .get)
-            let listAgain = try await client.execute(uri: "/api/v1/orders?limit=3", method: .get, headers: [.ifNoneMatch: try #require(list.headers[.eTag])])
+            let listAgain = try await client.execute(
+                uri: "/api/v1/orders?limit=3", method: .get, headers: [.ifNoneMatch: try #require(list.headers[.eTag])])
             #expect(listAgain.status == .notModified)
         }
         await pool.close()
     }
 
-    @Test("errors are problems that say what to fix", arguments: [
-        ("/api/v1/orders?statsu=paid", HTTPResponse.Status.badRequest, "unknown-parameter", "statsu"),
-        ("/api/v1/orders?limit=500", .badRequest, "invalid-parameter", "at most 200"),
-        ("/api/v1/orders?status=lost", .badRequest, "invalid-parameter", "Use one of"),
-        ("/api/v1/orders?cursor=abc", .badRequest, "invalid-cursor", "next_cursor"),
-        ("/api/v1/orders?placed_at=gte:yesterday", .badRequest, "invalid-parameter", "RFC 3339"),
-        ("/api/v9/orders", .notFound, "not-found", "v1, v2"),
-        ("/api/v1/users", .notFound, "not-found", "Resources: customers, invoices, orders, products"),
-        ("/api/v1/order_lines", .notFound, "not-found", "no resource"),
-        ("/api/v1/orders/42", .notFound, "not-found", "'42'"),
-        ("/api/v1/orders/ORD-42", .notFound, "not-found", "'ORD-42'"),
-        ("/api/v1/orders?status=paid' OR '1'='1", .badRequest, "invalid-parameter", "status"),
-        ("/api/v1/orders?notes=" + String(repeating: "a", count: 5000), .uriTooLong, "query-too-large", "4096 bytes"),
-        ("/api/v1/orders?" + Array(repeating: "status=paid", count: 21).joined(separator: "&"), .badRequest, "query-too-large", "20 filter"),
-    ])
+    @Test(
+        "errors are problems that say what to fix",
+        arguments: [
+            ("/api/v1/orders?statsu=paid", HTTPResponse.Status.badRequest, "unknown-parameter", "statsu"),
+            ("/api/v1/orders?limit=500", .badRequest, "invalid-parameter", "at most 200"),
+            ("/api/v1/orders?status=lost", .badRequest, "invalid-parameter", "Use one of"),
+            ("/api/v1/orders?cursor=abc", .badRequest, "invalid-cursor", "next_cursor"),
+            ("/api/v1/orders?placed_at=gte:yesterday", .badRequest, "invalid-parameter", "RFC 3339"),
+            ("/api/v9/orders", .notFound, "not-found", "v1, v2"),
+            ("/api/v1/users", .notFound, "not-found", "Resources: customers, invoices, orders, products"),
+            ("/api/v1/order_lines", .notFound, "not-found", "no resource"),
+            ("/api/v1/orders/42", .notFound, "not-found", "'42'"),
+            ("/api/v1/orders/ORD-42", .notFound, "not-found", "'ORD-42'"),
+            ("/api/v1/orders?status=paid' OR '1'='1", .badRequest, "invalid-parameter", "status"),
+            ("/api/v1/orders?notes=" + String(repeating: "a", count: 5000), .uriTooLong, "query-too-large", "4096 bytes"),
+            ("/api/v1/orders?" + Array(repeating: "status=paid", count: 21).joined(separator: "&"), .badRequest, "query-too-large", "20 filter"),
+        ])
     func problems(_ uri: String, _ status: HTTPResponse.Status, _ kind: String, _ hint: String) async throws {
         try await withClient { client in
             let response = try await client.execute(uri: uri, method: .get)
@@ -226,7 +234,9 @@ struct ReadApiTests {
             let hidden = try await client.execute(uri: "/api/v1/orders/\(foreign)", method: .get, headers: headers)
             let missing = try await client.execute(uri: "/api/v1/orders/ORD-99999999", method: .get, headers: headers)
             #expect(hidden.status == .notFound && missing.status == .notFound)
-            #expect(String(buffer: hidden.body).replacingOccurrences(of: foreign, with: "X") == String(buffer: missing.body).replacingOccurrences(of: "ORD-99999999", with: "X"))
+            #expect(
+                String(buffer: hidden.body).replacingOccurrences(of: foreign, with: "X")
+                    == String(buffer: missing.body).replacingOccurrences(of: "ORD-99999999", with: "X"))
             let walked = try await Self.walk(client, "/api/v1/orders?limit=50&fields=id")
             #expect(Set(walked) == globexRows)
             let embedded = try Self.data(try await client.execute(uri: "/api/v1/orders?limit=50&fields=id,customer", method: .get))

@@ -18,12 +18,12 @@ struct RuntimeTests {
         try FileManager.default.copyItem(atPath: "\(TestDatabase.repositoryRoot)/mappings", toPath: folder + "/mappings")
         let config = folder + "/portico.yaml"
         try """
-            listen: {port: 0}
-            admin: {port: 0}
-            mappings: \(folder)/mappings
-            logging: {level: critical}
-            limits: {rate_limit: 1000000, rate_burst: 100000, max_in_flight: 100}
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        listen: {port: 0}
+        admin: {port: 0}
+        mappings: \(folder)/mappings
+        logging: {level: critical}
+        limits: {rate_limit: 1000000, rate_burst: 100000, max_in_flight: 100}
+        """.write(toFile: config, atomically: true, encoding: .utf8)
         return (config, folder + "/mappings")
     }
 
@@ -35,7 +35,10 @@ struct RuntimeTests {
         let task = Task { try await runtime.run() }
         // Both listeners report their ports, or the runtime stopped: then its error is the failure.
         let ended = Flag()
-        let watcher = Task { _ = await task.result; ended.raise() }
+        let watcher = Task {
+            _ = await task.result
+            ended.raise()
+        }
         try await waitUntil { runtime.boundPorts.count == 2 || ended.isRaised }
         watcher.cancel()
         if ended.isRaised, case .failure(let error) = await task.result { Issue.record("the runtime stopped at start: \(error)") }
@@ -95,9 +98,11 @@ struct RuntimeTests {
         #expect(metrics.contains(#"portico_catalog_reloads_total{result="ok"} 1"#), "\(metrics.prefix(2000))")
         #expect(metrics.contains(#"portico_catalog_reloads_total{result="failed"} 1"#))
         #expect(metrics.contains(#"portico_http_requests_total{version="v1",resource="orders",status="200",partner="acme"}"#))
-        for name in ["portico_http_request_duration_seconds_bucket", "portico_db_time_seconds_count", "portico_db_pool_connections{pool=\"product\"}",
-                     "portico_db_pool_in_use", "portico_db_pool_waiters", "portico_db_pool_timeouts_total", "portico_db_pool_reconnects_total",
-                     "portico_build_info"] {
+        for name in [
+            "portico_http_request_duration_seconds_bucket", "portico_db_time_seconds_count", "portico_db_pool_connections{pool=\"product\"}",
+            "portico_db_pool_in_use", "portico_db_pool_waiters", "portico_db_pool_timeouts_total", "portico_db_pool_reconnects_total",
+            "portico_build_info",
+        ] {
             #expect(metrics.contains(name), "no \(name) in /metrics")
         }
         // The admin listener names the components; the public one gives the bare status.

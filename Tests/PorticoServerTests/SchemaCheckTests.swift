@@ -52,12 +52,16 @@ struct SchemaCheckTests {
             ("      currency: {column: currency, type: string, example: EUR}", "      currency: {column: currency, type: decimal, example: EUR}"),
             ("  ship_to_country: {column: ship_country, type: string, nullable: true}", "  ship_to_country: {column: ship_country, type: string}"),
             ("  updated_at: {column: updated, type: datetime}", "  updated_at: {column: updated, type: datetime, zone: Europe/Berlin}"),
-            ("    nullable: true\n    zone: {join: account, column: tz_name}\n    description: When the order shipped",
-             "    zone: {join: account, column: tz_name}\n    description: When the order shipped"),
+            (
+                "    nullable: true\n    zone: {join: account, column: tz_name}\n    description: When the order shipped",
+                "    zone: {join: account, column: tz_name}\n    description: When the order shipped"
+            ),
             ("keyset: [updated, order_no]", "keyset: [notes, order_no]"),
             ("sync: updated", "sync: notes"),
-            ("  updated_at: {column: updated, type: datetime, zone: Europe/Berlin}",
-             "  updated_at: {column: updated, type: datetime, zone: Europe/Berlin}\n  notes_sort: {column: notes, type: string, nullable: true}"),
+            (
+                "  updated_at: {column: updated, type: datetime, zone: Europe/Berlin}",
+                "  updated_at: {column: updated, type: datetime, zone: Europe/Berlin}\n  notes_sort: {column: notes, type: string, nullable: true}"
+            ),
         ]
         var text = sources[index].text
         for (old, new) in edits {
@@ -73,34 +77,39 @@ struct SchemaCheckTests {
         func line(_ prefix: String) -> Int {
             (text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix(prefix) } ?? -1) + 1
         }
-        #expect(diagnostics == [
-            "v1/orders.yaml:\(line("  shipped_at:")):3: error: column 'shipped' defaults to the zero date, which is rendered as null: declare 'nullable: true' on field 'shipped_at'",
-            "v1/orders.yaml:\(line("      currency:")):7: error: field 'currency' (decimal) cannot read column 'currency' of type char(3); it needs a DECIMAL or integer column",
-            "v1/orders.yaml:\(line("  ship_to_country:")):3: error: column 'ship_country' is nullable but field 'ship_to_country' is not: declare 'nullable: true'",
-            "v1/orders.yaml:\(line("  notes:")):3: error: column 'note' does not exist in table 'orders'; did you mean 'notes'?",
-            "v1/orders.yaml:\(line("  updated_at:")):3: error: field 'updated_at' declares a zone, but 'updated' is a TIMESTAMP, which is read in UTC already; remove 'zone'",
-            "v1/orders.yaml:\(line("keyset:")):1: error: keyset column 'notes' is nullable; cursors compare keyset values, so they must be NOT NULL",
-            "v1/orders.yaml:\(line("keyset:")):1: warning: no index of 'orders' supports keyset (notes, order_no); pages will sort every matching row. Add an index on (acct_id, notes, order_no)",
-        ])
+        #expect(
+            diagnostics == [
+                "v1/orders.yaml:\(line("  shipped_at:")):3: error: column 'shipped' defaults to the zero date, which is rendered as null: declare 'nullable: true' on field 'shipped_at'",
+                "v1/orders.yaml:\(line("      currency:")):7: error: field 'currency' (decimal) cannot read column 'currency' of type char(3); it needs a DECIMAL or integer column",
+                "v1/orders.yaml:\(line("  ship_to_country:")):3: error: column 'ship_country' is nullable but field 'ship_to_country' is not: declare 'nullable: true'",
+                "v1/orders.yaml:\(line("  notes:")):3: error: column 'note' does not exist in table 'orders'; did you mean 'notes'?",
+                "v1/orders.yaml:\(line("  updated_at:")):3: error: field 'updated_at' declares a zone, but 'updated' is a TIMESTAMP, which is read in UTC already; remove 'zone'",
+                "v1/orders.yaml:\(line("keyset:")):1: error: keyset column 'notes' is nullable; cursors compare keyset values, so they must be NOT NULL",
+                "v1/orders.yaml:\(line("keyset:")):1: warning: no index of 'orders' supports keyset (notes, order_no); pages will sort every matching row. Add an index on (acct_id, notes, order_no)",
+            ])
     }
 
     @Test("a missing table is an error with the closest table suggested")
     func missingTable() async throws {
-        let source = CatalogCompiler.Source(path: "v1/clients.yaml", text: """
-            scope: clients:read
-            table: customer
-            key: cust_id
-            tenant: {column: acct_id}
-            id: {column: cust_id}
-            fields:
-              name: {column: company, type: string}
-            """)
+        let source = CatalogCompiler.Source(
+            path: "v1/clients.yaml",
+            text: """
+                scope: clients:read
+                table: customer
+                key: cust_id
+                tenant: {column: acct_id}
+                id: {column: cust_id}
+                fields:
+                  name: {column: company, type: string}
+                """)
         let catalog = try #require(CatalogCompiler.compile(version: "v1", sources: [source]).catalogs["v1"])
         let diagnostics = SchemaCheck.check(catalog, against: try await Self.schema()).map(\.description)
         #expect(diagnostics == ["v1/clients.yaml:2:1: error: table 'customer' does not exist in schema 'tradeflow'; did you mean 'customers'?"])
     }
 
-    @Test("a scaffolded mapping compiles and checks without errors", arguments: ["accounts", "customers", "products", "orders", "order_lines", "invoices"])
+    @Test(
+        "a scaffolded mapping compiles and checks without errors",
+        arguments: ["accounts", "customers", "products", "orders", "order_lines", "invoices"])
     func scaffoldRoundTrip(_ table: String) async throws {
         let schema = try await Self.schema()
         let text = MappingScaffold.render(table: try #require(schema.table(table)), schema: schema.name, version: "v1")

@@ -36,19 +36,24 @@ struct SignalTests {
             try mapping.write(toFile: folder + "/mappings/v1/slow.yaml", atomically: true, encoding: .utf8)
             let (port, adminPort) = (Self.freePort(), Self.freePort())
             try """
-                listen: {port: \(port)}
-                admin: {port: \(adminPort)}
-                mappings: \(folder)/mappings
-                logging: {format: json}
-                server: {drain_timeout: 20}
-                """.write(toFile: folder + "/portico.yaml", atomically: true, encoding: .utf8)
+            listen: {port: \(port)}
+            admin: {port: \(adminPort)}
+            mappings: \(folder)/mappings
+            logging: {format: json}
+            server: {drain_timeout: 20}
+            """.write(toFile: folder + "/portico.yaml", atomically: true, encoding: .utf8)
             let adminConfig = TestDatabase.admin()
-            guard case .unixSocket(let socket) = adminConfig.endpoint else { Issue.record("admin is not on a socket"); return }
+            guard case .unixSocket(let socket) = adminConfig.endpoint else {
+                Issue.record("admin is not on a socket")
+                return
+            }
             let server = try SpawnedProcess(
                 [TestDatabase.porticoBinary, "serve", "--config", folder + "/portico.yaml", "--dev-partner", "ops", "--dev-tenants", "1"],
-                environment: ["PORTICO_ENV": "development", "PORTICO_PRODUCT_DB_USER": adminConfig.user, "PORTICO_PRODUCT_DB_SOCKET": socket,
-                              "PORTICO_PRODUCT_DB_DATABASE": schema, "PORTICO_PRODUCT_DB_PASSWORD": adminConfig.password?.value ?? "",
-                              "PORTICO_PRODUCT_DB_PASSWORD_FILE": ""])
+                environment: [
+                    "PORTICO_ENV": "development", "PORTICO_PRODUCT_DB_USER": adminConfig.user, "PORTICO_PRODUCT_DB_SOCKET": socket,
+                    "PORTICO_PRODUCT_DB_DATABASE": schema, "PORTICO_PRODUCT_DB_PASSWORD": adminConfig.password?.value ?? "",
+                    "PORTICO_PRODUCT_DB_PASSWORD_FILE": "",
+                ])
             let readiness = { await RawHTTP.exchange(port: adminPort, ["GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"]).received }
             try #require(try await waitUntil { await readiness().hasPrefix("HTTP/1.1 200") }, "the server did not become ready: \(server.output)")
 
@@ -70,9 +75,11 @@ struct SignalTests {
                 await RawHTTP.exchange(port: port, ["GET /api/v1/slow?format=ndjson HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"], timeout: 300)
             }
             let blocked = try await waitUntil {
-                try await admin.query("""
+                try await admin.query(
+                    """
                     SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID() AND STATE LIKE 'Waiting for table%'
-                    """, [.string(schema)]).rows[0][0].int64 ?? 0 >= 1
+                    """, [.string(schema)]
+                ).rows[0][0].int64 ?? 0 >= 1
             }
             #expect(blocked, "the export never reached the locked table")
             server.signal(SIGTERM)
@@ -85,7 +92,9 @@ struct SignalTests {
             try await admin.execute("UNLOCK TABLES")
             let streamed = await export.value
             let documents = streamed.received.matches(of: /\{"id":/)
-            #expect(streamed.received.hasPrefix("HTTP/1.1 200") && documents.count == 400, "\(documents.count) documents; \(streamed.received.prefix(300))")
+            #expect(
+                streamed.received.hasPrefix("HTTP/1.1 200") && documents.count == 400,
+                "\(documents.count) documents; \(streamed.received.prefix(300))")
             let status = await server.wait()
             #expect(status == 0, "exit status \(status): \(server.output.suffix(2000))")
             #expect(await RawHTTP.exchange(port: port, ["GET /healthz HTTP/1.1\r\n\r\n"]).received.isEmpty, "still accepting after shutdown")

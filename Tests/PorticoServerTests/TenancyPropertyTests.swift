@@ -81,7 +81,8 @@ struct TenancyPropertyTests {
                     for id in bIDs.sorted().prefix(10) {
                         let hidden = try await client.execute(uri: base + "/\(id)", method: .get, headers: a)
                         #expect(hidden.status == .notFound, "\(base)/\(id) answered \(hidden.status) to A")
-                        #expect(String(buffer: hidden.body).replacingOccurrences(of: id, with: "X")
+                        #expect(
+                            String(buffer: hidden.body).replacingOccurrences(of: id, with: "X")
                                 == String(buffer: missing.body).replacingOccurrences(of: Self.missingID(bIDs.first!), with: "X"))
                         checked += 1
                     }
@@ -90,7 +91,8 @@ struct TenancyPropertyTests {
                     let first = try await client.execute(uri: base + "?limit=3", method: .get, headers: b)
                     if let cursor = try ReadApiTests.json(first)["next_cursor"] as? String {
                         let stolen = try await client.execute(
-                            uri: base + "?limit=3&cursor=" + cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!, method: .get, headers: a)
+                            uri: base + "?limit=3&cursor=" + cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!, method: .get,
+                            headers: a)
                         if stolen.status == .ok {
                             let ids = Set(try ReadApiTests.data(stolen).compactMap { $0["id"] as? String })
                             #expect(ids.isSubset(of: aIDs), "B's cursor showed A rows outside its own")

@@ -14,16 +14,18 @@ import Testing
 @Suite("The tenant set of point reads (MariaDB)", .serialized)
 struct TenantSetTests {
     static let mappings = [
-        CatalogCompiler.Source(path: "v1/things.yaml", text: """
-            scope: t:read
-            table: things
-            key: id
-            tenant: {column: acct}
-            id: {column: id, prefix: T-}
-            fields:
-              acct: {column: acct, type: string}
-            keyset: [id]
-            """),
+        CatalogCompiler.Source(
+            path: "v1/things.yaml",
+            text: """
+                scope: t:read
+                table: things
+                key: id
+                tenant: {column: acct}
+                id: {column: id, prefix: T-}
+                fields:
+                  acct: {column: acct, type: string}
+                keyset: [id]
+                """)
     ]
 
     /// Texts that are, or look like, accounts 1 and 2: padded, signed, decimal, listed,
@@ -32,7 +34,8 @@ struct TenantSetTests {
 
     @Test("a point read admits exactly the rows acct IN (1, 2) admits")
     func sameRowsAsInList() async throws {
-        try await TestApp.withScratchApp("tenantset", mappings: Self.mappings, principal: Principal(partner: "t", tenants: [.uint(1), .uint(2)])) { admin in
+        try await TestApp.withScratchApp("tenantset", mappings: Self.mappings, principal: Principal(partner: "t", tenants: [.uint(1), .uint(2)])) {
+            admin in
             try await admin.execute("CREATE TABLE things (id INT PRIMARY KEY, acct VARCHAR(10) COLLATE utf8mb4_unicode_ci NOT NULL)")
             for (index, account) in Self.accounts.enumerated() {
                 _ = try await admin.query("INSERT INTO things VALUES (?, ?)", [.int(Int64(index + 1)), .string(account)])

@@ -1,14 +1,14 @@
 import Hummingbird
 import Logging
+import NIOCore
 import PorticoAccess
+import PorticoCatalog
+import PorticoContract
 import PorticoMySQL
 import PorticoQuery
 import PorticoServer
 import PorticoTestSupport
-import PorticoContract
-import PorticoCatalog
 import ServiceLifecycle
-import NIOCore
 import Synchronization
 import Testing
 
@@ -61,8 +61,9 @@ extension TestApp {
         settings: ServerSettings, read: ReadSettings, pool: MySQLConnectionPool, services: [any Service] = [], logger: Logger,
         lifecycle: Lifecycle = Lifecycle(), accessLogger: Logger? = nil
     ) -> some ApplicationProtocol {
-        PorticoApplication.build(settings: settings, read: read, pool: pool, services: services, logger: logger, lifecycle: lifecycle,
-                                 accessLogger: accessLogger, inspector: ContractInspector(catalogs: read.catalogs, limited: read.limits != nil))
+        PorticoApplication.build(
+            settings: settings, read: read, pool: pool, services: services, logger: logger, lifecycle: lifecycle,
+            accessLogger: accessLogger, inspector: ContractInspector(catalogs: read.catalogs, limited: read.limits != nil))
     }
 }
 
@@ -75,7 +76,8 @@ struct ContractInspector: RouterMiddleware {
     static let demoDocuments: [String: JSONNode] = TestApp.catalogs.catalogs.compactMapValues { try? Contract.document($0) }
 
     init(catalogs: CatalogSet, limited: Bool) {
-        let isDemo = Set(catalogs.catalogs.keys) == Set(TestApp.catalogs.catalogs.keys)
+        let isDemo =
+            Set(catalogs.catalogs.keys) == Set(TestApp.catalogs.catalogs.keys)
             && catalogs.catalogs.allSatisfy { Set($0.value.resources.keys) == Set(TestApp.catalogs.catalogs[$0.key]?.resources.keys ?? [:].keys) }
         validators = catalogs.catalogs.compactMapValues { catalog in
             let document = isDemo ? Self.demoDocuments[catalog.version] : try? Contract.document(catalog)

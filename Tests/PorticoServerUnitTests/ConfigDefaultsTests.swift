@@ -1,5 +1,6 @@
-@testable import PorticoServer
 import Testing
+
+@testable import PorticoServer
 
 /// Defaults live in ConfigSchema alone: the runtime asks the effective configuration, which
 /// falls back to the schema.

@@ -33,8 +33,10 @@ struct ContractRoutesTests {
             let page = try await client.execute(uri: "/docs/v2", method: .get)
             #expect(page.status == .ok && page.headers[.contentType] == "text/html; charset=utf-8")
             let html = String(buffer: page.body)
-            for text in ["id=\"orders\"", "<code>status</code>", "on_hold", "Authentication", "/oauth/token", "Errors", "RateLimit-Policy",
-                         "scope <code>orders:read</code>", "Filters:", "customer_id", "include=invoices"] {
+            for text in [
+                "id=\"orders\"", "<code>status</code>", "on_hold", "Authentication", "/oauth/token", "Errors", "RateLimit-Policy",
+                "scope <code>orders:read</code>", "Filters:", "customer_id", "include=invoices",
+            ] {
                 #expect(html.contains(text), "the page lacks \(text)")
             }
             #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("<link"), "the page fetches something")

@@ -1,11 +1,12 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
 import PorticoQuery
-@testable import PorticoServer
 import PorticoShape
 import Testing
-import Foundation
+
+@testable import PorticoServer
 
 /// The request path's small helpers, rewritten for speed: they must still say the same thing.
 @Suite("Hot-path helpers")
@@ -38,8 +39,10 @@ struct HotPathTests {
 
     @Test("path segments are counted as split(separator:) counts them")
     func segments() {
-        for path in ["/api/v2/orders", "/api/v2/orders/", "//api//v2/orders", "/api/v2/orders/ORD-1", "/", "", "/api", "/api/v2",
-                     "api/é/x//y", "/apis/v2/orders", "/ap/v2/orders", "/API/v2/orders", "/x/api/v2/orders"] {
+        for path in [
+            "/api/v2/orders", "/api/v2/orders/", "//api//v2/orders", "/api/v2/orders/ORD-1", "/", "", "/api", "/api/v2",
+            "api/é/x//y", "/apis/v2/orders", "/ap/v2/orders", "/API/v2/orders", "/x/api/v2/orders",
+        ] {
             #expect(ASCIIText.segmentCount(path) == path.split(separator: "/").count, "\(path)")
         }
     }
@@ -66,8 +69,10 @@ struct HotPathTests {
     @Test("isExport's shortcut past query parsing agrees with parsing the query, percent-encoded keys included")
     func exportShortcut() {
         let paths = ["/api/v2/orders", "/api/v2/orders/ORD-1", "/api/v2/usage"]
-        let queries = ["", "?limit=1", "?format=ndjson", "?format=csv", "?format=csv&limit=5", "?%66ormat=ndjson", "?FORMAT=ndjson",
-                       "?status=shipped&format=json", "?q=%20&limit=2", "?informat=x", "?format"]
+        let queries = [
+            "", "?limit=1", "?format=ndjson", "?format=csv", "?format=csv&limit=5", "?%66ormat=ndjson", "?FORMAT=ndjson",
+            "?status=shipped&format=json", "?q=%20&limit=2", "?informat=x", "?format",
+        ]
         let accepts: [String?] = [nil, "application/json", "application/x-ndjson", "text/csv", "TEXT/CSV;q=1"]
         for path in paths {
             for query in queries {
@@ -76,7 +81,8 @@ struct HotPathTests {
                     if let accept { head.headerFields[.accept] = accept }
                     let request = Request(head: head, body: .init(buffer: ByteBuffer()))
                     let parsed = request.uri.queryParameters
-                    let expected = path.split(separator: "/").count == 3
+                    let expected =
+                        path.split(separator: "/").count == 3
                         && ApiRequest.isExport(format: Representation.format(of: request, query: parsed), limitGiven: parsed.has("limit"))
                     #expect(Representation.isExport(request) == expected, "\(path)\(query) Accept: \(accept ?? "-")")
                 }
@@ -84,7 +90,8 @@ struct HotPathTests {
         }
         // The cases that matter most, spelled out.
         func export(_ target: String) -> Bool {
-            Representation.isExport(Request(head: HTTPRequest(method: .get, scheme: "http", authority: "x", path: target), body: .init(buffer: ByteBuffer())))
+            Representation.isExport(
+                Request(head: HTTPRequest(method: .get, scheme: "http", authority: "x", path: target), body: .init(buffer: ByteBuffer())))
         }
         #expect(export("/api/v2/orders?format=csv"))
         #expect(!export("/api/v2/orders?format=csv&limit=5"))

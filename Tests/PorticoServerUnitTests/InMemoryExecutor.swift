@@ -52,7 +52,9 @@ final class InMemoryExecutor: ReadExecutor {
     final class Batches: ExportBatches {
         private var remaining: [ExportBatch]
         init(_ batches: [ExportBatch]) { remaining = batches }
-        func next() async throws -> ExportBatch { remaining.isEmpty ? ExportBatch(rows: [], embeds: [], databaseTime: .zero) : remaining.removeFirst() }
+        func next() async throws -> ExportBatch {
+            remaining.isEmpty ? ExportBatch(rows: [], embeds: [], databaseTime: .zero) : remaining.removeFirst()
+        }
     }
 
     // MARK: - Evaluation

@@ -49,15 +49,17 @@ struct PipelineTests {
         }
     }
 
-    @Test("refusals name what to fix, run no read, and never carry internal text", arguments: [
-        ("/api/v9/products", 404, "There is no API version 'v9'. Versions: v1, v2."),
-        ("/api/v1/widgets", 404, "There is no resource 'widgets' in v1."),
-        ("/api/v1/products/PRD-1x", 404, "No products item has the id 'PRD-1x'."),
-        ("/api/v1/products?colour=red", 400, "colour"),
-        ("/api/v1/products?cursor=forged", 400, "cursor"),
-        ("/api/v1/invoices", 403, "needs the scope 'invoices:read'"),
-        ("/api/v1/products?sku=" + String(repeating: "x", count: 5000), 414, "at most 4096 bytes"),
-    ])
+    @Test(
+        "refusals name what to fix, run no read, and never carry internal text",
+        arguments: [
+            ("/api/v9/products", 404, "There is no API version 'v9'. Versions: v1, v2."),
+            ("/api/v1/widgets", 404, "There is no resource 'widgets' in v1."),
+            ("/api/v1/products/PRD-1x", 404, "No products item has the id 'PRD-1x'."),
+            ("/api/v1/products?colour=red", 400, "colour"),
+            ("/api/v1/products?cursor=forged", 400, "cursor"),
+            ("/api/v1/invoices", 403, "needs the scope 'invoices:read'"),
+            ("/api/v1/products?sku=" + String(repeating: "x", count: 5000), 414, "at most 4096 bytes"),
+        ])
     func refusals(_ uri: String, _ status: Int, _ detail: String) async throws {
         let executor = UnitApp.executor()
         try await UnitApp.build(executor).test(.router) { client in
@@ -87,8 +89,9 @@ struct PipelineTests {
 
     @Test("limits read the resolved route: an export costs more, usage costs nothing, past the burst a 429")
     func limits() async throws {
-        let limits = Limits(settings: LimitSettings(partner: RatePolicy(name: "default", limit: 10, window: 10, burst: 4), exportCost: 3),
-                            clock: FrozenClock())
+        let limits = Limits(
+            settings: LimitSettings(partner: RatePolicy(name: "default", limit: 10, window: 10, burst: 4), exportCost: 3),
+            clock: FrozenClock())
         try await UnitApp.build(UnitApp.executor(), limits: limits).test(.router) { client in
             let usage = try await client.execute(uri: "/api/v1/usage", method: .get)
             #expect(usage.headers[.init("RateLimit")!] == #""default";r=4;t=0"#, "asking costs nothing")

@@ -3,8 +3,9 @@ import Hummingbird
 import NIOCore
 import PorticoCatalog
 import PorticoQuery
-@testable import PorticoServer
 import Testing
+
+@testable import PorticoServer
 
 /// The route is resolved once, after routing, for every later stage: these check what the
 /// limiter, the handler and the access log read from it, with no database.

@@ -27,15 +27,18 @@ enum UnitApp {
     }
 
     /// A partner of account 1 holding every demo scope but `invoices:read`.
-    static let partner = Principal(partner: "acme", credentialID: nil, scopes: ["customers:read", "products:read", "orders:read"],
-                                   tenants: [.uint(1)], plan: nil)
+    static let partner = Principal(
+        partner: "acme", credentialID: nil, scopes: ["customers:read", "products:read", "orders:read"],
+        tenants: [.uint(1)], plan: nil)
 
     /// Three products of account 1 and one of account 2, in Tradeflow's column names.
     static let products: InMemoryExecutor.Table = (1...4).map { n in
-        ["prod_id": .uint(UInt64(n)), "acct_id": .uint(n == 4 ? 2 : 1), "sku": .string("SKU-\(n)"), "title": .string("Product \(n)"),
-         "descr": n == 2 ? .null : .string("A product"), "price_cents": .int(Int64(1000 + n)), "currency": .string("EUR"),
-         "active": .string(n == 3 ? "N" : "Y"), "attrs": .string(#"{"colour":"red"}"#), "weight_g": .null,
-         "updated": .datetime(MySQLDateTime(year: 2026, month: 11, day: n, hour: 9))]
+        [
+            "prod_id": .uint(UInt64(n)), "acct_id": .uint(n == 4 ? 2 : 1), "sku": .string("SKU-\(n)"), "title": .string("Product \(n)"),
+            "descr": n == 2 ? .null : .string("A product"), "price_cents": .int(Int64(1000 + n)), "currency": .string("EUR"),
+            "active": .string(n == 3 ? "N" : "Y"), "attrs": .string(#"{"colour":"red"}"#), "weight_g": .null,
+            "updated": .datetime(MySQLDateTime(year: 2026, month: 11, day: n, hour: 9)),
+        ]
     }
 
     static func executor() -> InMemoryExecutor { InMemoryExecutor(["products": products]) }

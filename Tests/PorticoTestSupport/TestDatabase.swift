@@ -16,8 +16,9 @@ public enum TestDatabase {
     /// Root on the main instance: for scratch schemas the tests create and drop.
     public static func admin(database: String? = nil) -> MySQLConfiguration {
         let socket = environment["PORTICO_ADMIN_DB_SOCKET"] ?? "\(repositoryRoot)/.run/db-main/mysqld.sock"
-        return MySQLConfiguration(endpoint: .unixSocket(path: socket), user: environment["PORTICO_ADMIN_DB_USER"] ?? "root",
-                                  database: database)
+        return MySQLConfiguration(
+            endpoint: .unixSocket(path: socket), user: environment["PORTICO_ADMIN_DB_USER"] ?? "root",
+            database: database)
     }
 
     /// The read-only product user on the demo schema, as Portico itself connects.
@@ -25,7 +26,8 @@ public enum TestDatabase {
         var env = environment
         env["PORTICO_PRODUCT_DB_SOCKET"] = env["PORTICO_PRODUCT_DB_SOCKET"] ?? "\(repositoryRoot)/.run/db-main/mysqld.sock"
         env["PORTICO_PRODUCT_DB_USER"] = env["PORTICO_PRODUCT_DB_USER"] ?? "portico_ro"
-        env["PORTICO_PRODUCT_DB_PASSWORD_FILE"] = env["PORTICO_PRODUCT_DB_PASSWORD_FILE"]
+        env["PORTICO_PRODUCT_DB_PASSWORD_FILE"] =
+            env["PORTICO_PRODUCT_DB_PASSWORD_FILE"]
             ?? "\(repositoryRoot)/.run/db-main/secrets/portico_ro.password"
         env["PORTICO_PRODUCT_DB_DATABASE"] = env["PORTICO_PRODUCT_DB_DATABASE"] ?? "tradeflow"
         var config = try MySQLConfiguration.fromEnvironment(prefix: "PORTICO_PRODUCT_DB", env)
@@ -136,7 +138,8 @@ public enum TestDatabase {
 
     /// The loopback port `scripts/db` chose for an instance (from its pid file's server).
     public static func port(instance: String) async throws -> Int {
-        let (status, output) = await run(["\(repositoryRoot)/scripts/db", "status"], environment: ["PORTICO_DB_INSTANCE": instance, "PORTICO_DB_PORT": ""])
+        let (status, output) = await run(
+            ["\(repositoryRoot)/scripts/db", "status"], environment: ["PORTICO_DB_INSTANCE": instance, "PORTICO_DB_PORT": ""])
         guard status == 0, let port = output.split(separator: " ").last.flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) else {
             throw ScriptFailure(description: "scripts/db status: \(output)")
         }

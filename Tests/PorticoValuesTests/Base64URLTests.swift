@@ -27,9 +27,11 @@ struct Base64URLTests {
         #expect(Base64URL.decode(Base64URL.encode(all)) == all)
     }
 
-    @Test("anything but the canonical unpadded url alphabet is refused", arguments: [
-        "AA==", "AAA=", "A+BC", "A/BC", "AB C", "ABCDE", "Zg=", "Zh", "Zm9", "ü", "\u{0}AAA",
-    ])
+    @Test(
+        "anything but the canonical unpadded url alphabet is refused",
+        arguments: [
+            "AA==", "AAA=", "A+BC", "A/BC", "AB C", "ABCDE", "Zg=", "Zh", "Zm9", "ü", "\u{0}AAA",
+        ])
     func refused(_ text: String) {
         #expect(Base64URL.decode(text) == nil)
     }

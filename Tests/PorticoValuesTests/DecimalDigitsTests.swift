@@ -4,7 +4,8 @@ import Testing
 @Suite("Decimal digits")
 struct DecimalDigitsTests {
     /// Every power of ten and its neighbours, the extremes, and a spread of others.
-    static let values: [UInt64] = [0, UInt64.max, UInt64.max - 1]
+    static let values: [UInt64] =
+        [0, UInt64.max, UInt64.max - 1]
         + (0...19).flatMap { exponent -> [UInt64] in
             let power = (0..<exponent).reduce(UInt64(1)) { value, _ in value * 10 }
             return [power - 1, power, power + 1]

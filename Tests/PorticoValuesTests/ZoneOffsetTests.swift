@@ -19,7 +19,8 @@ struct ZoneOffsetTests {
     func matchesFoundation(_ name: String) throws {
         let zone = try #require(TimeZones.zone(name))
         let reference = try #require(TimeZone(identifier: name))
-        let from = 946_684_800, to = 1_893_456_000
+        let from = 946_684_800
+        let to = 1_893_456_000
         var instants = Array(stride(from: from, to: to, by: 29 * 3600))
         var date = Date(timeIntervalSince1970: TimeInterval(from))
         while let next = reference.nextDaylightSavingTimeTransition(after: date), next.timeIntervalSince1970 < TimeInterval(to) {

@@ -54,8 +54,10 @@ public struct EffectiveConfig: Sendable {
     /// `PREFIX_*` variables for a database section, as ``MySQLConfiguration/fromEnvironment`` reads them.
     public func databaseEnvironment(_ section: String, prefix: String) -> [String: String] {
         var environment: [String: String] = [:]
-        for (key, name) in [("socket", "SOCKET"), ("host", "HOST"), ("port", "PORT"), ("user", "USER"), ("password", "PASSWORD"),
-                            ("password_file", "PASSWORD_FILE"), ("database", "DATABASE"), ("tls", "TLS"), ("tls_ca", "TLS_CA")] {
+        for (key, name) in [
+            ("socket", "SOCKET"), ("host", "HOST"), ("port", "PORT"), ("user", "USER"), ("password", "PASSWORD"),
+            ("password_file", "PASSWORD_FILE"), ("database", "DATABASE"), ("tls", "TLS"), ("tls_ca", "TLS_CA"),
+        ] {
             if let value = string("\(section).\(key)") { environment["\(prefix)_\(name)"] = value }
         }
         return environment
@@ -79,8 +81,10 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable {
 /// Reads `portico.yaml` and the environment, and checks every value against ``ConfigSchema``,
 /// reporting every problem at once as `path:line:column: error: …`.
 public enum ConfigLoader {
-    public static func load(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
-                            flags: [String: (String, String)] = [:]) -> Result<EffectiveConfig, ConfigError> {
+    public static func load(
+        file: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+        flags: [String: (String, String)] = [:]
+    ) -> Result<EffectiveConfig, ConfigError> {
         var diagnostics: [Diagnostic] = []
         var values: [String: ConfigValue] = [:]
         for key in ConfigSchema.keys { if let value = key.defaultValue { values[key.path] = ConfigValue(text: value, origin: .defaultValue) } }
@@ -89,7 +93,9 @@ public enum ConfigLoader {
             let fromFile = readFile(file, diagnostics: &diagnostics)
             for (path, value) in fromFile {
                 values[path] = value
-                if let key = ConfigSchema.byPath[path], key.kind == .secret, case .file(let location) = value.origin { inlineSecrets.append((key, location)) }
+                if let key = ConfigSchema.byPath[path], key.kind == .secret, case .file(let location) = value.origin {
+                    inlineSecrets.append((key, location))
+                }
             }
         }
         for key in ConfigSchema.keys {
@@ -102,8 +108,12 @@ public enum ConfigLoader {
         }
         if values["allow_inline_secrets"]?.text != "true" {
             for (key, location) in inlineSecrets {
-                diagnostics.append(Diagnostic(file: location.file, line: location.line, column: location.column, severity: .error, message:
-                    "\(key.path) is a secret: set \(key.environmentName) or \(key.path)_file instead of writing it here (or allow_inline_secrets: true, for development)"))
+                diagnostics.append(
+                    Diagnostic(
+                        file: location.file, line: location.line, column: location.column, severity: .error,
+                        message:
+                            "\(key.path) is a secret: set \(key.environmentName) or \(key.path)_file instead of writing it here (or allow_inline_secrets: true, for development)"
+                    ))
             }
         }
         diagnostics += crossChecks(values, file: file)
@@ -132,18 +142,22 @@ public enum ConfigLoader {
         case .boolean:
             return ["true", "false"].contains(text) ? nil : "must be true or false, got '\(text)'"
         case .choice(let options):
-            return options.contains(text) ? nil : "must be one of \(options.joined(separator: ", ")), got '\(text)'\(Suggestion.hint(for: text, among: options))"
+            return options.contains(text)
+                ? nil : "must be one of \(options.joined(separator: ", ")), got '\(text)'\(Suggestion.hint(for: text, among: options))"
         }
     }
 
     static func crossChecks(_ values: [String: ConfigValue], file: String?) -> [Diagnostic] {
         var problems: [Diagnostic] = []
         if let tenants = values["tenants_from"], tenants.text != "grants",
-           tenants.text.wholeMatch(of: /table:[A-Za-z_][A-Za-z0-9_]{0,63}:[A-Za-z_][A-Za-z0-9_]{0,63}:[A-Za-z_][A-Za-z0-9_]{0,63}/) == nil {
+            tenants.text.wholeMatch(of: /table:[A-Za-z_][A-Za-z0-9_]{0,63}:[A-Za-z_][A-Za-z0-9_]{0,63}:[A-Za-z_][A-Za-z0-9_]{0,63}/) == nil
+        {
             problems.append(diagnostic(tenants.origin, file: file, "tenants_from must be 'grants' or 'table:TABLE:PARTNER_COLUMN:TENANT_COLUMN'"))
         }
-        if let issuer = values["oauth.issuer"], !(issuer.text.hasPrefix("https://") || issuer.text.hasPrefix("http://"))
-            || issuer.text.contains("?") || issuer.text.contains("#") {
+        if let issuer = values["oauth.issuer"],
+            !(issuer.text.hasPrefix("https://") || issuer.text.hasPrefix("http://"))
+                || issuer.text.contains("?") || issuer.text.contains("#")
+        {
             problems.append(diagnostic(issuer.origin, file: file, "oauth.issuer must be an http(s) URL without query or fragment"))
         }
         for section in ["product_db", "state_db"] {
@@ -160,7 +174,8 @@ public enum ConfigLoader {
     /// The file's settings by dotted path, with their positions; structure errors go to `diagnostics`.
     static func readFile(_ filePath: String, diagnostics: inout [Diagnostic]) -> [String: ConfigValue] {
         func error(_ node: Node?, _ message: String) {
-            diagnostics.append(Diagnostic(file: filePath, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1, severity: .error, message: message))
+            diagnostics.append(
+                Diagnostic(file: filePath, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1, severity: .error, message: message))
         }
         guard let text = try? String(contentsOfFile: filePath, encoding: .utf8) else {
             diagnostics.append(Diagnostic(file: filePath, line: 0, column: 0, severity: .error, message: "cannot read the configuration file"))
@@ -171,9 +186,11 @@ public enum ConfigLoader {
             root = try Yams.compose(yaml: text, .basic)
         } catch let yaml as YamlError {
             if case .scanner(_, let problem, let mark, _) = yaml {
-                diagnostics.append(Diagnostic(file: filePath, line: mark.line, column: mark.column, severity: .error, message: "not valid YAML: \(problem)"))
+                diagnostics.append(
+                    Diagnostic(file: filePath, line: mark.line, column: mark.column, severity: .error, message: "not valid YAML: \(problem)"))
             } else if case .parser(_, let problem, let mark, _) = yaml {
-                diagnostics.append(Diagnostic(file: filePath, line: mark.line, column: mark.column, severity: .error, message: "not valid YAML: \(problem)"))
+                diagnostics.append(
+                    Diagnostic(file: filePath, line: mark.line, column: mark.column, severity: .error, message: "not valid YAML: \(problem)"))
             } else {
                 diagnostics.append(Diagnostic(file: filePath, line: 1, column: 1, severity: .error, message: "not valid YAML: \(yaml)"))
             }
@@ -183,28 +200,45 @@ public enum ConfigLoader {
             return [:]
         }
         guard let root else { return [:] }
-        guard let mapping = root.mapping else { error(root, "the configuration must be a mapping of settings"); return [:] }
+        guard let mapping = root.mapping else {
+            error(root, "the configuration must be a mapping of settings")
+            return [:]
+        }
         var values: [String: ConfigValue] = [:]
         func walk(_ mapping: Node.Mapping, prefix: String) {
             for (keyNode, valueNode) in mapping {
-                guard let name = keyNode.string else { error(keyNode, "keys must be strings"); continue }
+                guard let name = keyNode.string else {
+                    error(keyNode, "keys must be strings")
+                    continue
+                }
                 let path = prefix.isEmpty ? name : prefix + "." + name
                 if ConfigSchema.byPath[path] == nil, !(prefix.isEmpty && ConfigSchema.sections.contains(name)) {
-                    let known = prefix.isEmpty ? Array(ConfigSchema.sections) + ConfigSchema.keys.filter { !$0.path.contains(".") }.map(\.path)
+                    let known =
+                        prefix.isEmpty
+                        ? Array(ConfigSchema.sections) + ConfigSchema.keys.filter { !$0.path.contains(".") }.map(\.path)
                         : ConfigSchema.keys.filter { $0.path.hasPrefix(prefix + ".") }.map { String($0.path.dropFirst(prefix.count + 1)) }
                     error(keyNode, "unknown setting '\(path)'\(Suggestion.hint(for: name, among: known))")
                     continue
                 }
                 if let nested = valueNode.mapping {
-                    guard prefix.isEmpty, ConfigSchema.sections.contains(name) else { error(valueNode, "'\(path)' takes a value, not a mapping"); continue }
+                    guard prefix.isEmpty, ConfigSchema.sections.contains(name) else {
+                        error(valueNode, "'\(path)' takes a value, not a mapping")
+                        continue
+                    }
                     walk(nested, prefix: name)
                 } else if let key = ConfigSchema.byPath[path] {
                     let at = Location(file: filePath, line: valueNode.mark?.line ?? 0, column: valueNode.mark?.column ?? 0)
                     if let list = valueNode.sequence {
-                        guard key.kind == .list else { error(valueNode, "'\(path)' takes one value, not a list"); continue }
+                        guard key.kind == .list else {
+                            error(valueNode, "'\(path)' takes one value, not a list")
+                            continue
+                        }
                         values[path] = ConfigValue(text: list.compactMap(\.string).joined(separator: ","), origin: .file(at))
                     } else if let scalar = valueNode.scalar {
-                        if scalar.string == "~" || scalar.string == "null" || scalar.string.isEmpty { values.removeValue(forKey: path); continue }
+                        if scalar.string == "~" || scalar.string == "null" || scalar.string.isEmpty {
+                            values.removeValue(forKey: path)
+                            continue
+                        }
                         values[path] = ConfigValue(text: scalar.string, origin: .file(at))
                     }
                 } else {

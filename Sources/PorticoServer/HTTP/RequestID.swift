@@ -1,16 +1,18 @@
 public import Hummingbird
 public import PorticoAccess
-import Synchronization
 import PorticoValues
+import Synchronization
 
 /// Request ids: a caller's well-formed `X-Request-Id` (1–128 of letters, digits, `.`, `_`, `-`)
 /// is kept, else one is made. ``AccessLogMiddleware`` assigns it and echoes it on every response,
 /// errors included.
 enum RequestID {
     static func isWellFormed(_ id: String) -> Bool {
-        (1...128).contains(id.utf8.count) && id.utf8.allSatisfy { byte in
-            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x2D || byte == 0x2E || byte == 0x5F
-        }
+        (1...128).contains(id.utf8.count)
+            && id.utf8.allSatisfy { byte in
+                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x2D || byte == 0x2E
+                    || byte == 0x5F
+            }
     }
 
     /// 24 hex digits: a random per-process prefix and a bijective mix of a counter, so ids are
@@ -21,9 +23,15 @@ enum RequestID {
         let mixed = RequestIDSource.mix(RequestIDSource.key &+ n)
         return String(unsafeUninitializedCapacity: 24) { out in
             var prefix = RequestIDSource.prefix
-            for i in stride(from: 7, through: 0, by: -1) { out[i] = HexDigits.digit(prefix); prefix >>= 4 }
+            for i in stride(from: 7, through: 0, by: -1) {
+                out[i] = HexDigits.digit(prefix)
+                prefix >>= 4
+            }
             var value = mixed
-            for i in stride(from: 23, through: 8, by: -1) { out[i] = HexDigits.digit(value); value >>= 4 }
+            for i in stride(from: 23, through: 8, by: -1) {
+                out[i] = HexDigits.digit(value)
+                value >>= 4
+            }
             return 24
         }
     }

@@ -1,7 +1,7 @@
 import HTTPTypes
-import NIOHTTPTypes
 import NIOCore
 import NIOHTTP1
+import NIOHTTPTypes
 
 /// Per-connection defences the HTTP/1.1 codec does not give:
 ///

@@ -1,5 +1,5 @@
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 public import PorticoQuota
 
 /// Limits for partners and for anonymous traffic.
@@ -19,9 +19,11 @@ public struct LimitSettings: Sendable {
     /// Token requests per OAuth client (`POST /oauth/token`).
     public var tokenRequests: RatePolicy
 
-    public init(partner: RatePolicy = RatePolicy(name: "default", limit: 600, window: 60, burst: 100), maxInFlight: Int = 16,
-                anonymous: RatePolicy = RatePolicy(name: "anonymous", limit: 60, window: 60, burst: 20), exportCost: Int = 10,
-                trustedProxies: Set<String> = [], tokenRequests: RatePolicy = RatePolicy(name: "token", limit: 60, window: 60, burst: 10)) {
+    public init(
+        partner: RatePolicy = RatePolicy(name: "default", limit: 600, window: 60, burst: 100), maxInFlight: Int = 16,
+        anonymous: RatePolicy = RatePolicy(name: "anonymous", limit: 60, window: 60, burst: 20), exportCost: Int = 10,
+        trustedProxies: Set<String> = [], tokenRequests: RatePolicy = RatePolicy(name: "token", limit: 60, window: 60, burst: 10)
+    ) {
         self.tokenRequests = tokenRequests
         self.partner = partner
         self.maxInFlight = maxInFlight
@@ -49,7 +51,8 @@ public struct Limits: Sendable {
     func clientAddress(_ request: Request, _ context: PorticoRequestContext) -> String {
         let peer = context.remoteAddress ?? "unknown"
         guard settings.trustedProxies.contains(peer),
-              let forwarded = request.headers[.xForwardedFor]?.split(separator: ",").last else { return peer }
+            let forwarded = request.headers[.xForwardedFor]?.split(separator: ",").last
+        else { return peer }
         return String(forwarded).trimmingBlanks
     }
 

@@ -110,7 +110,8 @@ public final class QuotaStore: Service, Sendable {
         }
         do {
             for (key, count) in pending where count > 0 {
-                _ = try await pool.query("""
+                _ = try await pool.query(
+                    """
                     INSERT INTO quota_counters (partner, period, used) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE used = used + VALUES(used)
                     """, [.string(key.partner), .string(key.period), .int(Int64(count))])
             }

@@ -51,8 +51,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
         var fields = RateLimitHeaders()
         fields.add(anonymous.name, quota: anonymous.limit, window: anonymous.window, remaining: decision.remaining, reset: decision.reset)
         let headers = fields.headerFields
-        return Limits.exceeded(anonymous.name, retryAfter: max(1, decision.reset),
-                               detail: "Too many requests without a valid credential from this address.", headers: headers)
+        return Limits.exceeded(
+            anonymous.name, retryAfter: max(1, decision.reset),
+            detail: "Too many requests without a valid credential from this address.", headers: headers)
     }
 
     func clientAddress(_ request: Request, _ context: Context) -> String {
@@ -71,8 +72,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
         }
         guard let token = presented.token else {
             if let developmentPrincipal { return developmentPrincipal }
-            throw Problem(.unauthorized, detail: "Send an API key or an access token as 'Authorization: Bearer <credential>', or a key as 'X-API-Key: <key>'.",
-                          headers: [.wwwAuthenticate: "Bearer"])
+            throw Problem(
+                .unauthorized, detail: "Send an API key or an access token as 'Authorization: Bearer <credential>', or a key as 'X-API-Key: <key>'.",
+                headers: [.wwwAuthenticate: "Bearer"])
         }
         guard let authenticator else { throw Self.invalidToken }
         let outcome: Authenticator.Outcome
@@ -112,7 +114,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 
     static var invalidToken: Problem {
-        Problem(.invalidToken, detail: "The credential is not valid. Check the key, or ask for a new one.",
-                headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
+        Problem(
+            .invalidToken, detail: "The credential is not valid. Check the key, or ask for a new one.",
+            headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
     }
 }

@@ -12,7 +12,8 @@ struct LimitMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let principal = context.principal else { return try await next(request, context) }
         let plan = principal.plan
-        let policy = plan.map { RatePolicy(name: $0.name, limit: $0.rateLimit, window: $0.rateWindow, burst: $0.rateBurst) } ?? limits.settings.partner
+        let policy =
+            plan.map { RatePolicy(name: $0.name, limit: $0.rateLimit, window: $0.rateWindow, burst: $0.rateBurst) } ?? limits.settings.partner
         let maxInFlight = plan?.maxInFlight ?? limits.settings.maxInFlight
         let quotas = plan.map { plan in
             (plan.dailyQuota.map { [QuotaStore.Quota.daily($0)] } ?? []) + (plan.monthlyQuota.map { [QuotaStore.Quota.monthly($0)] } ?? [])
@@ -25,19 +26,27 @@ struct LimitMiddleware: RouterMiddleware {
         fields.add(policy.name, quota: policy.limit, window: policy.window, remaining: decision.remaining, reset: decision.reset)
         if let store = limits.quotas {
             for (quota, used, reset) in store.usage(principal.partner, quotas: quotas) {
-                fields.add(quota.name, quota: quota.limit, window: quota.name == "daily" ? 86_400 : 2_592_000,
-                           remaining: max(0, quota.limit - used - (decision.allowed && !isUsage ? cost : 0)), reset: reset)
+                fields.add(
+                    quota.name, quota: quota.limit, window: quota.name == "daily" ? 86_400 : 2_592_000,
+                    remaining: max(0, quota.limit - used - (decision.allowed && !isUsage ? cost : 0)), reset: reset)
             }
         }
         let headers = fields.headerFields
         guard decision.allowed else {
-            return Limits.exceeded(policy.name, retryAfter: decision.retryAfter, detail: cost > 1
-                ? "Exports cost \(cost) requests; the rate allows more in \(decision.retryAfter) s."
-                : "Slow down: the rate allows another request in \(decision.retryAfter) s.", headers: headers).answer(context)
+            return Limits.exceeded(
+                policy.name, retryAfter: decision.retryAfter,
+                detail: cost > 1
+                    ? "Exports cost \(cost) requests; the rate allows more in \(decision.retryAfter) s."
+                    : "Slow down: the rate allows another request in \(decision.retryAfter) s.", headers: headers
+            ).answer(context)
         }
-        if !isUsage, let store = limits.quotas, case .exceeded(let quota, let retryAfter) = store.acquire(principal.partner, cost: cost, quotas: quotas) {
-            return Limits.exceeded(quota, retryAfter: retryAfter, detail: "The \(quota) quota is used up; it renews in \(retryAfter) s.", headers: headers)
-                .answer(context)
+        if !isUsage, let store = limits.quotas,
+            case .exceeded(let quota, let retryAfter) = store.acquire(principal.partner, cost: cost, quotas: quotas)
+        {
+            return Limits.exceeded(
+                quota, retryAfter: retryAfter, detail: "The \(quota) quota is used up; it renews in \(retryAfter) s.", headers: headers
+            )
+            .answer(context)
         }
         if isUsage {
             var response = try await next(request, context)

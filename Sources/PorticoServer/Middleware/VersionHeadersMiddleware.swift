@@ -11,7 +11,8 @@ struct VersionHeadersMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // Runs after routing: every route of the `api` group has the `:version` parameter.
         guard let version = context.parameters.get("version"), let settings = catalogs.current.catalogs[version]?.settings,
-              settings.deprecatedOn != nil else {
+            settings.deprecatedOn != nil
+        else {
             return try await next(request, context)
         }
         do {

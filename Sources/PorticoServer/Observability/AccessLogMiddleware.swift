@@ -70,8 +70,9 @@ struct AccessLogMiddleware: RouterMiddleware {
             // Labelled by the resolved route (``ResolvedRoute/labels``), which names only what the
             // catalog knows, so labels cannot be made up by callers; "-" for what never routed.
             let labels = trace.version.map { ($0, trace.resource ?? "-") } ?? ("-", "-")
-            metrics.request(version: labels.0, resource: labels.1, status: status, partner: trace.partner ?? "-",
-                            totalNanos: nanos, databaseNanos: trace.databaseNanos)
+            metrics.request(
+                version: labels.0, resource: labels.1, status: status, partner: trace.partner ?? "-",
+                totalNanos: nanos, databaseNanos: trace.databaseNanos)
         }
         // Built only when it will be written: at warning level the line costs nothing.
         guard logger.logLevel <= .info else { return }

@@ -1,8 +1,8 @@
-public import Logging
 import Foundation
+public import Logging
 import PorticoMySQL
-import Synchronization
 import PorticoShape
+import Synchronization
 
 /// Logs one JSON object per line to standard output: `time`, `level`, `message`, `label`, then
 /// the metadata, flattened to strings. What log shippers (journald, Loki, CloudWatch) expect.

@@ -1,6 +1,6 @@
 import Hummingbird
-import Synchronization
 import PorticoValues
+import Synchronization
 
 /// What the stages of one request report for its access-log line and metrics: a reference
 /// carried in the request context, since contexts travel down the chain by value.

@@ -18,9 +18,11 @@ public final class ServerMetrics: Sendable {
     public init(version: String, pools: [(String, MySQLConnectionPool)], quotas: QuotaStore?) {
         registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
-        factory.defaultDurationHistogramBuckets = [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
-                                                   .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
-                                                   .seconds(2.5), .seconds(10)]
+        factory.defaultDurationHistogramBuckets = [
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+            .seconds(2.5), .seconds(10),
+        ]
         self.factory = factory
         self.pools = pools.map { (name: $0.0, pool: $0.1) }
         self.quotas = quotas
@@ -65,12 +67,16 @@ public final class ServerMetrics: Sendable {
     public func render() -> [UInt8] {
         for (name, pool) in pools {
             let stats = pool.statistics
-            for (metric, value) in [("portico_db_pool_connections", stats.open), ("portico_db_pool_in_use", stats.leased),
-                                    ("portico_db_pool_waiters", stats.waiting)] {
+            for (metric, value) in [
+                ("portico_db_pool_connections", stats.open), ("portico_db_pool_in_use", stats.leased),
+                ("portico_db_pool_waiters", stats.waiting),
+            ] {
                 Metrics.Gauge(label: metric, dimensions: [("pool", name)], factory: factory).record(value)
             }
-            for (metric, value) in [("portico_db_pool_timeouts", stats.acquireTimeouts), ("portico_db_pool_reconnects", stats.reconnects),
-                                    ("portico_db_statements", stats.statements)] {
+            for (metric, value) in [
+                ("portico_db_pool_timeouts", stats.acquireTimeouts), ("portico_db_pool_reconnects", stats.reconnects),
+                ("portico_db_statements", stats.statements),
+            ] {
                 Metrics.Gauge(label: metric + "_total", dimensions: [("pool", name)], factory: factory).record(value)
             }
         }
@@ -124,8 +130,9 @@ struct RequestInstruments {
 
     init(_ labels: RequestLabels, factory: PrometheusMetricsFactory) {
         let route = [("version", labels.version), ("resource", labels.resource)]
-        requests = Metrics.Counter(label: "portico_http_requests_total",
-                                   dimensions: route + [("status", String(labels.status)), ("partner", labels.partner)], factory: factory)
+        requests = Metrics.Counter(
+            label: "portico_http_requests_total",
+            dimensions: route + [("status", String(labels.status)), ("partner", labels.partner)], factory: factory)
         duration = Metrics.Timer(label: "portico_http_request_duration_seconds", dimensions: route, factory: factory)
         databaseTime = Metrics.Timer(label: "portico_db_time_seconds", dimensions: route, factory: factory)
     }

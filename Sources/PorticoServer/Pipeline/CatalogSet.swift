@@ -1,6 +1,6 @@
 public import PorticoCatalog
-import PorticoQuery
 import PorticoContract
+import PorticoQuery
 import Synchronization
 
 /// Every served API version: its compiled catalog and a planner for it.

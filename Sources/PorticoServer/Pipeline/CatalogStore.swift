@@ -1,6 +1,6 @@
 public import PorticoCatalog
-import PorticoQuery
 import PorticoContract
+import PorticoQuery
 import Synchronization
 
 /// The catalogs being served, swapped atomically by a reload.

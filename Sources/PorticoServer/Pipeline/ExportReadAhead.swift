@@ -23,8 +23,10 @@ public final class ExportReadAhead: ExportBatches {
     private var lastFetch: Task<(rows: [MySQLRow], time: Duration), any Error>?
     private var pending: [Task<Batch, any Error>] = []
 
-    private init(stream: MySQLRowStream, batchSize: Int, depth: Int,
-                 loadEmbeds: @escaping @Sendable ([MySQLRow]) async throws -> [EmbedRows]) {
+    private init(
+        stream: MySQLRowStream, batchSize: Int, depth: Int,
+        loadEmbeds: @escaping @Sendable ([MySQLRow]) async throws -> [EmbedRows]
+    ) {
         self.stream = stream
         self.batchSize = batchSize
         self.depth = max(1, depth)
@@ -33,9 +35,11 @@ public final class ExportReadAhead: ExportBatches {
 
     /// Runs `body` with the batches of `stream`, then stops and waits for what is still in
     /// flight, whether `body` returned or threw.
-    public static func reading<R>(_ stream: MySQLRowStream, batchSize: Int, depth: Int = 2,
-                                  loadEmbeds: @escaping @Sendable ([MySQLRow]) async throws -> [EmbedRows],
-                                  _ body: (ExportReadAhead) async throws -> R) async throws -> R {
+    public static func reading<R>(
+        _ stream: MySQLRowStream, batchSize: Int, depth: Int = 2,
+        loadEmbeds: @escaping @Sendable ([MySQLRow]) async throws -> [EmbedRows],
+        _ body: (ExportReadAhead) async throws -> R
+    ) async throws -> R {
         let batches = ExportReadAhead(stream: stream, batchSize: batchSize, depth: depth, loadEmbeds: loadEmbeds)
         do {
             let result = try await body(batches)
@@ -48,8 +52,10 @@ public final class ExportReadAhead: ExportBatches {
     }
 
     /// An export's batches with their embeds (``ReadExecution/loadEmbeds(_:_:on:)``).
-    public static func reading<R>(_ stream: MySQLRowStream, planned: PlannedRead, pool: MySQLConnectionPool, batchSize: Int,
-                                  _ body: (ExportReadAhead) async throws -> R) async throws -> R {
+    public static func reading<R>(
+        _ stream: MySQLRowStream, planned: PlannedRead, pool: MySQLConnectionPool, batchSize: Int,
+        _ body: (ExportReadAhead) async throws -> R
+    ) async throws -> R {
         try await reading(stream, batchSize: batchSize, loadEmbeds: { rows in try await ReadExecution.loadEmbeds(planned, rows, on: pool) }, body)
     }
 
@@ -78,12 +84,13 @@ public final class ExportReadAhead: ExportBatches {
             return (rows, ContinuousClock.now - started)
         }
         lastFetch = fetch
-        pending.append(Task {
-            let (rows, fetchTime) = try await fetch.value
-            guard !rows.isEmpty else { return Batch(rows: [], embeds: [], databaseTime: fetchTime) }
-            let started = ContinuousClock.now
-            let embeds = try await loadEmbeds(rows)
-            return Batch(rows: rows, embeds: embeds, databaseTime: fetchTime + (ContinuousClock.now - started))
-        })
+        pending.append(
+            Task {
+                let (rows, fetchTime) = try await fetch.value
+                guard !rows.isEmpty else { return Batch(rows: [], embeds: [], databaseTime: fetchTime) }
+                let started = ContinuousClock.now
+                let embeds = try await loadEmbeds(rows)
+                return Batch(rows: rows, embeds: embeds, databaseTime: fetchTime + (ContinuousClock.now - started))
+            })
     }
 }

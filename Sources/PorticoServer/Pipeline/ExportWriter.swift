@@ -46,8 +46,10 @@ struct ExportWriter<Executor: ReadExecutor> {
     }
 
     /// Shapes and sends each batch as it comes; the next ones are read meanwhile (``ExportReadAhead``).
-    static func write(_ batches: any ExportBatches, planned: PlannedRead, format: ApiRequest.Format, trace: RequestTrace,
-                      to writer: inout some ResponseBodyWriter, notes: inout [String]) async throws {
+    static func write(
+        _ batches: any ExportBatches, planned: PlannedRead, format: ApiRequest.Format, trace: RequestTrace,
+        to writer: inout some ResponseBodyWriter, notes: inout [String]
+    ) async throws {
         var out: [UInt8] = format == .csv ? CSVWriter.header(planned) : []
         var json = JSONWriter(capacity: 64 * 1024)
         while true {

@@ -1,7 +1,7 @@
 public import Hummingbird
 public import PorticoAccess
-import Synchronization
 import PorticoValues
+import Synchronization
 
 /// Per-request state that travels down the middleware chain.
 public struct PorticoRequestContext: RequestContext {

@@ -26,22 +26,28 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         let query = try parameters(request)
         var (apiRequest, cursor) = try partnerInput { () throws(QueryError) in try QueryParser(resource: resource).parseList(query) }
         (apiRequest.format, apiRequest.isExport) = (route.format, route.isExport)
-        let binding = CursorCodec.binding(partner: principal.partner, version: route.version, resource: resource.name,
-                                          keyset: resource.keyset, request: apiRequest)
+        let binding = CursorCodec.binding(
+            partner: principal.partner, version: route.version, resource: resource.name,
+            keyset: resource.keyset, request: apiRequest)
         if let cursor {
             apiRequest.after = try partnerInput { () throws(QueryError) in try settings.cursors.decode(cursor, binding: binding) }
         }
-        let planned = try partnerInput { [apiRequest] () throws(QueryError) in try planner.planList(resource, apiRequest, tenants: principal.tenants) }
+        let planned = try partnerInput { [apiRequest] () throws(QueryError) in try planner.planList(resource, apiRequest, tenants: principal.tenants)
+        }
         if apiRequest.isExport {
-            return ExportWriter(executor: executor, batchSize: settings.exportBatch, logger: logger, planned: planned, format: route.format,
-                                requestID: context.requestID, trace: context.trace).response(request)
+            return ExportWriter(
+                executor: executor, batchSize: settings.exportBatch, logger: logger, planned: planned, format: route.format,
+                requestID: context.requestID, trace: context.trace
+            ).response(request)
         }
         let (fetched, embeds) = try await execute(planned, context.trace) { rows in min(rows.count, apiRequest.limit) }
         let page = fetched.prefix(apiRequest.limit)
-        let nextCursor = fetched.count > apiRequest.limit
+        let nextCursor =
+            fetched.count > apiRequest.limit
             ? page.last.map { last in settings.cursors.encode(planned.cursorColumns.map { last[$0] }, binding: binding) } : nil
         return encode(request, context, csv: route.format == .csv) { csv, notes in
-            csv ? ByteBuffer(bytes: CSVWriter.document(Array(page), planned, embeds: embeds, notes: &notes))
+            csv
+                ? ByteBuffer(bytes: CSVWriter.document(Array(page), planned, embeds: embeds, notes: &notes))
                 : DocumentWriter.page(page, planned, embeds: embeds, nextCursor: nextCursor, notes: &notes) { ByteBuffer(bytes: $0) }
         }
     }
@@ -55,13 +61,15 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         var apiRequest = try partnerInput { () throws(QueryError) in try QueryParser(resource: resource).parseItem(query) }
         apiRequest.format = route.format == .csv ? .csv : .json
         guard case .item(let idText) = route.target, let key = resource.id?.parse(idText),
-              let planned = planner.planItem(resource, key: key, apiRequest, tenants: principal.tenants) else {
+            let planned = planner.planItem(resource, key: key, apiRequest, tenants: principal.tenants)
+        else {
             throw notFound(resource, route)
         }
         let (rows, embeds) = try await execute(planned, context.trace) { $0.isEmpty ? 0 : 1 }
         guard let row = rows.first else { throw notFound(resource, route) }
         return encode(request, context, csv: apiRequest.format == .csv) { csv, notes in
-            csv ? ByteBuffer(bytes: CSVWriter.document([row], planned, embeds: embeds, notes: &notes))
+            csv
+                ? ByteBuffer(bytes: CSVWriter.document([row], planned, embeds: embeds, notes: &notes))
                 : DocumentWriter.document(row, planned, embeds: embeds, notes: &notes) { ByteBuffer(bytes: $0) }
         }
     }
@@ -74,7 +82,11 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         guard let route = context.route else { throw Problem.internalError }
         guard let catalog = route.catalog, let planner = route.planner else { throw Problem.unknownVersion(route.version, in: route.catalogs) }
         guard let resource = route.resource else {
-            throw Problem(.notFound, detail: "There is no resource '\(route.resourceName)' in \(route.version). Resources: \(catalog.endpoints.map(\.name).joined(separator: ", ")).")
+            throw Problem(
+                .notFound,
+                detail:
+                    "There is no resource '\(route.resourceName)' in \(route.version). Resources: \(catalog.endpoints.map(\.name).joined(separator: ", "))."
+            )
         }
         return (route, resource, planner)
     }
@@ -85,8 +97,9 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
             throw Problem(.unauthorized, detail: "This request needs credentials.", headers: [.wwwAuthenticate: "Bearer"])
         }
         guard principal.holds(resource.scope) else {
-            throw Problem(.insufficientScope, detail: "Reading \(resource.name) needs the scope '\(resource.scope)', which this credential does not hold.",
-                          headers: [.wwwAuthenticate: "Bearer error=\"insufficient_scope\", scope=\"\(resource.scope)\""])
+            throw Problem(
+                .insufficientScope, detail: "Reading \(resource.name) needs the scope '\(resource.scope)', which this credential does not hold.",
+                headers: [.wwwAuthenticate: "Bearer error=\"insufficient_scope\", scope=\"\(resource.scope)\""])
         }
         return principal
     }
@@ -118,9 +131,11 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         var notes: [String] = []
         let body = shape(csv, &notes)
         if !notes.isEmpty {
-            logger.warning("data problems while shaping", metadata: [
-                "request_id": "\(context.requestID)", "notes": "\(Set(notes).sorted().prefix(10).joined(separator: "; "))",
-            ])
+            logger.warning(
+                "data problems while shaping",
+                metadata: [
+                    "request_id": "\(context.requestID)", "notes": "\(Set(notes).sorted().prefix(10).joined(separator: "; "))",
+                ])
         }
         return conditional(request, body: body, contentType: csv ? "text/csv; charset=utf-8" : "application/json")
     }
@@ -138,12 +153,13 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         body.withUnsafeReadableBytes { digest.update(bufferPointer: $0) }
         let etag = Self.etag(digest.finalize())
         var headers: HTTPFields = [.contentType: contentType, .eTag: etag, .cacheControl: "private"]
-        let matches = request.headers[.ifNoneMatch].map { header in
-            header.split(separator: ",").contains {
-                let tag = $0.trimmingCharacters(in: .whitespaces)
-                return tag == etag || tag == "*"
-            }
-        } ?? false
+        let matches =
+            request.headers[.ifNoneMatch].map { header in
+                header.split(separator: ",").contains {
+                    let tag = $0.trimmingCharacters(in: .whitespaces)
+                    return tag == etag || tag == "*"
+                }
+            } ?? false
         if matches { return Response(status: .notModified, headers: headers) }
         headers[.contentLength] = String(body.readableBytes)
         if request.method == .head { return Response(status: .ok, headers: headers, body: ResponseBody()) }

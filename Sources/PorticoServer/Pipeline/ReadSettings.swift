@@ -21,8 +21,10 @@ public struct ReadSettings: Sendable {
     /// Rows fetched from the database per batch while streaming an export.
     public var exportBatch = 500
 
-    public init(catalogs: CatalogSet, cursors: CursorCodec, developmentPrincipal: Principal?, authenticator: Authenticator? = nil,
-                limits: Limits? = nil) {
+    public init(
+        catalogs: CatalogSet, cursors: CursorCodec, developmentPrincipal: Principal?, authenticator: Authenticator? = nil,
+        limits: Limits? = nil
+    ) {
         self.limits = limits
         catalogStore = CatalogStore(catalogs)
         self.cursors = cursors

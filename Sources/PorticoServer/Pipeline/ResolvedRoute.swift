@@ -59,8 +59,9 @@ struct RouteResolutionMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let route = ResolvedRoute(request, parameters: context.parameters, catalogs: catalogs.current,
-                                  usage: context.endpointPath?.hasSuffix("/usage") == true)
+        let route = ResolvedRoute(
+            request, parameters: context.parameters, catalogs: catalogs.current,
+            usage: context.endpointPath?.hasSuffix("/usage") == true)
         if let labels = route.labels { context.trace.route(version: labels.version, resource: labels.resource) }
         context.route = route
         return try await next(request, context)

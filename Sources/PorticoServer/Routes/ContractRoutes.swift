@@ -41,8 +41,12 @@ struct ContractRoutes {
     }
 
     static func response(_ bytes: [UInt8], _ contentType: String) -> Response {
-        Response(status: .ok, headers: [.contentType: contentType, .cacheControl: "public, max-age=300",
-                                        .init("Content-Security-Policy")!: "default-src 'none'; style-src 'unsafe-inline'"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: contentType, .cacheControl: "public, max-age=300",
+                .init("Content-Security-Policy")!: "default-src 'none'; style-src 'unsafe-inline'",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

@@ -1,10 +1,10 @@
 import Foundation
 import Hummingbird
-import PorticoShape
 import Logging
 import NIOCore
 import PorticoAccess
 import PorticoQuota
+import PorticoShape
 
 /// `application/x-www-form-urlencoded`, strictly: a repeated or undecodable parameter makes
 /// the whole form invalid (RFC 6749 §3.2 forbids repeats).

@@ -27,15 +27,17 @@ struct HealthRoutes {
                 throw Problem.unavailable("This instance is shutting down; use another.", retryAfter: 5)
             }
             guard await database.isHealthy() else {
-                throw Problem.unavailable(namesComponents ? "The product database is not reachable; retry shortly." : "Not ready; retry shortly.",
-                                          retryAfter: 5)
+                throw Problem.unavailable(
+                    namesComponents ? "The product database is not reachable; retry shortly." : "Not ready; retry shortly.",
+                    retryAfter: 5)
             }
             return Self.json(namesComponents ? #"{"status":"ready","database":"ok"}"# : #"{"status":"ready"}"#)
         }
     }
 
     static func json(_ text: String) -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
-                 body: .init(byteBuffer: ByteBuffer(string: text)))
+        Response(
+            status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }

@@ -13,8 +13,10 @@ struct ReadRoutes<Executor: ReadExecutor> {
         let api = router.group("api")
             .add(middleware: RouteResolutionMiddleware(catalogs: settings.catalogStore))
             .add(middleware: VersionHeadersMiddleware(catalogs: settings.catalogStore))
-            .add(middleware: AuthenticationMiddleware(authenticator: settings.authenticator, developmentPrincipal: settings.developmentPrincipal,
-                                                      limits: settings.limits, logger: handler.logger))
+            .add(
+                middleware: AuthenticationMiddleware(
+                    authenticator: settings.authenticator, developmentPrincipal: settings.developmentPrincipal,
+                    limits: settings.limits, logger: handler.logger))
         if let limits = settings.limits {
             api.add(middleware: LimitMiddleware(limits: limits))
             // Registered before the resource routes; a constant segment wins over `:resource`.

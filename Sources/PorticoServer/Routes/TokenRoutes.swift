@@ -1,10 +1,10 @@
 import Foundation
 import Hummingbird
-import PorticoShape
 import Logging
 import NIOCore
 import PorticoAccess
 import PorticoQuota
+import PorticoShape
 
 /// Portico's OAuth 2 authorization server (client credentials only):
 ///
@@ -32,12 +32,14 @@ struct TokenRoutes {
         }
         router.get("/.well-known/jwks.json") { _, _ in
             let body = try await issuer.keys.jwks()
-            return Response(status: .ok, headers: [.contentType: "application/jwk-set+json", .cacheControl: "public, max-age=300"],
-                            body: .init(byteBuffer: ByteBuffer(string: body)))
+            return Response(
+                status: .ok, headers: [.contentType: "application/jwk-set+json", .cacheControl: "public, max-age=300"],
+                body: .init(byteBuffer: ByteBuffer(string: body)))
         }
         router.get("/.well-known/oauth-authorization-server") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "public, max-age=3600"],
-                     body: .init(byteBuffer: ByteBuffer(string: metadata())))
+            Response(
+                status: .ok, headers: [.contentType: "application/json", .cacheControl: "public, max-age=3600"],
+                body: .init(byteBuffer: ByteBuffer(string: metadata())))
         }
     }
 
@@ -45,24 +47,29 @@ struct TokenRoutes {
         let base = issuer.settings.issuer
         var json = "{\"issuer\":"
         json += JSONWriter.quoted(base)
-        for (name, value) in [("token_endpoint", base + "/oauth/token"), ("jwks_uri", base + "/.well-known/jwks.json"),
-                              ("service_documentation", base + "/docs")] {
+        for (name, value) in [
+            ("token_endpoint", base + "/oauth/token"), ("jwks_uri", base + "/.well-known/jwks.json"),
+            ("service_documentation", base + "/docs"),
+        ] {
             json += ",\"\(name)\":"
             json += JSONWriter.quoted(value)
         }
         json += ",\"grant_types_supported\":[\"client_credentials\"]"
         json += ",\"token_endpoint_auth_methods_supported\":[\"client_secret_basic\",\"client_secret_post\"]"
         json += ",\"response_types_supported\":[]"
-        json += ",\"scopes_supported\":[" + scopes.map { scope -> String in
-            return JSONWriter.quoted(scope)
-        }.joined(separator: ",") + "]}"
+        json +=
+            ",\"scopes_supported\":["
+            + scopes.map { scope -> String in
+                JSONWriter.quoted(scope)
+            }.joined(separator: ",") + "]}"
         return json
     }
 
     func token(_ request: Request, _ context: PorticoRequestContext) async throws -> Response {
         let address = limits?.clientAddress(request, context) ?? context.remoteAddress ?? "unknown"
         if let limits, !limits.rates.wouldAllow("addr:" + address, limits.settings.anonymous) {
-            return Self.error(.init(code: "slow_down", description: "Too many failed attempts from this address; retry later."), status: .tooManyRequests)
+            return Self.error(
+                .init(code: "slow_down", description: "Too many failed attempts from this address; retry later."), status: .tooManyRequests)
         }
         let outcome = try await grant(request)
         switch outcome {
@@ -72,12 +79,14 @@ struct TokenRoutes {
             json += ",\"token_type\":\"Bearer\",\"expires_in\":\(issued.expiresIn),\"scope\":"
             json += JSONWriter.quoted(issued.scopes.joined(separator: " "))
             json += "}"
-            return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store", .init("Pragma")!: "no-cache"],
-                            body: .init(byteBuffer: ByteBuffer(string: json)))
+            return Response(
+                status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store", .init("Pragma")!: "no-cache"],
+                body: .init(byteBuffer: ByteBuffer(string: json)))
         case .failure(let error):
             if error.code == "invalid_client", let limits { _ = limits.rates.acquire("addr:" + address, limits.settings.anonymous) }
             logger.info("token request refused", metadata: ["request_id": "\(context.requestID)", "error": "\(error.code)"])
-            return Self.error(error, status: error.code == "invalid_client" ? .unauthorized : (error.code == "slow_down" ? .tooManyRequests : .badRequest))
+            return Self.error(
+                error, status: error.code == "invalid_client" ? .unauthorized : (error.code == "slow_down" ? .tooManyRequests : .badRequest))
         }
     }
 
@@ -112,8 +121,11 @@ struct TokenRoutes {
         return try await issuer.issue(clientID: credentials.id, secret: credentials.secret, requested: requested) { clientID in
             guard let limits else { return nil }
             let decision = limits.rates.acquire("client:" + clientID, limits.settings.tokenRequests)
-            return decision.allowed ? nil : OAuthError(
-                code: "slow_down", description: "Too many token requests for this client; retry in \(decision.retryAfter) s. Reuse a token until it expires.")
+            return decision.allowed
+                ? nil
+                : OAuthError(
+                    code: "slow_down",
+                    description: "Too many token requests for this client; retry in \(decision.retryAfter) s. Reuse a token until it expires.")
         }
     }
 
@@ -121,7 +133,8 @@ struct TokenRoutes {
     static func basic(_ header: String?) -> (id: String, secret: String)? {
         guard let header, header.lowercased().hasPrefix("basic ") else { return nil }
         guard let data = Data(base64Encoded: String(header.dropFirst(6)).trimmingBlanks),
-              let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":") else { return ("", "") }
+            let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":")
+        else { return ("", "") }
         return (FormBody.decode(Substring(text[..<colon])) ?? "", FormBody.decode(text[text.index(after: colon)...]) ?? "")
     }
 

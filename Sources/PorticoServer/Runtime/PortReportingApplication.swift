@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 public import Logging
+import NIOCore
 public import PorticoAccess
 import PorticoCatalog
 import PorticoMySQL
@@ -9,8 +11,6 @@ import PorticoQuota
 import ServiceLifecycle
 import Synchronization
 import UnixSignals
-import NIOCore
-import HummingbirdCore
 
 extension ApplicationProtocol {
     /// Wraps the application so `report` learns the port it bound.

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 public import Logging
+import NIOCore
 public import PorticoAccess
 import PorticoCatalog
 import PorticoMySQL
@@ -9,8 +11,6 @@ import PorticoQuota
 import ServiceLifecycle
 import Synchronization
 import UnixSignals
-import NIOCore
-import HummingbirdCore
 
 /// A failure to start that an operator must fix: printed as it is, exit status 1.
 public struct StartupError: Error, CustomStringConvertible {
@@ -40,8 +40,10 @@ public final class PorticoRuntime: Sendable {
     public static let version = "0.5.0"
 
     /// - Parameter reloadConfig: reads the configuration again (file, environment, flags) on reload.
-    public init(config: EffectiveConfig, developmentPrincipal: Principal?, logger: Logger, accessLogger: Logger? = nil,
-                reloadConfig: @escaping @Sendable () -> Result<EffectiveConfig, ConfigError>) throws {
+    public init(
+        config: EffectiveConfig, developmentPrincipal: Principal?, logger: Logger, accessLogger: Logger? = nil,
+        reloadConfig: @escaping @Sendable () -> Result<EffectiveConfig, ConfigError>
+    ) throws {
         self.config = config
         self.logger = logger
         self.accessLogger = accessLogger ?? logger
@@ -51,27 +53,35 @@ public final class PorticoRuntime: Sendable {
         case .success(let loaded): catalogs = loaded
         case .failure(let error): throw StartupError("the mappings do not validate; refusing to serve them:\n\(error)")
         }
-        let external = try config.string("oauth.issuers_file").map { file -> [ExternalIssuer] in
-            do { return try IssuerFile.load(file) } catch { throw StartupError("\(error)") }
-        } ?? []
+        let external =
+            try config.string("oauth.issuers_file").map { file -> [ExternalIssuer] in
+                do { return try IssuerFile.load(file) } catch { throw StartupError("\(error)") }
+            } ?? []
         var productDB = try Self.database(config, section: "product_db", prefix: "PORTICO_PRODUCT_DB")
         productDB.readOnly = true
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        productPool = MySQLConnectionPool(configuration: productDB,
-                                          options: .init(maxConnections: config.int("product_db.max_connections") ?? max(4, 2 * cores)), logger: logger)
+        productPool = MySQLConnectionPool(
+            configuration: productDB,
+            options: .init(maxConnections: config.int("product_db.max_connections") ?? max(4, 2 * cores)), logger: logger)
         var authenticator: Authenticator?
         if config.string("state_db.user") != nil {
-            let pool = MySQLConnectionPool(configuration: try Self.database(config, section: "state_db", prefix: "PORTICO_STATE_DB"),
-                                           options: .init(maxConnections: config.number("state_db.max_connections")), logger: logger)
+            let pool = MySQLConnectionPool(
+                configuration: try Self.database(config, section: "state_db", prefix: "PORTICO_STATE_DB"),
+                options: .init(maxConnections: config.number("state_db.max_connections")), logger: logger)
             statePool = pool
             let listen = "http://\(config.text("listen.host")):\(config.number("listen.port"))"
-            let tokens = TokenSettings(issuer: config.string("oauth.issuer") ?? listen, lifetime: config.number("oauth.token_lifetime"),
-                                       leeway: config.number("oauth.token_leeway"))
-            if config.string("oauth.issuer") == nil { logger.notice("no oauth.issuer: tokens are issued for \(tokens.issuer); set Portico's public URL") }
-            authenticator = Authenticator(statePool: pool, productPool: productPool, tenantSource: TenantSource(config.text("tenants_from"))!,
-                                          logger: logger, tokenIssuer: TokenIssuer(settings: tokens, pool: pool, logger: logger),
-                                          externalIssuers: external)
-            let defaults = (config.int("limits.daily_quota").map { [QuotaStore.Quota.daily($0)] } ?? [])
+            let tokens = TokenSettings(
+                issuer: config.string("oauth.issuer") ?? listen, lifetime: config.number("oauth.token_lifetime"),
+                leeway: config.number("oauth.token_leeway"))
+            if config.string("oauth.issuer") == nil {
+                logger.notice("no oauth.issuer: tokens are issued for \(tokens.issuer); set Portico's public URL")
+            }
+            authenticator = Authenticator(
+                statePool: pool, productPool: productPool, tenantSource: TenantSource(config.text("tenants_from"))!,
+                logger: logger, tokenIssuer: TokenIssuer(settings: tokens, pool: pool, logger: logger),
+                externalIssuers: external)
+            let defaults =
+                (config.int("limits.daily_quota").map { [QuotaStore.Quota.daily($0)] } ?? [])
                 + (config.int("limits.monthly_quota").map { [QuotaStore.Quota.monthly($0)] } ?? [])
             quotas = QuotaStore(quotas: defaults, pool: pool, flushInterval: .seconds(config.number("limits.quota_flush_interval")), logger: logger)
         } else if developmentPrincipal != nil {
@@ -81,20 +91,24 @@ public final class PorticoRuntime: Sendable {
                 throw StartupError("quotas are shared through Portico's schema: configure state_db and run portico migrate")
             }
         } else {
-            throw StartupError("state_db is not configured, so credentials cannot be checked: set state_db (or PORTICO_STATE_DB_*) and run portico migrate")
+            throw StartupError(
+                "state_db is not configured, so credentials cannot be checked: set state_db (or PORTICO_STATE_DB_*) and run portico migrate")
         }
         let rateLimit = config.number("limits.rate_limit")
         let anonymous = config.number("limits.anonymous_limit")
         let tokenRequests = config.number("oauth.token_request_limit")
-        let limits = Limits(settings: LimitSettings(
-            partner: RatePolicy(name: "default", limit: rateLimit, window: config.number("limits.rate_window"), burst: config.number("limits.rate_burst")),
-            maxInFlight: config.number("limits.max_in_flight"),
-            anonymous: RatePolicy(name: "anonymous", limit: anonymous, window: 60, burst: max(1, anonymous / 3)),
-            exportCost: config.number("limits.export_cost"), trustedProxies: Set(config.list("limits.trusted_proxies")),
-            tokenRequests: RatePolicy(name: "token", limit: tokenRequests, window: 60, burst: max(1, tokenRequests / 6))
-        ), quotas: quotas)
-        read = ReadSettings(catalogs: catalogs, cursors: try Self.cursorCodec(config, logger), developmentPrincipal: developmentPrincipal,
-                            authenticator: authenticator, limits: limits)
+        let limits = Limits(
+            settings: LimitSettings(
+                partner: RatePolicy(
+                    name: "default", limit: rateLimit, window: config.number("limits.rate_window"), burst: config.number("limits.rate_burst")),
+                maxInFlight: config.number("limits.max_in_flight"),
+                anonymous: RatePolicy(name: "anonymous", limit: anonymous, window: 60, burst: max(1, anonymous / 3)),
+                exportCost: config.number("limits.export_cost"), trustedProxies: Set(config.list("limits.trusted_proxies")),
+                tokenRequests: RatePolicy(name: "token", limit: tokenRequests, window: 60, burst: max(1, tokenRequests / 6))
+            ), quotas: quotas)
+        read = ReadSettings(
+            catalogs: catalogs, cursors: try Self.cursorCodec(config, logger), developmentPrincipal: developmentPrincipal,
+            authenticator: authenticator, limits: limits)
         catalogStore = read.catalogStore
         metrics = ServerMetrics(version: Self.version, pools: [("product", productPool)] + (statePool.map { [("state", $0)] } ?? []), quotas: quotas)
         lifecycle = Lifecycle(metrics: metrics)
@@ -155,15 +169,18 @@ public final class PorticoRuntime: Sendable {
             case .success(let catalogs):
                 catalogStore.replace(with: catalogs)
                 let restart = ConfigSchema.keys.filter { !$0.reloadable && fresh.values[$0.path]?.text != config.values[$0.path]?.text }.map(\.path)
-                outcome = ReloadOutcome(succeeded: true, messages: ["serving \(catalogs.versions.joined(separator: ", "))"]
-                    + (restart.isEmpty ? [] : ["changed but applied only on restart: \(restart.joined(separator: ", "))"]))
+                outcome = ReloadOutcome(
+                    succeeded: true,
+                    messages: ["serving \(catalogs.versions.joined(separator: ", "))"]
+                        + (restart.isEmpty ? [] : ["changed but applied only on restart: \(restart.joined(separator: ", "))"]))
             }
         }
         metrics.catalogReload(succeeded: outcome.succeeded)
         if outcome.succeeded {
             logger.notice("reloaded", metadata: ["messages": "\(outcome.messages.joined(separator: "; "))"])
         } else {
-            logger.error("reload refused; still serving the previous catalogs", metadata: ["diagnostics": "\(outcome.messages.joined(separator: "\n"))"])
+            logger.error(
+                "reload refused; still serving the previous catalogs", metadata: ["diagnostics": "\(outcome.messages.joined(separator: "\n"))"])
         }
         return outcome
     }
@@ -178,9 +195,11 @@ public final class PorticoRuntime: Sendable {
         let drainTimeout = config.number("server.drain_timeout")
         // The product pool is the application's own service (PorticoApplication.build adds it).
         let services: [any Service] = (statePool.map { [$0] } ?? []) + (quotas.map { [$0] } ?? [])
-        let publicApp = PorticoApplication.build(settings: settings, read: read, pool: productPool, services: services, logger: logger,
-                                                 lifecycle: lifecycle, accessLogger: accessLogger)
-            .onRunning { [self] port in bound("public", port) }
+        let publicApp = PorticoApplication.build(
+            settings: settings, read: read, pool: productPool, services: services, logger: logger,
+            lifecycle: lifecycle, accessLogger: accessLogger
+        )
+        .onRunning { [self] port in bound("public", port) }
         var group: [any Service] = []
         if config.bool("admin.enabled") {
             let admin = AdminRoutes.application(host: config.text("admin.host"), port: config.number("admin.port"), runtime: self)
@@ -189,10 +208,15 @@ public final class PorticoRuntime: Sendable {
         group.append(publicApp)
         group.append(DrainService(lifecycle: lifecycle, logger: logger))
         group.append(ReloadService(runtime: self))
-        logger.info("starting", metadata: ["listen": "\(settings.host):\(settings.port)", "admin": "\(config.text("admin.host")):\(config.number("admin.port"))",
-                                           "versions": "\(catalogStore.current.versions.joined(separator: ","))", "config": "\(config.file ?? "none")"])
-        var configuration = ServiceGroupConfiguration(services: group.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
-                                                      cancellationSignals: [], logger: logger)
+        logger.info(
+            "starting",
+            metadata: [
+                "listen": "\(settings.host):\(settings.port)", "admin": "\(config.text("admin.host")):\(config.number("admin.port"))",
+                "versions": "\(catalogStore.current.versions.joined(separator: ","))", "config": "\(config.file ?? "none")",
+            ])
+        var configuration = ServiceGroupConfiguration(
+            services: group.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
+            cancellationSignals: [], logger: logger)
         configuration.maximumGracefulShutdownDuration = .seconds(drainTimeout)
         configuration.maximumCancellationDuration = .seconds(5)
         let serviceGroup = ServiceGroup(configuration: configuration)

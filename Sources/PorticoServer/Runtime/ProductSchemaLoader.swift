@@ -7,21 +7,24 @@ public import PorticoMySQL
 public enum ProductSchemaLoader {
     public static func load(from pool: MySQLConnectionPool) async throws -> ProductSchema {
         let database = try await pool.query("SELECT DATABASE()").rows.first?[0].text ?? ""
-        let columns = try await pool.query("""
+        let columns = try await pool.query(
+            """
             SELECT table_name, column_name, data_type, column_type, is_nullable, column_default, column_key
             FROM information_schema.columns WHERE table_schema = ? ORDER BY table_name, ordinal_position
             """, [.string(database)])
-        let indexes = try await pool.query("""
+        let indexes = try await pool.query(
+            """
             SELECT table_name, index_name, column_name
             FROM information_schema.statistics WHERE table_schema = ? ORDER BY table_name, index_name, seq_in_index
             """, [.string(database)])
         var tableColumns: [String: [ProductSchema.Column]] = [:]
         for row in columns.rows {
             let table = row[0].text ?? ""
-            tableColumns[table, default: []].append(ProductSchema.Column(
-                name: row[1].text ?? "", dataType: row[2].text ?? "", columnType: row[3].text ?? "",
-                isNullable: row[4].text == "YES", defaultValue: row[5].text, isPrimaryKey: row[6].text == "PRI"
-            ))
+            tableColumns[table, default: []].append(
+                ProductSchema.Column(
+                    name: row[1].text ?? "", dataType: row[2].text ?? "", columnType: row[3].text ?? "",
+                    isNullable: row[4].text == "YES", defaultValue: row[5].text, isPrimaryKey: row[6].text == "PRI"
+                ))
         }
         var tableIndexes: [String: [String: [String]]] = [:]
         for row in indexes.rows {
