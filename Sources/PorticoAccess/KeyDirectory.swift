@@ -16,9 +16,12 @@ import Synchronization
 ///
 /// So a key issued moments ago is accepted on its first use, at most ``minimumInterval`` late.
 /// Keys are only ever added (revocation marks a row), so each read fetches only rows past the
-/// highest `key_id` seen.
+/// highest `key_id` seen, less ``overlap``: two keys issued at once may commit in the other
+/// order than their ids, and the lower one must not be skipped.
 final class KeyDirectory: Sendable {
     static let minimumInterval: Duration = .seconds(1)
+    /// Ids below the highest seen that each read looks at again (keys issued concurrently).
+    static let overlap: UInt64 = 64
 
     private struct State {
         var ids: Set<String> = []
@@ -70,7 +73,7 @@ final class KeyDirectory: Sendable {
     private func readNewKeys() async throws {
         defer { state.withLock { $0.pending = nil } }
         readCount.add(1, ordering: .relaxed)
-        let after = state.withLock { $0.highestKeyID }
+        let after = state.withLock { $0.highestKeyID > Self.overlap ? $0.highestKeyID - Self.overlap : 0 }
         let rows = try await pool.query("SELECT key_id, public_id FROM api_keys WHERE key_id > ? ORDER BY key_id", [.uint(after)]).rows
         state.withLock { state in
             for row in rows {

@@ -125,6 +125,32 @@ struct LimitTests {
         await state.close()
     }
 
+    @Test("a key whose row appears below the highest id the directory has read (issued concurrently, committed late) is still found")
+    func lateCommittedKey() async throws {
+        let product = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
+        let state = MySQLConnectionPool(configuration: try TestDatabase.state(), logger: TestApp.quietLogger)
+        _ = try await StateSchema.migrate(state, productSchema: "tradeflow")
+        let store = PartnerStore(pool: state)
+        let partner = "late-commit-\(UInt32.random(in: 0...UInt32.max))"
+        _ = try await store.addPartner(code: partner, name: nil)
+        let late = try await store.issueKey(partner: partner, scopes: ["orders:read"], expires: nil)
+        _ = try await store.issueKey(partner: partner, scopes: ["orders:read"], expires: nil)  // a higher id, visible first
+        // The first key's row is not visible under its id yet when the directory first reads.
+        let hidden = ApiKey.generate().id
+        _ = try await state.query("UPDATE api_keys SET public_id = ? WHERE public_id = ?", [.string(hidden), .string(late.id)])
+        let authenticator = Authenticator(statePool: state, productPool: product, tenantSource: .grants, logger: TestApp.quietLogger)
+        let limits = Limits(settings: LimitSettings(partner: Self.policy), clock: TestClock())
+        try await Self.app(product, limits, principal: nil, authenticator: authenticator).test(.router) { client in
+            let get = { (token: String) in
+                try await client.execute(uri: "/api/v1/orders?limit=1&fields=id", method: .get, headers: [.authorization: "Bearer \(token)"]).status
+            }
+            #expect(try await get(late.token) == .unauthorized, "not committed yet: unknown")
+            _ = try await state.query("UPDATE api_keys SET public_id = ? WHERE public_id = ?", [.string(late.id), .string(hidden)])
+            #expect(try await get(late.token) == .ok, "committed now, below the highest id the directory had seen")
+        }
+        await state.close()
+    }
+
     @Test("a flood of well-formed keys with random ids, from many addresses, reads the database at most once a second")
     func randomIDFlood() async throws {
         // Addresses are never limited here (a huge per-address rate; X-Forwarded-For from the
