@@ -87,16 +87,11 @@ struct LimitTests {
         let clock = TestClock()
         let anonymous = RatePolicy(name: "anonymous", limit: 3, window: 60, burst: 3)
         let limits = Limits(settings: LimitSettings(partner: Self.policy, anonymous: anonymous), clock: clock)
-        let product = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
-        let state = MySQLConnectionPool(configuration: try TestDatabase.state(), logger: TestApp.quietLogger)
-        _ = try await StateSchema.migrate(state, productSchema: "tradeflow")
-        let store = PartnerStore(pool: state)
-        let partner = "shared-egress-\(UInt32.random(in: 0...UInt32.max))"
-        _ = try await store.addPartner(code: partner, name: nil)
-        try await store.grant(partner: partner, tenants: [1])
-        let valid = try await store.issueKey(partner: partner, scopes: ["orders:read"], expires: nil)
-        let authenticator = Authenticator(statePool: state, productPool: product, tenantSource: .grants, logger: TestApp.quietLogger)
-        try await Self.app(product, limits, principal: nil, authenticator: authenticator).test(.router) { client in
+        let access = try await AccessFixture(partner: "shared-egress")
+        try await access.store.grant(partner: access.partner, tenants: [1])
+        let valid = try await access.issueKey()
+        let authenticator = access.authenticator
+        try await Self.app(access.product, limits, principal: nil, authenticator: authenticator).test(.router) { client in
             let get = { (headers: HTTPFields) in try await client.execute(uri: "/api/v1/orders?limit=1&fields=id", method: .get, headers: headers) }
             for _ in 0..<3 {
                 #expect(try await get([.authorization: "Bearer \(ApiKey.generate().token)"]).status == .unauthorized)
@@ -122,25 +117,20 @@ struct LimitTests {
             #expect(try await get([.init("X-API-Key")!: ApiKey.generate().token]).status == .tooManyRequests)
             #expect(try await get([.authorization: "Bearer not-a-key"]).status == .tooManyRequests)
         }
-        await state.close()
+        await access.state.close()
     }
 
     @Test("a key whose row appears below the highest id the directory has read (issued concurrently, committed late) is still found")
     func lateCommittedKey() async throws {
-        let product = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
-        let state = MySQLConnectionPool(configuration: try TestDatabase.state(), logger: TestApp.quietLogger)
-        _ = try await StateSchema.migrate(state, productSchema: "tradeflow")
-        let store = PartnerStore(pool: state)
-        let partner = "late-commit-\(UInt32.random(in: 0...UInt32.max))"
-        _ = try await store.addPartner(code: partner, name: nil)
-        let late = try await store.issueKey(partner: partner, scopes: ["orders:read"], expires: nil)
-        _ = try await store.issueKey(partner: partner, scopes: ["orders:read"], expires: nil)  // a higher id, visible first
+        let access = try await AccessFixture(partner: "late-commit")
+        let state = access.state
+        let late = try await access.issueKey()
+        _ = try await access.issueKey()  // a higher id, visible first
         // The first key's row is not visible under its id yet when the directory first reads.
         let hidden = ApiKey.generate().id
         _ = try await state.query("UPDATE api_keys SET public_id = ? WHERE public_id = ?", [.string(hidden), .string(late.id)])
-        let authenticator = Authenticator(statePool: state, productPool: product, tenantSource: .grants, logger: TestApp.quietLogger)
         let limits = Limits(settings: LimitSettings(partner: Self.policy), clock: TestClock())
-        try await Self.app(product, limits, principal: nil, authenticator: authenticator).test(.router) { client in
+        try await Self.app(access.product, limits, principal: nil, authenticator: access.authenticator).test(.router) { client in
             let get = { (token: String) in
                 try await client.execute(uri: "/api/v1/orders?limit=1&fields=id", method: .get, headers: [.authorization: "Bearer \(token)"]).status
             }
@@ -158,11 +148,9 @@ struct LimitTests {
         // the guesses and the database.
         let anonymous = RatePolicy(name: "anonymous", limit: 1_000_000, window: 60, burst: 1_000_000)
         let limits = Limits(settings: LimitSettings(partner: Self.policy, anonymous: anonymous, trustedProxies: ["unknown"]), clock: TestClock())
-        let product = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
-        let state = MySQLConnectionPool(configuration: try TestDatabase.state(), logger: TestApp.quietLogger)
-        _ = try await StateSchema.migrate(state, productSchema: "tradeflow")
-        let authenticator = Authenticator(statePool: state, productPool: product, tenantSource: .grants, logger: TestApp.quietLogger)
-        try await Self.app(product, limits, principal: nil, authenticator: authenticator).test(.router) { client in
+        let access = try await AccessFixture(partner: "fresh-key")
+        let authenticator = access.authenticator
+        try await Self.app(access.product, limits, principal: nil, authenticator: authenticator).test(.router) { client in
             let started = ContinuousClock.now
             for round in 0..<3 {
                 try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
@@ -185,15 +173,12 @@ struct LimitTests {
             #expect(authenticator.lookups <= 2 + seconds, "\(authenticator.lookups) lookups in \(seconds) s for 300 guesses")
             #expect(authenticator.lookups >= 1)
             // A key issued now, after the directory's last read, is accepted on its first use.
-            let store = PartnerStore(pool: state)
-            let partner = "fresh-key-\(UInt32.random(in: 0...UInt32.max))"
-            _ = try await store.addPartner(code: partner, name: nil)
-            let fresh = try await store.issueKey(partner: partner, scopes: ["orders:read"], expires: nil)
+            let fresh = try await access.issueKey()
             let first = try await client.execute(
                 uri: "/api/v1/orders?limit=1&fields=id", method: .get, headers: [.authorization: "Bearer \(fresh.token)"])
             #expect(first.status == .ok, "\(String(buffer: first.body))")
         }
-        await state.close()
+        await access.state.close()
     }
 }
 

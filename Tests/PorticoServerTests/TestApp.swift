@@ -110,3 +110,27 @@ final class CollectingWriter: ResponseBodyWriter, @unchecked Sendable {
     func write(_ buffer: ByteBuffer) async throws { bytes += buffer.readableBytesView }
     func finish(_ trailingHeaders: HTTPFields?) async throws {}
 }
+
+/// What an access test starts from: pools on the product and on Portico's (migrated) schema, an
+/// authenticator with empty caches, and a partner of its own.
+struct AccessFixture {
+    let product: MySQLConnectionPool
+    let state: MySQLConnectionPool
+    let store: PartnerStore
+    let partner: String
+    let authenticator: Authenticator
+
+    /// - Parameter prefix: the start of the partner's code (a random suffix keeps tests apart).
+    init(partner prefix: String) async throws {
+        product = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
+        state = MySQLConnectionPool(configuration: try TestDatabase.state(), logger: TestApp.quietLogger)
+        _ = try await StateSchema.migrate(state, productSchema: "tradeflow")
+        store = PartnerStore(pool: state)
+        partner = "\(prefix)-\(UInt32.random(in: 0...UInt32.max))"
+        _ = try await store.addPartner(code: partner, name: nil)
+        authenticator = Authenticator(statePool: state, productPool: product, tenantSource: .grants, logger: TestApp.quietLogger)
+    }
+
+    /// A new key of the partner's with `orders:read`.
+    func issueKey() async throws -> ApiKey { try await store.issueKey(partner: partner, scopes: ["orders:read"], expires: nil) }
+}
