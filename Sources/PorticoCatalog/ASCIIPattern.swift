@@ -32,4 +32,13 @@ enum ASCIIPattern {
     static func isPrefix(_ text: String) -> Bool {
         text.utf8.allSatisfy { isLetter($0) || isDigit($0) || $0 == 0x5F || $0 == 0x2D }
     }
+
+    /// One path segment of characters RFC 3986 allows unescaped (`pchar` without `%`): letters,
+    /// digits, `- . _ ~ ! $ & ' ( ) * + , ; = : @`; never `.` or `..`, which clients resolve away.
+    static func isPathSegment(_ text: String) -> Bool {
+        guard !text.isEmpty, text != ".", text != ".." else { return false }
+        return text.utf8.allSatisfy { isLetter($0) || isDigit($0) || Self.segmentPunctuation.contains($0) }
+    }
+
+    private static let segmentPunctuation: Set<UInt8> = Set("-._~!$&'()*+,;=:@".utf8)
 }

@@ -9,11 +9,27 @@ public struct Catalog: Sendable {
     /// From `_version.yaml`: title, publication, deprecation.
     public let settings: VersionSettings
 
+    /// Each served resource's name by its path segment.
+    public let resourcesBySegment: [String: String]
+
     public init(version: String, resources: [String: Resource], settings: VersionSettings = VersionSettings()) {
         self.version = version
         self.resources = resources
         self.settings = settings
+        resourcesBySegment = Dictionary(
+            resources.values.filter(\.isEndpoint).map { ($0.path, $0.name) }, uniquingKeysWith: { a, b in min(a, b) })
     }
+
+    /// Where the version's resources are served: `base_path`, or `/api/<version>`.
+    public var basePath: String { settings.basePath ?? "/api/\(version)" }
+    /// Whether resources live somewhere else than `/api/<version>` (its usage and contract stay there).
+    public var hasOwnBasePath: Bool { basePath != "/api/\(version)" }
+
+    /// A resource's list path, such as `/api/v1/orders` or `/v1/service-tickets`.
+    public func listPath(_ resource: Resource) -> String { "\(basePath)/\(resource.path)" }
+
+    /// The envelope of a resource's pages: its own, else the version's, else ``ListEnvelope/standard``.
+    public func envelope(_ resource: Resource) -> ListEnvelope { resource.envelope ?? settings.envelope ?? .standard }
 
     /// Resource names in a stable order (for routes and documents).
     public var resourceNames: [String] { resources.keys.sorted() }
@@ -51,6 +67,10 @@ public struct Resource: Sendable {
     /// False for resources that only appear embedded in others.
     public let isEndpoint: Bool
     public let deprecation: Deprecation?
+    /// Its path segment under the version's base path (`path:`, by default its name).
+    public let path: String
+    /// Its own list envelope (`envelope:`), replacing the version's.
+    public let envelope: ListEnvelope?
     /// Where it was declared, for diagnostics.
     public let location: Location
     /// Where each top-level key (`table`, `keyset`, …) is, for diagnostics about it.
@@ -60,8 +80,10 @@ public struct Resource: Sendable {
         name: String, description: String?, scope: String, table: String, key: [String], predicates: [StaticPredicate],
         tenant: TenantRule, id: PublicID?, joins: [String: Join], fields: [Field], filters: [String: Filter], sortKeys: [String],
         page: PageSize, keyset: [String], syncColumn: String?, isEndpoint: Bool, deprecation: Deprecation?, location: Location,
-        keyLocations: [String: Location] = [:]
+        keyLocations: [String: Location] = [:], path: String? = nil, envelope: ListEnvelope? = nil
     ) {
+        self.path = path ?? name
+        self.envelope = envelope
         self.name = name
         self.description = description
         self.scope = scope

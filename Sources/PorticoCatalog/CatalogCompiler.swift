@@ -31,6 +31,8 @@ public enum CatalogCompiler {
 
     /// Resource names Portico's own endpoints use.
     public static let reservedNames: Set<String> = ["usage", "openapi"]
+    /// Path segments Portico's own endpoints use under `/api/<version>`.
+    public static let reservedSegments: Set<String> = ["usage", "openapi.json", "openapi.yaml"]
 
     /// One mapping file's text and the path diagnostics name.
     public struct Source: Sendable {
@@ -76,6 +78,7 @@ public enum CatalogCompiler {
             if let catalog = result.catalogs[version] { catalogs[version] = catalog }
             if let catalog = result.checkable[version] { checkable[version] = catalog }
         }
+        for version in checkBasePaths(catalogs, into: &diagnostics) { catalogs[version] = nil }
         return Result(catalogs: catalogs, diagnostics: diagnostics.diagnostics.sorted(), checkable: checkable)
     }
 
@@ -129,6 +132,7 @@ public enum CatalogCompiler {
         }
         if diagnostics.hasErrors == false || !resources.isEmpty {
             CrossReferences(resources: resources).check(into: &diagnostics)
+            checkPaths(resources, into: &diagnostics)
         }
         let sorted = diagnostics.diagnostics.sorted()
         let failed = sorted.contains { $0.severity == .error }
@@ -137,6 +141,47 @@ public enum CatalogCompiler {
         let broken = Set(sorted.filter { $0.severity == .error }.map(\.file))
         let clean = resources.filter { !broken.contains($0.value.location.file) }
         return Result(catalogs: [:], diagnostics: sorted, checkable: [version: Catalog(version: version, resources: clean, settings: settings)])
+    }
+
+    /// Two served resources may not answer at the same path; the diagnostic goes to a file that wrote `path:`.
+    static func checkPaths(_ resources: [String: Resource], into diagnostics: inout DiagnosticCollector) {
+        var owners: [String: Resource] = [:]
+        for name in resources.keys.sorted() {
+            guard let resource = resources[name], resource.isEndpoint else { continue }
+            guard let owner = owners[resource.path] else {
+                owners[resource.path] = resource
+                continue
+            }
+            let (reported, other) = resource.keyLocations["path"] != nil ? (resource, owner) : (owner, resource)
+            diagnostics.error(
+                "resource '\(reported.name)' is served at path segment '\(resource.path)', as '\(other.name)' is; give one of them another 'path'",
+                at: reported.location(of: "path"))
+        }
+    }
+
+    /// No two versions may serve under the same base path, or one under the other's. Each
+    /// conflict is reported on a version that declared `base_path`.
+    ///
+    /// - Returns: the versions whose base path conflicts (they are not served).
+    static func checkBasePaths(_ catalogs: [String: Catalog], into diagnostics: inout DiagnosticCollector) -> Set<String> {
+        var conflicting: Set<String> = []
+        let versions = catalogs.keys.sorted()
+        for (index, version) in versions.enumerated() {
+            for other in versions[(index + 1)...] {
+                let (a, b) = (catalogs[version]!, catalogs[other]!)
+                let (baseA, baseB) = (a.basePath + "/", b.basePath + "/")
+                guard baseA.hasPrefix(baseB) || baseB.hasPrefix(baseA) else { continue }
+                let (reported, against) = b.settings.basePathLocation != nil ? (b, a) : (a, b)
+                guard let at = reported.settings.basePathLocation else { continue }
+                let relation =
+                    baseA == baseB ? "is also" : (reported.basePath + "/").hasPrefix(against.basePath + "/") ? "lies under" : "contains"
+                diagnostics.error(
+                    "'base_path' '\(reported.basePath)' \(relation) \(against.version)'s base path '\(against.basePath)'; each version needs a path of its own",
+                    at: at)
+                conflicting.insert(reported.version)
+            }
+        }
+        return conflicting
     }
 
     private static func yamlMessage(_ error: YamlError) -> String {

@@ -11,10 +11,13 @@ struct MappingNode {
 
     let value: Value
     let location: Location
+    /// A plain (unquoted) scalar: where the mapping language gives `true` or `12` a JSON type, a quoted one stays text.
+    let isPlain: Bool
 
     init(_ node: Node, file: String) {
         let mark = node.mark
         location = Location(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0)
+        isPlain = node.scalar?.style == .plain
         switch node {
         case .scalar(let scalar):
             let isNull = scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)

@@ -9,7 +9,7 @@ struct ResourceParser {
 
     static let topLevelKeys = [
         "description", "scope", "table", "key", "where", "tenant", "id", "joins", "fields", "filters", "sort", "page",
-        "keyset", "sync", "endpoint", "deprecated", "sunset",
+        "keyset", "sync", "endpoint", "deprecated", "sunset", "path", "envelope",
     ]
 
     init(name: String, file: String) {
@@ -51,12 +51,15 @@ struct ResourceParser {
         let sync = identifier(top, "sync", in: whole, required: false)
         let keyset = parseKeyset(top, key: key, sync: sync, fields: fields)
         let deprecation = parseDeprecation(top, in: whole)
+        let path = parsePath(top, isEndpoint: isEndpoint)
+        let envelope = top["envelope"].flatMap { ListEnvelope.parse($0, into: &diagnostics) }
         guard !diagnostics.hasErrors, let scope, let table else { return nil }
         return Resource(
             name: name, description: top.optionalString("description", in: whole, &diagnostics), scope: scope, table: table,
             key: key, predicates: predicates, tenant: tenant ?? .none, id: id, joins: joins, fields: fields, filters: filters,
             sortKeys: sortKeys, page: page, keyset: keyset, syncColumn: sync, isEndpoint: isEndpoint, deprecation: deprecation,
-            location: root.location, keyLocations: Dictionary(top.pairs.map { ($0.key, $0.keyLocation) }, uniquingKeysWith: { a, _ in a })
+            location: root.location, keyLocations: Dictionary(top.pairs.map { ($0.key, $0.keyLocation) }, uniquingKeysWith: { a, _ in a }),
+            path: path, envelope: envelope
         )
     }
 
@@ -211,7 +214,26 @@ struct ResourceParser {
         return PublicID(column: column, prefix: prefix, padding: pad)
     }
 
-    // MARK: - Paging, order, deprecation
+    // MARK: - Paging, order, deprecation, path
+
+    /// The path segment (`path:`); its uniqueness in the version is checked by ``CatalogCompiler``.
+    mutating func parsePath(_ top: MappingObject, isEndpoint: Bool) -> String? {
+        guard let text = top.optionalString("path", in: "resource '\(name)'", &diagnostics), let at = top["path"]?.location else { return nil }
+        guard isEndpoint else {
+            diagnostics.error("'path' is for served resources; this one has 'endpoint: false'", at: at)
+            return nil
+        }
+        guard ASCIIPattern.isPathSegment(text) else {
+            diagnostics.error(
+                "'path' '\(text)' must be one path segment of letters, digits and - . _ ~ ! $ & ' ( ) * + , ; = : @ (no /, no . or ..)", at: at)
+            return nil
+        }
+        if CatalogCompiler.reservedSegments.contains(text) {
+            diagnostics.error("'path' '\(text)' is reserved (/api/<version>/\(text) is Portico's own)", at: at)
+            return nil
+        }
+        return text
+    }
 
     mutating func parsePage(_ top: MappingObject) -> PageSize {
         guard let node = top["page"] else { return PageSize(defaultLimit: 50, maxLimit: 200) }

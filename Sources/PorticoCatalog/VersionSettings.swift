@@ -8,6 +8,8 @@ import Yams
 /// published: true            # partners rely on it: `portico contract lock` refuses breaking changes
 /// deprecated: 2026-11-01     # since when (sends Deprecation, RFC 9745)
 /// sunset: 2027-06-30         # when it goes away (sends Sunset, RFC 8594); needs deprecated
+/// base_path: /partner/v1     # where its resources are served (default /api/<version>)
+/// envelope: {items: documents, next: next_cursor}   # every list's envelope (see ListEnvelope)
 /// ```
 public struct VersionSettings: Sendable, Equatable {
     public var title: String
@@ -17,6 +19,12 @@ public struct VersionSettings: Sendable, Equatable {
     public var deprecatedOn: String?
     /// `YYYY-MM-DD` after which it is withdrawn.
     public var sunset: String?
+    /// Where the version's resources live when not at `/api/<version>`, such as `/v1`; never ends with `/`.
+    public var basePath: String?
+    /// Where `base_path` was written, for diagnostics that span versions.
+    public var basePathLocation: Location?
+    /// The envelope of every list of the version that does not declare its own.
+    public var envelope: ListEnvelope?
 
     public init(
         title: String = "Partner API", description: String? = nil, published: Bool = false, deprecatedOn: String? = nil, sunset: String? = nil
@@ -29,7 +37,7 @@ public struct VersionSettings: Sendable, Equatable {
     }
 
     public static let fileName = "_version"
-    static let keys = ["title", "description", "published", "deprecated", "sunset"]
+    static let keys = ["title", "description", "published", "deprecated", "sunset", "base_path", "envelope"]
 
     static func parse(_ source: CatalogCompiler.Source, into diagnostics: inout DiagnosticCollector) -> VersionSettings {
         let start = Location(file: source.path, line: 1, column: 1)
@@ -51,9 +59,38 @@ public struct VersionSettings: Sendable, Equatable {
             }
             if key == "deprecated" { settings.deprecatedOn = value } else { settings.sunset = value }
         }
+        if let node = object["base_path"] {
+            settings.basePathLocation = node.location
+            settings.basePath = parseBasePath(node, into: &diagnostics)
+        }
+        if let node = object["envelope"] { settings.envelope = ListEnvelope.parse(node, into: &diagnostics) }
         if settings.sunset != nil, settings.deprecatedOn == nil {
             diagnostics.error("'sunset' needs 'deprecated' (the date the version was deprecated)", at: object["sunset"]!.location)
         }
         return settings
+    }
+
+    /// Top-level path segments Portico serves itself: no version's base path may start with one.
+    public static let reservedRoots: Set<String> = ["docs", "oauth", "healthz", "readyz", "metrics", "admin", ".well-known"]
+
+    static func parseBasePath(_ node: MappingNode, into diagnostics: inout DiagnosticCollector) -> String? {
+        guard let text = node.scalar else {
+            diagnostics.error("'base_path' must be a path such as /v1, not \(node.kindName)", at: node.location)
+            return nil
+        }
+        let segments = text.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        guard text.hasPrefix("/"), text.utf8.count <= 200, !segments.isEmpty, segments.allSatisfy({ ASCIIPattern.isPathSegment(String($0)) })
+        else {
+            diagnostics.error(
+                "'base_path' '\(text)' must start with / and be segments of letters, digits and - . _ ~ ! $ & ' ( ) * + , ; = : @ "
+                    + "(no empty segment, no trailing /, no . or ..; at most 200 bytes)",
+                at: node.location)
+            return nil
+        }
+        if let root = segments.first, reservedRoots.contains(String(root)) {
+            diagnostics.error("'base_path' '\(text)' starts with /\(root), which Portico serves itself", at: node.location)
+            return nil
+        }
+        return text
     }
 }

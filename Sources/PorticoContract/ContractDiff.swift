@@ -219,6 +219,10 @@ public struct ContractDiff: Sendable {
         if old["format"] != new["format"] {
             add(true, at, "changed format from \(old["format"]?.string ?? "none") to \(new["format"]?.string ?? "none")")
         }
+        if response, old["const"] != new["const"] {
+            let text = { (node: JSONNode?) in node.map { String($0.jsonText.filter { $0 != "\n" }) } ?? "none" }
+            add(true, at, "changed constant from \(text(old["const"])) to \(text(new["const"]))")
+        }
         if response, old["pattern"] != new["pattern"] {
             add(true, at, "changed pattern from \(old["pattern"]?.string ?? "none") to \(new["pattern"]?.string ?? "none") (values look different)")
         }

@@ -22,7 +22,7 @@ extension ContractDocument {
         parameters.append(
             query(
                 "cursor",
-                "The `next_cursor` of the previous page, unchanged, with the same other parameters (empty: the first page). "
+                "The `\(catalog.envelope(resource).nextCursorMember ?? "next_cursor")` of the previous page, unchanged, with the same other parameters (empty: the first page). "
                     + "Cursors are signed: one that was not issued for this request is a 400.",
                 .object(["type": .string("string"), "pattern": .string("^([A-Za-z0-9_-]{4,2000}\\.[A-Za-z0-9_-]{22})?$")])))
         if resource.syncColumn != nil {

@@ -26,18 +26,9 @@ public enum ContractDocument {
             let resource = catalog.resources[name]!
             schemas[name] = itemSchema(resource, catalog)
             guard resource.isEndpoint else { continue }
-            schemas[name + "_page"] = .object([
-                "type": .string("object"), "additionalProperties": .bool(false), "required": .array([.string("data"), .string("next_cursor")]),
-                "properties": .object([
-                    "data": .object(["type": .string("array"), "items": ref(name)]),
-                    "next_cursor": .object([
-                        "type": .array([.string("string"), .string("null")]),
-                        "description": .string("Pass it as `cursor` to get the next page; null on the last page."),
-                    ]),
-                ]),
-            ])
-            paths["/api/\(catalog.version)/\(name)"] = .object(["get": listOperation(resource, catalog)])
-            paths["/api/\(catalog.version)/\(name)/{id}"] = .object(["get": itemOperation(resource, catalog)])
+            schemas[name + "_page"] = pageSchema(catalog.envelope(resource), items: ref(name))
+            paths[catalog.listPath(resource)] = .object(["get": listOperation(resource, catalog)])
+            paths[catalog.listPath(resource) + "/{id}"] = .object(["get": itemOperation(resource, catalog)])
         }
         paths["/api/\(catalog.version)/usage"] = .object(["get": usageOperation(catalog)])
         let scopes = Set(catalog.resources.values.map(\.scope)).sorted()
@@ -73,6 +64,38 @@ public enum ContractDocument {
                 "responses": problemResponses,
             ]),
         ])
+    }
+
+    /// A page's schema: the envelope's members, all required, and nothing else.
+    static func pageSchema(_ envelope: ListEnvelope, items: JSONNode) -> JSONNode {
+        var properties: [String: JSONNode] = [:]
+        for (name, member) in envelope.members {
+            properties[name] =
+                switch member {
+                case .documents: .object(["type": .string("array"), "items": items])
+                case .nextCursor:
+                    .object([
+                        "type": .array([.string("string"), .string("null")]),
+                        "description": .string("Pass it as `cursor` to get the next page; null on the last page."),
+                    ])
+                case .hasMore: .object(["type": .string("boolean"), "description": .string("Whether a next page exists.")])
+                case .url: .object(["type": .string("string"), "description": .string("The list's path.")])
+                case .constant(let constant): .object(["const": json(constant)])
+                }
+        }
+        return .object([
+            "type": .string("object"), "additionalProperties": .bool(false), "required": .array(envelope.members.map { .string($0.name) }),
+            "properties": .object(properties),
+        ])
+    }
+
+    static func json(_ constant: ListEnvelope.Constant) -> JSONNode {
+        switch constant {
+        case .string(let text): .string(text)
+        case .integer(let number): .integer(Int(number))
+        case .bool(let flag): .bool(flag)
+        case .null: .null
+        }
     }
 
     static func ref(_ name: String) -> JSONNode { .object(["$ref": .string("#/components/schemas/\(name)")]) }

@@ -41,16 +41,36 @@ public enum DocsPage {
         return page("\(catalog.settings.title) \(catalog.version)", body)
     }
 
+    /// A page's envelope as a partner sees it: `{"data": [...], "next_cursor": "…"}`.
+    static func envelopeText(_ envelope: ListEnvelope) -> String {
+        let members = envelope.members.map { name, member in
+            let value =
+                switch member {
+                case .documents: "[…]"
+                case .nextCursor: "\"…\" | null"
+                case .hasMore: "true | false"
+                case .url: "\"/…\""
+                case .constant(.string(let text)): "\"\(text)\""
+                case .constant(.integer(let number)): String(number)
+                case .constant(.bool(let flag)): String(flag)
+                case .constant(.null): "null"
+                }
+            return "\"\(name)\": \(value)"
+        }
+        return "{" + members.joined(separator: ", ") + "}"
+    }
+
     static func section(_ resource: Resource, _ catalog: Catalog) -> String {
         let name = escape(resource.name)
-        let base = "/api/\(escape(catalog.version))/\(name)"
+        let base = escape(catalog.listPath(resource))
         var html = "<h2 id=\"\(name)\">\(name)</h2>"
         if resource.deprecation != nil {
             html += "<p class=\"warn\">Deprecated" + (resource.deprecation?.sunset.map { "; removed after \(escape($0))" } ?? "") + ".</p>"
         }
         if let description = resource.description { html += "<p>\(escape(description))</p>" }
         html += "<p><code>GET \(base)</code> · <code>GET \(base)/{id}</code> · scope <code>\(escape(resource.scope))</code> · "
-        html += "pages of \(resource.page.defaultLimit) (at most \(resource.page.maxLimit)) with <code>cursor</code></p>"
+        html += "pages of \(resource.page.defaultLimit) (at most \(resource.page.maxLimit)) with <code>cursor</code>, as "
+        html += "<code>" + escape(envelopeText(catalog.envelope(resource))) + "</code></p>"
         html += "<table><tr><th>field</th><th>type</th><th>description</th><th>example</th></tr>"
         if let id = resource.id {
             html += "<tr><td><code>id</code></td><td>string</td><td>The public id, such as <code>\(escape(id.format(42)))</code>.</td><td></td></tr>"

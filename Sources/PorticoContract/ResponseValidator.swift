@@ -87,6 +87,12 @@ public struct ResponseValidator: Sendable {
             if !matches { problems.append("\(prefix): \(path) matches none of anyOf") }
             return
         }
+        if let constant = schema["const"], constant != value {
+            problems.append(
+                "\(prefix): \(path) = \(value.jsonText.trimmingCharacters(in: .newlines)) is not the constant \(constant.jsonText.trimmingCharacters(in: .newlines))"
+            )
+            return
+        }
         if let allowed = schema["enum"]?.items, !allowed.contains(value) {
             problems.append("\(prefix): \(path) = \(value.jsonText.trimmingCharacters(in: .newlines)) is not one of the enum")
             return

@@ -53,7 +53,7 @@ public enum PorticoApplication {
         }
         ReadRoutes(handler: ReadHandler(settings: read, executor: executor, logger: logger)).register(on: router)
         return Application(
-            router: router,
+            responder: BasePathResponder(router: router.buildResponder(), catalogs: read.catalogStore),
             server: .http1(configuration: settings.http1),
             configuration: .init(
                 address: .hostname(settings.host, port: settings.port), serverName: "Portico",

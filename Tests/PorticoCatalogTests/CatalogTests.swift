@@ -80,6 +80,20 @@ struct CatalogTests {
         guard case .embed(let owner) = try #require(sink.field(at: "owner")).kind else { return }
         #expect(owner.optional)
         #expect(sink.filters["ratio"]?.operators == [.gt, .gte, .lt, .lte])
+        #expect(sink.path == "kitchen-sinks")
+        #expect(result.catalogs["v1"]?.resourcesBySegment["kitchen-sinks"] == "kitchen_sink")
+        #expect(result.catalogs["v1"]?.listPath(sink) == "/api/v1/kitchen-sinks")
+        let envelope = try #require(sink.envelope)
+        #expect(envelope.members.map(\.name) == ["object", "items", "has_more", "url", "next", "version", "live", "quoted", "nothing"])
+        // Plain YAML scalars keep their JSON type; a quoted one stays text.
+        #expect(
+            envelope.members.map(\.value) == [
+                .constant(.string("list")), .documents, .hasMore, .url, .nextCursor, .constant(.integer(2)), .constant(.bool(true)),
+                .constant(.string("true")), .constant(.null),
+            ])
+        #expect(result.catalogs["v1"]?.envelope(sink) == envelope)
+        let owners = try #require(result.catalogs["v1"]?.resources["owners"])
+        #expect(owners.path == "owners" && result.catalogs["v1"]?.envelope(owners) == .standard)
     }
 }
 

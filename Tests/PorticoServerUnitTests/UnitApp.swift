@@ -43,7 +43,9 @@ enum UnitApp {
 
     static func executor() -> InMemoryExecutor { InMemoryExecutor(["products": products]) }
 
-    static func build(_ executor: InMemoryExecutor, principal: Principal? = partner, limits: Limits? = nil) -> some ApplicationProtocol {
+    static func build(
+        _ executor: InMemoryExecutor, principal: Principal? = partner, limits: Limits? = nil, catalogs: CatalogSet = UnitApp.catalogs
+    ) -> some ApplicationProtocol {
         let read = ReadSettings(catalogs: catalogs, cursors: cursors, developmentPrincipal: principal, limits: limits)
         return PorticoApplication.build(settings: .init(port: 0), read: read, executor: executor, logger: quietLogger)
     }

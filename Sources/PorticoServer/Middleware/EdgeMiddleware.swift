@@ -12,7 +12,8 @@ import Synchronization
 ///   answers its own way (an RFC 6749 `invalid_request`), so it is left to it;
 /// - a path no route matches: a problem document (`404`, or `405` for a method other than
 ///   GET or HEAD under `/api/`, which is read-only) instead of an empty 404.
-struct EdgeMiddleware<Context: RequestContext>: RouterMiddleware {
+struct EdgeMiddleware: RouterMiddleware {
+    typealias Context = PorticoRequestContext
     let maxBodyBytes: Int
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -25,7 +26,7 @@ struct EdgeMiddleware<Context: RequestContext>: RouterMiddleware {
             if request.uri.path.hasPrefix("/api/"), request.method != .get, request.method != .head {
                 throw Problem.methodNotAllowed(request.method.rawValue)
             }
-            throw Problem.notFound(request.uri.path)
+            throw Problem.notFound(context.publicPath ?? request.uri.path)
         }
     }
 }

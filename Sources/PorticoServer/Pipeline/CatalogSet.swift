@@ -10,9 +10,13 @@ public struct CatalogSet: Sendable {
     /// Each version's OpenAPI document and docs page, made on first request.
     let contracts = ContractCache()
 
+    /// The versions served under a base path of their own, longest path first.
+    let ownBasePaths: [(path: String, version: String)]
+
     public init(_ catalogs: [String: Catalog]) {
         self.catalogs = catalogs
         planners = catalogs.mapValues(ReadPlanner.init)
+        ownBasePaths = catalogs.values.filter(\.hasOwnBasePath).map { ($0.basePath, $0.version) }.sorted { $0.path.count > $1.path.count }
     }
 
     /// Compiles `directory`; returns the diagnostics instead when any version has an error,

@@ -11,6 +11,9 @@ public struct PorticoRequestContext: RequestContext {
     public var principal: Principal?
     /// What an `/api` request asks for, set once right after routing (``RouteResolutionMiddleware``).
     var route: ResolvedRoute?
+    /// The path the partner sent, when ``BasePathResponder`` mapped a version's own base path onto `/api/<version>`.
+    var publicPath: String?
+    var viaBasePath: Bool { publicPath != nil }
     /// The peer's IP address, for per-address limits.
     public let remoteAddress: String?
     /// What the stages report for the access log and metrics.

@@ -48,7 +48,10 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         return encode(request, context, csv: route.format == .csv) { csv, notes in
             csv
                 ? ByteBuffer(bytes: CSVWriter.document(Array(page), planned, embeds: embeds, notes: &notes))
-                : DocumentWriter.page(page, planned, embeds: embeds, nextCursor: nextCursor, notes: &notes) { ByteBuffer(bytes: $0) }
+                : DocumentWriter.page(
+                    page, planned, embeds: embeds, nextCursor: nextCursor, envelope: route.envelope(resource), url: route.listPath(resource),
+                    notes: &notes
+                ) { ByteBuffer(bytes: $0) }
         }
     }
 
@@ -82,10 +85,13 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         guard let route = context.route else { throw Problem.internalError }
         guard let catalog = route.catalog, let planner = route.planner else { throw Problem.unknownVersion(route.version, in: route.catalogs) }
         guard let resource = route.resource else {
+            if catalog.hasOwnBasePath, !route.viaBasePath {
+                throw Problem(.notFound, detail: "The resources of \(route.version) are served under \(catalog.basePath), not /api/\(route.version).")
+            }
             throw Problem(
                 .notFound,
                 detail:
-                    "There is no resource '\(route.resourceName)' in \(route.version). Resources: \(catalog.endpoints.map(\.name).joined(separator: ", "))."
+                    "There is no resource '\(route.resourceName)' in \(route.version). Resources: \(catalog.endpoints.map(\.path).joined(separator: ", "))."
             )
         }
         return (route, resource, planner)

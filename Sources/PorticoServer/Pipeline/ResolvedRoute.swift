@@ -23,8 +23,11 @@ struct ResolvedRoute: Sendable {
     let target: Target
     /// The catalogs this request reads: one snapshot, since a reload may swap them meanwhile.
     let catalogs: CatalogSet
-    /// The resource's name as the path gives it (it may not exist).
+    /// The resource's path segment as the path gives it (it may not exist).
     let resourceName: String
+    /// Whether the request came through the version's own base path (``BasePathResponder``)
+    /// rather than `/api/<version>`: a version with its own base path serves resources only there.
+    let viaBasePath: Bool
     /// The format asked for by `format=` or `Accept` (JSON when neither names another).
     let format: ApiRequest.Format
     /// A list that streams every row (NDJSON or CSV without `limit`): it costs more and holds its slot longer.
@@ -33,16 +36,25 @@ struct ResolvedRoute: Sendable {
     var catalog: Catalog? { catalogs.catalogs[version] }
     var planner: ReadPlanner? { catalogs.planners[version] }
     /// The served resource the path names, if there is one.
-    var resource: Resource? { catalog?.resources[resourceName].flatMap { $0.isEndpoint ? $0 : nil } }
+    var resource: Resource? {
+        guard let catalog, catalog.hasOwnBasePath == viaBasePath, let name = catalog.resourcesBySegment[resourceName] else { return nil }
+        return catalog.resources[name]
+    }
+
+    /// The envelope of the resource's pages.
+    func envelope(_ resource: Resource) -> ListEnvelope { catalog?.envelope(resource) ?? .standard }
+    /// The resource's list path, as the contract names it.
+    func listPath(_ resource: Resource) -> String { catalog?.listPath(resource) ?? "" }
 
     /// The labels logs and metrics use: only names the catalog knows, so callers cannot make up labels.
     var labels: (version: String, resource: String)? {
         guard catalog != nil else { return nil }
         if target == .usage { return (version, "usage") }
-        return catalog?.resources.index(forKey: resourceName) != nil ? (version, resourceName) : nil
+        return resource.map { (version, $0.name) }
     }
 
-    init(_ request: Request, parameters: Parameters, catalogs: CatalogSet, usage: Bool) {
+    init(_ request: Request, parameters: Parameters, catalogs: CatalogSet, usage: Bool, viaBasePath: Bool = false) {
+        self.viaBasePath = viaBasePath
         version = parameters.get("version") ?? ""
         resourceName = usage ? "" : parameters.get("resource") ?? ""
         target = usage ? .usage : parameters.get("id").map { .item(id: $0) } ?? .list
@@ -61,7 +73,7 @@ struct RouteResolutionMiddleware: RouterMiddleware {
         var context = context
         let route = ResolvedRoute(
             request, parameters: context.parameters, catalogs: catalogs.current,
-            usage: context.endpointPath?.hasSuffix("/usage") == true)
+            usage: context.endpointPath?.hasSuffix("/usage") == true, viaBasePath: context.viaBasePath)
         if let labels = route.labels { context.trace.route(version: labels.version, resource: labels.resource) }
         context.route = route
         return try await next(request, context)

@@ -1,0 +1,90 @@
+import Foundation
+import PorticoCatalog
+import Testing
+
+/// `_version.yaml`: where a version lives and how its lists are wrapped, with diagnostics at
+/// their place, across versions too.
+@Suite("Version settings")
+struct VersionSettingsTests {
+    static func compile(_ settings: String) -> CatalogCompiler.Result {
+        CatalogCompiler.compile(
+            version: "v1", sources: CorpusTests.sources("base") + [.init(path: "v1/_version.yaml", text: settings)])
+    }
+
+    @Test("base_path and envelope are read as declared; without them, /api/<version> and {data, next_cursor}")
+    func declared() throws {
+        let result = Self.compile("base_path: /partner/2024-01\nenvelope: {items: documents, next: next_cursor}\n")
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        let catalog = try #require(result.catalogs["v1"])
+        let customers = try #require(catalog.resources["customers"])
+        #expect(catalog.basePath == "/partner/2024-01" && catalog.hasOwnBasePath)
+        #expect(catalog.listPath(customers) == "/partner/2024-01/customers")
+        #expect(catalog.envelope(customers).members.map(\.name) == ["items", "next"])
+        let plain = try #require(Self.compile("title: T\n").catalogs["v1"])
+        #expect(plain.basePath == "/api/v1" && !plain.hasOwnBasePath)
+        #expect(plain.envelope(try #require(plain.resources["customers"])) == .standard)
+    }
+
+    @Test(
+        "a base path that cannot be served is an error at its place",
+        arguments: [
+            ("base_path: v1", "'base_path' 'v1' must start with /"),
+            ("base_path: /v1/", "'base_path' '/v1/' must start with /"),
+            ("base_path: /a//b", "'base_path' '/a//b' must start with /"),
+            ("base_path: /a/../b", "'base_path' '/a/../b' must start with /"),
+            ("base_path: /a%20b", "'base_path' '/a%20b' must start with /"),
+            ("base_path: /docs/v1", "'base_path' '/docs/v1' starts with /docs, which Portico serves itself"),
+            ("base_path: /oauth", "'base_path' '/oauth' starts with /oauth, which Portico serves itself"),
+            ("base_path: [a]", "'base_path' must be a path such as /v1, not a list"),
+            ("envelope: {data: documents}", "'envelope' needs a member with the role 'next_cursor'"),
+        ])
+    func invalid(_ text: String, _ message: String) throws {
+        let result = Self.compile(text + "\n")
+        let diagnostic = try #require(result.diagnostics.first, "no diagnostic for \(text)")
+        #expect(result.diagnostics.count == 1 && result.catalogs.isEmpty)
+        #expect(diagnostic.file == "v1/_version.yaml" && diagnostic.line == 1 && diagnostic.column >= 11)
+        #expect(diagnostic.message.hasPrefix(message), "\(diagnostic.message)")
+    }
+
+    /// A mappings directory with one `_version.yaml` per version (nil: none) beside the base files.
+    static func directory(_ versions: [String: String?]) throws -> String {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("portico-versions-\(UUID().uuidString)").path
+        for (version, settings) in versions {
+            try FileManager.default.createDirectory(atPath: "\(root)/\(version)", withIntermediateDirectories: true)
+            for source in CorpusTests.sources("base") {
+                try source.text.write(toFile: "\(root)/\(version)/\((source.path as NSString).lastPathComponent)", atomically: true, encoding: .utf8)
+            }
+            if let settings { try settings.write(toFile: "\(root)/\(version)/_version.yaml", atomically: true, encoding: .utf8) }
+        }
+        return root
+    }
+
+    @Test(
+        "two versions never share a base path or nest one under the other; the one that declared it is not served",
+        arguments: [
+            (["v1": nil, "v2": "base_path: /api/v1\n"], "'base_path' '/api/v1' is also v1's base path '/api/v1'"),
+            (["v1": nil, "v2": "base_path: /api/v1/new\n"], "'base_path' '/api/v1/new' lies under v1's base path '/api/v1'"),
+            (["v1": "base_path: /partner\n", "v2": "base_path: /partner/v2\n"], "'base_path' '/partner/v2' lies under v1's base path '/partner'"),
+            (["v1": "base_path: /api\n", "v2": nil], "'base_path' '/api' contains v2's base path '/api/v2'"),
+        ] as [([String: String?], String)])
+    func conflicts(_ versions: [String: String?], _ message: String) throws {
+        let root = try Self.directory(versions)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let result = CatalogCompiler.compile(directory: root)
+        let errors = result.diagnostics.filter { $0.severity == .error }
+        #expect(errors.count == 1 && errors.first?.message.hasPrefix(message) == true, "\(errors.map(\.description))")
+        let reported = try #require(errors.first)
+        #expect(reported.file.hasSuffix("_version.yaml") && reported.line == 1 && reported.column == 12)
+        let version = URL(fileURLWithPath: reported.file).deletingLastPathComponent().lastPathComponent
+        #expect(result.catalogs[version] == nil && result.catalogs.count == 1, "the conflicting version is not served, the other is")
+    }
+
+    @Test("versions with different base paths coexist")
+    func coexist() throws {
+        let root = try Self.directory(["v1": nil, "v2": "base_path: /v2\n", "v3": "base_path: /partner/2025-01\n"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let result = CatalogCompiler.compile(directory: root)
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        #expect(result.catalogs.values.map(\.basePath).sorted() == ["/api/v1", "/partner/2025-01", "/v2"])
+    }
+}

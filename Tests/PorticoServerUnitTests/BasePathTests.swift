@@ -1,0 +1,117 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PorticoCatalog
+import PorticoContract
+import PorticoServer
+import Testing
+
+/// A version served where its contract says (`base_path`, `path:`) in its own list envelope,
+/// beside Tradeflow's versions at `/api/<version>`: in process, on the in-memory executor.
+@Suite("Base paths, path segments and envelopes (no database)")
+struct BasePathTests {
+    /// Tradeflow's v1 and v2, and a v3 that serves Tradeflow's products at
+    /// `/partner/2024-01/catalogue-items` in a Stripe-style envelope.
+    static let catalogs: CatalogSet = {
+        let products = try! String(contentsOfFile: "\(UnitApp.repositoryRoot)/mappings/v1/products.yaml", encoding: .utf8)
+        let v3 = CatalogCompiler.compile(
+            version: "v3",
+            sources: [
+                .init(
+                    path: "v3/_version.yaml",
+                    text: """
+                        base_path: /partner/2024-01
+                        envelope:
+                          object: {const: list}
+                          data: documents
+                          has_more: has_more
+                          url: url
+                          next_cursor: next_cursor
+                        """),
+                .init(path: "v3/products.yaml", text: products + "path: catalogue-items\n"),
+            ])
+        precondition(v3.diagnostics.isEmpty, "\(v3.diagnostics)")
+        return CatalogSet(UnitApp.catalogs.catalogs.merging(v3.catalogs) { a, _ in a })
+    }()
+
+    static func json(_ response: TestResponse) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
+    }
+
+    /// Every response checked against the version's generated contract, as the integration suite does.
+    static func validate(_ response: TestResponse, _ path: String, version: String = "v3") throws {
+        let validator = ResponseValidator(document: ContractDocument.build(try #require(catalogs.catalogs[version])), requireLimitHeaders: false)
+        #expect(validator.covers(path), "the contract has no path for \(path)")
+        let headers = Dictionary(response.headers.map { ($0.name.canonicalName.lowercased(), $0.value) }) { a, _ in a }
+        let problems = validator.validate(
+            method: "GET", path: path, status: Int(response.status.code), headers: headers, body: Array(response.body.readableBytesView))
+        #expect(problems.isEmpty, "\(problems)")
+    }
+
+    @Test("the version answers at its base path and segment, in its envelope, page after page")
+    func servedWhereDeclared() async throws {
+        try await UnitApp.build(UnitApp.executor(), catalogs: Self.catalogs).test(.router) { client in
+            let first = try await client.execute(uri: "/partner/2024-01/catalogue-items?limit=2&fields=id,sku", method: .get)
+            #expect(first.status == .ok)
+            let body = String(buffer: first.body)
+            #expect(body.hasPrefix(#"{"object":"list","data":[{"id":"PRD-000001","sku":"SKU-1"},"#), "members in declared order: \(body)")
+            let page = try Self.json(first)
+            #expect(page["has_more"] as? Bool == true && page["url"] as? String == "/partner/2024-01/catalogue-items")
+            try Self.validate(first, "/partner/2024-01/catalogue-items")
+            let cursor = try #require(page["next_cursor"] as? String)
+            let last = try await client.execute(uri: "/partner/2024-01/catalogue-items?limit=2&fields=id,sku&cursor=\(cursor)", method: .get)
+            let rest = try Self.json(last)
+            #expect((rest["data"] as? [[String: Any]])?.map { $0["id"] as? String } == ["PRD-000003"])
+            #expect(rest["has_more"] as? Bool == false && rest["next_cursor"] is NSNull)
+            try Self.validate(last, "/partner/2024-01/catalogue-items")
+            let item = try await client.execute(uri: "/partner/2024-01/catalogue-items/PRD-000002", method: .get)
+            let document = try Self.json(item)
+            #expect(item.status == .ok && document["sku"] as? String == "SKU-2")
+            try Self.validate(item, "/partner/2024-01/catalogue-items/PRD-000002")
+            let export = try await client.execute(uri: "/partner/2024-01/catalogue-items?format=ndjson", method: .get)
+            #expect(String(buffer: export.body).split(separator: "\n").count == 3, "exports are rows, not envelopes")
+        }
+    }
+
+    @Test(
+        "nothing else answers: not the file name, not /api/<version>, not Portico's own endpoints under the base path",
+        arguments: [
+            ("/partner/2024-01/products", 404), ("/api/v3/catalogue-items", 404), ("/api/v3/products", 404),
+            ("/partner/2024-01/usage", 404), ("/partner/2024-01/openapi.json", 404), ("/partner/2024-01", 404),
+            ("/partner/2024-01/catalogue-items/PRD-000002/extra", 404), ("/partner/2024-01/catalogue-items/PRD-000004", 404),
+            ("/partner/2024-01x/catalogue-items", 404),
+        ])
+    func nothingElse(_ uri: String, _ status: Int) async throws {
+        let executor = UnitApp.executor()
+        try await UnitApp.build(executor, catalogs: Self.catalogs).test(.router) { client in
+            let response = try await client.execute(uri: uri, method: .get)
+            #expect(response.status.code == status)
+            #expect(response.headers[.contentType] == "application/problem+json")
+            let detail = try #require(try Self.json(response)["detail"] as? String)
+            if uri.hasPrefix("/partner/") {
+                #expect(!detail.contains("/api/"), "the problem names the path the partner sent: \(detail)")
+            } else if uri.hasPrefix("/api/v3/") {
+                #expect(detail == "The resources of v3 are served under /partner/2024-01, not /api/v3.")
+            }
+        }
+        // Another account's item is looked for (and not found); nothing else reaches the executor.
+        #expect(executor.reads == (uri.hasSuffix("PRD-000004") ? 1 : 0))
+    }
+
+    @Test("writes under the base path are 405 like everywhere; the contract and docs stay at /api/<version> and /docs")
+    func ownEndpointsStay() async throws {
+        try await UnitApp.build(UnitApp.executor(), catalogs: Self.catalogs).test(.router) { client in
+            let post = try await client.execute(uri: "/partner/2024-01/catalogue-items", method: .post)
+            #expect(post.status == .methodNotAllowed)
+            let document = try Self.json(try await client.execute(uri: "/api/v3/openapi.json", method: .get))
+            let paths = try #require(document["paths"] as? [String: Any])
+            #expect(Set(paths.keys) == ["/partner/2024-01/catalogue-items", "/partner/2024-01/catalogue-items/{id}", "/api/v3/usage"])
+            let docs = String(buffer: try await client.execute(uri: "/docs/v3", method: .get).body)
+            #expect(docs.contains("<code>GET /partner/2024-01/catalogue-items</code>"))
+            #expect(docs.contains("&quot;object&quot;: &quot;list&quot;") || docs.contains(#""object": "list""#))
+            // Tradeflow's versions are untouched beside it.
+            let v1 = try await client.execute(uri: "/api/v1/products?limit=1", method: .get)
+            #expect(String(buffer: v1.body).hasPrefix(#"{"data":[{"id":"PRD-000001""#) && String(buffer: v1.body).contains(#""next_cursor":"#))
+        }
+    }
+}
