@@ -23,17 +23,6 @@ enum ASCIIText {
         }
     }
 
-    /// The number of non-empty `/`-separated segments in a path, as `split(separator: "/").count`.
-    static func segmentCount(_ path: String) -> Int {
-        var count = 0
-        var previous = UInt8(ascii: "/")
-        for byte in path.utf8 {
-            if byte != UInt8(ascii: "/"), previous == UInt8(ascii: "/") { count += 1 }
-            previous = byte
-        }
-        return count
-    }
-
     private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, _ pattern: UnsafeBufferPointer<UInt8>) -> Bool {
         for i in 0..<pattern.count {
             var byte = bytes[start + i]

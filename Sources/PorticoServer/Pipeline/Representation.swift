@@ -36,9 +36,4 @@ enum Representation {
         if ASCIIText.contains(accept, "text/csv") { return .csv }
         return .json
     }
-
-    /// True for a list request (`/api/{version}/{resource}`) that streams every row.
-    static func isExport(_ request: Request) -> Bool {
-        ASCIIText.segmentCount(request.uri.path) == 3 && decide(request, list: true).isExport
-    }
 }
