@@ -105,7 +105,7 @@ public struct ListEnvelope: Sendable, Hashable {
         return failed ? nil : ListEnvelope(members: members)
     }
 
-    private static func constant(_ node: MappingNode) -> Constant {
+    static func constant(_ node: MappingNode) -> Constant {
         guard let text = node.scalar else { return .null }
         guard node.isPlain else { return .string(text) }
         switch text {

@@ -48,6 +48,12 @@ struct MappingNode {
         return false
     }
 
+    /// The value of a `{const: value}` mapping, the mapping language's way to write a constant.
+    var constant: MappingNode? {
+        guard case .map(let pairs) = value, pairs.count == 1, pairs[0].key == "const" else { return nil }
+        return pairs[0].value
+    }
+
     var list: [MappingNode]? {
         if case .list(let items) = value { return items }
         return nil

@@ -10,6 +10,7 @@ import Yams
 /// sunset: 2027-06-30         # when it goes away (sends Sunset, RFC 8594); needs deprecated
 /// base_path: /partner/v1     # where its resources are served (default /api/<version>)
 /// envelope: {items: documents, next: next_cursor}   # every list's envelope (see ListEnvelope)
+/// errors: {format: json, body: {message: detail}}   # how errors are worded (see ErrorVocabulary)
 /// ```
 public struct VersionSettings: Sendable, Equatable {
     public var title: String
@@ -25,6 +26,8 @@ public struct VersionSettings: Sendable, Equatable {
     public var basePathLocation: Location?
     /// The envelope of every list of the version that does not declare its own.
     public var envelope: ListEnvelope?
+    /// How the version's errors are worded (``ErrorVocabulary/standard`` when not declared).
+    public var errors: ErrorVocabulary = .standard
 
     public init(
         title: String = "Partner API", description: String? = nil, published: Bool = false, deprecatedOn: String? = nil, sunset: String? = nil
@@ -37,7 +40,7 @@ public struct VersionSettings: Sendable, Equatable {
     }
 
     public static let fileName = "_version"
-    static let keys = ["title", "description", "published", "deprecated", "sunset", "base_path", "envelope"]
+    static let keys = ["title", "description", "published", "deprecated", "sunset", "base_path", "envelope", "errors"]
 
     static func parse(_ source: CatalogCompiler.Source, into diagnostics: inout DiagnosticCollector) -> VersionSettings {
         let start = Location(file: source.path, line: 1, column: 1)
@@ -64,6 +67,7 @@ public struct VersionSettings: Sendable, Equatable {
             settings.basePath = parseBasePath(node, into: &diagnostics)
         }
         if let node = object["envelope"] { settings.envelope = ListEnvelope.parse(node, into: &diagnostics) }
+        if let node = object["errors"] { settings.errors = ErrorVocabulary.parse(node, into: &diagnostics) ?? .standard }
         if settings.sunset != nil, settings.deprecatedOn == nil {
             diagnostics.error("'sunset' needs 'deprecated' (the date the version was deprecated)", at: object["sunset"]!.location)
         }

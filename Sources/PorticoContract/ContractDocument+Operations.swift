@@ -245,11 +245,11 @@ extension ContractDocument {
         ]
     }
 
-    static var problemResponses: JSONNode {
+    static func problemResponses(_ vocabulary: ErrorVocabulary) -> JSONNode {
         func problem(_ description: String, headers: [String] = []) -> JSONNode {
             var response: [String: JSONNode] = [
                 "description": .string(description),
-                "content": .object(["application/problem+json": .object(["schema": ref("problem")])]),
+                "content": .object([vocabulary.mediaType: .object(["schema": ref("problem")])]),
             ]
             let all = ["X-Request-Id"] + headers
             response["headers"] = .object(

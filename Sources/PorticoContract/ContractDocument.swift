@@ -13,15 +13,15 @@ public import PorticoCatalog
 /// others only when asked for, so their presence cannot be promised.
 public enum ContractDocument {
     public static let openAPIVersion = "3.1.0"
-    static let problemKinds = [
-        "invalid-parameter", "unknown-parameter", "invalid-cursor", "query-too-large", "unauthorized", "invalid-token",
-        "insufficient-scope", "not-found", "method-not-allowed", "not-acceptable", "body-too-large",
-        "https://iana.org/assignments/http-problem-types#quota-exceeded", "unavailable", "query-timeout", "internal",
-    ]
+    /// The `type` values a version's errors carry, each once, in ``ErrorKind`` order.
+    static func problemTypes(_ vocabulary: ErrorVocabulary) -> [String] {
+        var seen: Set<String> = []
+        return ErrorKind.allCases.map(vocabulary.type).filter { seen.insert($0).inserted }
+    }
 
     public static func build(_ catalog: Catalog) -> JSONNode {
         var paths: [String: JSONNode] = [:]
-        var schemas: [String: JSONNode] = ["problem": problemSchema, "usage": usageSchema]
+        var schemas: [String: JSONNode] = ["problem": problemSchema(catalog.settings.errors), "usage": usageSchema]
         for name in catalog.resourceNames {
             let resource = catalog.resources[name]!
             schemas[name] = itemSchema(resource, catalog)
@@ -61,7 +61,7 @@ public enum ContractDocument {
                     ]),
                 ]),
                 "headers": headers,
-                "responses": problemResponses,
+                "responses": problemResponses(catalog.settings.errors),
             ]),
         ])
     }
@@ -215,26 +215,73 @@ public enum ContractDocument {
         return "^\(prefix)\(digits)$"
     }
 
-    static var problemSchema: JSONNode {
-        .object([
+    static func problemSchema(_ vocabulary: ErrorVocabulary) -> JSONNode {
+        let codes = Set(vocabulary.kinds.values.compactMap(\.code)).sorted()
+        guard vocabulary.format == .problem else {
+            var schema = errorBodySchema(vocabulary.body, vocabulary, codes: codes).members
+            schema["description"] = .string("An error, in this API's own envelope.")
+            return .object(schema)
+        }
+        var properties: [String: JSONNode] = [
+            "type": .object([
+                "type": .string("string"), "format": .string("uri"), "enum": .array(problemTypes(vocabulary).map { .string($0) }),
+            ]),
+            "title": .object(["type": .string("string")]),
+            "status": .object(["type": .string("integer")]),
+            "detail": .object(["type": .string("string")]),
+            "violated-policies": .object([
+                "type": .string("array"), "items": .object(["type": .string("string")]),
+                "description": .string("The limits a 429 broke."),
+            ]),
+        ]
+        if vocabulary.requestIDInBody {
+            properties["request_id"] = .object(["type": .string("string"), "description": .string("Quote it when you contact support.")])
+        }
+        if !codes.isEmpty { properties["code"] = .object(["type": .string("string"), "enum": .array(codes.map { .string($0) })]) }
+        return .object([
             "type": .string("object"),
             "description": .string("An error (RFC 9457 problem details)."),
             "required": .array(["type", "title", "status", "detail"].map { .string($0) }),
             "additionalProperties": .bool(false),
-            "properties": .object([
-                "type": .object([
-                    "type": .string("string"), "format": .string("uri"),
-                    "enum": .array(problemKinds.map { .string($0.hasPrefix("https://") ? $0 : "https://portico.dev/problems/\($0)") }),
-                ]),
-                "title": .object(["type": .string("string")]),
-                "status": .object(["type": .string("integer")]),
-                "detail": .object(["type": .string("string")]),
-                "request_id": .object(["type": .string("string"), "description": .string("Quote it when you contact support.")]),
-                "violated-policies": .object([
-                    "type": .string("array"), "items": .object(["type": .string("string")]),
-                    "description": .string("The limits a 429 broke."),
-                ]),
-            ]),
+            "properties": .object(properties),
+        ])
+    }
+
+    /// A `json` vocabulary's body: every member required but the roles that may have nothing to
+    /// say (code, parameter, request id, violated policies), which are then left out.
+    static func errorBodySchema(_ members: [ErrorVocabulary.Named], _ vocabulary: ErrorVocabulary, codes: [String]) -> JSONNode {
+        var properties: [String: JSONNode] = [:]
+        var required: [JSONNode] = []
+        for named in members {
+            let schema: JSONNode
+            var optional = false
+            switch named.member {
+            case .object(let inner): schema = errorBodySchema(inner, vocabulary, codes: codes)
+            case .constant(let constant): schema = .object(["const": json(constant)])
+            case .role(let role):
+                switch role {
+                case .type: schema = .object(["type": .string("string"), "enum": .array(problemTypes(vocabulary).map { .string($0) })])
+                case .title, .detail: schema = .object(["type": .string("string")])
+                case .status: schema = .object(["type": .string("integer")])
+                case .code:
+                    optional = true
+                    schema = .object(["type": .string("string"), "enum": .array(codes.map { .string($0) })])
+                case .parameter:
+                    optional = true
+                    schema = .object(["type": .string("string"), "description": .string("The query parameter at fault, as you wrote it.")])
+                case .requestID:
+                    optional = true
+                    schema = .object(["type": .string("string"), "description": .string("Quote it when you contact support.")])
+                case .violatedPolicies:
+                    optional = true
+                    schema = .object(["type": .string("array"), "items": .object(["type": .string("string")])])
+                }
+            }
+            properties[named.name] = schema
+            if !optional { required.append(.string(named.name)) }
+        }
+        return .object([
+            "type": .string("object"), "additionalProperties": .bool(false), "required": .array(required), "properties": .object(properties),
         ])
     }
 

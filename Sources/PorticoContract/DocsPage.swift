@@ -34,11 +34,49 @@ public enum DocsPage {
             <code>429</code> with <code>Retry-After</code> and the violated policy; <code>GET /api/\(v)/usage</code> shows your plan and use.
             Exports (<code>format=ndjson</code> or <code>csv</code> without <code>limit</code>) cost more than one request.</p>
             <h2 id="errors">Errors</h2>
-            <p>Errors are <code>application/problem+json</code> (RFC 9457) with <code>type</code>, <code>title</code>, <code>status</code>,
-            <code>detail</code> and <code>request_id</code>. Types: \(ContractDocument.problemKinds.map { "<code>\(escape($0))</code>" }.joined(separator: ", ")).</p>
             """
+        body += errors(catalog.settings.errors)
         for resource in catalog.endpoints { body += section(resource, catalog) }
         return page("\(catalog.settings.title) \(catalog.version)", body)
+    }
+
+    /// What an error looks like in this version, and the type (and code) of each kind.
+    static func errors(_ vocabulary: ErrorVocabulary) -> String {
+        var html =
+            vocabulary.format == .problem
+            ? "<p>Errors are <code>\(escape(vocabulary.mediaType))</code> (RFC 9457) with <code>type</code>, <code>title</code>, "
+                + "<code>status</code>, <code>detail</code>" + (vocabulary.requestIDInBody ? " and <code>request_id</code>" : "")
+                + ". The <code>X-Request-Id</code> header always carries the request id.</p>"
+            : "<p>Errors are <code>\(escape(vocabulary.mediaType))</code>, shaped <code>\(escape(bodyText(vocabulary.body)))</code>. "
+                + "The <code>X-Request-Id</code> header always carries the request id.</p>"
+        html += "<table><tr><th>status</th><th>kind</th><th>type</th><th>code</th></tr>"
+        for kind in ErrorKind.allCases {
+            html += "<tr><td>\(kind.status)</td><td>\(escape(kind.rawValue))</td><td><code>\(escape(vocabulary.type(of: kind)))</code></td>"
+            html += "<td>" + (vocabulary.code(of: kind).map { "<code>\(escape($0))</code>" } ?? "") + "</td></tr>"
+        }
+        return html + "</table>"
+    }
+
+    static func bodyText(_ members: [ErrorVocabulary.Named]) -> String {
+        "{"
+            + members.map { named in
+                let value: String
+                switch named.member {
+                case .object(let inner): value = bodyText(inner)
+                case .role(let role): value = "<\(role.rawValue)>"
+                case .constant(let constant): value = constantText(constant)
+                }
+                return "\"\(named.name)\": \(value)"
+            }.joined(separator: ", ") + "}"
+    }
+
+    static func constantText(_ constant: ListEnvelope.Constant) -> String {
+        switch constant {
+        case .string(let text): "\"\(text)\""
+        case .integer(let number): String(number)
+        case .bool(let flag): String(flag)
+        case .null: "null"
+        }
     }
 
     /// A page's envelope as a partner sees it: `{"data": [...], "next_cursor": "…"}`.
@@ -50,10 +88,7 @@ public enum DocsPage {
                 case .nextCursor: "\"…\" | null"
                 case .hasMore: "true | false"
                 case .url: "\"/…\""
-                case .constant(.string(let text)): "\"\(text)\""
-                case .constant(.integer(let number)): String(number)
-                case .constant(.bool(let flag)): String(flag)
-                case .constant(.null): "null"
+                case .constant(let constant): constantText(constant)
                 }
             return "\"\(name)\": \(value)"
         }

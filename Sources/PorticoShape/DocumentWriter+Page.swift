@@ -38,7 +38,8 @@ extension DocumentWriter {
         return json.withBytes(body)
     }
 
-    static func write(_ constant: ListEnvelope.Constant, into json: inout JSONWriter) {
+    /// A declared constant's JSON value.
+    public static func write(_ constant: ListEnvelope.Constant, into json: inout JSONWriter) {
         switch constant {
         case .string(let text): json.string(text)
         case .integer(let number): json.int(number)

@@ -46,6 +46,65 @@ struct VersionSettingsTests {
         #expect(diagnostic.message.hasPrefix(message), "\(diagnostic.message)")
     }
 
+    @Test(
+        "an error vocabulary that cannot be rendered is an error at its place, with a hint where one helps",
+        arguments: [
+            ("errors: {format: xml}", "'errors' format 'xml' is neither problem (RFC 9457) nor json"),
+            ("errors: {format: json}", "'format: json' needs 'body'"),
+            ("errors: {format: json, body: {error: {code: code}}}", "the error 'body' needs a member with the role 'detail'"),
+            ("errors: {format: json, body: {message: detial}}", "error member 'message' has the unknown role 'detial'"),
+            ("errors: {format: json, body: {a: {b: {c: {d: detail}}}}}", "error member 'c' nests too deep"),
+            ("errors: {format: json, body: {message: detail, tags: {const: [a]}}}", "error member 'tags' needs 'const' with a scalar value"),
+            ("errors: {body: {message: detail}}", "'body' is for 'format: json'"),
+            ("errors: {kinds: {not-fund: {type: x}}}", "'not-fund' is not a kind of error Portico raises; did you mean 'not-found'?"),
+            ("errors: {kinds: {not-found: {typ: x}}}", "unknown key 'typ' in error kind 'not-found'; did you mean 'type'?"),
+            ("errors: {type_base: errors.example.com}", "'type_base' 'errors.example.com' must be an absolute URI"),
+            ("errors: {realm: 'a\"b'}", "'realm' must be 1 to 64 printable ASCII characters"),
+            ("errors: {media_type: text/html}", "'media_type' 'text/html' must be a JSON media type"),
+            ("errors: {request_id: maybe}", "'request_id'"),
+            ("errors: {formt: json}", "unknown key 'formt' in 'errors'; did you mean 'format'?"),
+        ])
+    func invalidErrors(_ text: String, _ message: String) throws {
+        let result = Self.compile(text + "\n")
+        #expect(result.catalogs.isEmpty, "a version whose errors cannot be rendered is not served")
+        let diagnostic = try #require(result.diagnostics.first, "no diagnostic for \(text)")
+        #expect(result.diagnostics.count == 1, "\(result.diagnostics)")
+        #expect(diagnostic.file == "v1/_version.yaml" && diagnostic.line == 1 && diagnostic.column > 8)
+        #expect(diagnostic.message.contains(message), "\(diagnostic.message)")
+    }
+
+    @Test("a vocabulary reads as declared; without one, Portico's own")
+    func vocabulary() throws {
+        let result = Self.compile(
+            """
+            errors:
+              format: json
+              media_type: application/vnd.example+json
+              realm: example
+              body: {error: {type: type, message: detail, code: code, api: {const: 2}}}
+              kinds: {not-found: {type: invalid_request_error, code: resource_missing}}
+            """)
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        let errors = try #require(result.catalogs["v1"]).settings.errors
+        #expect(errors.format == .json && errors.mediaType == "application/vnd.example+json" && errors.realm == "example")
+        #expect(errors.type(of: .notFound) == "invalid_request_error" && errors.code(of: .notFound) == "resource_missing")
+        #expect(errors.type(of: .unauthorized) == "unauthorized" && errors.code(of: .unauthorized) == nil, "undeclared kinds keep their names")
+        #expect(
+            errors.body == [
+                .init(
+                    "error",
+                    .object([
+                        .init("type", .role(.type)), .init("message", .role(.detail)), .init("code", .role(.code)),
+                        .init("api", .constant(.integer(2))),
+                    ]))
+            ])
+        let standard = try #require(Self.compile("title: T\n").catalogs["v1"]).settings.errors
+        #expect(standard == .standard && standard.mediaType == "application/problem+json")
+        #expect(standard.type(of: .notFound) == "https://portico.dev/problems/not-found")
+        #expect(standard.type(of: .uriTooLong) == "https://portico.dev/problems/query-too-large")
+        #expect(standard.type(of: .quotaExceeded) == "https://iana.org/assignments/http-problem-types#quota-exceeded")
+    }
+
     /// A mappings directory with one `_version.yaml` per version (nil: none) beside the base files.
     static func directory(_ versions: [String: String?]) throws -> String {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("portico-versions-\(UUID().uuidString)").path

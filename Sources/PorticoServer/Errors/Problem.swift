@@ -1,8 +1,10 @@
 public import Hummingbird
 import NIOCore
+public import PorticoCatalog
 import PorticoShape
 
-/// An error answered as `application/problem+json` (RFC 9457).
+/// An error answered as `application/problem+json` (RFC 9457), or as the version's own
+/// vocabulary words it (``ErrorVocabulary``: its types, titles, codes, or a JSON envelope).
 ///
 /// Each ``Kind`` has a stable `type` URI under `https://portico.dev/problems/`, a status and a
 /// title; `detail` tells the caller what to fix and never carries anything internal (SQL,
@@ -17,8 +19,8 @@ public struct Problem: HTTPResponseError, Sendable {
     public var headers: HTTPFields = [:]
     /// For 429s: the policies the request would have broken (draft-ietf-httpapi-ratelimit-headers).
     public var violatedPolicies: [String]?
-
-    public static let typeBase = "https://portico.dev/problems/"
+    /// The query parameter at fault, as the partner wrote it, for vocabularies that name it.
+    public var parameter: String?
 
     public var status: HTTPResponse.Status { kind.status }
     public var title: String { kind.title }
@@ -27,10 +29,12 @@ public struct Problem: HTTPResponseError, Sendable {
     ///   - kind: what went wrong; fixes the type, status and title.
     ///   - detail: what the caller can do about it, in their terms.
     ///   - headers: fields the answer carries besides the body's (`Retry-After`, `WWW-Authenticate`, `Allow`).
-    public init(_ kind: Kind, detail: String, headers: HTTPFields = [:]) {
+    ///   - parameter: the query parameter at fault, if one is.
+    public init(_ kind: Kind, detail: String, headers: HTTPFields = [:], parameter: String? = nil) {
         self.kind = kind
         self.detail = detail
         self.headers = headers
+        self.parameter = parameter
     }
 
     public static func notFound(_ path: String) -> Problem {
@@ -55,26 +59,34 @@ public struct Problem: HTTPResponseError, Sendable {
         Problem(.unavailable, detail: detail, headers: [.retryAfter: String(seconds)])
     }
 
-    /// The JSON body: fields in a fixed order, strings escaped per RFC 8259 (by the writer
-    /// documents use).
-    public func body(requestID: String? = nil) -> ByteBuffer {
+    /// The JSON body: members in a fixed order, strings escaped per RFC 8259 (by the writer
+    /// documents use), worded by `vocabulary`.
+    public func body(requestID: String? = nil, vocabulary: ErrorVocabulary = .standard) -> ByteBuffer {
         var json = JSONWriter(capacity: 224 + detail.utf8.count)
+        if vocabulary.format == .json {
+            write(vocabulary.body, vocabulary, requestID: requestID, into: &json)
+            return json.withBytes { ByteBuffer(bytes: $0) }
+        }
         json.beginObject()
         json.key("type")
-        json.string(kind.type)
+        json.string(vocabulary.type(of: kind.id))
         json.key("title")
-        json.string(title)
+        json.string(vocabulary.title(of: kind.id))
         json.key("status")
         json.int(Int64(status.code))
         json.key("detail")
         json.string(detail)
+        if let code = vocabulary.code(of: kind.id) {
+            json.key("code")
+            json.string(code)
+        }
         if let violatedPolicies {
             json.key("violated-policies")
             json.beginArray()
             for policy in violatedPolicies { json.string(policy) }
             json.endArray()
         }
-        if let requestID, !requestID.isEmpty {
+        if vocabulary.requestIDInBody, let requestID, !requestID.isEmpty {
             json.key("request_id")
             json.string(requestID)
         }
@@ -82,23 +94,77 @@ public struct Problem: HTTPResponseError, Sendable {
         return json.withBytes { ByteBuffer(bytes: $0) }
     }
 
+    /// A `json` vocabulary's members; a role with nothing to say (no code, no parameter) is left out.
+    private func write(_ members: [ErrorVocabulary.Named], _ vocabulary: ErrorVocabulary, requestID: String?, into json: inout JSONWriter) {
+        json.beginObject()
+        for named in members {
+            switch named.member {
+            case .object(let inner):
+                json.key(named.name)
+                write(inner, vocabulary, requestID: requestID, into: &json)
+            case .constant(let constant):
+                json.key(named.name)
+                DocumentWriter.write(constant, into: &json)
+            case .role(let role):
+                switch role {
+                case .type:
+                    json.key(named.name)
+                    json.string(vocabulary.type(of: kind.id))
+                case .title:
+                    json.key(named.name)
+                    json.string(vocabulary.title(of: kind.id))
+                case .status:
+                    json.key(named.name)
+                    json.int(Int64(status.code))
+                case .detail:
+                    json.key(named.name)
+                    json.string(detail)
+                case .code:
+                    guard let code = vocabulary.code(of: kind.id) else { continue }
+                    json.key(named.name)
+                    json.string(code)
+                case .parameter:
+                    guard let parameter else { continue }
+                    json.key(named.name)
+                    json.string(parameter)
+                case .requestID:
+                    guard let requestID, !requestID.isEmpty else { continue }
+                    json.key(named.name)
+                    json.string(requestID)
+                case .violatedPolicies:
+                    guard let violatedPolicies else { continue }
+                    json.key(named.name)
+                    json.beginArray()
+                    for policy in violatedPolicies { json.string(policy) }
+                    json.endArray()
+                }
+            }
+        }
+        json.endObject()
+    }
+
     /// The problem as the response, returned instead of thrown: the refusals on the hot path
     /// (401, 429) skip unwinding and the casts of every middleware above. The trace keeps what
     /// the metrics need.
     func answer(_ context: PorticoRequestContext) -> Response {
         context.trace.refused(self)
-        return response(requestID: context.requestID)
+        return response(requestID: context.requestID, vocabulary: context.trace.errorVocabulary)
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        response(requestID: (context as? PorticoRequestContext)?.requestID)
+        let context = context as? PorticoRequestContext
+        return response(requestID: context?.requestID, vocabulary: context?.trace.errorVocabulary ?? .standard)
     }
 
-    func response(requestID: String?) -> Response {
-        let body = body(requestID: requestID)
+    func response(requestID: String?, vocabulary: ErrorVocabulary = .standard) -> Response {
+        let body = body(requestID: requestID, vocabulary: vocabulary)
         var fields = headers
         fields.reserveCapacity(fields.count + 3)
-        fields.set(.contentType, "application/problem+json")
+        if let realm = vocabulary.realm, let challenge = fields[.wwwAuthenticate], challenge.hasPrefix("Bearer") {
+            let parameters = challenge.dropFirst("Bearer".count).drop { $0 == " " }
+            fields[.wwwAuthenticate] = "Bearer realm=\"\(realm)\"" + (parameters.isEmpty ? "" : ", " + parameters)
+        }
+        fields.set(.contentType, vocabulary.mediaType)
         fields.set(.cacheControl, "no-store")
         // Here rather than in `Response.init`, which sets it through the subscript.
         fields.set(.contentLength, String(body.readableBytes))

@@ -4,10 +4,10 @@ extension QueryError {
     /// The partner's mistake in the query string, as the 400 problem of its kind.
     var problem: Problem {
         switch kind {
-        case .unknownParameter: Problem(.unknownParameter, detail: detail)
-        case .invalidParameter: Problem(.invalidParameter, detail: detail)
-        case .invalidCursor: Problem(.invalidCursor, detail: detail)
-        case .tooLarge: Problem(.queryTooLarge, detail: detail)
+        case .unknownParameter: Problem(.unknownParameter, detail: detail, parameter: parameter)
+        case .invalidParameter: Problem(.invalidParameter, detail: detail, parameter: parameter)
+        case .invalidCursor: Problem(.invalidCursor, detail: detail, parameter: parameter)
+        case .tooLarge: Problem(.queryTooLarge, detail: detail, parameter: parameter)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Hummingbird
+import PorticoCatalog
 import PorticoValues
 import Synchronization
 
@@ -13,6 +14,7 @@ public final class RequestTrace: Sendable {
         var databaseNanos: Int64 = 0
         var rows = 0
         var refusal: Refusal?
+        var errorVocabulary: ErrorVocabulary?
     }
 
     /// A request refused with a returned (not thrown) problem, for the metrics.
@@ -46,6 +48,13 @@ public final class RequestTrace: Sendable {
             $0.databaseNanos += nanos
             $0.rows += rows
         }
+    }
+
+    /// How errors are worded for this request: its version's vocabulary, once the path is known
+    /// to belong to a version that declares one (``BasePathResponder``).
+    var errorVocabulary: ErrorVocabulary {
+        get { state.withLock { $0.errorVocabulary } ?? .standard }
+        set { state.withLock { $0.errorVocabulary = newValue } }
     }
 
     /// The request was answered with `problem` without an error being thrown.

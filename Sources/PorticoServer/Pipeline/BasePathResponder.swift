@@ -7,6 +7,9 @@ import PorticoCatalog
 /// routing, limits and the read pipeline are the ones every version uses, and the context
 /// records that it came the declared way (the same resource under `/api/<version>` is a 404).
 ///
+/// It also records the error vocabulary of the version the path belongs to, so that every
+/// error of the request, thrown or returned, before routing or after, is worded the version's way.
+///
 /// It wraps the router, since Hummingbird matches routes before any middleware runs; the
 /// context keeps the path the partner sent (``PorticoRequestContext/publicPath``) for errors.
 /// Only a declared resource segment is mapped: Portico's own endpoints (usage, the contract)
@@ -17,6 +20,9 @@ struct BasePathResponder<Router: HTTPResponder>: HTTPResponder where Router.Cont
 
     func respond(to request: Request, context: PorticoRequestContext) async throws -> Response {
         let set = catalogs.current
+        if set.hasOwnErrorVocabulary, let catalog = set.version(owning: request.uri.path[...]) {
+            context.trace.errorVocabulary = catalog.settings.errors
+        }
         guard !set.ownBasePaths.isEmpty, let path = request.head.path, let target = Self.rewrite(path, in: set) else {
             return try await router.respond(to: request, context: context)
         }

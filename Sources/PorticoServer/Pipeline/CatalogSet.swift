@@ -12,11 +12,23 @@ public struct CatalogSet: Sendable {
 
     /// The versions served under a base path of their own, longest path first.
     let ownBasePaths: [(path: String, version: String)]
+    /// Whether some version words its errors its own way (most sets: none, and no request looks).
+    let hasOwnErrorVocabulary: Bool
 
     public init(_ catalogs: [String: Catalog]) {
         self.catalogs = catalogs
         planners = catalogs.mapValues(ReadPlanner.init)
         ownBasePaths = catalogs.values.filter(\.hasOwnBasePath).map { ($0.basePath, $0.version) }.sorted { $0.path.count > $1.path.count }
+        hasOwnErrorVocabulary = catalogs.values.contains { $0.settings.errors != .standard }
+    }
+
+    /// The version a path belongs to: under its own base path, or `/api/<version>/…` (its
+    /// resources, usage and contract), whether or not anything answers there.
+    func version(owning path: Substring) -> Catalog? {
+        for (base, version) in ownBasePaths where path == base || path.hasPrefix(base + "/") { return catalogs[version] }
+        guard path.hasPrefix("/api/") else { return nil }
+        let version = path.dropFirst("/api/".count).prefix { $0 != "/" }
+        return catalogs[String(version)]
     }
 
     /// Compiles `directory`; returns the diagnostics instead when any version has an error,
