@@ -56,7 +56,10 @@ public struct Resource: Sendable {
     public let joins: [String: Join]
     /// The document's fields in order; `id` comes first.
     public let fields: [Field]
+    /// By parameter name (the key under `filters:`).
     public let filters: [String: Filter]
+    /// Every query parameter name a filter answers to: the filter's key, and the operator the name fixes.
+    public let filterParameters: [String: (filter: String, op: Filter.Operator?)]
     /// Field names (dotted for nested) a partner may sort by.
     public let sortKeys: [String]
     public let page: PageSize
@@ -95,6 +98,11 @@ public struct Resource: Sendable {
         self.joins = joins
         self.fields = fields
         self.filters = filters
+        var parameters: [String: (filter: String, op: Filter.Operator?)] = [:]
+        for (key, filter) in filters {
+            for (name, op) in filter.parameterNames { parameters[name] = (key, op) }
+        }
+        filterParameters = parameters
         self.sortKeys = sortKeys
         self.page = page
         self.keyset = keyset

@@ -110,12 +110,49 @@ public struct Filter: Sendable, Hashable {
         }
     }
 
+    /// The names Portico's own query parameters use, which no filter may take.
+    public static let reservedParameters: Set<String> = ["fields", "include", "sort", "limit", "cursor", "updated_since", "format"]
+
+    /// How the parameter carries the operator.
+    public enum Syntax: Sendable, Hashable {
+        /// `name=value` (eq) or `name=op:value`: Portico's own.
+        case portico
+        /// `name=value` with one operator fixed by the name (`placed_after` → `placed_at gt`).
+        case fixed(Operator)
+        /// `name[op]=value` for each operator (`created[gte]=…`).
+        case bracket
+    }
+
     /// The field's dotted path.
     public let field: String
     public let operators: [Operator]
+    /// The parameter's name as the contract writes it (the key under `filters:`).
+    public let parameter: String
+    public let syntax: Syntax
+    /// Equality byte for byte, whatever the column's collation.
+    public let caseSensitive: Bool
+    /// The longest value accepted, in characters (nil: the server's limit, 256 by default).
+    public let maxLength: Int?
 
-    public init(field: String, operators: [Operator]) {
+    public init(
+        field: String, operators: [Operator], parameter: String? = nil, syntax: Syntax = .portico, caseSensitive: Bool = false,
+        maxLength: Int? = nil
+    ) {
         self.field = field
         self.operators = operators
+        self.parameter = parameter ?? field
+        self.syntax = syntax
+        self.caseSensitive = caseSensitive
+        self.maxLength = maxLength
+    }
+
+    /// The query parameter names the filter answers to, each with the operator it fixes (nil:
+    /// the value says, as `op:value`).
+    public var parameterNames: [(name: String, op: Operator?)] {
+        switch syntax {
+        case .portico: [(parameter, nil)]
+        case .fixed(let op): [(parameter, op)]
+        case .bracket: operators.map { ("\(parameter)[\($0.rawValue)]", $0) }
+        }
     }
 }

@@ -236,40 +236,123 @@ extension ResourceParser {
         return Embed(target: target, on: on, many: many, order: order, fields: fields, optional: include)
     }
 
+    static let filterKeys = ["field", "op", "operators", "syntax", "case_sensitive", "max_length"]
+
+    /// `filters:`: each key is the query parameter's name. A list of operators filters the field
+    /// of that name in Portico's syntax; a mapping says which field, which operators and how the
+    /// parameter carries them. Names (bracket forms included) may not collide.
     mutating func parseFilters(_ node: MappingNode, fields: [Field]) -> [String: Filter] {
         guard let object = MappingObject(node, what: "'filters'", allowed: [], into: &diagnostics) else { return [:] }
         let values = Dictionary(Self.valueFields(fields), uniquingKeysWith: { a, _ in a })
         var filters: [String: Filter] = [:]
-        for (path, keyLocation, value) in object.pairs {
+        var taken: [String: String] = [:]
+        for (parameter, keyLocation, value) in object.pairs {
+            guard Self.isParameterName(parameter) else {
+                diagnostics.error(
+                    "filter parameter '\(parameter)' must be 1 to 64 letters, digits and _ - . [ ] (as a query string carries it unescaped)",
+                    at: keyLocation)
+                continue
+            }
+            var spec: MappingObject?
+            if case .map = value.value {
+                spec = MappingObject(value, what: "filter '\(parameter)'", allowed: Self.filterKeys, into: &diagnostics)
+                if spec == nil { continue }
+            }
+            let path = spec.flatMap { $0.optionalString("field", in: "filter '\(parameter)'", &diagnostics) } ?? parameter
+            let fieldAt = spec?["field"]?.location ?? keyLocation
             guard let field = values[path] else {
-                diagnostics.error(
-                    "filter '\(path)' names no value field of '\(name)'\(Suggestion.hint(for: path, among: values.keys.sorted()))", at: keyLocation)
+                let what = spec?["field"] == nil ? "filter '\(path)' names" : "filter '\(parameter)' filters '\(path)', which is"
+                diagnostics.error("\(what) no value field of '\(name)'\(Suggestion.hint(for: path, among: values.keys.sorted()))", at: fieldAt)
                 continue
             }
-            let list = value.scalar.map { [$0] } ?? value.list?.compactMap(\.scalar)
-            guard let list, !list.isEmpty else {
+            guard let (operators, syntax) = filterOperators(parameter, spec: spec, value: value, field: field) else { continue }
+            let caseSensitive = spec?.optionalBool("case_sensitive", in: "filter '\(parameter)'", &diagnostics) ?? false
+            if caseSensitive, field.type != .string || field.conversion != .none || !operators.allSatisfy({ $0 == .eq || $0 == .in }) {
                 diagnostics.error(
-                    "filter '\(path)' must list its operators (\(Filter.Operator.allCases.map(\.rawValue).joined(separator: ", ")))",
-                    at: value.location)
+                    "filter '\(parameter)': 'case_sensitive' is for eq and in on a string field stored as it is shown",
+                    at: spec!["case_sensitive"]!.location)
                 continue
             }
-            var operators: [Filter.Operator] = []
-            for text in list {
-                guard let op = Filter.Operator(rawValue: text) else {
-                    diagnostics.error(
-                        "filter '\(path)' has unknown operator '\(text)'\(Suggestion.hint(for: text, among: Filter.Operator.allCases.map(\.rawValue)))",
-                        at: value.location)
-                    continue
+            let maxLength = spec?.optionalInt("max_length", in: "filter '\(parameter)'", range: 1...4096, &diagnostics)
+            let filter = Filter(
+                field: path, operators: operators, parameter: parameter, syntax: syntax, caseSensitive: caseSensitive, maxLength: maxLength)
+            var collides = false
+            for (name, _) in filter.parameterNames {
+                if Filter.reservedParameters.contains(name) {
+                    diagnostics.error("filter '\(parameter)' answers to '\(name)', one of Portico's own parameters", at: keyLocation)
+                    collides = true
+                } else if let other = taken[name] {
+                    diagnostics.error("filter '\(parameter)' answers to '\(name)', as filter '\(other)' does", at: keyLocation)
+                    collides = true
                 }
-                if let problem = Self.operatorProblem(op, field) {
-                    diagnostics.error("filter '\(path)' cannot use '\(text)': \(problem)", at: value.location)
-                    continue
-                }
-                operators.append(op)
+                taken[name] = parameter
             }
-            filters[path] = Filter(field: path, operators: Array(Set(operators)).sorted())
+            if !collides { filters[parameter] = filter }
         }
         return filters
+    }
+
+    static func isParameterName(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 64
+            && text.utf8.allSatisfy { ASCIIPattern.isLetter($0) || ASCIIPattern.isDigit($0) || "_-.[]".utf8.contains($0) }
+    }
+
+    /// The operators, from a list or from `op`/`operators`, and how the parameter carries them.
+    mutating func filterOperators(
+        _ parameter: String, spec: MappingObject?, value: MappingNode, field: ValueField
+    ) -> ([Filter.Operator], Filter.Syntax)? {
+        let what = "filter '\(parameter)'"
+        var syntax = Filter.Syntax.portico
+        var node = value
+        if let spec {
+            switch (spec["op"], spec["operators"]) {
+            case (let op?, nil): node = op
+            case (nil, let list?): node = list
+            default:
+                diagnostics.error("\(what) needs either 'op' (one operator, fixed by the name) or 'operators'", at: spec.node.location)
+                return nil
+            }
+            if let text = spec.optionalString("syntax", in: what, &diagnostics) {
+                guard text == "portico" || text == "bracket", spec["op"] == nil else {
+                    diagnostics.error(
+                        spec["op"] != nil
+                            ? "\(what): 'syntax' goes with 'operators'; 'op' fixes the operator by the name"
+                            : "\(what): 'syntax' is portico (name=op:value) or bracket (name[op]=value)\(Suggestion.hint(for: text, among: ["portico", "bracket"]))",
+                        at: spec["syntax"]!.location)
+                    return nil
+                }
+                if text == "bracket" { syntax = .bracket }
+            }
+        }
+        let list = node.scalar.map { [$0] } ?? node.list?.compactMap(\.scalar)
+        guard let list, !list.isEmpty else {
+            diagnostics.error(
+                "\(what) must list its operators (\(Filter.Operator.allCases.map(\.rawValue).joined(separator: ", ")))", at: node.location)
+            return nil
+        }
+        var operators: [Filter.Operator] = []
+        for text in list {
+            guard let op = Filter.Operator(rawValue: text) else {
+                diagnostics.error(
+                    "\(what) has unknown operator '\(text)'\(Suggestion.hint(for: text, among: Filter.Operator.allCases.map(\.rawValue)))",
+                    at: node.location)
+                continue
+            }
+            if let problem = Self.operatorProblem(op, field) {
+                diagnostics.error("\(what) cannot use '\(text)': \(problem)", at: node.location)
+                continue
+            }
+            operators.append(op)
+        }
+        guard !operators.isEmpty else { return nil }
+        if spec?["op"] != nil {
+            guard operators.count == 1 else {
+                diagnostics.error("\(what): 'op' takes one operator; use 'operators' for several", at: node.location)
+                return nil
+            }
+            syntax = .fixed(operators[0])
+        }
+        return (Array(Set(operators)).sorted(), syntax)
     }
 
     static func operatorProblem(_ op: Filter.Operator, _ field: ValueField) -> String? {

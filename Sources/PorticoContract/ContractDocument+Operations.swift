@@ -7,7 +7,12 @@ extension ContractDocument {
     }
 
     static func listOperation(_ resource: Resource, _ catalog: Catalog) -> JSONNode {
-        var parameters: [JSONNode] = resource.filters.keys.sorted().map { filterParameter($0, resource.filters[$0]!, resource, catalog) }
+        var parameters: [JSONNode] = resource.filters.keys.sorted().flatMap { key in
+            let filter = resource.filters[key]!
+            return filter.syntax == .portico
+                ? [filterParameter(filter, resource, catalog)]
+                : filter.parameterNames.map { fixedFilterParameter($0.name, $0.op!, filter, resource, catalog) }
+        }
         if !resource.sortKeys.isEmpty {
             parameters.append(
                 query(
@@ -150,7 +155,9 @@ extension ContractDocument {
 
     /// One filter: `field=value` (equals) or `field=op:value`; the pattern spells out the
     /// operators and the values the field's type allows.
-    static func filterParameter(_ path: String, _ filter: Filter, _ resource: Resource, _ catalog: Catalog) -> JSONNode {
+    static func filterParameter(_ filter: Filter, _ resource: Resource, _ catalog: Catalog) -> JSONNode {
+        let path = filter.field
+        let name = filter.parameter
         let valuePattern = filterValuePattern(resource.field(at: path), catalog)
         // Free text takes exactly what the parser takes: any text after `op:`, and bare text whose
         // part before its first colon is not an operator's name; 1 to 256 characters in all.
@@ -175,14 +182,44 @@ extension ContractDocument {
             "type": .string("string"), "pattern": .string("^(\(alternatives.joined(separator: "|")))$"),
             "x-portico-operators": .array(filter.operators.map { .string($0.rawValue) }),
         ]
-        if freeText { schema["maxLength"] = .integer(256) }
+        if freeText { schema["maxLength"] = .integer(filter.maxLength ?? 256) }
         if case .value(let value)? = resource.field(at: path)?.kind, case .codes(let codes, _) = value.conversion {
             schema["x-portico-values"] = .array(Set(codes.values).sorted().map { .string($0) })
         }
         return .object([
-            "name": .string(path), "in": .string("query"), "required": .bool(false),
+            "name": .string(name), "in": .string("query"), "required": .bool(false),
             "description": .string(
-                "Filter on \(path). Operators: \(operators); `\(path)=value` means `eq`. Repeat the parameter to combine operators."),
+                "Filter on \(path). Operators: \(operators); `\(name)=value` means `eq`. Repeat the parameter to combine operators."
+                    + (filter.caseSensitive ? " Equality is case-sensitive." : "")),
+            "schema": .object(schema),
+        ])
+    }
+
+    /// A parameter whose name fixes the operator (`placed_after`, `created[gte]`): its value is
+    /// the value alone, typed as the field is.
+    static func fixedFilterParameter(_ name: String, _ op: Filter.Operator, _ filter: Filter, _ resource: Resource, _ catalog: Catalog) -> JSONNode {
+        let field = resource.field(at: filter.field)
+        let valuePattern = filterValuePattern(field, catalog)
+        let maxLength = filter.maxLength ?? 256
+        var schema: [String: JSONNode] = ["type": .string("string")]
+        switch (op, isFreeText(field)) {
+        case (.in, _): schema["pattern"] = .string("^\(valuePattern)(,\(valuePattern)){0,9}$")
+        case (.prefix, _): schema["pattern"] = .string("^[A-Za-z0-9_-]{1,32}$")
+        case (_, true):
+            schema["minLength"] = .integer(1)
+            schema["maxLength"] = .integer(maxLength)
+        case (_, false): schema["pattern"] = .string("^\(valuePattern)$")
+        }
+        if case .value(let value)? = field?.kind, case .codes(let codes, _) = value.conversion {
+            schema["x-portico-values"] = .array(Set(codes.values).sorted().map { .string($0) })
+        }
+        let meaning = [
+            "eq": "equal to", "in": "one of (comma-separated)", "gt": "after / greater than", "gte": "at or after / at least",
+            "lt": "before / less than", "lte": "at or before / at most", "prefix": "starting with",
+        ][op.rawValue]!
+        return .object([
+            "name": .string(name), "in": .string("query"), "required": .bool(false),
+            "description": .string("Filter: \(filter.field) \(meaning) the value" + (filter.caseSensitive ? ", case-sensitive." : ".")),
             "schema": .object(schema),
         ])
     }

@@ -70,6 +70,18 @@ public enum DocsPage {
             }.joined(separator: ", ") + "}"
     }
 
+    /// One filter as a partner writes it: `status (eq, in)`, or `placed_after` (placed_at gt).
+    static func filterText(_ filter: Filter) -> String {
+        let exact = filter.caseSensitive ? ", case-sensitive" : ""
+        switch filter.syntax {
+        case .portico:
+            return "<code>\(escape(filter.parameter))</code> (" + filter.operators.map { escape($0.rawValue) }.joined(separator: ", ") + exact + ")"
+        case .fixed, .bracket:
+            return filter.parameterNames.map { "<code>\(escape($0.name))</code> (\(escape(filter.field)) \($0.op!.rawValue)\(exact))" }
+                .joined(separator: ", ")
+        }
+    }
+
     static func constantText(_ constant: ListEnvelope.Constant) -> String {
         switch constant {
         case .string(let text): "\"\(text)\""
@@ -115,9 +127,8 @@ public enum DocsPage {
         if !resource.filters.isEmpty {
             html +=
                 "<p>Filters: "
-                + resource.filters.keys.sorted().map { key in
-                    "<code>\(escape(key))</code> (" + resource.filters[key]!.operators.map { escape($0.rawValue) }.joined(separator: ", ") + ")"
-                }.joined(separator: ", ") + ". Write <code>field=value</code> or <code>field=op:value</code>.</p>"
+                + resource.filters.keys.sorted().map { key in filterText(resource.filters[key]!) }.joined(separator: ", ")
+                + ". Where operators are listed, write <code>name=value</code> (eq) or <code>name=op:value</code>.</p>"
         }
         if !resource.sortKeys.isEmpty {
             html +=

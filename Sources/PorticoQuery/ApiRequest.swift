@@ -9,6 +9,18 @@ public struct ApiRequest: Sendable, Equatable {
         public let op: FilterOperator
         /// The partner's values, as given (typed when the plan binds them).
         public let values: [String]
+        /// The query parameter it came from, as the partner wrote it (for errors).
+        public let parameter: String
+        /// Byte-for-byte equality, whatever the column's collation (a filter's `case_sensitive`).
+        public let exact: Bool
+
+        public init(field: String, op: FilterOperator, values: [String], parameter: String? = nil, exact: Bool = false) {
+            self.field = field
+            self.op = op
+            self.values = values
+            self.parameter = parameter ?? field
+            self.exact = exact
+        }
     }
 
     public enum FilterOperator: String, Sendable, CaseIterable {

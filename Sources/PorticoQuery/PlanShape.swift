@@ -86,6 +86,9 @@ extension Condition {
             for condition in conditions { condition.hashShape(into: &hasher) }
         case .never: hasher.combine(8)
         case .integerSet: hasher.combine(9)
+        case .exactly(_, let values):
+            hasher.combine(10)
+            hasher.combine(values.count)
         }
     }
 
@@ -99,6 +102,7 @@ extension Condition {
         case .after(let terms, let values): .after(terms, Array(repeating: .null, count: values.count))
         case .tuplesIn(let lhs, let tuples): .tuplesIn(lhs, tuples.map { Array(repeating: .null, count: $0.count) })
         case .integerSet(let lhs, _): .integerSet(lhs, .empty)
+        case .exactly(let lhs, let values): .exactly(lhs, Array(repeating: .null, count: values.count))
         case .any(let conditions): .any(conditions.map(\.withoutValues))
         case .never: self
         }

@@ -17,7 +17,7 @@ public struct QueryParser: Sendable {
         public init() {}
     }
 
-    public static let reserved: Set<String> = ["fields", "include", "sort", "limit", "cursor", "updated_since", "format"]
+    public static var reserved: Set<String> { Filter.reservedParameters }
 
     let resource: Resource
     let limits: Limits
@@ -39,7 +39,7 @@ public struct QueryParser: Sendable {
         var cursor: String?
         var limitGiven = false
         for (name, value) in parameters {
-            if value.utf8.count > limits.maxValueLength * 8 {
+            if value.utf8.count > max(limits.maxValueLength, 4096) * 8 {
                 throw QueryError(.tooLarge, parameter: name, detail: "The value is too long.")
             }
             if Self.reserved.contains(name) {
@@ -166,14 +166,18 @@ public struct QueryParser: Sendable {
     }
 
     private func parseFilter(_ name: String, _ raw: String) throws(QueryError) -> [ApiRequest.FilterTerm] {
-        guard let filter = resource.filters[name] else {
-            let known = resource.filters.keys.sorted()
+        guard let (key, fixed) = resource.filterParameters[name], let filter = resource.filters[key] else {
+            let known = resource.filters.values.flatMap { $0.parameterNames.map(\.name) }.sorted()
             let hint = known.isEmpty ? "\(resource.name) takes no filters." : "Filters of \(resource.name): \(known.joined(separator: ", "))."
             throw QueryError(.unknownParameter, parameter: name, detail: "Unknown query parameter '\(name)'. \(hint)")
         }
         var op = ApiRequest.FilterOperator.eq
         var value = Substring(raw)
-        if let colon = raw.firstIndex(of: ":"), let named = ApiRequest.FilterOperator(rawValue: String(raw[..<colon])) {
+        if let fixed {
+            op = ApiRequest.FilterOperator(rawValue: fixed.rawValue)!
+        } else if filter.syntax == .portico, let colon = raw.firstIndex(of: ":"),
+            let named = ApiRequest.FilterOperator(rawValue: String(raw[..<colon]))
+        {
             op = named
             value = raw[raw.index(after: colon)...]
         }
@@ -187,11 +191,11 @@ public struct QueryParser: Sendable {
             throw QueryError(.tooLarge, parameter: name, detail: "At most \(limits.maxListValues) values in one 'in' list.")
         }
         // One value: the whole parameter counts (as the contract's maxLength does), in characters.
-        let tooLong =
-            op == .in ? values.contains { $0.unicodeScalars.count > limits.maxValueLength } : raw.unicodeScalars.count > limits.maxValueLength
+        let maxLength = filter.maxLength ?? limits.maxValueLength
+        let tooLong = op == .in ? values.contains { $0.unicodeScalars.count > maxLength } : raw.unicodeScalars.count > maxLength
         if tooLong || values.contains(where: \.isEmpty) {
-            throw QueryError(.invalidParameter, parameter: name, detail: "'\(name)' needs a value of 1 to \(limits.maxValueLength) characters.")
+            throw QueryError(.invalidParameter, parameter: name, detail: "'\(name)' needs a value of 1 to \(maxLength) characters.")
         }
-        return [ApiRequest.FilterTerm(field: name, op: op, values: values)]
+        return [ApiRequest.FilterTerm(field: filter.field, op: op, values: values, parameter: name, exact: filter.caseSensitive)]
     }
 }

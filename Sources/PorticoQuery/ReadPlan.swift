@@ -105,6 +105,9 @@ public indirect enum Condition: Sendable, Equatable {
     /// whatever the column's type, as `IN` with integers is: a text `'01'` or `' 1'` is 1, and a
     /// value never matches by collation.
     case integerSet(ColumnExpression, IntegerSet)
+    /// Byte for byte one of the values (`BINARY col IN (…)`), whatever the column's collation:
+    /// a case-sensitive filter, ANDed beside the collation's own comparison, which an index serves.
+    case exactly(ColumnExpression, [MySQLValue])
     /// True when any of the conditions is.
     case any([Condition])
     /// Matches nothing: a partner without tenants.
@@ -121,6 +124,7 @@ public indirect enum Condition: Sendable, Equatable {
             .after(terms.map { OrderTerm($0.expression.realiased(from, to), descending: $0.descending) }, values)
         case .tuplesIn(let lhs, let tuples): .tuplesIn(lhs.map { $0.realiased(from, to) }, tuples)
         case .integerSet(let lhs, let set): .integerSet(lhs.realiased(from, to), set)
+        case .exactly(let lhs, let values): .exactly(lhs.realiased(from, to), values)
         case .any(let conditions): .any(conditions.map { $0.realiased(from, to) })
         case .never: .never
         }

@@ -168,10 +168,19 @@ struct PlanBuilder {
 
     mutating func addFilter(_ term: ApiRequest.FilterTerm) throws(QueryError) {
         guard let field = resource.field(at: term.field), case .value(let value) = field.kind else {
-            throw QueryError(.unknownParameter, parameter: term.field, detail: "'\(term.field)' cannot be filtered.")
+            throw QueryError(.unknownParameter, parameter: term.parameter, detail: "'\(term.parameter)' cannot be filtered.")
         }
-        let binder = FilterBinder(catalog: catalog, name: term.field)
-        plan.conditions.append(try binder.condition(term, value, expression(value)))
+        let binder = FilterBinder(catalog: catalog, name: term.parameter)
+        let condition = try binder.condition(term, value, expression(value))
+        plan.conditions.append(condition)
+        // The collation's comparison finds the rows (an index serves it); BINARY keeps the exact ones.
+        if term.exact, term.op == .eq || term.op == .in, value.type == .string, value.conversion == .none {
+            switch condition {
+            case .compare(let lhs, .eq, let bound): plan.conditions.append(.exactly(lhs, [bound]))
+            case .inList(let lhs, let values, false): plan.conditions.append(.exactly(lhs, values))
+            default: break
+            }
+        }
     }
 
     // MARK: - Projection

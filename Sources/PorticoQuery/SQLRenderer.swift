@@ -138,7 +138,7 @@ public enum SQLRenderer {
 
     static func aliases(_ condition: Condition) -> [String] {
         switch condition {
-        case .compare(let lhs, _, _), .inList(let lhs, _, _), .isNull(let lhs, _), .prefix(let lhs, _): aliases(lhs)
+        case .compare(let lhs, _, _), .inList(let lhs, _, _), .isNull(let lhs, _), .prefix(let lhs, _), .exactly(let lhs, _): aliases(lhs)
         case .after(let terms, _): terms.flatMap { aliases($0.expression) }
         case .tuplesIn(let lhs, _): lhs.flatMap(aliases)
         case .integerSet(let lhs, _): aliases(lhs)
@@ -228,6 +228,10 @@ public enum SQLRenderer {
             let one = "(" + placeholders(lhs.count) + ")"
             sql.append("(\(lhs.map(expression).joined(separator: ", "))) IN (\(Array(repeating: one, count: tuples.count).joined(separator: ", ")))")
             for tuple in tuples { sql.bind(contentsOf: tuple) }
+        case .exactly(let lhs, let values):
+            if values.isEmpty { return sql.append("1 = 0") }
+            sql.append("BINARY \(expression(lhs)) IN (\(placeholders(values.count)))")
+            sql.bind(contentsOf: values)
         case .integerSet(let lhs, let set):
             sql.append("FIND_IN_SET(\(expression(lhs)) + 0, ?)")
             sql.bind(.string(set.text))

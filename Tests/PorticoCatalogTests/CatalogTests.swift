@@ -80,6 +80,12 @@ struct CatalogTests {
         guard case .embed(let owner) = try #require(sink.field(at: "owner")).kind else { return }
         #expect(owner.optional)
         #expect(sink.filters["ratio"]?.operators == [.gt, .gte, .lt, .lte])
+        #expect(sink.filters["ratio_above"] == Filter(field: "ratio", operators: [.gt], parameter: "ratio_above", syntax: .fixed(.gt)))
+        #expect(sink.filters["local[lt]"]?.parameterNames.map(\.name) == ["local[lt]"], "a name with brackets is just a name")
+        #expect(sink.filters["stamp"]?.parameterNames.map(\.name) == ["stamp[gte]", "stamp[lte]"])
+        #expect(sink.filters["kind_exact"]?.maxLength == 40 && sink.filters["kind"]?.syntax == .portico)
+        #expect(sink.filterParameters["stamp[lte]"]?.filter == "stamp" && sink.filterParameters["stamp[lte]"]?.op == .lte)
+        #expect(sink.filterParameters["stamp"] == nil && sink.filterParameters["kind"]?.op == nil)
         #expect(sink.path == "kitchen-sinks")
         #expect(result.catalogs["v1"]?.resourcesBySegment["kitchen-sinks"] == "kitchen_sink")
         #expect(result.catalogs["v1"]?.listPath(sink) == "/api/v1/kitchen-sinks")

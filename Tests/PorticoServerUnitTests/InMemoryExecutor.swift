@@ -125,6 +125,9 @@ final class InMemoryExecutor: ReadExecutor {
         case .integerSet(let lhs, let set):
             guard let number = integer(value(lhs, row)) else { return false }
             return set.text.split(separator: ",").contains { Int64($0) == number }
+        case .exactly(let lhs, let values):
+            let value = value(lhs, row)
+            return values.contains { $0 == value }
         case .any(let conditions):
             return conditions.contains { holds($0, row) }
         case .never:
