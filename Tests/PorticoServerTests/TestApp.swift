@@ -89,7 +89,9 @@ struct ContractInspector: RouterMiddleware {
         var response = try await next(request, context)
         let path = request.uri.path
         let parts = path.split(separator: "/")
-        guard parts.count >= 2, parts[0] == "api", let validator = validators[String(parts[1])], validator.covers(path) else { return response }
+        // A version may live under a base path of its own: then the document that covers the path is its.
+        let byVersion = parts.count >= 2 && parts[0] == "api" ? validators[String(parts[1])] : nil
+        guard let validator = byVersion ?? validators.values.first(where: { $0.covers(path) }), validator.covers(path) else { return response }
         var body: [UInt8] = []
         if response.body.contentLength != nil {
             let collector = CollectingWriter()

@@ -1,0 +1,125 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PorticoAccess
+import PorticoCatalog
+import PorticoMySQL
+import PorticoServer
+import PorticoTestSupport
+import Testing
+
+/// A version served at a contract's own surface, against a real server: base path and
+/// segment, named filters (case-sensitive ones compared by MariaDB under a case-insensitive
+/// collation), a list envelope of its own and a JSON error envelope. Every response is checked
+/// against the version's generated contract (``ContractInspector``).
+@Suite("A contract's own surface (MariaDB)", .serialized)
+struct ContractSurfaceTests {
+    static let mappings = [
+        CatalogCompiler.Source(
+            path: "v1/_version.yaml",
+            text: """
+                base_path: /helpdesk/v1
+                envelope: {items: documents, next: next_cursor}
+                errors:
+                  format: json
+                  body: {error: {kind: type, param: parameter, message: detail}}
+                """),
+        CatalogCompiler.Source(
+            path: "v1/tickets.yaml",
+            text: """
+                scope: tickets:read
+                table: tickets
+                key: ticket_id
+                tenant: {column: acct_id}
+                id: {column: ticket_id, prefix: TCK-}
+                path: support-tickets
+                fields:
+                  code: {column: code, type: string}
+                  opened_at: {column: opened, type: datetime}
+                filters:
+                  code: [eq, in]
+                  code_exact: {field: code, op: eq, case_sensitive: true}
+                  codes_exact: {field: code, op: in, case_sensitive: true}
+                  opened_after: {field: opened_at, op: gt}
+                  created: {field: opened_at, operators: [gte, lt], syntax: bracket}
+                keyset: [ticket_id]
+                """),
+    ]
+
+    /// Tickets of tenant 1 whose codes differ only in case (the column's collation ignores
+    /// case), and one of tenant 2 the partner never sees.
+    static func withApp(_ body: (any ApplicationProtocol) async throws -> Void) async throws {
+        try await TestApp.withScratchApp("surface", mappings: mappings, principal: Principal(partner: "h", tenants: [.uint(1)])) { admin in
+            try await admin.execute(
+                """
+                CREATE TABLE tickets (ticket_id INT PRIMARY KEY, acct_id INT NOT NULL,
+                  code VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL, opened DATETIME NOT NULL, KEY (acct_id, code))
+                """)
+            try await admin.execute(
+                """
+                INSERT INTO tickets VALUES (1, 1, 'AbC', '2024-01-01 10:00:00'), (2, 1, 'abc', '2024-01-02 10:00:00'),
+                  (3, 1, 'ABC', '2024-01-03 10:00:00'), (4, 1, 'xyz', '2024-01-04 10:00:00'), (5, 2, 'abc', '2024-01-02 10:00:00')
+                """)
+        } _: { _, app in
+            try await body(app)
+        }
+    }
+
+    static func ids(_ response: TestResponse) throws -> [String] {
+        let page = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
+        return try #require(page["items"] as? [[String: Any]]).compactMap { $0["id"] as? String }
+    }
+
+    @Test("case-sensitive filters match byte for byte where the collation would not; plain ones follow the collation")
+    func caseSensitivity() async throws {
+        try await Self.withApp { app in
+            try await app.test(.router) { client in
+                func ids(_ query: String) async throws -> [String] {
+                    try Self.ids(try await client.execute(uri: "/helpdesk/v1/support-tickets?fields=id" + query, method: .get))
+                }
+                let plain = try await ids("&code=abc")
+                #expect(plain == ["TCK-1", "TCK-2", "TCK-3"])
+                let lower = try await ids("&code_exact=abc")
+                #expect(lower == ["TCK-2"])
+                let upper = try await ids("&code_exact=ABC")
+                #expect(upper == ["TCK-3"])
+                let exactList = try await ids("&codes_exact=AbC,xyz")
+                #expect(exactList == ["TCK-1", "TCK-4"])
+                let plainList = try await ids("&code=in:abc,xyz")
+                #expect(plainList == ["TCK-1", "TCK-2", "TCK-3", "TCK-4"])
+            }
+        }
+    }
+
+    @Test("parameters per operator and bracket forms; the page envelope and its cursor; errors in the version's envelope")
+    func namedParametersAndEnvelope() async throws {
+        try await Self.withApp { app in
+            try await app.test(.router) { client in
+                let base = "/helpdesk/v1/support-tickets?fields=id"
+                let after = try Self.ids(try await client.execute(uri: base + "&opened_after=2024-01-02T10:00:00Z", method: .get))
+                #expect(after == ["TCK-3", "TCK-4"])
+                let range = try Self.ids(
+                    try await client.execute(uri: base + "&created[gte]=2024-01-02T00:00:00Z&created[lt]=2024-01-04T00:00:00Z", method: .get))
+                #expect(range == ["TCK-2", "TCK-3"])
+                let first = try await client.execute(uri: base + "&limit=3", method: .get)
+                let text = String(buffer: first.body)
+                #expect(text.hasPrefix(#"{"items":[{"id":"TCK-1"},{"id":"TCK-2"},{"id":"TCK-3"}],"next":""#), "\(text)")
+                let page = try #require(try JSONSerialization.jsonObject(with: Data(first.body.readableBytesView)) as? [String: Any])
+                let cursor = try #require(page["next"] as? String)
+                let rest = try await client.execute(uri: base + "&limit=3&cursor=\(cursor)", method: .get)
+                #expect(String(buffer: rest.body) == #"{"items":[{"id":"TCK-4"}],"next":null}"#)
+                let item = try await client.execute(uri: "/helpdesk/v1/support-tickets/TCK-2", method: .get)
+                #expect(String(buffer: item.body) == #"{"id":"TCK-2","code":"abc","opened_at":"2024-01-02T10:00:00Z"}"#)
+                let foreign = try await client.execute(uri: "/helpdesk/v1/support-tickets/TCK-5", method: .get)
+                #expect(foreign.status == .notFound)
+                #expect(String(buffer: foreign.body) == #"{"error":{"kind":"not-found","message":"No tickets item has the id 'TCK-5'."}}"#)
+                let unknown = try await client.execute(uri: base + "&created=2024-01-01T00:00:00Z", method: .get)
+                #expect(unknown.status == .badRequest && unknown.headers[.contentType] == "application/json")
+                #expect(
+                    String(buffer: unknown.body)
+                        == #"{"error":{"kind":"unknown-parameter","param":"created","message":"Unknown query parameter 'created'. Filters of tickets: code, code_exact, codes_exact, created[gte], created[lt], opened_after."}}"#
+                )
+            }
+        }
+    }
+}
