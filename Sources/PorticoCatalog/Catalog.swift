@@ -9,15 +9,22 @@ public struct Catalog: Sendable {
     /// From `_version.yaml`: title, publication, deprecation.
     public let settings: VersionSettings
 
-    /// Each served resource's name by its path segment.
+    /// Each served top-level resource's name by its path segment.
     public let resourcesBySegment: [String: String]
+    /// Sub-collections: by parent resource, each child's name by its segment under `…/{id}/`.
+    public let subResourcesBySegment: [String: [String: String]]
 
     public init(version: String, resources: [String: Resource], settings: VersionSettings = VersionSettings()) {
         self.version = version
         self.resources = resources
         self.settings = settings
         resourcesBySegment = Dictionary(
-            resources.values.filter(\.isEndpoint).map { ($0.path, $0.name) }, uniquingKeysWith: { a, b in min(a, b) })
+            resources.values.filter { $0.isEndpoint && $0.parent == nil }.map { ($0.path, $0.name) }, uniquingKeysWith: { a, b in min(a, b) })
+        var children: [String: [String: String]] = [:]
+        for resource in resources.values where resource.isEndpoint {
+            if let parent = resource.parent { children[parent.resource, default: [:]][resource.path] = resource.name }
+        }
+        subResourcesBySegment = children
     }
 
     /// Where the version's resources are served: `base_path`, or `/api/<version>`.
@@ -25,8 +32,12 @@ public struct Catalog: Sendable {
     /// Whether resources live somewhere else than `/api/<version>` (its usage and contract stay there).
     public var hasOwnBasePath: Bool { basePath != "/api/\(version)" }
 
-    /// A resource's list path, such as `/api/v1/orders` or `/v1/service-tickets`.
-    public func listPath(_ resource: Resource) -> String { "\(basePath)/\(resource.path)" }
+    /// A resource's list path, such as `/api/v1/orders` or `/v1/service-tickets`; a
+    /// sub-collection's is under its parent's item, with `parentID` or the template's `{id}`.
+    public func listPath(_ resource: Resource, parentID: String? = nil) -> String {
+        guard let link = resource.parent, let parent = resources[link.resource] else { return "\(basePath)/\(resource.path)" }
+        return "\(basePath)/\(parent.path)/\(parentID ?? "{id}")/\(resource.path)"
+    }
 
     /// The envelope of a resource's pages: its own, else the version's, else ``ListEnvelope/standard``.
     public func envelope(_ resource: Resource) -> ListEnvelope { resource.envelope ?? settings.envelope ?? .standard }
@@ -74,6 +85,8 @@ public struct Resource: Sendable {
     public let path: String
     /// Its own list envelope (`envelope:`), replacing the version's.
     public let envelope: ListEnvelope?
+    /// For a sub-collection (`parent:`): the resource whose items it is listed under.
+    public let parent: ParentLink?
     /// Where it was declared, for diagnostics.
     public let location: Location
     /// Where each top-level key (`table`, `keyset`, …) is, for diagnostics about it.
@@ -83,8 +96,9 @@ public struct Resource: Sendable {
         name: String, description: String?, scope: String, table: String, key: [String], predicates: [StaticPredicate],
         tenant: TenantRule, id: PublicID?, joins: [String: Join], fields: [Field], filters: [String: Filter], sortKeys: [String],
         page: PageSize, keyset: [String], syncColumn: String?, isEndpoint: Bool, deprecation: Deprecation?, location: Location,
-        keyLocations: [String: Location] = [:], path: String? = nil, envelope: ListEnvelope? = nil
+        keyLocations: [String: Location] = [:], path: String? = nil, envelope: ListEnvelope? = nil, parent: ParentLink? = nil
     ) {
+        self.parent = parent
         self.path = path ?? name
         self.envelope = envelope
         self.name = name
@@ -126,6 +140,23 @@ public struct Resource: Sendable {
             if case .object(let children) = next.kind { fields = children } else { fields = [] }
         }
         return found
+    }
+}
+
+/// A sub-collection's parent: `GET …/<parent>/{id}/<child>` lists the rows whose `column`
+/// holds the parent's key, once the parent is known to be the partner's.
+public struct ParentLink: Sendable, Hashable {
+    /// The parent resource's name.
+    public let resource: String
+    /// This table's column that holds the parent's key.
+    public let column: String
+    /// The parent's column it holds: its key, the column of its public id.
+    public let parentColumn: String
+
+    public init(resource: String, column: String, parentColumn: String) {
+        self.resource = resource
+        self.column = column
+        self.parentColumn = parentColumn
     }
 }
 

@@ -148,8 +148,10 @@ public enum CatalogCompiler {
         var owners: [String: Resource] = [:]
         for name in resources.keys.sorted() {
             guard let resource = resources[name], resource.isEndpoint else { continue }
-            guard let owner = owners[resource.path] else {
-                owners[resource.path] = resource
+            // Sub-collections share a segment space per parent.
+            let place = resource.parent.map { "\($0.resource)/\(resource.path)" } ?? resource.path
+            guard let owner = owners[place] else {
+                owners[place] = resource
                 continue
             }
             let (reported, other) = resource.keyLocations["path"] != nil ? (resource, owner) : (owner, resource)
@@ -214,6 +216,29 @@ struct CrossReferences {
     func check(into diagnostics: inout DiagnosticCollector) {
         for name in resources.keys.sorted() {
             check(resources[name]!.fields, of: resources[name]!, into: &diagnostics)
+            if let link = resources[name]!.parent { checkParent(link, of: resources[name]!, into: &diagnostics) }
+        }
+    }
+
+    /// A sub-collection hangs under a served, top-level resource, on that resource's key.
+    private func checkParent(_ link: ParentLink, of resource: Resource, into diagnostics: inout DiagnosticCollector) {
+        let at = resource.location(of: "parent")
+        guard let parent = resources[link.resource] else {
+            diagnostics.error(
+                "'parent' names '\(link.resource)', which is not a resource of this version\(Suggestion.hint(for: link.resource, among: resources.keys))",
+                at: at)
+            return
+        }
+        if parent.name == resource.name {
+            diagnostics.error("'parent' names the resource itself", at: at)
+        } else if !parent.isEndpoint || parent.id == nil {
+            diagnostics.error("'parent' '\(parent.name)' is not served (it has 'endpoint: false'), so it has no items to list under", at: at)
+        } else if parent.parent != nil {
+            diagnostics.error("'parent' '\(parent.name)' is itself a sub-collection; sub-collections nest one level", at: at)
+        } else if link.parentColumn != parent.id?.column {
+            diagnostics.error(
+                "'on' of 'parent' must name '\(parent.name)''s key column '\(parent.id?.column ?? "")', not '\(link.parentColumn)' (the public id in the path is that key)",
+                at: at)
         }
     }
 

@@ -9,7 +9,7 @@ struct ResourceParser {
 
     static let topLevelKeys = [
         "description", "scope", "table", "key", "where", "tenant", "id", "joins", "fields", "filters", "sort", "page",
-        "keyset", "sync", "endpoint", "deprecated", "sunset", "path", "envelope",
+        "keyset", "sync", "endpoint", "deprecated", "sunset", "path", "envelope", "parent",
     ]
 
     init(name: String, file: String) {
@@ -53,13 +53,14 @@ struct ResourceParser {
         let deprecation = parseDeprecation(top, in: whole)
         let path = parsePath(top, isEndpoint: isEndpoint)
         let envelope = top["envelope"].flatMap { ListEnvelope.parse($0, into: &diagnostics) }
+        let parent = top["parent"].flatMap { parseParent($0, isEndpoint: isEndpoint) }
         guard !diagnostics.hasErrors, let scope, let table else { return nil }
         return Resource(
             name: name, description: top.optionalString("description", in: whole, &diagnostics), scope: scope, table: table,
             key: key, predicates: predicates, tenant: tenant ?? .none, id: id, joins: joins, fields: fields, filters: filters,
             sortKeys: sortKeys, page: page, keyset: keyset, syncColumn: sync, isEndpoint: isEndpoint, deprecation: deprecation,
             location: root.location, keyLocations: Dictionary(top.pairs.map { ($0.key, $0.keyLocation) }, uniquingKeysWith: { a, _ in a }),
-            path: path, envelope: envelope
+            path: path, envelope: envelope, parent: parent
         )
     }
 
@@ -215,6 +216,27 @@ struct ResourceParser {
     }
 
     // MARK: - Paging, order, deprecation, path
+
+    /// `parent: {resource: customers, on: {cust_id: cust_id}}`: this table's column → the parent's key column.
+    mutating func parseParent(_ node: MappingNode, isEndpoint: Bool) -> ParentLink? {
+        guard let object = MappingObject(node, what: "'parent'", allowed: ["resource", "on"], into: &diagnostics) else { return nil }
+        guard isEndpoint else {
+            diagnostics.error("'parent' is for served resources; this one has 'endpoint: false'", at: node.location)
+            return nil
+        }
+        let resource = object.requireString("resource", in: "'parent'", &diagnostics)
+        guard let onNode = object["on"] else {
+            diagnostics.error("'parent' needs 'on': this table's column and the parent's key column, such as {cust_id: cust_id}", at: node.location)
+            return nil
+        }
+        let pairs = parsePairs(onNode, in: "'parent'")
+        guard let resource, !pairs.isEmpty else { return nil }
+        guard pairs.count == 1 else {
+            diagnostics.error("'on' of 'parent' pairs one column with the parent's key (its public id's column)", at: onNode.location)
+            return nil
+        }
+        return ParentLink(resource: resource, column: pairs[0].local, parentColumn: pairs[0].remote)
+    }
 
     /// The path segment (`path:`); its uniqueness in the version is checked by ``CatalogCompiler``.
     mutating func parsePath(_ top: MappingObject, isEndpoint: Bool) -> String? {

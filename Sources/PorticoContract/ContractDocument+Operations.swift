@@ -7,7 +7,17 @@ extension ContractDocument {
     }
 
     static func listOperation(_ resource: Resource, _ catalog: Catalog) -> JSONNode {
-        var parameters: [JSONNode] = resource.filters.keys.sorted().flatMap { key in
+        var parameters: [JSONNode] = []
+        if let link = resource.parent, let parent = catalog.resources[link.resource] {
+            var idSchema: [String: JSONNode] = ["type": .string("string")]
+            if let id = parent.id { idSchema["pattern"] = .string(idPattern(id)) }
+            parameters.append(
+                .object([
+                    "name": .string("id"), "in": .string("path"), "required": .bool(true),
+                    "description": .string("The public id of the \(parent.name) item whose \(resource.path) these are."), "schema": .object(idSchema),
+                ]))
+        }
+        parameters += resource.filters.keys.sorted().flatMap { key in
             let filter = resource.filters[key]!
             return filter.syntax == .portico
                 ? [filterParameter(filter, resource, catalog)]

@@ -28,7 +28,8 @@ public enum ContractDocument {
             guard resource.isEndpoint else { continue }
             schemas[name + "_page"] = pageSchema(catalog.envelope(resource), items: ref(name))
             paths[catalog.listPath(resource)] = .object(["get": listOperation(resource, catalog)])
-            paths[catalog.listPath(resource) + "/{id}"] = .object(["get": itemOperation(resource, catalog)])
+            // A sub-collection is a list only; its documents' own paths are their resource's.
+            if resource.parent == nil { paths[catalog.listPath(resource) + "/{id}"] = .object(["get": itemOperation(resource, catalog)]) }
         }
         paths["/api/\(catalog.version)/usage"] = .object(["get": usageOperation(catalog)])
         let scopes = Set(catalog.resources.values.map(\.scope)).sorted()

@@ -115,7 +115,8 @@ public enum DocsPage {
             html += "<p class=\"warn\">Deprecated" + (resource.deprecation?.sunset.map { "; removed after \(escape($0))" } ?? "") + ".</p>"
         }
         if let description = resource.description { html += "<p>\(escape(description))</p>" }
-        html += "<p><code>GET \(base)</code> · <code>GET \(base)/{id}</code> · scope <code>\(escape(resource.scope))</code> · "
+        let item = resource.parent == nil ? " · <code>GET \(base)/{id}</code>" : ""
+        html += "<p><code>GET \(base)</code>\(item) · scope <code>\(escape(resource.scope))</code> · "
         html += "pages of \(resource.page.defaultLimit) (at most \(resource.page.maxLimit)) with <code>cursor</code>, as "
         html += "<code>" + escape(envelopeText(catalog.envelope(resource))) + "</code></p>"
         html += "<table><tr><th>field</th><th>type</th><th>description</th><th>example</th></tr>"

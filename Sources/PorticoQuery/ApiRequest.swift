@@ -41,6 +41,9 @@ public struct ApiRequest: Sendable, Equatable {
     public var limit: Int
     /// The position after which the page starts, from a verified cursor.
     public var after: [MySQLValue]?
+    /// A sub-collection's parent, already found within the partner's tenants: its rows are the
+    /// ones whose `column` holds `key`.
+    public var parent: (column: String, key: UInt64)?
     /// `updated_since`: rows whose sync column is at or after this UTC instant.
     public var updatedSince: MySQLDateTime?
     public var format: Format = .json
@@ -56,7 +59,8 @@ public struct ApiRequest: Sendable, Equatable {
     }
 
     public static func == (a: ApiRequest, b: ApiRequest) -> Bool {
-        a.filters == b.filters && a.sort?.field == b.sort?.field && a.sort?.descending == b.sort?.descending
+        a.parent?.column == b.parent?.column && a.parent?.key == b.parent?.key && a.filters == b.filters && a.sort?.field == b.sort?.field
+            && a.sort?.descending == b.sort?.descending
             && a.fields == b.fields && a.include == b.include && a.limit == b.limit && a.after == b.after
             && a.updatedSince == b.updatedSince && a.format == b.format && a.isExport == b.isExport
     }

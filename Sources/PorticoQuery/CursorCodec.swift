@@ -31,7 +31,9 @@ public struct CursorCodec: Sendable {
         let filters = request.filters.map { "\($0.field)=\($0.op.rawValue):\($0.values.joined(separator: ","))" }.sorted()
         let sort = request.sort.map { "\($0.descending ? "-" : "")\($0.field)" } ?? ""
         let since = request.updatedSince?.rfc3339 ?? ""
-        return [partner, version, resource, keyset.joined(separator: ","), filters.joined(separator: "&"), sort, since].joined(separator: "\n")
+        // A sub-collection's cursor is its parent's: it does not page another parent's rows.
+        let scope = request.parent.map { "\(resource)@\($0.key)" } ?? resource
+        return [partner, version, scope, keyset.joined(separator: ","), filters.joined(separator: "&"), sort, since].joined(separator: "\n")
     }
 
     /// A signed cursor for the position after a row.

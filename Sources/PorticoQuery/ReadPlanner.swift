@@ -29,6 +29,9 @@ public struct ReadPlanner: Sendable {
     public func planList(_ resource: Resource, _ request: ApiRequest, tenants: [MySQLValue]) throws(QueryError) -> PlannedRead {
         var builder = PlanBuilder(resource: resource, catalog: catalog, tenants: tenants)
         let projection = builder.project(resource.fields, fieldset: request.fields, include: request.include, withID: true)
+        if let parent = request.parent {
+            builder.plan.conditions.append(.compare(.column(ColumnRef("t", parent.column)), .eq, .uint(parent.key)))
+        }
         for term in request.filters {
             try builder.addFilter(term)
         }

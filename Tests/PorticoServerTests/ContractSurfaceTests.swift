@@ -44,6 +44,33 @@ struct ContractSurfaceTests {
                   created: {field: opened_at, operators: [gte, lt], syntax: bracket}
                 keyset: [ticket_id]
                 """),
+        CatalogCompiler.Source(
+            path: "v1/customers.yaml",
+            text: """
+                scope: tickets:read
+                table: customers
+                key: cust_id
+                tenant: {column: acct_id}
+                id: {column: cust_id, prefix: CUS-}
+                fields:
+                  name: {column: name, type: string}
+                """),
+        CatalogCompiler.Source(
+            path: "v1/customer_tickets.yaml",
+            text: """
+                scope: tickets:read
+                table: tickets
+                key: ticket_id
+                tenant: {column: acct_id}
+                id: {column: ticket_id, prefix: TCK-}
+                parent: {resource: customers, on: {cust_id: cust_id}}
+                path: tickets
+                fields:
+                  code: {column: code, type: string}
+                filters:
+                  code: [eq]
+                keyset: [ticket_id]
+                """),
     ]
 
     /// Tickets of tenant 1 whose codes differ only in case (the column's collation ignores
@@ -53,12 +80,17 @@ struct ContractSurfaceTests {
             try await admin.execute(
                 """
                 CREATE TABLE tickets (ticket_id INT PRIMARY KEY, acct_id INT NOT NULL,
-                  code VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL, opened DATETIME NOT NULL, KEY (acct_id, code))
+                  code VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL, opened DATETIME NOT NULL,
+                  cust_id INT NULL, KEY (acct_id, code))
                 """)
+            try await admin.execute("CREATE TABLE customers (cust_id INT PRIMARY KEY, acct_id INT NOT NULL, name VARCHAR(40) NOT NULL)")
+            try await admin.execute("INSERT INTO customers VALUES (1, 1, 'Ada'), (2, 1, 'Bob'), (3, 2, 'Theirs')")
+            // Ticket 5 is tenant 2's although it names tenant 1's customer 1: it never shows.
             try await admin.execute(
                 """
-                INSERT INTO tickets VALUES (1, 1, 'AbC', '2024-01-01 10:00:00'), (2, 1, 'abc', '2024-01-02 10:00:00'),
-                  (3, 1, 'ABC', '2024-01-03 10:00:00'), (4, 1, 'xyz', '2024-01-04 10:00:00'), (5, 2, 'abc', '2024-01-02 10:00:00')
+                INSERT INTO tickets VALUES (1, 1, 'AbC', '2024-01-01 10:00:00', 1), (2, 1, 'abc', '2024-01-02 10:00:00', 1),
+                  (3, 1, 'ABC', '2024-01-03 10:00:00', 2), (4, 1, 'xyz', '2024-01-04 10:00:00', 1), (5, 2, 'abc', '2024-01-02 10:00:00', 1),
+                  (6, 2, 'xyz', '2024-01-05 10:00:00', 3)
                 """)
         } _: { _, app in
             try await body(app)
@@ -119,6 +151,38 @@ struct ContractSurfaceTests {
                     String(buffer: unknown.body)
                         == #"{"error":{"kind":"unknown-parameter","param":"created","message":"Unknown query parameter 'created'. Filters of tickets: code, code_exact, codes_exact, created[gte], created[lt], opened_after."}}"#
                 )
+            }
+        }
+    }
+
+    @Test("a sub-collection lists the children of a parent the partner can see, pages within it, and hides every other parent the same way")
+    func subCollection() async throws {
+        try await Self.withApp { app in
+            try await app.test(.router) { client in
+                let base = "/helpdesk/v1/customers"
+                let first = try await client.execute(uri: base + "/CUS-1/tickets?limit=2", method: .get)
+                #expect(first.status == .ok)
+                let page = try #require(try JSONSerialization.jsonObject(with: Data(first.body.readableBytesView)) as? [String: Any])
+                #expect(try Self.ids(first) == ["TCK-1", "TCK-2"], "customer 1's tickets of tenant 1 only")
+                let cursor = try #require(page["next"] as? String)
+                let rest = try await client.execute(uri: base + "/CUS-1/tickets?limit=2&cursor=\(cursor)", method: .get)
+                #expect(String(buffer: rest.body) == #"{"items":[{"id":"TCK-4","code":"xyz"}],"next":null}"#)
+                let elsewhere = try await client.execute(uri: base + "/CUS-2/tickets?limit=2&cursor=\(cursor)", method: .get)
+                #expect(elsewhere.status == .badRequest, "a cursor pages its own parent's list only")
+                let filtered = try await client.execute(uri: base + "/CUS-2/tickets?code=abc", method: .get)
+                #expect(String(buffer: filtered.body) == #"{"items":[{"id":"TCK-3","code":"ABC"}],"next":null}"#)
+                // Another tenant's customer, a missing one and a malformed id: the same 404, byte for byte.
+                var bodies: Set<String> = []
+                for id in ["CUS-3", "CUS-9", "CUS-x1"] {
+                    let response = try await client.execute(uri: base + "/\(id)/tickets", method: .get)
+                    #expect(response.status == .notFound)
+                    bodies.insert(String(buffer: response.body).replacingOccurrences(of: id, with: "ID"))
+                }
+                #expect(bodies == [#"{"error":{"kind":"not-found","message":"No customers item has the id 'ID'."}}"#])
+                let unknown = try await client.execute(uri: base + "/CUS-1/invoices", method: .get)
+                #expect(unknown.status == .notFound && String(buffer: unknown.body).contains("There is no list 'invoices' under customers"))
+                #expect(try await client.execute(uri: "/helpdesk/v1/tickets", method: .get).status == .notFound, "not served at the top level")
+                #expect(try await client.execute(uri: base + "/CUS-1/tickets/TCK-1", method: .get).status == .notFound)
             }
         }
     }

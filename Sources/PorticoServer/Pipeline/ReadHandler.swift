@@ -26,6 +26,7 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         let query = try parameters(request)
         var (apiRequest, cursor) = try partnerInput { () throws(QueryError) in try QueryParser(resource: resource).parseList(query) }
         (apiRequest.format, apiRequest.isExport) = (route.format, route.isExport)
+        apiRequest.parent = try await visibleParent(route, resource, planner, principal, context.trace)
         let binding = CursorCodec.binding(
             partner: principal.partner, version: route.version, resource: resource.name,
             keyset: resource.keyset, request: apiRequest)
@@ -85,6 +86,13 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         guard let route = context.route else { throw Problem.internalError }
         guard let catalog = route.catalog, let planner = route.planner else { throw Problem.unknownVersion(route.version, in: route.catalogs) }
         guard let resource = route.resource else {
+            if let sub = route.subSegment, let parent = catalog.resourcesBySegment[route.resourceName] {
+                let known = (catalog.subResourcesBySegment[parent] ?? [:]).keys.sorted()
+                throw Problem(
+                    .notFound,
+                    detail: "There is no list '\(sub)' under \(parent) in \(route.version)."
+                        + (known.isEmpty ? "" : " Lists: \(known.joined(separator: ", "))."))
+            }
             if catalog.hasOwnBasePath, !route.viaBasePath {
                 throw Problem(.notFound, detail: "The resources of \(route.version) are served under \(catalog.basePath), not /api/\(route.version).")
             }
@@ -95,6 +103,22 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
             )
         }
         return (route, resource, planner)
+    }
+
+    /// For a sub-collection, its parent's key, once the parent is one of the partner's rows:
+    /// another partner's parent, a malformed id and a missing one are the parent's own 404.
+    func visibleParent(
+        _ route: ResolvedRoute, _ resource: Resource, _ planner: ReadPlanner, _ principal: Principal, _ trace: RequestTrace
+    ) async throws -> (column: String, key: UInt64)? {
+        guard case .subList(let parentID) = route.target, let link = resource.parent, let parent = route.parentResource else { return nil }
+        var probe = ApiRequest(limit: 1)
+        probe.fields = ["id"]
+        guard let key = parent.id?.parse(parentID), let planned = planner.planItem(parent, key: key, probe, tenants: principal.tenants) else {
+            throw Problem(.notFound, detail: "No \(parent.name) item has the id '\(parentID)'.")
+        }
+        let (rows, _) = try await execute(planned, trace) { _ in 0 }
+        guard !rows.isEmpty else { throw Problem(.notFound, detail: "No \(parent.name) item has the id '\(parentID)'.") }
+        return (link.column, key)
     }
 
     /// The authenticated caller, if it holds the resource's scope; else 403 naming the scope.

@@ -15,16 +15,30 @@ struct ResolvedRoute: Sendable {
         case list
         /// `GET /api/{version}/{resource}/{id}`, with the id as the partner wrote it.
         case item(id: String)
+        /// `GET /api/{version}/{resource}/{id}/{sub}`: a page of a sub-collection of the item.
+        case subList(parentID: String)
         /// `GET /api/{version}/usage`.
         case usage
+
+        /// A page or an export: a list or a sub-collection.
+        var isList: Bool {
+            switch self {
+            case .list, .subList: true
+            case .item, .usage: false
+            }
+        }
     }
 
     let version: String
     let target: Target
+    var isList: Bool { target.isList }
     /// The catalogs this request reads: one snapshot, since a reload may swap them meanwhile.
     let catalogs: CatalogSet
-    /// The resource's path segment as the path gives it (it may not exist).
+    /// The resource's path segment as the path gives it (it may not exist); for a
+    /// sub-collection, the parent's.
     let resourceName: String
+    /// A sub-collection's segment under its parent's item.
+    let subSegment: String?
     /// Whether the request came through the version's own base path (``BasePathResponder``)
     /// rather than `/api/<version>`: a version with its own base path serves resources only there.
     let viaBasePath: Bool
@@ -38,13 +52,23 @@ struct ResolvedRoute: Sendable {
     /// The served resource the path names, if there is one.
     var resource: Resource? {
         guard let catalog, catalog.hasOwnBasePath == viaBasePath, let name = catalog.resourcesBySegment[resourceName] else { return nil }
+        guard let subSegment else { return catalog.resources[name] }
+        return catalog.subResourcesBySegment[name]?[subSegment].flatMap { catalog.resources[$0] }
+    }
+
+    /// A sub-collection's parent resource.
+    var parentResource: Resource? {
+        guard subSegment != nil, let catalog, let name = catalog.resourcesBySegment[resourceName] else { return nil }
         return catalog.resources[name]
     }
 
     /// The envelope of the resource's pages.
     func envelope(_ resource: Resource) -> ListEnvelope { catalog?.envelope(resource) ?? .standard }
     /// The resource's list path, as the contract names it.
-    func listPath(_ resource: Resource) -> String { catalog?.listPath(resource) ?? "" }
+    func listPath(_ resource: Resource) -> String {
+        guard case .subList(let parentID) = target else { return catalog?.listPath(resource) ?? "" }
+        return catalog?.listPath(resource, parentID: parentID) ?? ""
+    }
 
     /// The labels logs and metrics use: only names the catalog knows, so callers cannot make up labels.
     var labels: (version: String, resource: String)? {
@@ -57,9 +81,12 @@ struct ResolvedRoute: Sendable {
         self.viaBasePath = viaBasePath
         version = parameters.get("version") ?? ""
         resourceName = usage ? "" : parameters.get("resource") ?? ""
-        target = usage ? .usage : parameters.get("id").map { .item(id: $0) } ?? .list
+        subSegment = parameters.get("sub")
+        let id = parameters.get("id")
+        target =
+            usage ? .usage : subSegment != nil ? .subList(parentID: id ?? "") : id.map { .item(id: $0) } ?? .list
         self.catalogs = catalogs
-        (format, isExport) = Representation.decide(request, list: target == .list)
+        (format, isExport) = Representation.decide(request, list: target.isList)
     }
 }
 

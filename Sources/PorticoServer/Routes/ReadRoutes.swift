@@ -25,7 +25,7 @@ struct ReadRoutes<Executor: ReadExecutor> {
                 api.on("/:version/usage", method: method) { request, _ -> Response in throw Problem.methodNotAllowed(request.method.rawValue) }
             }
         }
-        for path in [":version/:resource", ":version/:resource/:id"] {
+        for path in [":version/:resource", ":version/:resource/:id", ":version/:resource/:id/:sub"] {
             let isItem = path.hasSuffix(":id")
             api.get(RouterPath(path)) { request, context in
                 try await isItem ? handler.item(request, context) : handler.list(request, context)
