@@ -207,13 +207,26 @@ public struct ColumnPair: Sendable, Hashable {
     }
 }
 
+/// How a resource pages: sizes, the default order on the keyset, and the cursor's form.
 public struct PageSize: Sendable, Hashable {
+    public enum CursorForm: String, Sendable, Hashable {
+        /// Portico's signed opaque `cursor`.
+        case opaque
+        /// `starting_after=<public id>` and `ending_before=<public id>`, as Stripe pages.
+        case objectID = "object_id"
+    }
+
     public let defaultLimit: Int
     public let maxLimit: Int
+    /// Newest first: the keyset descending when no `sort` is asked for.
+    public let descending: Bool
+    public let cursor: CursorForm
 
-    public init(defaultLimit: Int, maxLimit: Int) {
+    public init(defaultLimit: Int, maxLimit: Int, descending: Bool = false, cursor: CursorForm = .opaque) {
         self.defaultLimit = defaultLimit
         self.maxLimit = maxLimit
+        self.descending = descending
+        self.cursor = cursor
     }
 }
 

@@ -133,6 +133,7 @@ public enum CatalogCompiler {
         if diagnostics.hasErrors == false || !resources.isEmpty {
             CrossReferences(resources: resources).check(into: &diagnostics)
             checkPaths(resources, into: &diagnostics)
+            checkPaging(resources, settings, into: &diagnostics)
         }
         let sorted = diagnostics.diagnostics.sorted()
         let failed = sorted.contains { $0.severity == .error }
@@ -158,6 +159,22 @@ public enum CatalogCompiler {
             diagnostics.error(
                 "resource '\(reported.name)' is served at path segment '\(resource.path)', as '\(other.name)' is; give one of them another 'path'",
                 at: reported.location(of: "path"))
+        }
+    }
+
+    /// A list a partner pages with Portico's cursor needs the envelope member that carries it;
+    /// with object-id cursors (`starting_after`) it may do without.
+    static func checkPaging(_ resources: [String: Resource], _ settings: VersionSettings, into diagnostics: inout DiagnosticCollector) {
+        for name in resources.keys.sorted() {
+            guard let resource = resources[name], resource.isEndpoint, resource.page.cursor == .opaque else { continue }
+            let envelope = resource.envelope ?? settings.envelope ?? .standard
+            guard envelope.nextCursorMember == nil else { continue }
+            let declared = resource.envelope != nil
+            let at = declared ? resource.location(of: "envelope") : (settings.envelopeLocation ?? resource.location)
+            diagnostics.error(
+                (declared ? "'envelope'" : "the version's 'envelope'")
+                    + " has no member with the role 'next_cursor', so '\(name)' could not be paged; add one, or page by object ids ('page: {cursor: object_id}')",
+                at: at)
         }
     }
 

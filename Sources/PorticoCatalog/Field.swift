@@ -111,7 +111,9 @@ public struct Filter: Sendable, Hashable {
     }
 
     /// The names Portico's own query parameters use, which no filter may take.
-    public static let reservedParameters: Set<String> = ["fields", "include", "sort", "limit", "cursor", "updated_since", "format"]
+    public static let reservedParameters: Set<String> = [
+        "fields", "include", "sort", "limit", "cursor", "updated_since", "format", "starting_after", "ending_before",
+    ]
 
     /// How the parameter carries the operator.
     public enum Syntax: Sendable, Hashable {

@@ -97,11 +97,6 @@ public struct ListEnvelope: Sendable, Hashable {
             diagnostics.error("'envelope' needs a member with the role 'documents' (where the page's documents go)", at: node.location)
             failed = true
         }
-        if !failed, !members.contains(where: { $0.value == .nextCursor }) {
-            diagnostics.error(
-                "'envelope' needs a member with the role 'next_cursor': without it a partner cannot ask for the next page", at: node.location)
-            failed = true
-        }
         return failed ? nil : ListEnvelope(members: members)
     }
 

@@ -259,7 +259,7 @@ struct ResourceParser {
 
     mutating func parsePage(_ top: MappingObject) -> PageSize {
         guard let node = top["page"] else { return PageSize(defaultLimit: 50, maxLimit: 200) }
-        guard let object = MappingObject(node, what: "'page'", allowed: ["default", "max"], into: &diagnostics) else {
+        guard let object = MappingObject(node, what: "'page'", allowed: ["default", "max", "order", "cursor"], into: &diagnostics) else {
             return PageSize(defaultLimit: 50, maxLimit: 200)
         }
         let maximum = object.optionalInt("max", in: "'page'", range: 1...1000, &diagnostics) ?? 200
@@ -267,7 +267,31 @@ struct ResourceParser {
         if initial > maximum {
             diagnostics.error("'page' default \(initial) is larger than max \(maximum)", at: object["default"]!.location)
         }
-        return PageSize(defaultLimit: initial, maxLimit: maximum)
+        var descending = false
+        if let order = object.optionalString("order", in: "'page'", &diagnostics) {
+            if order == "desc" || order == "asc" {
+                descending = order == "desc"
+            } else {
+                diagnostics.error(
+                    "'page' order '\(order)' is asc or desc (the keyset's direction when no sort is asked for)\(Suggestion.hint(for: order, among: ["asc", "desc"]))",
+                    at: object["order"]!.location)
+            }
+        }
+        var cursor = PageSize.CursorForm.opaque
+        if let form = object.optionalString("cursor", in: "'page'", &diagnostics) {
+            if let parsed = PageSize.CursorForm(rawValue: form) {
+                cursor = parsed
+            } else {
+                diagnostics.error(
+                    "'page' cursor '\(form)' is opaque (Portico's signed cursor) or object_id (starting_after / ending_before)"
+                        + Suggestion.hint(for: form, among: ["opaque", "object_id"]),
+                    at: object["cursor"]!.location)
+            }
+        }
+        if cursor == .objectID, top["id"] == nil {
+            diagnostics.error("'page' cursor object_id needs the resource's public 'id'", at: object["cursor"]!.location)
+        }
+        return PageSize(defaultLimit: initial, maxLimit: maximum, descending: descending, cursor: cursor)
     }
 
     mutating func parseKeyset(_ top: MappingObject, key: [String], sync: String?, fields: [Field]) -> [String] {

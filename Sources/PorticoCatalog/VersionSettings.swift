@@ -26,6 +26,8 @@ public struct VersionSettings: Sendable, Equatable {
     public var basePathLocation: Location?
     /// The envelope of every list of the version that does not declare its own.
     public var envelope: ListEnvelope?
+    /// Where `envelope` was written.
+    public var envelopeLocation: Location?
     /// How the version's errors are worded (``ErrorVocabulary/standard`` when not declared).
     public var errors: ErrorVocabulary = .standard
 
@@ -66,7 +68,10 @@ public struct VersionSettings: Sendable, Equatable {
             settings.basePathLocation = node.location
             settings.basePath = parseBasePath(node, into: &diagnostics)
         }
-        if let node = object["envelope"] { settings.envelope = ListEnvelope.parse(node, into: &diagnostics) }
+        if let node = object["envelope"] {
+            settings.envelope = ListEnvelope.parse(node, into: &diagnostics)
+            settings.envelopeLocation = node.location
+        }
         if let node = object["errors"] { settings.errors = ErrorVocabulary.parse(node, into: &diagnostics) ?? .standard }
         if settings.sunset != nil, settings.deprecatedOn == nil {
             diagnostics.error("'sunset' needs 'deprecated' (the date the version was deprecated)", at: object["sunset"]!.location)

@@ -34,12 +34,18 @@ extension ContractDocument {
             query(
                 "limit", "Page size (default \(resource.page.defaultLimit)).",
                 .object(["type": .string("integer"), "minimum": .integer(1), "maximum": .integer(resource.page.maxLimit)])))
-        parameters.append(
-            query(
-                "cursor",
-                "The `\(catalog.envelope(resource).nextCursorMember ?? "next_cursor")` of the previous page, unchanged, with the same other parameters (empty: the first page). "
-                    + "Cursors are signed: one that was not issued for this request is a 400.",
-                .object(["type": .string("string"), "pattern": .string("^([A-Za-z0-9_-]{4,2000}\\.[A-Za-z0-9_-]{22})?$")])))
+        if resource.page.cursor == .objectID, let id = resource.id {
+            let idSchema: JSONNode = .object(["type": .string("string"), "pattern": .string(idPattern(id))])
+            parameters.append(query("starting_after", "The id of an object of this list: the page starts after it (the list's next page).", idSchema))
+            parameters.append(query("ending_before", "The id of an object of this list: the page ends before it (the previous page).", idSchema))
+        } else {
+            parameters.append(
+                query(
+                    "cursor",
+                    "The `\(catalog.envelope(resource).nextCursorMember ?? "next_cursor")` of the previous page, unchanged, with the same other parameters (empty: the first page). "
+                        + "Cursors are signed: one that was not issued for this request is a 400.",
+                    .object(["type": .string("string"), "pattern": .string("^([A-Za-z0-9_-]{4,2000}\\.[A-Za-z0-9_-]{22})?$")])))
+        }
         if resource.syncColumn != nil {
             parameters.append(
                 query(

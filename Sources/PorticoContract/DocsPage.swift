@@ -117,7 +117,10 @@ public enum DocsPage {
         if let description = resource.description { html += "<p>\(escape(description))</p>" }
         let item = resource.parent == nil ? " · <code>GET \(base)/{id}</code>" : ""
         html += "<p><code>GET \(base)</code>\(item) · scope <code>\(escape(resource.scope))</code> · "
-        html += "pages of \(resource.page.defaultLimit) (at most \(resource.page.maxLimit)) with <code>cursor</code>, as "
+        let paging =
+            resource.page.cursor == .objectID ? "<code>starting_after</code> / <code>ending_before</code> (object ids)" : "<code>cursor</code>"
+        html += resource.page.descending ? "newest first, " : ""
+        html += "pages of \(resource.page.defaultLimit) (at most \(resource.page.maxLimit)) with \(paging), as "
         html += "<code>" + escape(envelopeText(catalog.envelope(resource))) + "</code></p>"
         html += "<table><tr><th>field</th><th>type</th><th>description</th><th>example</th></tr>"
         if let id = resource.id {

@@ -39,8 +39,12 @@ public struct ApiRequest: Sendable, Equatable {
     /// Optional embeds asked for.
     public var include: Set<String> = []
     public var limit: Int
-    /// The position after which the page starts, from a verified cursor.
+    /// The position after which the page starts, from a verified cursor or a `starting_after` object.
     public var after: [MySQLValue]?
+    /// `ending_before`: the page is the rows just before this position (read backwards, served in order).
+    public var before: [MySQLValue]?
+    /// An object-id cursor as given: `starting_after` (false) or `ending_before` (true), and the public id.
+    public var objectCursor: (endingBefore: Bool, id: String)?
     /// A sub-collection's parent, already found within the partner's tenants: its rows are the
     /// ones whose `column` holds `key`.
     public var parent: (column: String, key: UInt64)?
@@ -61,7 +65,7 @@ public struct ApiRequest: Sendable, Equatable {
     public static func == (a: ApiRequest, b: ApiRequest) -> Bool {
         a.parent?.column == b.parent?.column && a.parent?.key == b.parent?.key && a.filters == b.filters && a.sort?.field == b.sort?.field
             && a.sort?.descending == b.sort?.descending
-            && a.fields == b.fields && a.include == b.include && a.limit == b.limit && a.after == b.after
+            && a.fields == b.fields && a.include == b.include && a.limit == b.limit && a.after == b.after && a.before == b.before
             && a.updatedSince == b.updatedSince && a.format == b.format && a.isExport == b.isExport
     }
 }

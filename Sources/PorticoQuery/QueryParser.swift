@@ -47,6 +47,10 @@ public struct QueryParser: Sendable {
                     throw QueryError(.invalidParameter, parameter: name, detail: "Give '\(name)' at most once.")
                 }
             }
+            if resource.page.cursor == .objectID, name == "starting_after" || name == "ending_before" || name == "cursor" {
+                try parseObjectCursor(name, value, into: &request)
+                continue
+            }
             switch name {
             case "limit":
                 guard let limit = Int(value), limit >= 1 else {
@@ -91,6 +95,22 @@ public struct QueryParser: Sendable {
         }
         request.isExport = ApiRequest.isExport(format: request.format, limitGiven: limitGiven)
         return (request, cursor)
+    }
+
+    /// `starting_after=<id>` or `ending_before=<id>` (one of them, once), for a resource paged by
+    /// object ids; the handler finds where the object stands. `cursor` is not this resource's.
+    private func parseObjectCursor(_ name: String, _ value: String, into request: inout ApiRequest) throws(QueryError) {
+        guard name != "cursor" else {
+            throw QueryError(
+                .unknownParameter, parameter: name, detail: "\(resource.name) pages with starting_after and ending_before (object ids), not cursor.")
+        }
+        guard request.objectCursor == nil else {
+            throw QueryError(.invalidParameter, parameter: name, detail: "Give one of starting_after and ending_before, once.")
+        }
+        guard !value.isEmpty else {
+            throw QueryError(.invalidParameter, parameter: name, detail: "'\(name)' takes the id of an object of this list.")
+        }
+        request.objectCursor = (name == "ending_before", value)
     }
 
     /// Parses the parameters an item request accepts: `fields`, `include` and `format`.

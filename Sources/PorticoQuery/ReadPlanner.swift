@@ -38,16 +38,15 @@ public struct ReadPlanner: Sendable {
         if let since = request.updatedSince, let sync = resource.syncColumn {
             builder.plan.conditions.append(.compare(.column(ColumnRef("t", sync)), .gte, .datetime(since)))
         }
-        var order: [OrderTerm] = []
-        if let sort = request.sort {
-            order.append(OrderTerm(builder.sortExpression(sort.field), descending: sort.descending))
-        }
-        for column in resource.keyset {
-            let term = OrderTerm(.column(ColumnRef("t", column)), descending: request.sort?.descending ?? false)
-            if !order.contains(where: { $0.expression == term.expression }) { order.append(term) }
+        var order = builder.order(request, resource)
+        let cursorColumns = order.map { builder.plan.select($0.expression) }
+        if let before = request.before {
+            // The rows just before the position are the first ones in the reverse order; the
+            // handler serves them reversed, so the page keeps the list's order.
+            order = order.map { OrderTerm($0.expression, descending: !$0.descending) }
+            builder.plan.conditions.append(.after(order, before))
         }
         builder.plan.order = order
-        let cursorColumns = order.map { builder.plan.select($0.expression) }
         if let after = request.after {
             guard after.count == order.count else {
                 throw QueryError(.invalidCursor, parameter: "cursor", detail: "The cursor does not belong to this request; start again without it.")
@@ -57,6 +56,24 @@ public struct ReadPlanner: Sendable {
         builder.plan.limit = request.isExport ? nil : request.limit + 1
         builder.plan.keyColumns = resource.key
         return PlannedRead(plan: builder.plan, projection: projection, cursorColumns: cursorColumns, embeds: builder.embeds, resource: resource.name)
+    }
+
+    /// Where one row stands in a list's order (its sort and keyset values), if it is one of the
+    /// partner's rows: what `starting_after` and `ending_before` page from.
+    ///
+    /// - Parameters:
+    ///   - resource: the listed resource.
+    ///   - key: the row's key, from its public id.
+    ///   - request: the list request (its sort decides the order).
+    ///   - tenants: the partner's accounts, ANDed in as for a page.
+    public func planPosition(_ resource: Resource, key: UInt64, _ request: ApiRequest, tenants: [MySQLValue]) -> PlannedRead? {
+        guard let id = resource.id else { return nil }
+        var builder = PlanBuilder(resource: resource, catalog: catalog, tenants: tenants, keyed: true)
+        let columns = builder.order(request, resource).map { builder.plan.select($0.expression) }
+        builder.plan.conditions.append(.compare(.column(ColumnRef("t", id.column)), .eq, .uint(key)))
+        builder.plan.limit = 1
+        builder.plan.keyColumns = resource.key
+        return PlannedRead(plan: builder.plan, projection: [], cursorColumns: columns, embeds: [], resource: resource.name)
     }
 
     /// One row by its key, within the partner's tenants.
@@ -162,6 +179,20 @@ struct PlanBuilder {
             return .utc(ref, zone: ColumnRef(join.map { alias(forJoin: $0) } ?? "t", zoneColumn))
         }
         return .column(ref)
+    }
+
+    /// A list's order: the sort asked for, then the keyset, in the sort's direction, else the
+    /// resource's default (`page: {order: desc}` is newest first).
+    mutating func order(_ request: ApiRequest, _ resource: Resource) -> [OrderTerm] {
+        var order: [OrderTerm] = []
+        if let sort = request.sort {
+            order.append(OrderTerm(sortExpression(sort.field), descending: sort.descending))
+        }
+        for column in resource.keyset {
+            let term = OrderTerm(.column(ColumnRef("t", column)), descending: request.sort?.descending ?? resource.page.descending)
+            if !order.contains(where: { $0.expression == term.expression }) { order.append(term) }
+        }
+        return order
     }
 
     mutating func sortExpression(_ path: String) -> ColumnExpression {

@@ -36,7 +36,6 @@ struct VersionSettingsTests {
             ("base_path: /docs/v1", "'base_path' '/docs/v1' starts with /docs, which Portico serves itself"),
             ("base_path: /oauth", "'base_path' '/oauth' starts with /oauth, which Portico serves itself"),
             ("base_path: [a]", "'base_path' must be a path such as /v1, not a list"),
-            ("envelope: {data: documents}", "'envelope' needs a member with the role 'next_cursor'"),
         ])
     func invalid(_ text: String, _ message: String) throws {
         let result = Self.compile(text + "\n")
@@ -103,6 +102,37 @@ struct VersionSettingsTests {
         #expect(standard.type(of: .notFound) == "https://portico.dev/problems/not-found")
         #expect(standard.type(of: .uriTooLong) == "https://portico.dev/problems/query-too-large")
         #expect(standard.type(of: .quotaExceeded) == "https://iana.org/assignments/http-problem-types#quota-exceeded")
+    }
+
+    @Test("a version's envelope without a next_cursor member suits only resources paged by object ids")
+    func envelopeWithoutCursor() throws {
+        let result = Self.compile("envelope: {data: documents, has_more: has_more}\n")
+        #expect(result.catalogs.isEmpty)
+        #expect(
+            result.diagnostics.map(\.description)
+                == ["customers", "with_embed"].map {
+                    "v1/_version.yaml:1:11: error: the version's 'envelope' has no member with the role 'next_cursor', so '\($0)' could not be paged; "
+                        + "add one, or page by object ids ('page: {cursor: object_id}')"
+                })
+        let paged = CatalogCompiler.compile(
+            version: "v1",
+            sources: [
+                .init(path: "v1/_version.yaml", text: "envelope: {data: documents, has_more: has_more}\n"),
+                .init(
+                    path: "v1/things.yaml",
+                    text: """
+                        scope: t:read
+                        table: things
+                        key: thing_id
+                        tenant: none
+                        id: {column: thing_id, prefix: th_}
+                        fields: {name: {column: name, type: string}}
+                        page: {order: desc, cursor: object_id}
+                        """),
+            ])
+        #expect(paged.diagnostics.isEmpty, "\(paged.diagnostics)")
+        let things = try #require(paged.catalogs["v1"]?.resources["things"])
+        #expect(things.page == PageSize(defaultLimit: 50, maxLimit: 200, descending: true, cursor: .objectID))
     }
 
     /// A mappings directory with one `_version.yaml` per version (nil: none) beside the base files.

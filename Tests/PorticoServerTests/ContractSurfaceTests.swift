@@ -45,6 +45,23 @@ struct ContractSurfaceTests {
                 keyset: [ticket_id]
                 """),
         CatalogCompiler.Source(
+            path: "v1/recent_tickets.yaml",
+            text: """
+                scope: tickets:read
+                table: tickets
+                key: ticket_id
+                tenant: {column: acct_id}
+                id: {column: ticket_id, prefix: TCK-}
+                path: recent-tickets
+                fields:
+                  code: {column: code, type: string}
+                  opened_at: {column: opened, type: datetime}
+                sort: [code]
+                keyset: [opened, ticket_id]
+                page: {default: 2, order: desc, cursor: object_id}
+                envelope: {object: {const: list}, data: documents, has_more: has_more}
+                """),
+        CatalogCompiler.Source(
             path: "v1/customers.yaml",
             text: """
                 scope: tickets:read
@@ -90,7 +107,7 @@ struct ContractSurfaceTests {
                 """
                 INSERT INTO tickets VALUES (1, 1, 'AbC', '2024-01-01 10:00:00', 1), (2, 1, 'abc', '2024-01-02 10:00:00', 1),
                   (3, 1, 'ABC', '2024-01-03 10:00:00', 2), (4, 1, 'xyz', '2024-01-04 10:00:00', 1), (5, 2, 'abc', '2024-01-02 10:00:00', 1),
-                  (6, 2, 'xyz', '2024-01-05 10:00:00', 3)
+                  (6, 2, 'xyz', '2024-01-05 10:00:00', 3), (7, 1, 'abc', '2024-01-02 10:00:00', NULL), (8, 1, 'abc', '2024-01-02 10:00:00', NULL)
                 """)
         } _: { _, app in
             try await body(app)
@@ -99,7 +116,12 @@ struct ContractSurfaceTests {
 
     static func ids(_ response: TestResponse) throws -> [String] {
         let page = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
-        return try #require(page["items"] as? [[String: Any]]).compactMap { $0["id"] as? String }
+        return try #require((page["items"] ?? page["data"]) as? [[String: Any]]).compactMap { $0["id"] as? String }
+    }
+
+    static func hasMore(_ response: TestResponse) throws -> Bool {
+        let page = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
+        return try #require(page["has_more"] as? Bool)
     }
 
     @Test("case-sensitive filters match byte for byte where the collation would not; plain ones follow the collation")
@@ -110,15 +132,15 @@ struct ContractSurfaceTests {
                     try Self.ids(try await client.execute(uri: "/helpdesk/v1/support-tickets?fields=id" + query, method: .get))
                 }
                 let plain = try await ids("&code=abc")
-                #expect(plain == ["TCK-1", "TCK-2", "TCK-3"])
+                #expect(plain == ["TCK-1", "TCK-2", "TCK-3", "TCK-7", "TCK-8"])
                 let lower = try await ids("&code_exact=abc")
-                #expect(lower == ["TCK-2"])
+                #expect(lower == ["TCK-2", "TCK-7", "TCK-8"])
                 let upper = try await ids("&code_exact=ABC")
                 #expect(upper == ["TCK-3"])
                 let exactList = try await ids("&codes_exact=AbC,xyz")
                 #expect(exactList == ["TCK-1", "TCK-4"])
                 let plainList = try await ids("&code=in:abc,xyz")
-                #expect(plainList == ["TCK-1", "TCK-2", "TCK-3", "TCK-4"])
+                #expect(plainList == ["TCK-1", "TCK-2", "TCK-3", "TCK-4", "TCK-7", "TCK-8"])
             }
         }
     }
@@ -132,14 +154,14 @@ struct ContractSurfaceTests {
                 #expect(after == ["TCK-3", "TCK-4"])
                 let range = try Self.ids(
                     try await client.execute(uri: base + "&created[gte]=2024-01-02T00:00:00Z&created[lt]=2024-01-04T00:00:00Z", method: .get))
-                #expect(range == ["TCK-2", "TCK-3"])
+                #expect(range == ["TCK-2", "TCK-3", "TCK-7", "TCK-8"])
                 let first = try await client.execute(uri: base + "&limit=3", method: .get)
                 let text = String(buffer: first.body)
                 #expect(text.hasPrefix(#"{"items":[{"id":"TCK-1"},{"id":"TCK-2"},{"id":"TCK-3"}],"next":""#), "\(text)")
                 let page = try #require(try JSONSerialization.jsonObject(with: Data(first.body.readableBytesView)) as? [String: Any])
                 let cursor = try #require(page["next"] as? String)
                 let rest = try await client.execute(uri: base + "&limit=3&cursor=\(cursor)", method: .get)
-                #expect(String(buffer: rest.body) == #"{"items":[{"id":"TCK-4"}],"next":null}"#)
+                #expect(String(buffer: rest.body) == #"{"items":[{"id":"TCK-4"},{"id":"TCK-7"},{"id":"TCK-8"}],"next":null}"#)
                 let item = try await client.execute(uri: "/helpdesk/v1/support-tickets/TCK-2", method: .get)
                 #expect(String(buffer: item.body) == #"{"id":"TCK-2","code":"abc","opened_at":"2024-01-02T10:00:00Z"}"#)
                 let foreign = try await client.execute(uri: "/helpdesk/v1/support-tickets/TCK-5", method: .get)
@@ -183,6 +205,59 @@ struct ContractSurfaceTests {
                 #expect(unknown.status == .notFound && String(buffer: unknown.body).contains("There is no list 'invoices' under customers"))
                 #expect(try await client.execute(uri: "/helpdesk/v1/tickets", method: .get).status == .notFound, "not served at the top level")
                 #expect(try await client.execute(uri: base + "/CUS-1/tickets/TCK-1", method: .get).status == .notFound)
+            }
+        }
+    }
+
+    /// Walks a list by object ids, forwards with starting_after or backwards with ending_before.
+    static func walk(_ client: some TestClientProtocol, _ query: String, backwards: Bool, from start: String? = nil) async throws -> [String] {
+        var seen: [String] = []
+        var edge = start
+        for _ in 0..<20 {
+            let position = edge.map { "&\(backwards ? "ending_before" : "starting_after")=\($0)" } ?? ""
+            let response = try await client.execute(uri: "/helpdesk/v1/recent-tickets?fields=id" + query + position, method: .get)
+            #expect(response.status == .ok, "\(String(buffer: response.body))")
+            let ids = try ids(response)
+            seen = backwards ? ids + seen : seen + ids
+            guard try hasMore(response) else { return seen }
+            edge = backwards ? ids.first : ids.last
+        }
+        Issue.record("the walk did not end")
+        return seen
+    }
+
+    @Test("newest first by default; object-id cursors both ways, each row once across ties; a foreign id is a missing one")
+    func objectIDPaging() async throws {
+        try await Self.withApp { app in
+            try await app.test(.router) { client in
+                // Tenant 1's tickets by (opened, id) descending: 4, 3, 8, 7, 2, 1 (2, 7 and 8 were opened at the same time).
+                let newestFirst = ["TCK-4", "TCK-3", "TCK-8", "TCK-7", "TCK-2", "TCK-1"]
+                let forwards = try await Self.walk(client, "", backwards: false)
+                #expect(forwards == newestFirst)
+                let backwards = try await Self.walk(client, "", backwards: true, from: "TCK-1")
+                #expect(backwards == Array(newestFirst.dropLast()), "everything before TCK-1, in the list's order")
+                let middle = try await client.execute(uri: "/helpdesk/v1/recent-tickets?fields=id&ending_before=TCK-7", method: .get)
+                #expect(String(buffer: middle.body) == #"{"object":"list","data":[{"id":"TCK-3"},{"id":"TCK-8"}],"has_more":true}"#)
+                // Sorted by a code that ties under the collation (AbC, abc, ABC…): still each row once.
+                let byCode = try await Self.walk(client, "&sort=code", backwards: false)
+                #expect(byCode.count == 6 && Set(byCode) == Set(newestFirst))
+                let byCodeBack = try await Self.walk(client, "&sort=code", backwards: true, from: byCode.last)
+                #expect(byCodeBack == Array(byCode.dropLast()))
+                // Another tenant's ticket, a missing one and a malformed id: the same 400.
+                var bodies: Set<String> = []
+                for id in ["TCK-5", "TCK-99", "TCK-x"] {
+                    let response = try await client.execute(uri: "/helpdesk/v1/recent-tickets?starting_after=\(id)", method: .get)
+                    #expect(response.status == .badRequest)
+                    bodies.insert(String(buffer: response.body))
+                }
+                #expect(
+                    bodies == [
+                        #"{"error":{"kind":"invalid-parameter","param":"starting_after","message":"'starting_after' is not the id of an object of this list."}}"#
+                    ])
+                let both = try await client.execute(uri: "/helpdesk/v1/recent-tickets?starting_after=TCK-1&ending_before=TCK-4", method: .get)
+                #expect(both.status == .badRequest)
+                let cursor = try await client.execute(uri: "/helpdesk/v1/recent-tickets?cursor=abc", method: .get)
+                #expect(cursor.status == .badRequest && String(buffer: cursor.body).contains(#""param":"cursor""#))
             }
         }
     }

@@ -33,6 +33,7 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         if let cursor {
             apiRequest.after = try partnerInput { () throws(QueryError) in try settings.cursors.decode(cursor, binding: binding) }
         }
+        try await objectPosition(&apiRequest, resource, planner, principal, context.trace)
         let planned = try partnerInput { [apiRequest] () throws(QueryError) in try planner.planList(resource, apiRequest, tenants: principal.tenants)
         }
         if apiRequest.isExport {
@@ -42,10 +43,7 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
             ).response(request)
         }
         let (fetched, embeds) = try await execute(planned, context.trace) { rows in min(rows.count, apiRequest.limit) }
-        let page = fetched.prefix(apiRequest.limit)
-        let nextCursor =
-            fetched.count > apiRequest.limit
-            ? page.last.map { last in settings.cursors.encode(planned.cursorColumns.map { last[$0] }, binding: binding) } : nil
+        let (page, nextCursor) = pageAndNext(fetched, planned, apiRequest, resource, binding)
         return encode(request, context, csv: route.format == .csv) { csv, notes in
             csv
                 ? ByteBuffer(bytes: CSVWriter.document(Array(page), planned, embeds: embeds, notes: &notes))
@@ -103,6 +101,47 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
             )
         }
         return (route, resource, planner)
+    }
+
+    /// `starting_after` / `ending_before`: where the object stands in the list's order, if it is
+    /// one of the partner's rows. A malformed id, another partner's object and a missing one are
+    /// the same 400, so the answer never tells that an object exists.
+    func objectPosition(
+        _ request: inout ApiRequest, _ resource: Resource, _ planner: ReadPlanner, _ principal: Principal, _ trace: RequestTrace
+    ) async throws {
+        guard let (endingBefore, idText) = request.objectCursor else { return }
+        let name = endingBefore ? "ending_before" : "starting_after"
+        if endingBefore, request.isExport {
+            throw Problem(.invalidParameter, detail: "An export streams forwards: use starting_after, or ask for pages.", parameter: name)
+        }
+        let refusal = Problem(.invalidParameter, detail: "'\(name)' is not the id of an object of this list.", parameter: name)
+        guard let key = resource.id?.parse(idText), let planned = planner.planPosition(resource, key: key, request, tenants: principal.tenants)
+        else { throw refusal }
+        let (rows, _) = try await execute(planned, trace) { _ in 0 }
+        guard let row = rows.first else { throw refusal }
+        let position = planned.cursorColumns.map { row[$0] }
+        if endingBefore { request.before = position } else { request.after = position }
+    }
+
+    /// The page in the list's order (a page read backwards for `ending_before` is turned
+    /// round), and what continues it: Portico's signed cursor, or, paging by object ids, the id
+    /// to pass next (the last row's forwards, the first row's backwards). Nil: no more rows.
+    func pageAndNext(
+        _ fetched: [MySQLRow], _ planned: PlannedRead, _ request: ApiRequest, _ resource: Resource, _ binding: String
+    ) -> (ArraySlice<MySQLRow>, String?) {
+        let more = fetched.count > request.limit
+        var page = fetched.prefix(request.limit)
+        if request.before != nil { page = ArraySlice(page.reversed()) }
+        guard more, let edge = request.before != nil ? page.first : page.last else { return (page, nil) }
+        guard resource.page.cursor == .objectID else {
+            return (page, settings.cursors.encode(planned.cursorColumns.map { edge[$0] }, binding: binding))
+        }
+        // The keyset ends with the key, the public id's column.
+        switch planned.cursorColumns.last.map({ edge[$0] }) {
+        case .uint(let key)?: return (page, resource.id?.format(key))
+        case .int(let key)? where key >= 0: return (page, resource.id?.format(UInt64(key)))
+        default: return (page, nil)
+        }
     }
 
     /// For a sub-collection, its parent's key, once the parent is one of the partner's rows:
