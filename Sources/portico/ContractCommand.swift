@@ -28,6 +28,47 @@ struct ContractCommand: ParsableCommand {
 
         func path(_ version: String) -> String { "\(lock)/\(version).yaml" }
 
+        /// The one version `--against` and `--from` compare: `--version`, or the only one there is.
+        func single() throws -> (Catalog, JSONNode) {
+            let all = try versions()
+            guard all.count == 1 else {
+                throw ValidationError("the mappings have \(all.count) versions; pass --version to say which one the contract is for")
+            }
+            return (all[0].0, all[0].1)
+        }
+
+        /// An agreed contract, YAML or JSON.
+        static func agreed(_ file: String) throws -> JSONNode {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                FileHandle.standardError.write(Data("error: cannot read \(file)\n".utf8))
+                throw ExitCode(2)
+            }
+            do {
+                let node = JSONNode(any: try Yams.load(yaml: text))
+                guard let version = node["openapi"]?.string, version.hasPrefix("3.0") || version.hasPrefix("3.1") else {
+                    FileHandle.standardError.write(Data("error: \(file) is not an OpenAPI 3.0 or 3.1 document (no 'openapi: 3.x' member)\n".utf8))
+                    throw ExitCode(2)
+                }
+                return node
+            } catch let exit as ExitCode {
+                throw exit
+            } catch {
+                FileHandle.standardError.write(Data("error: \(file) is neither YAML nor JSON: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+
+        /// Prints every difference from an agreed contract; returns whether there is any that matters.
+        static func report(_ catalog: Catalog, _ generated: JSONNode, against file: String) throws -> Bool {
+            let differences = ContractAgreement.compare(agreed: try agreed(file), generated: generated, catalog: catalog)
+            for difference in differences { print("\(catalog.version): \(difference)") }
+            let count = { (kind: ContractAgreement.Difference.Kind) in differences.filter { $0.kind == kind }.count }
+            print(
+                "\(catalog.version) against \(file): \(count(.missing)) missing from the mappings, \(count(.added)) not in the contract, "
+                    + "\(count(.wording)) in wording only" + (differences.isEmpty ? " (no difference)" : ""))
+            return count(.missing) + count(.added) > 0
+        }
+
         func locked(_ version: String) throws -> JSONNode? {
             guard let text = try? String(contentsOfFile: path(version), encoding: .utf8) else { return nil }
             do {
@@ -46,8 +87,17 @@ struct ContractCommand: ParsableCommand {
                 "Exit status: 0 when nothing breaks (compatible changes are listed), 1 when something breaks or a version has no lock, 2 when it cannot run."
         )
         @OptionGroup var options: Options
+        @Option(
+            help: ArgumentHelp(
+                "Compare with this OpenAPI 3.0 or 3.1 document (YAML or JSON) instead of the lock: every difference both ways.",
+                valueName: "file")) var against: String?
 
         func run() throws {
+            if let against {
+                let (catalog, generated) = try options.single()
+                if try Options.report(catalog, generated, against: against) { throw ExitCode(1) }
+                return
+            }
             var failed = false
             for (catalog, generated, locked) in try options.versions() {
                 guard let locked else {
@@ -72,9 +122,23 @@ struct ContractCommand: ParsableCommand {
             abstract: "Rewrite the lock from the mappings; refuses a breaking change to a published version without --allow-breaking.")
         @OptionGroup var options: Options
         @Flag(help: "Lock a breaking change to a published version anyway (partners will break).") var allowBreaking = false
+        @Option(
+            help: ArgumentHelp(
+                "Adopt this agreed contract: lock the version only when the mappings serve it with no difference (contract check --against).",
+                valueName: "file")) var from: String?
 
         func run() throws {
             try FileManager.default.createDirectory(atPath: options.lock, withIntermediateDirectories: true)
+            if let from {
+                let (catalog, generated) = try options.single()
+                guard try !Options.report(catalog, generated, against: from) else {
+                    print("\(catalog.version): refused: the mappings do not serve \(from) yet; fix the differences above, then lock")
+                    throw ExitCode(1)
+                }
+                try generated.yamlText.write(toFile: options.path(catalog.version), atomically: true, encoding: .utf8)
+                print("\(catalog.version): locked \(options.path(catalog.version)), which serves \(from) exactly")
+                return
+            }
             var refused = false
             for (catalog, generated, locked) in try options.versions() {
                 if let locked, catalog.settings.published, !allowBreaking {

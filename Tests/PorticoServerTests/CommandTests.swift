@@ -251,6 +251,42 @@ extension CommandTests {
         #expect(await TestDatabase.run([binary, "contract", "lock", "--allow-breaking"] + options).0 == 0)
         #expect(await TestDatabase.run([binary, "contract", "check"] + options).0 == 0)
     }
+
+    @Test("contract check --against and lock --from: an agreed contract, JSON or YAML, compared both ways, adopted once clean")
+    func agreedContract() async throws {
+        let binary = TestDatabase.porticoBinary
+        let folder = NSTemporaryDirectory() + "portico-agreed-\(UUID().uuidString)"
+        try FileManager.default.copyItem(atPath: "\(TestDatabase.repositoryRoot)/mappings", toPath: folder + "/mappings")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let options = ["--mappings", folder + "/mappings", "--lock", folder + "/openapi", "--version", "v2"]
+        // The agreed contract: what v2 serves today, as JSON, as another team would hand it over.
+        let (printed, json) = await TestDatabase.run([binary, "openapi", "--mappings", folder + "/mappings", "--version", "v2", "--format", "json"])
+        #expect(printed == 0)
+        try json.write(toFile: folder + "/agreed.json", atomically: true, encoding: .utf8)
+        let (clean, cleanOutput) = await TestDatabase.run([binary, "contract", "check", "--against", folder + "/agreed.json"] + options)
+        #expect(clean == 0 && cleanOutput.contains("(no difference)"), "\(cleanOutput)")
+        // The mappings drift: a field renamed. Both sides are listed, with the mapping's place; check and lock refuse.
+        let orders = folder + "/mappings/v2/orders.yaml"
+        let text = try String(contentsOfFile: orders, encoding: .utf8)
+        try text.replacingOccurrences(of: "  notes: {column: notes", with: "  remarks: {column: notes").write(
+            toFile: orders, atomically: true, encoding: .utf8)
+        let (drift, driftOutput) = await TestDatabase.run([binary, "contract", "check", "--against", folder + "/agreed.json"] + options)
+        #expect(drift == 1, "\(driftOutput)")
+        #expect(
+            driftOutput.contains("properties.notes: renamed field 'notes' to 'remarks'") && driftOutput.contains("mappings/v2/orders.yaml:"),
+            "\(driftOutput)")
+        let (refused, refusedOutput) = await TestDatabase.run([binary, "contract", "lock", "--from", folder + "/agreed.json"] + options)
+        #expect(refused == 1 && refusedOutput.contains("refused: the mappings do not serve"), "\(refusedOutput)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/openapi/v2.yaml"))
+        try text.write(toFile: orders, atomically: true, encoding: .utf8)
+        let (adopted, adoptedOutput) = await TestDatabase.run([binary, "contract", "lock", "--from", folder + "/agreed.json"] + options)
+        #expect(adopted == 0 && adoptedOutput.contains("serves \(folder)/agreed.json exactly"), "\(adoptedOutput)")
+        #expect(await TestDatabase.run([binary, "contract", "check"] + options).0 == 0, "the lock now holds what was agreed")
+        // Not a contract at all: a clear error, exit 2.
+        try "title: not openapi\n".write(toFile: folder + "/other.yaml", atomically: true, encoding: .utf8)
+        let (bad, badOutput) = await TestDatabase.run([binary, "contract", "check", "--against", folder + "/other.yaml"] + options)
+        #expect(bad == 2 && badOutput.contains("is not an OpenAPI 3.0 or 3.1 document"), "\(badOutput)")
+    }
 }
 
 /// The secret's shape as printed (the library's own check is tested in PorticoAccessTests).
