@@ -134,6 +134,7 @@ public enum CatalogCompiler {
             CrossReferences(resources: resources).check(into: &diagnostics)
             checkPaths(resources, into: &diagnostics)
             checkPaging(resources, settings, into: &diagnostics)
+            checkParameterNames(resources, settings, into: &diagnostics)
         }
         let sorted = diagnostics.diagnostics.sorted()
         let failed = sorted.contains { $0.severity == .error }
@@ -175,6 +176,19 @@ public enum CatalogCompiler {
                 (declared ? "'envelope'" : "the version's 'envelope'")
                     + " has no member with the role 'next_cursor', so '\(name)' could not be paged; add one, or page by object ids ('page: {cursor: object_id}')",
                 at: at)
+        }
+    }
+
+    /// A filter may not answer to a name the version gave one of Portico's own parameters.
+    static func checkParameterNames(_ resources: [String: Resource], _ settings: VersionSettings, into diagnostics: inout DiagnosticCollector) {
+        let own = Set(settings.parameters.all)
+        for name in resources.keys.sorted() {
+            guard let resource = resources[name] else { continue }
+            for parameter in resource.filterParameters.keys.sorted() where own.contains(parameter) {
+                diagnostics.error(
+                    "filter '\(resource.filterParameters[parameter]!.filter)' answers to '\(parameter)', which _version.yaml's 'parameters' gives to one of Portico's own",
+                    at: resource.location(of: "filters"))
+            }
         }
     }
 

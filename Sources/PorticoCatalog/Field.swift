@@ -135,11 +135,15 @@ public struct Filter: Sendable, Hashable {
     public let caseSensitive: Bool
     /// The longest value accepted, in characters (nil: the server's limit, 256 by default).
     public let maxLength: Int?
+    /// An `in` filter given once per value (`status=a&status=b`, `status[]=a&status[]=b`)
+    /// rather than comma-separated once.
+    public let repeats: Bool
 
     public init(
         field: String, operators: [Operator], parameter: String? = nil, syntax: Syntax = .portico, caseSensitive: Bool = false,
-        maxLength: Int? = nil
+        maxLength: Int? = nil, repeats: Bool = false
     ) {
+        self.repeats = repeats
         self.field = field
         self.operators = operators
         self.parameter = parameter ?? field

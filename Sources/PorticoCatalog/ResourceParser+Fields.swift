@@ -236,7 +236,7 @@ extension ResourceParser {
         return Embed(target: target, on: on, many: many, order: order, fields: fields, optional: include)
     }
 
-    static let filterKeys = ["field", "op", "operators", "syntax", "case_sensitive", "max_length"]
+    static let filterKeys = ["field", "op", "operators", "syntax", "case_sensitive", "max_length", "repeat"]
 
     /// `filters:`: each key is the query parameter's name. A list of operators filters the field
     /// of that name in Portico's syntax; a mapping says which field, which operators and how the
@@ -274,8 +274,17 @@ extension ResourceParser {
                 continue
             }
             let maxLength = spec?.optionalInt("max_length", in: "filter '\(parameter)'", range: 1...4096, &diagnostics)
+            let repeats = spec?.optionalBool("repeat", in: "filter '\(parameter)'", &diagnostics) ?? parameter.hasSuffix("[]")
+            if repeats, syntax != .fixed(.in) {
+                diagnostics.error(
+                    "filter '\(parameter)' repeats once per value, which takes 'op: in'"
+                        + (parameter.hasSuffix("[]") ? " (its name ends with [])" : ""),
+                    at: spec?["repeat"]?.location ?? keyLocation)
+                continue
+            }
             let filter = Filter(
-                field: path, operators: operators, parameter: parameter, syntax: syntax, caseSensitive: caseSensitive, maxLength: maxLength)
+                field: path, operators: operators, parameter: parameter, syntax: syntax, caseSensitive: caseSensitive, maxLength: maxLength,
+                repeats: repeats)
             var collides = false
             for (name, _) in filter.parameterNames {
                 if Filter.reservedParameters.contains(name) {

@@ -28,6 +28,8 @@ public struct VersionSettings: Sendable, Equatable {
     public var envelope: ListEnvelope?
     /// Where `envelope` was written.
     public var envelopeLocation: Location?
+    /// The names of Portico's own query parameters (``ParameterNames/standard`` when not declared).
+    public var parameters: ParameterNames = .standard
     /// How the version's errors are worded (``ErrorVocabulary/standard`` when not declared).
     public var errors: ErrorVocabulary = .standard
 
@@ -42,7 +44,7 @@ public struct VersionSettings: Sendable, Equatable {
     }
 
     public static let fileName = "_version"
-    static let keys = ["title", "description", "published", "deprecated", "sunset", "base_path", "envelope", "errors"]
+    static let keys = ["title", "description", "published", "deprecated", "sunset", "base_path", "envelope", "errors", "parameters"]
 
     static func parse(_ source: CatalogCompiler.Source, into diagnostics: inout DiagnosticCollector) -> VersionSettings {
         let start = Location(file: source.path, line: 1, column: 1)
@@ -72,6 +74,7 @@ public struct VersionSettings: Sendable, Equatable {
             settings.envelope = ListEnvelope.parse(node, into: &diagnostics)
             settings.envelopeLocation = node.location
         }
+        if let node = object["parameters"] { settings.parameters = ParameterNames.parse(node, into: &diagnostics) }
         if let node = object["errors"] { settings.errors = ErrorVocabulary.parse(node, into: &diagnostics) ?? .standard }
         if settings.sunset != nil, settings.deprecatedOn == nil {
             diagnostics.error("'sunset' needs 'deprecated' (the date the version was deprecated)", at: object["sunset"]!.location)

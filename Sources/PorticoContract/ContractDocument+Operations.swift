@@ -7,6 +7,7 @@ extension ContractDocument {
     }
 
     static func listOperation(_ resource: Resource, _ catalog: Catalog) -> JSONNode {
+        let names = catalog.settings.parameters
         var parameters: [JSONNode] = []
         if let link = resource.parent, let parent = catalog.resources[link.resource] {
             var idSchema: [String: JSONNode] = ["type": .string("string")]
@@ -26,22 +27,23 @@ extension ContractDocument {
         if !resource.sortKeys.isEmpty {
             parameters.append(
                 query(
-                    "sort", "Sort order: a sort key, `-` for descending. Ties break on the keyset.",
+                    names.sort, "Sort order: a sort key, `-` for descending. Ties break on the keyset.",
                     .object(["type": .string("string"), "enum": .array(resource.sortKeys.flatMap { [.string($0), .string("-" + $0)] })])))
         }
-        parameters += commonParameters(resource)
+        parameters += commonParameters(resource, catalog.settings.parameters)
         parameters.append(
             query(
-                "limit", "Page size (default \(resource.page.defaultLimit)).",
+                names.limit, "Page size (default \(resource.page.defaultLimit)).",
                 .object(["type": .string("integer"), "minimum": .integer(1), "maximum": .integer(resource.page.maxLimit)])))
         if resource.page.cursor == .objectID, let id = resource.id {
             let idSchema: JSONNode = .object(["type": .string("string"), "pattern": .string(idPattern(id))])
-            parameters.append(query("starting_after", "The id of an object of this list: the page starts after it (the list's next page).", idSchema))
-            parameters.append(query("ending_before", "The id of an object of this list: the page ends before it (the previous page).", idSchema))
+            parameters.append(
+                query(names.startingAfter, "The id of an object of this list: the page starts after it (the list's next page).", idSchema))
+            parameters.append(query(names.endingBefore, "The id of an object of this list: the page ends before it (the previous page).", idSchema))
         } else {
             parameters.append(
                 query(
-                    "cursor",
+                    names.cursor,
                     "The `\(catalog.envelope(resource).nextCursorMember ?? "next_cursor")` of the previous page, unchanged, with the same other parameters (empty: the first page). "
                         + "Cursors are signed: one that was not issued for this request is a 400.",
                     .object(["type": .string("string"), "pattern": .string("^([A-Za-z0-9_-]{4,2000}\\.[A-Za-z0-9_-]{22})?$")])))
@@ -49,7 +51,7 @@ extension ContractDocument {
         if resource.syncColumn != nil {
             parameters.append(
                 query(
-                    "updated_since", "Rows changed at or after this time (incremental sync); without `sort`, in update order.",
+                    names.updatedSince, "Rows changed at or after this time (incremental sync); without `sort`, in update order.",
                     .object(["type": .string("string"), "format": .string("date-time")])))
         }
         parameters.append(
@@ -87,7 +89,7 @@ extension ContractDocument {
                 "description": .string("The document's public id."), "schema": .object(idSchema),
             ])
         ]
-        parameters += commonParameters(resource)
+        parameters += commonParameters(resource, catalog.settings.parameters)
         parameters.append(
             query("format", "json (default) or csv.", .object(["type": .string("string"), "enum": .array([.string("json"), .string("csv")])])))
         var responses = standardResponses
@@ -141,32 +143,45 @@ extension ContractDocument {
         .object(["name": .string(name), "in": .string("query"), "required": .bool(false), "description": .string(description), "schema": schema])
     }
 
-    static func commonParameters(_ resource: Resource) -> [JSONNode] {
-        let names = ["id"] + resource.fields.map(\.name)
-        let alternatives = names.map { $0.replacingOccurrences(of: ".", with: "\\.") }.joined(separator: "|")
-        var parameters = [
-            query(
-                "fields", "A sparse field set, comma-separated (`id` is always included); nested fields as `total.amount`.",
-                .object([
-                    "type": .string("string"), "pattern": .string("^(\(alternatives))(,(\(alternatives)))*$"),
-                    "x-portico-values": .array(names.map { .string($0) }),
-                ]))
-        ]
+    static func commonParameters(_ resource: Resource, _ names: ParameterNames) -> [JSONNode] {
+        let fields = ["id"] + resource.fields.map(\.name)
         let optional = resource.fields.compactMap { field -> String? in
             if case .embed(let embed) = field.kind, embed.optional { return field.name }
             return nil
         }
+        var parameters = [
+            listParameter(
+                names.fields, values: fields,
+                names.repeats(names.fields)
+                    ? "A sparse field set, one field per parameter (`id` is always included); nested fields as `total.amount`."
+                    : "A sparse field set, comma-separated (`id` is always included); nested fields as `total.amount`.",
+                escaping: true)
+        ]
         if !optional.isEmpty {
-            parameters.append(
-                query(
-                    "include", "Optional embeds, comma-separated.",
-                    .object([
-                        "type": .string("string"),
-                        "pattern": .string("^(\(optional.joined(separator: "|")))(,(\(optional.joined(separator: "|"))))*$"),
-                        "x-portico-values": .array(optional.map { .string($0) }),
-                    ])))
+            let description = names.repeats(names.include) ? "Optional embeds, one per parameter." : "Optional embeds, comma-separated."
+            parameters.append(listParameter(names.include, values: optional, description))
         }
         return parameters
+    }
+
+    /// A list parameter: comma-separated once, or, with a name ending in `[]`, repeated once per value.
+    static func listParameter(_ name: String, values: [String], _ description: String, escaping: Bool = false) -> JSONNode {
+        if name.hasSuffix("[]") {
+            return .object([
+                "name": .string(name), "in": .string("query"), "required": .bool(false), "style": .string("form"), "explode": .bool(true),
+                "description": .string(description),
+                "schema": .object([
+                    "type": .string("array"), "items": .object(["type": .string("string"), "enum": .array(values.map { .string($0) })]),
+                ]),
+            ])
+        }
+        let alternatives = values.map { escaping ? $0.replacingOccurrences(of: ".", with: "\\.") : $0 }.joined(separator: "|")
+        return query(
+            name, description,
+            .object([
+                "type": .string("string"), "pattern": .string("^(\(alternatives))(,(\(alternatives)))*$"),
+                "x-portico-values": .array(values.map { .string($0) }),
+            ]))
     }
 
     /// One filter: `field=value` (equals) or `field=op:value`; the pattern spells out the
@@ -218,6 +233,18 @@ extension ContractDocument {
         let valuePattern = filterValuePattern(field, catalog)
         let maxLength = filter.maxLength ?? 256
         var schema: [String: JSONNode] = ["type": .string("string")]
+        if filter.repeats {
+            let item: JSONNode =
+                isFreeText(field)
+                ? .object(["type": .string("string"), "minLength": .integer(1), "maxLength": .integer(maxLength)])
+                : .object(["type": .string("string"), "pattern": .string("^\(valuePattern)$")])
+            return .object([
+                "name": .string(name), "in": .string("query"), "required": .bool(false), "style": .string("form"), "explode": .bool(true),
+                "description": .string(
+                    "Filter: \(filter.field) one of the values, one per parameter" + (filter.caseSensitive ? ", case-sensitive." : ".")),
+                "schema": .object(["type": .string("array"), "maxItems": .integer(100), "items": item]),
+            ])
+        }
         switch (op, isFreeText(field)) {
         case (.in, _): schema["pattern"] = .string("^\(valuePattern)(,\(valuePattern)){0,9}$")
         case (.prefix, _): schema["pattern"] = .string("^[A-Za-z0-9_-]{1,32}$")

@@ -55,8 +55,8 @@ public struct CursorCodec: Sendable {
     /// The position a cursor holds, if it was signed here for this very request.
     ///
     /// - Throws: ``QueryError`` (`invalid-cursor`) for a forged, altered or truncated cursor, or one made for another request or partner.
-    public func decode(_ token: String, binding: String) throws(QueryError) -> [MySQLValue] {
-        func invalid(_ detail: String) -> QueryError { QueryError(.invalidCursor, parameter: "cursor", detail: detail) }
+    public func decode(_ token: String, binding: String, parameter: String = "cursor") throws(QueryError) -> [MySQLValue] {
+        func invalid(_ detail: String) -> QueryError { QueryError(.invalidCursor, parameter: parameter, detail: detail) }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard token.utf8.count <= 2048, parts.count == 2, let payloadData = Base64URL.decode(parts[0]),
             let mac = Base64URL.decode(parts[1]), mac.count == 16

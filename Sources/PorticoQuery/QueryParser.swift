@@ -21,10 +21,13 @@ public struct QueryParser: Sendable {
 
     let resource: Resource
     let limits: Limits
+    /// The names Portico's own parameters have in this version.
+    let names: ParameterNames
 
-    public init(resource: Resource, limits: Limits = Limits()) {
+    public init(resource: Resource, limits: Limits = Limits(), names: ParameterNames = .standard) {
         self.resource = resource
         self.limits = limits
+        self.names = names
     }
 
     /// Parses a list request. The cursor is returned undecoded; the caller verifies it with a
@@ -38,56 +41,70 @@ public struct QueryParser: Sendable {
         var seen: Set<String> = []
         var cursor: String?
         var limitGiven = false
+        let own = Set(names.all)
         for (name, value) in parameters {
             if value.utf8.count > max(limits.maxValueLength, 4096) * 8 {
                 throw QueryError(.tooLarge, parameter: name, detail: "The value is too long.")
             }
-            if Self.reserved.contains(name) {
+            if own.contains(name), !names.repeats(name) {
                 guard seen.insert(name).inserted else {
                     throw QueryError(.invalidParameter, parameter: name, detail: "Give '\(name)' at most once.")
                 }
             }
-            if resource.page.cursor == .objectID, name == "starting_after" || name == "ending_before" || name == "cursor" {
+            if resource.page.cursor == .objectID, name == names.startingAfter || name == names.endingBefore || name == names.cursor {
                 try parseObjectCursor(name, value, into: &request)
                 continue
             }
             switch name {
-            case "limit":
+            case names.limit:
                 guard let limit = Int(value), limit >= 1 else {
                     throw QueryError(
-                        .invalidParameter, parameter: name, detail: "'limit' must be a whole number from 1 to \(resource.page.maxLimit).")
+                        .invalidParameter, parameter: name, detail: "'\(name)' must be a whole number from 1 to \(resource.page.maxLimit).")
                 }
                 guard limit <= resource.page.maxLimit else {
                     throw QueryError(
-                        .invalidParameter, parameter: name, detail: "'limit' may be at most \(resource.page.maxLimit) for \(resource.name).")
+                        .invalidParameter, parameter: name, detail: "'\(name)' may be at most \(resource.page.maxLimit) for \(resource.name).")
                 }
                 request.limit = limit
                 limitGiven = true
-            case "cursor":
+            case names.cursor:
                 // Empty is the first page: what a client sends before it has a cursor.
                 cursor = value.isEmpty ? nil : value
-            case "sort":
+            case names.sort:
                 request.sort = try parseSort(value)
-            case "fields":
-                request.fields = try parseFields(value)
-            case "include":
-                request.include = try parseInclude(value)
-            case "updated_since":
+            case names.fields:
+                request.fields = (request.fields ?? []).union(try parseFields(value))
+            case names.include:
+                request.include.formUnion(try parseInclude(value))
+            case names.updatedSince:
                 guard resource.syncColumn != nil else {
                     throw QueryError(.unknownParameter, parameter: name, detail: "\(resource.name) does not support incremental sync.")
                 }
                 guard let instant = MySQLDateTime(rfc3339: value) else {
                     throw QueryError(
-                        .invalidParameter, parameter: name, detail: "'updated_since' must be an RFC 3339 time such as 2024-01-01T00:00:00Z.")
+                        .invalidParameter, parameter: name, detail: "'\(name)' must be an RFC 3339 time such as 2024-01-01T00:00:00Z.")
                 }
                 request.updatedSince = instant
-            case "format":
+            case names.format:
                 guard let format = ApiRequest.Format(rawValue: value) else {
                     throw QueryError(.invalidParameter, parameter: name, detail: "'format' must be json, csv or ndjson.")
                 }
                 request.format = format
             default:
-                try request.filters.append(contentsOf: parseFilter(name, value))
+                let terms = try parseFilter(name, value)
+                // A filter given once per value gathers its values into one `in` term.
+                if let term = terms.first, let index = request.filters.firstIndex(where: { $0.parameter == name }),
+                    resource.filterParameters[name].flatMap({ resource.filters[$0.filter] })?.repeats == true
+                {
+                    let merged = request.filters[index].values + term.values
+                    guard merged.count <= limits.maxListValues else {
+                        throw QueryError(.tooLarge, parameter: name, detail: "At most \(limits.maxListValues) values in one 'in' list.")
+                    }
+                    request.filters[index] = ApiRequest.FilterTerm(
+                        field: term.field, op: term.op, values: merged, parameter: name, exact: term.exact)
+                    continue
+                }
+                request.filters.append(contentsOf: terms)
                 if request.filters.count > limits.maxFilters {
                     throw QueryError(.tooLarge, parameter: name, detail: "At most \(limits.maxFilters) filter terms per request.")
                 }
@@ -95,22 +112,6 @@ public struct QueryParser: Sendable {
         }
         request.isExport = ApiRequest.isExport(format: request.format, limitGiven: limitGiven)
         return (request, cursor)
-    }
-
-    /// `starting_after=<id>` or `ending_before=<id>` (one of them, once), for a resource paged by
-    /// object ids; the handler finds where the object stands. `cursor` is not this resource's.
-    private func parseObjectCursor(_ name: String, _ value: String, into request: inout ApiRequest) throws(QueryError) {
-        guard name != "cursor" else {
-            throw QueryError(
-                .unknownParameter, parameter: name, detail: "\(resource.name) pages with starting_after and ending_before (object ids), not cursor.")
-        }
-        guard request.objectCursor == nil else {
-            throw QueryError(.invalidParameter, parameter: name, detail: "Give one of starting_after and ending_before, once.")
-        }
-        guard !value.isEmpty else {
-            throw QueryError(.invalidParameter, parameter: name, detail: "'\(name)' takes the id of an object of this list.")
-        }
-        request.objectCursor = (name == "ending_before", value)
     }
 
     /// Parses the parameters an item request accepts: `fields`, `include` and `format`.
@@ -121,18 +122,37 @@ public struct QueryParser: Sendable {
         var request = ApiRequest(limit: 1)
         for (name, value) in parameters {
             switch name {
-            case "fields": request.fields = try parseFields(value)
-            case "include": request.include = try parseInclude(value)
-            case "format":
+            case names.fields: request.fields = (request.fields ?? []).union(try parseFields(value))
+            case names.include: request.include.formUnion(try parseInclude(value))
+            case names.format:
                 guard let format = ApiRequest.Format(rawValue: value), format != .ndjson else {
                     throw QueryError(.invalidParameter, parameter: name, detail: "'format' must be json or csv for a single \(resource.name).")
                 }
                 request.format = format
             default:
-                throw QueryError(.unknownParameter, parameter: name, detail: "A single \(resource.name) accepts only fields, include and format.")
+                throw QueryError(
+                    .unknownParameter, parameter: name,
+                    detail: "A single \(resource.name) accepts only \(names.fields), \(names.include) and format.")
             }
         }
         return request
+    }
+
+    /// `starting_after=<id>` or `ending_before=<id>` (one of them, once), for a resource paged by
+    /// object ids; the handler finds where the object stands. `cursor` is not this resource's.
+    private func parseObjectCursor(_ name: String, _ value: String, into request: inout ApiRequest) throws(QueryError) {
+        guard name != names.cursor else {
+            throw QueryError(
+                .unknownParameter, parameter: name,
+                detail: "\(resource.name) pages with \(names.startingAfter) and \(names.endingBefore) (object ids), not \(name).")
+        }
+        guard request.objectCursor == nil else {
+            throw QueryError(.invalidParameter, parameter: name, detail: "Give one of \(names.startingAfter) and \(names.endingBefore), once.")
+        }
+        guard !value.isEmpty else {
+            throw QueryError(.invalidParameter, parameter: name, detail: "'\(name)' takes the id of an object of this list.")
+        }
+        request.objectCursor = (name == names.endingBefore, value)
     }
 
     private func parseSort(_ value: String) throws(QueryError) -> (String, Bool) {
@@ -143,7 +163,7 @@ public struct QueryParser: Sendable {
                 resource.sortKeys.isEmpty
                 ? "\(resource.name) cannot be sorted; it comes in a fixed order."
                 : "Sort \(resource.name) by one of: \(resource.sortKeys.joined(separator: ", ")) (prefix - for descending)."
-            throw QueryError(.invalidParameter, parameter: "sort", detail: "'\(field)' is not a sort key. \(allowed)")
+            throw QueryError(.invalidParameter, parameter: names.sort, detail: "'\(field)' is not a sort key. \(allowed)")
         }
         return (field, descending)
     }
@@ -151,10 +171,11 @@ public struct QueryParser: Sendable {
     private func parseFields(_ value: String) throws(QueryError) -> Set<String> {
         let names = value.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         guard !names.isEmpty, names.count <= 100 else {
-            throw QueryError(.invalidParameter, parameter: "fields", detail: "'fields' takes a comma-separated list of field names.")
+            throw QueryError(
+                .invalidParameter, parameter: self.names.fields, detail: "'\(self.names.fields)' takes a comma-separated list of field names.")
         }
         for name in names where !fieldExists(name) {
-            throw QueryError(.invalidParameter, parameter: "fields", detail: "'\(name)' is not a field of \(resource.name).")
+            throw QueryError(.invalidParameter, parameter: self.names.fields, detail: "'\(name)' is not a field of \(resource.name).")
         }
         return Set(names)
     }
@@ -180,7 +201,7 @@ public struct QueryParser: Sendable {
         for name in names where !optional.contains(name) {
             let detail =
                 optional.isEmpty ? "\(resource.name) has no optional embeds." : "Include one of: \(optional.sorted().joined(separator: ", "))."
-            throw QueryError(.invalidParameter, parameter: "include", detail: "'\(name)' cannot be included. \(detail)")
+            throw QueryError(.invalidParameter, parameter: self.names.include, detail: "'\(name)' cannot be included. \(detail)")
         }
         return names
     }
@@ -206,7 +227,8 @@ public struct QueryParser: Sendable {
                 .invalidParameter, parameter: name,
                 detail: "'\(name)' does not support '\(op.rawValue)'. Use: \(filter.operators.map(\.rawValue).joined(separator: ", ")).")
         }
-        let values = op == .in ? value.split(separator: ",", omittingEmptySubsequences: false).map(String.init) : [String(value)]
+        let values =
+            op == .in && !filter.repeats ? value.split(separator: ",", omittingEmptySubsequences: false).map(String.init) : [String(value)]
         guard values.count <= limits.maxListValues else {
             throw QueryError(.tooLarge, parameter: name, detail: "At most \(limits.maxListValues) values in one 'in' list.")
         }

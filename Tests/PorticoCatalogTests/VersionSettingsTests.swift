@@ -72,6 +72,50 @@ struct VersionSettingsTests {
         #expect(diagnostic.message.contains(message), "\(diagnostic.message)")
     }
 
+    @Test(
+        "parameter names that cannot be served are errors at their place",
+        arguments: [
+            ("parameters: {limit: 'page size'}", "'parameters' gives 'limit' the name 'page size'"),
+            ("parameters: {limit: \"limit[]\"}", "'limit[]' repeats once per value, which only the list parameters fields and include do"),
+            ("parameters: {limit: size, cursor: size}", "'parameters' gives 'cursor' the name 'size', which 'limit' has already"),
+            ("parameters: {limit: cursor}", "'parameters' gives 'limit' the name 'cursor', which 'cursor' keeps; rename 'cursor' too"),
+            ("parameters: {limit: format}", "'parameters' gives 'limit' the name 'format', which 'format' has already"),
+            ("parameters: {limt: size}", "unknown key 'limt' in 'parameters'; did you mean 'limit'?"),
+        ])
+    func invalidParameterNames(_ text: String, _ message: String) throws {
+        let result = Self.compile(text + "\n")
+        #expect(result.catalogs.isEmpty)
+        let diagnostic = try #require(result.diagnostics.first, "no diagnostic for \(text)")
+        #expect(result.diagnostics.count == 1, "\(result.diagnostics)")
+        #expect(diagnostic.file == "v1/_version.yaml" && diagnostic.message.hasPrefix(message), "\(diagnostic.message)")
+    }
+
+    @Test("a filter may not answer to a name the version gives one of Portico's own parameters")
+    func filterOnRenamedParameter() throws {
+        let result = CatalogCompiler.compile(
+            version: "v1",
+            sources: CorpusTests.sources("base").filter { !$0.path.hasSuffix("customers.yaml") } + [
+                .init(path: "v1/_version.yaml", text: "parameters: {limit: size}\n"),
+                .init(
+                    path: "v1/customers.yaml",
+                    text: """
+                        scope: customers:read
+                        table: customers
+                        key: cust_id
+                        tenant: {column: acct_id}
+                        id: {column: cust_id, prefix: CUS-, pad: 6}
+                        fields:
+                          name: {column: company, type: string}
+                        filters:
+                          size: {field: name, op: eq}
+                        """),
+            ])
+        #expect(
+            result.diagnostics.map(\.description) == [
+                "v1/customers.yaml:8:1: error: filter 'size' answers to 'size', which _version.yaml's 'parameters' gives to one of Portico's own"
+            ])
+    }
+
     @Test("a vocabulary reads as declared; without one, Portico's own")
     func vocabulary() throws {
         let result = Self.compile(

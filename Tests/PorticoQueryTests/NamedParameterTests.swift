@@ -101,4 +101,77 @@ struct NamedParameterTests {
         let badTime = try #require(Self.refusal([("opened_after", "yesterday")]))
         #expect(badTime.parameter == "opened_after" && badTime.detail.contains("'opened_after'"), "\(badTime.detail)")
     }
+
+    /// Tickets again, in a version that renames Portico's own parameters as a contract does.
+    static let renamed: Catalog = {
+        let tickets = CatalogCompiler.Source(
+            path: "v1/tickets.yaml",
+            text: """
+                scope: tickets:read
+                table: tickets
+                key: ticket_id
+                tenant: {column: acct_id}
+                id: {column: ticket_id, prefix: T-}
+                fields:
+                  subject: {column: subject, type: string}
+                  status: {column: status, type: string}
+                  owner: {embed: owners, on: {owner_id: owner_id}, include: optional}
+                  watcher: {embed: owners, on: {watcher_id: owner_id}, include: optional}
+                filters:
+                  status: {op: in, repeat: true}
+                  "state[]": {field: status, op: in}
+                """)
+        let owners = CatalogCompiler.Source(
+            path: "v1/owners.yaml",
+            text: """
+                scope: tickets:read
+                table: owners
+                key: owner_id
+                tenant: {column: acct_id}
+                id: {column: owner_id, prefix: O-}
+                fields:
+                  name: {column: name, type: string}
+                """)
+        let settings = CatalogCompiler.Source(
+            path: "v1/_version.yaml", text: "parameters: {limit: page_size, include: \"expand[]\", cursor: page_token, fields: \"fields[]\"}\n")
+        let result = CatalogCompiler.compile(version: "v1", sources: [settings, tickets, owners])
+        precondition(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        return result.catalogs["v1"]!
+    }()
+
+    static func parseRenamed(_ parameters: [(String, String)]) throws(QueryError) -> ApiRequest {
+        let tickets = renamed.resources["tickets"]!
+        return try QueryParser(resource: tickets, names: renamed.settings.parameters).parseList(parameters).request
+    }
+
+    @Test("Portico's own parameters under the contract's names; [] names repeat once per value; the default names are then unknown")
+    func renamedParameters() throws {
+        let request = try Self.parseRenamed([("page_size", "5"), ("expand[]", "owner"), ("expand[]", "watcher"), ("fields[]", "subject")])
+        #expect(request.limit == 5 && request.include == ["owner", "watcher"] && request.fields == ["subject"])
+        let (_, cursor) = try QueryParser(resource: Self.renamed.resources["tickets"]!, names: Self.renamed.settings.parameters).parseList([
+            ("page_token", "abc")
+        ])
+        #expect(cursor == "abc")
+        #expect(throws: QueryError.self) { try Self.parseRenamed([("page_size", "1"), ("page_size", "2")]) }
+        do {
+            _ = try Self.parseRenamed([("limit", "5")])
+            Issue.record("limit is not this version's parameter")
+        } catch {
+            #expect(error.kind == .unknownParameter && error.parameter == "limit")
+        }
+        do {
+            _ = try Self.parseRenamed([("expand[]", "nothing")])
+            Issue.record("nothing is not an embed")
+        } catch {
+            #expect(error.parameter == "expand[]")
+        }
+    }
+
+    @Test("an in filter given once per value gathers its values into one term, by its own name or a [] name")
+    func repeatedFilters() throws {
+        let repeated = try Self.parseRenamed([("status", "open"), ("status", "closed,won't split")])
+        #expect(repeated.filters.count == 1 && repeated.filters[0].values == ["open", "closed,won't split"] && repeated.filters[0].op == .in)
+        let brackets = try Self.parseRenamed([("state[]", "open"), ("state[]", "new")])
+        #expect(brackets.filters.count == 1 && brackets.filters[0].values == ["open", "new"] && brackets.filters[0].field == "status")
+    }
 }

@@ -95,4 +95,24 @@ struct BasePathTests {
             #expect(String(buffer: v1.body).hasPrefix(#"{"data":[{"id":"PRD-000001""#) && String(buffer: v1.body).contains(#""next_cursor":"#))
         }
     }
+
+    @Test("renamed parameters at the edge too: CSV with page_size is a page, not an export; limit is unknown there")
+    func renamedLimit() async throws {
+        try await UnitApp.build(UnitApp.executor(), catalogs: Self.catalogs).test(.router) { client in
+            let page = try await client.execute(uri: "/api/v4/products?format=csv&page_size=1", method: .get)
+            #expect(
+                page.status == .ok && String(buffer: page.body).split(whereSeparator: \.isNewline).count == 2,
+                "a header and one row: \(String(buffer: page.body))")
+            let export = try await client.execute(uri: "/api/v4/products?format=csv", method: .get)
+            #expect(
+                String(buffer: export.body).split(whereSeparator: \.isNewline).count == 4,
+                "without page_size, every row: \(String(buffer: export.body))")
+            let limit = try await client.execute(uri: "/api/v4/products?limit=1", method: .get)
+            #expect(limit.status == .badRequest && String(buffer: limit.body).contains("Unknown query parameter 'limit'"))
+            let document = try Self.json(try await client.execute(uri: "/api/v4/openapi.json", method: .get))
+            let get = try #require(((document["paths"] as? [String: Any])?["/api/v4/products"] as? [String: Any])?["get"] as? [String: Any])
+            let names = try #require(get["parameters"] as? [[String: Any]]).compactMap { $0["name"] as? String }
+            #expect(names.contains("page_size") && !names.contains("limit"))
+        }
+    }
 }

@@ -13,7 +13,7 @@ import Testing
 ///   (`object`, `data`, `has_more`, `url`, `next_cursor`), and `{"error": {type, code, param, message}}`
 ///   errors as `application/json`, with a `WWW-Authenticate` realm;
 /// - v4: RFC 9457 with the contract's own type URIs, titles and codes, and no request id in
-///   the body (so two 404s are byte-identical).
+///   the body (so two 404s are byte-identical); `page_size` for `limit`, `expand[]` for `include`.
 enum ContractFirstFixture {
     static let products = try! String(contentsOfFile: "\(UnitApp.repositoryRoot)/mappings/v1/products.yaml", encoding: .utf8)
 
@@ -49,6 +49,7 @@ enum ContractFirstFixture {
         """
 
     static let v4Settings = """
+        parameters: {limit: page_size, include: "expand[]"}
         errors:
           type_base: https://errors.example.com/
           request_id: false

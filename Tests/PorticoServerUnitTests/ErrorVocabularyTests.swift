@@ -119,10 +119,10 @@ struct ErrorVocabularyTests {
             #expect(String(buffer: first.body) == expected && String(buffer: second.body) == expected)
             #expect(first.headers[.init("X-Request-Id")!] != second.headers[.init("X-Request-Id")!])
             try ContractFirstFixture.validate(first, "/api/v4/products/PRD-000009", version: "v4")
-            let bad = try await client.execute(uri: "/api/v4/products?limit=x", method: .get)
+            let bad = try await client.execute(uri: "/api/v4/products?page_size=x", method: .get)
             #expect(
                 String(buffer: bad.body)
-                    == #"{"type":"https://errors.example.com/invalid-parameter","title":"Invalid Parameter","status":400,"detail":"'limit' must be a whole number from 1 to 200."}"#
+                    == #"{"type":"https://errors.example.com/invalid-parameter","title":"Invalid Parameter","status":400,"detail":"'page_size' must be a whole number from 1 to 200."}"#
             )
             // Tradeflow's versions keep Portico's own vocabulary, request id included.
             let v1 = String(buffer: try await client.execute(uri: "/api/v1/products/PRD-000009", method: .get).body)

@@ -24,14 +24,18 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         let (route, resource, planner) = try endpoint(context)
         let principal = try authorize(context, for: resource)
         let query = try parameters(request)
-        var (apiRequest, cursor) = try partnerInput { () throws(QueryError) in try QueryParser(resource: resource).parseList(query) }
+        var (apiRequest, cursor) = try partnerInput { () throws(QueryError) in
+            try QueryParser(resource: resource, names: route.parameterNames).parseList(query)
+        }
         (apiRequest.format, apiRequest.isExport) = (route.format, route.isExport)
         apiRequest.parent = try await visibleParent(route, resource, planner, principal, context.trace)
         let binding = CursorCodec.binding(
             partner: principal.partner, version: route.version, resource: resource.name,
             keyset: resource.keyset, request: apiRequest)
         if let cursor {
-            apiRequest.after = try partnerInput { () throws(QueryError) in try settings.cursors.decode(cursor, binding: binding) }
+            apiRequest.after = try partnerInput { () throws(QueryError) in
+                try settings.cursors.decode(cursor, binding: binding, parameter: route.parameterNames.cursor)
+            }
         }
         try await objectPosition(&apiRequest, resource, planner, principal, context.trace)
         let planned = try partnerInput { [apiRequest] () throws(QueryError) in try planner.planList(resource, apiRequest, tenants: principal.tenants)
@@ -60,7 +64,8 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         let (route, resource, planner) = try endpoint(context)
         let principal = try authorize(context, for: resource)
         let query = try parameters(request)
-        var apiRequest = try partnerInput { () throws(QueryError) in try QueryParser(resource: resource).parseItem(query) }
+        var apiRequest = try partnerInput { () throws(QueryError) in try QueryParser(resource: resource, names: route.parameterNames).parseItem(query)
+        }
         apiRequest.format = route.format == .csv ? .csv : .json
         guard case .item(let idText) = route.target, let key = resource.id?.parse(idText),
             let planned = planner.planItem(resource, key: key, apiRequest, tenants: principal.tenants)

@@ -11,16 +11,16 @@ enum Representation {
     /// `format=` wins; else `Accept: application/x-ndjson` or `text/csv`; else JSON. An unknown
     /// `format` counts as JSON here; the parser refuses it with a 400. A list in NDJSON or CSV
     /// without `limit` is an export; JSON never is.
-    static func decide(_ request: Request, list: Bool) -> (format: ApiRequest.Format, isExport: Bool) {
+    static func decide(_ request: Request, list: Bool, limitName: String = "limit") -> (format: ApiRequest.Format, isExport: Bool) {
         let raw = request.uri.query ?? ""
         if !ASCIIText.contains(raw, "format"), !raw.utf8.contains(UInt8(ascii: "%")) {
             let format = acceptFormat(request)
             guard list, format != .json else { return (format, false) }
-            return (format, ApiRequest.isExport(format: format, limitGiven: request.uri.queryParameters.has("limit")))
+            return (format, ApiRequest.isExport(format: format, limitGiven: request.uri.queryParameters.has(Substring(limitName))))
         }
         let query = request.uri.queryParameters
         let format = format(of: request, query: query)
-        return (format, list && ApiRequest.isExport(format: format, limitGiven: query.has("limit")))
+        return (format, list && ApiRequest.isExport(format: format, limitGiven: query.has(Substring(limitName))))
     }
 
     /// The format, with the query string already parsed.

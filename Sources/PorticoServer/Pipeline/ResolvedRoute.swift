@@ -62,6 +62,9 @@ struct ResolvedRoute: Sendable {
         return catalog.resources[name]
     }
 
+    /// The names of Portico's own query parameters in this version.
+    var parameterNames: ParameterNames { catalog?.settings.parameters ?? .standard }
+
     /// The envelope of the resource's pages.
     func envelope(_ resource: Resource) -> ListEnvelope { catalog?.envelope(resource) ?? .standard }
     /// The resource's list path, as the contract names it.
@@ -86,7 +89,8 @@ struct ResolvedRoute: Sendable {
         target =
             usage ? .usage : subSegment != nil ? .subList(parentID: id ?? "") : id.map { .item(id: $0) } ?? .list
         self.catalogs = catalogs
-        (format, isExport) = Representation.decide(request, list: target.isList)
+        let limitName = catalogs.catalogs[version]?.settings.parameters.limit ?? "limit"
+        (format, isExport) = Representation.decide(request, list: target.isList, limitName: limitName)
     }
 }
 
