@@ -89,8 +89,13 @@ public struct Embed: Sendable {
     public let fields: [String]?
     /// True when the partner must ask for it with `include=`.
     public let optional: Bool
+    /// For to-many: the list's envelope (`{"object": "list", "data": [...], "has_more": false}`), or nil for a bare array.
+    public let envelope: ListEnvelope?
 
-    public init(target: String, on: [ColumnPair], many: Bool, order: [String], fields: [String]?, optional: Bool) {
+    public init(
+        target: String, on: [ColumnPair], many: Bool, order: [String], fields: [String]?, optional: Bool, envelope: ListEnvelope? = nil
+    ) {
+        self.envelope = envelope
         self.target = target
         self.on = on
         self.many = many

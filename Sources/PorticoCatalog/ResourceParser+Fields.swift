@@ -4,7 +4,7 @@ extension ResourceParser {
         "scale", "true_values", "codes", "values", "unknown", "zone", "trim", "json", "id_of",
     ]
     static let objectKeys = ["type", "fields", "description", "example", "deprecated", "sunset"]
-    static let embedKeys = ["embed", "on", "many", "order", "fields", "include", "description", "deprecated", "sunset"]
+    static let embedKeys = ["embed", "on", "many", "order", "fields", "include", "description", "deprecated", "sunset", "envelope"]
     static let fieldKeys = Set(valueKeys + objectKeys + embedKeys)
 
     mutating func parseFields(_ node: MappingNode, in what: String) -> [Field] {
@@ -233,7 +233,21 @@ extension ResourceParser {
             }
         }
         let fields = spec.stringList("fields", in: what, &diagnostics)?.map(\.0)
-        return Embed(target: target, on: on, many: many, order: order, fields: fields, optional: include)
+        var envelope: ListEnvelope?
+        if let node = spec["envelope"] {
+            if !many {
+                diagnostics.error("'envelope' in \(what) only applies to to-many embeds ('many: true')", at: spec.keyLocation("envelope")!)
+            } else if let parsed = ListEnvelope.parse(node, into: &diagnostics) {
+                if let cursor = parsed.nextCursorMember {
+                    diagnostics.error(
+                        "an embedded list carries every row, so its envelope takes no 'next_cursor' role (member '\(cursor)'); has_more is always false",
+                        at: node.location)
+                } else {
+                    envelope = parsed
+                }
+            }
+        }
+        return Embed(target: target, on: on, many: many, order: order, fields: fields, optional: include, envelope: envelope)
     }
 
     static let filterKeys = ["field", "op", "operators", "syntax", "case_sensitive", "max_length", "repeat"]

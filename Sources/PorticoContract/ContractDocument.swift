@@ -138,7 +138,9 @@ public enum ContractDocument {
             } else {
                 target = ref(embed.target)
             }
-            if embed.many {
+            if embed.many, let envelope = embed.envelope {
+                schema = pageSchema(envelope, items: target).members
+            } else if embed.many {
                 schema = ["type": .string("array"), "items": target]
             } else {
                 // A to-one embed is null when the related row is missing or hidden.

@@ -63,6 +63,10 @@ public struct PlannedEmbed: Sendable {
     public let childMatch: [ColumnExpression]
     public let child: ReadPlan
     public let childProjection: [ProjectedField]
+    /// A to-many embed's envelope, if it has one.
+    public var envelope: ListEnvelope? = nil
+    /// The parent resource's list path, for the envelope's `url`: `<path>/<parent id>/<embed name>`.
+    public var urlPrefix: String? = nil
 
     /// The child plan for these parents (distinct join values of the page's rows).
     public func plan(forParents keys: [[MySQLValue]]) -> ReadPlan {

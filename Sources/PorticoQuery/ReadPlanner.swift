@@ -293,7 +293,8 @@ struct PlanBuilder {
         embeds.append(
             PlannedEmbed(
                 name: name, many: embed.many, parentColumns: parentColumns, childMatchColumns: matchColumns, childMatch: match,
-                child: child.plan, childProjection: projection
+                child: child.plan, childProjection: projection, envelope: embed.envelope,
+                urlPrefix: embed.envelope.map { _ in catalog.listPath(resource) }
             ))
         return .embed(name: name, index: embeds.count - 1)
     }

@@ -87,7 +87,9 @@ public enum DocumentWriter {
                 json.key(name)
                 let embed = embeds[index]
                 let children = embed.children(of: row)
-                if embed.embed.many {
+                if embed.embed.many, let envelope = embed.embed.envelope {
+                    writeList(children, embed.embed, envelope, owner: ownerID(row, projection), name: name, into: &json, notes: &notes)
+                } else if embed.embed.many {
                     json.beginArray()
                     for child in children { write(child, embed.embed.childProjection, embeds: [], into: &json, notes: &notes) }
                     json.endArray()
@@ -102,6 +104,42 @@ public enum DocumentWriter {
             }
         }
         json.endObject()
+    }
+
+    /// A to-many embed in its envelope: every row, so `has_more` is false; `url` is the parent
+    /// item's path and the embed's name, as Stripe's lists inside objects are.
+    static func writeList(
+        _ children: some Collection<MySQLRow>, _ embed: PlannedEmbed, _ envelope: ListEnvelope, owner: String?, name: String,
+        into json: inout JSONWriter, notes: inout [String]
+    ) {
+        json.beginObject()
+        for (member, role) in envelope.members {
+            json.key(member)
+            switch role {
+            case .documents:
+                json.beginArray()
+                for child in children { write(child, embed.childProjection, embeds: [], into: &json, notes: &notes) }
+                json.endArray()
+            case .hasMore: json.bool(false)
+            case .nextCursor: json.null()
+            case .url: json.string((embed.urlPrefix ?? "") + "/" + (owner ?? "") + "/" + name)
+            case .constant(let constant): write(constant, into: &json)
+            }
+        }
+        json.endObject()
+    }
+
+    /// The public id of the row a projection renders, if the projection has it.
+    static func ownerID(_ row: MySQLRow, _ projection: [ProjectedField]) -> String? {
+        for field in projection {
+            guard case .id(let id, let column) = field else { continue }
+            switch row[column] {
+            case .uint(let key), .bits(let key): return id.format(key)
+            case .int(let key) where key >= 0: return id.format(UInt64(key))
+            default: return nil
+            }
+        }
+        return nil
     }
 
     static func writeID(_ row: MySQLRow, _ id: PublicID, _ column: Int, into json: inout JSONWriter) {

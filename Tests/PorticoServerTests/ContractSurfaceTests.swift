@@ -71,6 +71,13 @@ struct ContractSurfaceTests {
                 id: {column: cust_id, prefix: CUS-}
                 fields:
                   name: {column: name, type: string}
+                  tickets:
+                    embed: tickets
+                    many: true
+                    on: {cust_id: cust_id}
+                    order: [ticket_id]
+                    fields: [id, code]
+                    envelope: {object: {const: list}, data: documents, has_more: has_more, url: url}
                 """),
         CatalogCompiler.Source(
             path: "v1/customer_tickets.yaml",
@@ -258,6 +265,24 @@ struct ContractSurfaceTests {
                 #expect(both.status == .badRequest)
                 let cursor = try await client.execute(uri: "/helpdesk/v1/recent-tickets?cursor=abc", method: .get)
                 #expect(cursor.status == .badRequest && String(buffer: cursor.body).contains(#""param":"cursor""#))
+            }
+        }
+    }
+
+    @Test("a to-many embed in a list envelope of its own, with the parent item's url, its tenant rule kept")
+    func embeddedList() async throws {
+        try await Self.withApp { app in
+            try await app.test(.router) { client in
+                let ada = try await client.execute(uri: "/helpdesk/v1/customers/CUS-1", method: .get)
+                #expect(
+                    String(buffer: ada.body)
+                        == #"{"id":"CUS-1","name":"Ada","tickets":{"object":"list","data":[{"id":"TCK-1","code":"AbC"},{"id":"TCK-2","code":"abc"},{"id":"TCK-4","code":"xyz"}],"has_more":false,"url":"/helpdesk/v1/customers/CUS-1/tickets"}}"#
+                )
+                let page = try await client.execute(uri: "/helpdesk/v1/customers?fields=id,tickets", method: .get)
+                #expect(
+                    String(buffer: page.body).contains(
+                        #"{"id":"CUS-2","tickets":{"object":"list","data":[{"id":"TCK-3","code":"ABC"}],"has_more":false,"url":"/helpdesk/v1/customers/CUS-2/tickets"}}"#
+                    ), "\(String(buffer: page.body))")
             }
         }
     }
