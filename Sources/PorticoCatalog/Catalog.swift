@@ -14,10 +14,15 @@ public struct Catalog: Sendable {
     /// Sub-collections: by parent resource, each child's name by its segment under `…/{id}/`.
     public let subResourcesBySegment: [String: [String: String]]
 
+    /// Whether resources live somewhere else than `/api/<version>` (its usage and contract stay
+    /// there). Stored: request routing asks on every request.
+    public let hasOwnBasePath: Bool
+
     public init(version: String, resources: [String: Resource], settings: VersionSettings = VersionSettings()) {
         self.version = version
         self.resources = resources
         self.settings = settings
+        hasOwnBasePath = settings.basePath.map { $0 != "/api/\(version)" } ?? false
         resourcesBySegment = Dictionary(
             resources.values.filter { $0.isEndpoint && $0.parent == nil }.map { ($0.path, $0.name) }, uniquingKeysWith: { a, b in min(a, b) })
         var children: [String: [String: String]] = [:]
@@ -29,8 +34,6 @@ public struct Catalog: Sendable {
 
     /// Where the version's resources are served: `base_path`, or `/api/<version>`.
     public var basePath: String { settings.basePath ?? "/api/\(version)" }
-    /// Whether resources live somewhere else than `/api/<version>` (its usage and contract stay there).
-    public var hasOwnBasePath: Bool { basePath != "/api/\(version)" }
 
     /// A resource's list path, such as `/api/v1/orders` or `/v1/service-tickets`; a
     /// sub-collection's is under its parent's item, with `parentID` or the template's `{id}`.

@@ -39,6 +39,8 @@ public struct ListEnvelope: Sendable, Hashable {
 
     /// The member holding the documents.
     public var documentsMember: String { members.first { $0.value == .documents }?.name ?? "data" }
+    /// Whether a member carries the list's path (then the page needs it).
+    public var hasURL: Bool { members.contains { $0.value == .url } }
     /// The member holding the next cursor, if the envelope has one.
     public var nextCursorMember: String? { members.first { $0.value == .nextCursor }?.name }
 

@@ -14,12 +14,15 @@ public struct CatalogSet: Sendable {
     let ownBasePaths: [(path: String, version: String)]
     /// Whether some version words its errors its own way (most sets: none, and no request looks).
     let hasOwnErrorVocabulary: Bool
+    /// The versions that rename `limit`, with its name there (most sets: none).
+    let renamedLimits: [String: String]
 
     public init(_ catalogs: [String: Catalog]) {
         self.catalogs = catalogs
         planners = catalogs.mapValues(ReadPlanner.init)
         ownBasePaths = catalogs.values.filter(\.hasOwnBasePath).map { ($0.basePath, $0.version) }.sorted { $0.path.count > $1.path.count }
         hasOwnErrorVocabulary = catalogs.values.contains { $0.settings.errors != .standard }
+        renamedLimits = catalogs.compactMapValues { $0.settings.parameters.limit == "limit" ? nil : $0.settings.parameters.limit }
     }
 
     /// The version a path belongs to: under its own base path, or `/api/<version>/…` (its

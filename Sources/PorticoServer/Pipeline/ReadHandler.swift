@@ -48,11 +48,12 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         }
         let (fetched, embeds) = try await execute(planned, context.trace) { rows in min(rows.count, apiRequest.limit) }
         let (page, nextCursor) = pageAndNext(fetched, planned, apiRequest, resource, binding)
+        let envelope = route.envelope(resource)
         return encode(request, context, csv: route.format == .csv) { csv, notes in
             csv
                 ? ByteBuffer(bytes: CSVWriter.document(Array(page), planned, embeds: embeds, notes: &notes))
                 : DocumentWriter.page(
-                    page, planned, embeds: embeds, nextCursor: nextCursor, envelope: route.envelope(resource), url: route.listPath(resource),
+                    page, planned, embeds: embeds, nextCursor: nextCursor, envelope: envelope, url: envelope.hasURL ? route.listPath(resource) : "",
                     notes: &notes
                 ) { ByteBuffer(bytes: $0) }
         }

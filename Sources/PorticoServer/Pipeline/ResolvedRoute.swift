@@ -89,7 +89,7 @@ struct ResolvedRoute: Sendable {
         target =
             usage ? .usage : subSegment != nil ? .subList(parentID: id ?? "") : id.map { .item(id: $0) } ?? .list
         self.catalogs = catalogs
-        let limitName = catalogs.catalogs[version]?.settings.parameters.limit ?? "limit"
+        let limitName = catalogs.renamedLimits.isEmpty ? "limit" : catalogs.renamedLimits[version] ?? "limit"
         (format, isExport) = Representation.decide(request, list: target.isList, limitName: limitName)
     }
 }
