@@ -17,8 +17,6 @@ public struct QueryParser: Sendable {
         public init() {}
     }
 
-    public static var reserved: Set<String> { Filter.reservedParameters }
-
     let resource: Resource
     let limits: Limits
     /// The names Portico's own parameters have in this version.

@@ -133,21 +133,13 @@ public enum DocumentWriter {
     static func ownerID(_ row: MySQLRow, _ projection: [ProjectedField]) -> String? {
         for field in projection {
             guard case .id(let id, let column) = field else { continue }
-            switch row[column] {
-            case .uint(let key), .bits(let key): return id.format(key)
-            case .int(let key) where key >= 0: return id.format(UInt64(key))
-            default: return nil
-            }
+            return row[column].unsignedKey.map(id.format)
         }
         return nil
     }
 
     static func writeID(_ row: MySQLRow, _ id: PublicID, _ column: Int, into json: inout JSONWriter) {
-        switch row[column] {
-        case .uint(let key), .bits(let key): json.publicID(id, key)
-        case .int(let key) where key >= 0: json.publicID(id, UInt64(key))
-        default: json.null()
-        }
+        if let key = row[column].unsignedKey { json.publicID(id, key) } else { json.null() }
     }
 }
 

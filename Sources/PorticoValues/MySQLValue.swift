@@ -138,3 +138,14 @@ private func pad(_ value: Int, _ width: Int) -> String {
     let digits = String(value)
     return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
 }
+
+extension MySQLValue {
+    /// The value as a key a public id formats: an unsigned or non-negative integer (or bits).
+    public var unsignedKey: UInt64? {
+        switch self {
+        case .uint(let key), .bits(let key): key
+        case .int(let key) where key >= 0: UInt64(key)
+        default: nil
+        }
+    }
+}

@@ -41,6 +41,11 @@ public struct Problem: HTTPResponseError, Sendable {
         Problem(.notFound, detail: "No resource at \(path).")
     }
 
+    /// No item with this id for the partner: missing, another partner's, or malformed alike.
+    static func noItem(_ resource: String, id: String) -> Problem {
+        Problem(.notFound, detail: "No \(resource) item has the id '\(id)'.")
+    }
+
     /// A path naming a version that is not served: the 404 lists the ones that are.
     static func unknownVersion(_ version: String, in catalogs: CatalogSet) -> Problem {
         Problem(.notFound, detail: "There is no API version '\(version)'. Versions: \(catalogs.versions.joined(separator: ", ")).")

@@ -143,11 +143,8 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
             return (page, settings.cursors.encode(planned.cursorColumns.map { edge[$0] }, binding: binding))
         }
         // The keyset ends with the key, the public id's column.
-        switch planned.cursorColumns.last.map({ edge[$0] }) {
-        case .uint(let key)?: return (page, resource.id?.format(key))
-        case .int(let key)? where key >= 0: return (page, resource.id?.format(UInt64(key)))
-        default: return (page, nil)
-        }
+        let key = planned.cursorColumns.last.flatMap { edge[$0].unsignedKey }
+        return (page, key.flatMap { resource.id?.format($0) })
     }
 
     /// For a sub-collection, its parent's key, once the parent is one of the partner's rows:
@@ -159,10 +156,10 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         var probe = ApiRequest(limit: 1)
         probe.fields = ["id"]
         guard let key = parent.id?.parse(parentID), let planned = planner.planItem(parent, key: key, probe, tenants: principal.tenants) else {
-            throw Problem(.notFound, detail: "No \(parent.name) item has the id '\(parentID)'.")
+            throw Problem.noItem(parent.name, id: parentID)
         }
         let (rows, _) = try await execute(planned, trace) { _ in 0 }
-        guard !rows.isEmpty else { throw Problem(.notFound, detail: "No \(parent.name) item has the id '\(parentID)'.") }
+        guard !rows.isEmpty else { throw Problem.noItem(parent.name, id: parentID) }
         return (link.column, key)
     }
 
@@ -189,7 +186,7 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
 
     func notFound(_ resource: Resource, _ route: ResolvedRoute) -> Problem {
         guard case .item(let id) = route.target else { return Problem.notFound(resource.name) }
-        return Problem(.notFound, detail: "No \(resource.name) item has the id '\(id)'.")
+        return Problem.noItem(resource.name, id: id)
     }
 
     /// Runs the read's statements; the trace gets the database time and the rows served
