@@ -40,5 +40,10 @@ enum ASCIIPattern {
         return text.utf8.allSatisfy { isLetter($0) || isDigit($0) || Self.segmentPunctuation.contains($0) }
     }
 
+    /// An OpenAPI component name: `[A-Za-z0-9._-]{1,64}`.
+    static func isComponentName(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 64 && text.utf8.allSatisfy { isLetter($0) || isDigit($0) || $0 == 0x5F || $0 == 0x2D || $0 == 0x2E }
+    }
+
     private static let segmentPunctuation: Set<UInt8> = Set("-._~!$&'()*+,;=:@".utf8)
 }

@@ -11,6 +11,8 @@ import Yams
 /// base_path: /partner/v1     # where its resources are served (default /api/<version>)
 /// envelope: {items: documents, next: next_cursor}   # every list's envelope (see ListEnvelope)
 /// errors: {format: json, body: {message: detail}}   # how errors are worded (see ErrorVocabulary)
+/// extras: {formats: [json], conditional: false, usage: false}   # Portico's additions (see SurfaceExtras)
+/// security: {BearerAuth: bearer}   # the document's security scheme names (see SecuritySchemeNames)
 /// ```
 public struct VersionSettings: Sendable, Equatable {
     public var title: String
@@ -32,6 +34,10 @@ public struct VersionSettings: Sendable, Equatable {
     public var parameters: ParameterNames = .standard
     /// How the version's errors are worded (``ErrorVocabulary/standard`` when not declared).
     public var errors: ErrorVocabulary = .standard
+    /// What Portico adds to the surface (``SurfaceExtras/standard`` when not declared).
+    public var extras: SurfaceExtras = .standard
+    /// The security schemes' names in the document (``SecuritySchemeNames/standard`` when not declared).
+    public var security: SecuritySchemeNames = .standard
 
     public init(
         title: String = "Partner API", description: String? = nil, published: Bool = false, deprecatedOn: String? = nil, sunset: String? = nil
@@ -44,7 +50,9 @@ public struct VersionSettings: Sendable, Equatable {
     }
 
     public static let fileName = "_version"
-    static let keys = ["title", "description", "published", "deprecated", "sunset", "base_path", "envelope", "errors", "parameters"]
+    static let keys = [
+        "title", "description", "published", "deprecated", "sunset", "base_path", "envelope", "errors", "parameters", "extras", "security",
+    ]
 
     static func parse(_ source: CatalogCompiler.Source, into diagnostics: inout DiagnosticCollector) -> VersionSettings {
         let start = Location(file: source.path, line: 1, column: 1)
@@ -76,6 +84,8 @@ public struct VersionSettings: Sendable, Equatable {
         }
         if let node = object["parameters"] { settings.parameters = ParameterNames.parse(node, into: &diagnostics) }
         if let node = object["errors"] { settings.errors = ErrorVocabulary.parse(node, into: &diagnostics) ?? .standard }
+        if let node = object["extras"] { settings.extras = SurfaceExtras.parse(node, into: &diagnostics) }
+        if let node = object["security"] { settings.security = SecuritySchemeNames.parse(node, into: &diagnostics) }
         if settings.sunset != nil, settings.deprecatedOn == nil {
             diagnostics.error("'sunset' needs 'deprecated' (the date the version was deprecated)", at: object["sunset"]!.location)
         }

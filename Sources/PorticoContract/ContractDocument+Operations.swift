@@ -2,8 +2,9 @@ import Foundation
 import PorticoCatalog
 
 extension ContractDocument {
-    static func security(_ scope: String) -> JSONNode {
-        .array(["api_key", "bearer", "oauth2"].map { .object([$0: .array([.string(scope)])]) })
+    /// Any one of the version's schemes, each with the scope (none for the usage endpoint).
+    static func security(_ scope: String?, _ catalog: Catalog) -> JSONNode {
+        .array(catalog.settings.security.schemes.map { .object([$0.name: .array(scope.map { [.string($0)] } ?? [])]) })
     }
 
     static func listOperation(_ resource: Resource, _ catalog: Catalog) -> JSONNode {
@@ -30,7 +31,7 @@ extension ContractDocument {
                     names.sort, "Sort order: a sort key, `-` for descending. Ties break on the keyset.",
                     .object(["type": .string("string"), "enum": .array(resource.sortKeys.flatMap { [.string($0), .string("-" + $0)] })])))
         }
-        parameters += commonParameters(resource, catalog.settings.parameters)
+        parameters += commonParameters(resource, catalog.settings)
         parameters.append(
             query(
                 names.limit, "Page size (default \(resource.page.defaultLimit)).",
@@ -54,29 +55,34 @@ extension ContractDocument {
                     names.updatedSince, "Rows changed at or after this time (incremental sync); without `sort`, in update order.",
                     .object(["type": .string("string"), "format": .string("date-time")])))
         }
-        parameters.append(
-            query(
-                "format", "json (default), csv, or ndjson (every matching row, streamed).",
-                .object(["type": .string("string"), "enum": .array([.string("json"), .string("csv"), .string("ndjson")])])))
+        let extras = catalog.settings.extras
+        if extras.formatParameter {
+            let formats = ["json"] + (extras.csv ? ["csv"] : []) + (extras.ndjson ? ["ndjson"] : [])
+            parameters.append(
+                query(
+                    "format", "json (default), " + (formats.count == 3 ? "csv, or ndjson" : "or " + formats[1]) + " (every matching row, streamed).",
+                    .object(["type": .string("string"), "enum": .array(formats.map { .string($0) })])))
+        }
+        var content: [String: JSONNode] = ["application/json": .object(["schema": ref(resource.name + "_page")])]
+        if extras.csv { content["text/csv"] = .object(["schema": .object(["type": .string("string")])]) }
+        if extras.ndjson {
+            content["application/x-ndjson"] = .object([
+                "schema": .object(["type": .string("string"), "description": .string("One \(resource.name) document per line.")])
+            ])
+        }
         var responses = standardResponses
         responses["200"] = .object([
-            "description": .string("A page of \(resource.name), or every matching row for an export."),
-            "headers": successHeaders(catalog, etag: true),
-            "content": .object([
-                "application/json": .object(["schema": ref(resource.name + "_page")]),
-                "text/csv": .object(["schema": .object(["type": .string("string")])]),
-                "application/x-ndjson": .object([
-                    "schema": .object([
-                        "type": .string("string"),
-                        "description": .string("One \(resource.name) document per line."),
-                    ])
-                ]),
-            ]),
+            "description": .string(
+                extras.formatParameter ? "A page of \(resource.name), or every matching row for an export." : "A page of \(resource.name)."),
+            "headers": successHeaders(catalog, etag: extras.conditional),
+            "content": .object(content),
         ])
-        responses["304"] = .object([
-            "description": .string("Not modified: the ETag given in If-None-Match still matches."),
-            "headers": successHeaders(catalog, etag: true),
-        ])
+        if extras.conditional {
+            responses["304"] = .object([
+                "description": .string("Not modified: the ETag given in If-None-Match still matches."),
+                "headers": successHeaders(catalog, etag: true),
+            ])
+        }
         return operation("list_\(resource.name)", "List \(resource.name)", resource, catalog, parameters: parameters, responses: responses)
     }
 
@@ -89,19 +95,23 @@ extension ContractDocument {
                 "description": .string("The document's public id."), "schema": .object(idSchema),
             ])
         ]
-        parameters += commonParameters(resource, catalog.settings.parameters)
-        parameters.append(
-            query("format", "json (default) or csv.", .object(["type": .string("string"), "enum": .array([.string("json"), .string("csv")])])))
+        parameters += commonParameters(resource, catalog.settings)
+        let extras = catalog.settings.extras
+        if extras.csv {
+            parameters.append(
+                query("format", "json (default) or csv.", .object(["type": .string("string"), "enum": .array([.string("json"), .string("csv")])])))
+        }
+        var content: [String: JSONNode] = ["application/json": .object(["schema": ref(resource.name)])]
+        if extras.csv { content["text/csv"] = .object(["schema": .object(["type": .string("string")])]) }
         var responses = standardResponses
         responses["200"] = .object([
             "description": .string("One \(resource.name) document."),
-            "headers": successHeaders(catalog, etag: true),
-            "content": .object([
-                "application/json": .object(["schema": ref(resource.name)]),
-                "text/csv": .object(["schema": .object(["type": .string("string")])]),
-            ]),
+            "headers": successHeaders(catalog, etag: extras.conditional),
+            "content": .object(content),
         ])
-        responses["304"] = .object(["description": .string("Not modified."), "headers": successHeaders(catalog, etag: true)])
+        if extras.conditional {
+            responses["304"] = .object(["description": .string("Not modified."), "headers": successHeaders(catalog, etag: true)])
+        }
         responses["404"] = problemRef("not_found")
         return operation("get_\(resource.name)", "Get one of \(resource.name)", resource, catalog, parameters: parameters, responses: responses)
     }
@@ -115,7 +125,7 @@ extension ContractDocument {
         ])
         return .object([
             "operationId": .string("get_usage"), "summary": .string("Your limits and their use"), "tags": .array([.string("usage")]),
-            "security": .array(["api_key", "bearer", "oauth2"].map { .object([$0: .array([])]) }),
+            "security": security(nil, catalog),
             "responses": .object(responses),
         ])
     }
@@ -126,7 +136,7 @@ extension ContractDocument {
     ) -> JSONNode {
         var operation: [String: JSONNode] = [
             "operationId": .string(id), "summary": .string(summary), "tags": .array([.string(resource.name)]),
-            "parameters": .array(parameters), "responses": .object(responses), "security": security(resource.scope),
+            "parameters": .array(parameters), "responses": .object(responses), "security": security(resource.scope, catalog),
         ]
         var description = resource.description ?? ""
         if !description.isEmpty { description += "\n\n" }
@@ -143,20 +153,23 @@ extension ContractDocument {
         .object(["name": .string(name), "in": .string("query"), "required": .bool(false), "description": .string(description), "schema": schema])
     }
 
-    static func commonParameters(_ resource: Resource, _ names: ParameterNames) -> [JSONNode] {
+    static func commonParameters(_ resource: Resource, _ settings: VersionSettings) -> [JSONNode] {
+        let names = settings.parameters
         let fields = ["id"] + resource.fields.map(\.name)
         let optional = resource.fields.compactMap { field -> String? in
             if case .embed(let embed) = field.kind, embed.optional { return field.name }
             return nil
         }
-        var parameters = [
-            listParameter(
-                names.fields, values: fields,
-                names.repeats(names.fields)
-                    ? "A sparse field set, one field per parameter (`id` is always included); nested fields as `total.amount`."
-                    : "A sparse field set, comma-separated (`id` is always included); nested fields as `total.amount`.",
-                escaping: true)
-        ]
+        var parameters: [JSONNode] = []
+        if settings.extras.sparseFields {
+            parameters.append(
+                listParameter(
+                    names.fields, values: fields,
+                    names.repeats(names.fields)
+                        ? "A sparse field set, one field per parameter (`id` is always included); nested fields as `total.amount`."
+                        : "A sparse field set, comma-separated (`id` is always included); nested fields as `total.amount`.",
+                    escaping: true))
+        }
         if !optional.isEmpty {
             let description = names.repeats(names.include) ? "Optional embeds, one per parameter." : "Optional embeds, comma-separated."
             parameters.append(listParameter(names.include, values: optional, description))
@@ -253,8 +266,16 @@ extension ContractDocument {
             schema["maxLength"] = .integer(maxLength)
         case (_, false): schema["pattern"] = .string("^\(valuePattern)$")
         }
-        if case .value(let value)? = field?.kind, case .codes(let codes, _) = value.conversion {
-            schema["x-portico-values"] = .array(Set(codes.values).sorted().map { .string($0) })
+        if case .value(let value)? = field?.kind {
+            if case .codes(let codes, _) = value.conversion {
+                let names = Set(codes.values).sorted().map { JSONNode.string($0) }
+                // One value is one of the names; a list spells them in its pattern.
+                if op == .in { schema["x-portico-values"] = .array(names) } else { schema["enum"] = .array(names) }
+            }
+            // One instant or day, in the form the field renders.
+            if op != .in, op != .prefix, value.type == .datetime || value.type == .date {
+                schema["format"] = .string(value.type == .datetime ? "date-time" : "date")
+            }
         }
         let meaning = [
             "eq": "equal to", "in": "one of (comma-separated)", "gt": "after / greater than", "gte": "at or after / at least",
@@ -320,7 +341,8 @@ extension ContractDocument {
     static var standardResponses: [String: JSONNode] {
         [
             "400": problemRef("bad_request"), "401": problemRef("unauthorized"), "403": problemRef("forbidden"), "404": problemRef("not_found"),
-            "413": problemRef("too_large"), "414": problemRef("uri_too_long"), "429": problemRef("too_many_requests"),
+            "406": problemRef("not_acceptable"), "413": problemRef("too_large"), "414": problemRef("uri_too_long"),
+            "429": problemRef("too_many_requests"),
             "500": problemRef("internal"), "503": problemRef("unavailable"),
         ]
     }
@@ -342,6 +364,7 @@ extension ContractDocument {
             "forbidden": problem(
                 "The credential lacks the scope (`WWW-Authenticate` names it).", headers: ["WWW-Authenticate", "RateLimit", "RateLimit-Policy"]),
             "not_found": problem("No such path, or no such document for you (another partner's is the same 404)."),
+            "not_acceptable": problem("`Accept` admits none of the media types this operation answers with."),
             "too_large": problem("The request body is too large."),
             "uri_too_long": problem("The query string is too long."),
             "too_many_requests": problem(

@@ -31,7 +31,7 @@ public enum ContractDocument {
             // A sub-collection is a list only; its documents' own paths are their resource's.
             if resource.parent == nil { paths[catalog.listPath(resource) + "/{id}"] = .object(["get": itemOperation(resource, catalog)]) }
         }
-        paths["/api/\(catalog.version)/usage"] = .object(["get": usageOperation(catalog)])
+        if catalog.settings.extras.usage { paths["/api/\(catalog.version)/usage"] = .object(["get": usageOperation(catalog)]) }
         let scopes = Set(catalog.resources.values.map(\.scope)).sorted()
         var info: [String: JSONNode] = ["title": .string(catalog.settings.title), "version": .string(catalog.version)]
         if let description = catalog.settings.description { info["description"] = .string(description) }
@@ -41,30 +41,51 @@ public enum ContractDocument {
             "paths": .object(paths),
             "components": .object([
                 "schemas": .object(schemas),
-                "securitySchemes": .object([
-                    "api_key": .object([
-                        "type": .string("apiKey"), "in": .string("header"), "name": .string("X-API-Key"),
-                        "description": .string("An API key; also accepted as `Authorization: Bearer <key>`."),
-                    ]),
-                    "bearer": .object([
-                        "type": .string("http"), "scheme": .string("bearer"),
-                        "description": .string("An API key or an OAuth 2 access token (JWT)."),
-                    ]),
-                    "oauth2": .object([
-                        "type": .string("oauth2"),
-                        "flows": .object([
-                            "clientCredentials": .object([
-                                "tokenUrl": .string("/oauth/token"),
-                                "scopes": .object(
-                                    Dictionary(uniqueKeysWithValues: scopes.map { ($0, .string("Read \($0.split(separator: ":")[0]).")) })),
-                            ])
-                        ]),
-                    ]),
-                ]),
+                "securitySchemes": securitySchemes(catalog.settings.security, scopes: scopes),
                 "headers": headers,
                 "responses": problemResponses(catalog.settings.errors),
             ]),
         ])
+    }
+
+    /// The declared schemes under their declared names.
+    static func securitySchemes(_ names: SecuritySchemeNames, scopes: [String]) -> JSONNode {
+        .object(
+            Dictionary(
+                uniqueKeysWithValues: names.schemes.map { name, scheme -> (String, JSONNode) in
+                    switch scheme {
+                    case .apiKey:
+                        (
+                            name,
+                            .object([
+                                "type": .string("apiKey"), "in": .string("header"), "name": .string("X-API-Key"),
+                                "description": .string("An API key; also accepted as `Authorization: Bearer <key>`."),
+                            ])
+                        )
+                    case .bearer:
+                        (
+                            name,
+                            .object([
+                                "type": .string("http"), "scheme": .string("bearer"),
+                                "description": .string("An API key or an OAuth 2 access token (JWT)."),
+                            ])
+                        )
+                    case .oauth2:
+                        (
+                            name,
+                            .object([
+                                "type": .string("oauth2"),
+                                "flows": .object([
+                                    "clientCredentials": .object([
+                                        "tokenUrl": .string("/oauth/token"),
+                                        "scopes": .object(
+                                            Dictionary(uniqueKeysWithValues: scopes.map { ($0, .string("Read \($0.split(separator: ":")[0]).")) })),
+                                    ])
+                                ]),
+                            ])
+                        )
+                    }
+                }))
     }
 
     /// A page's schema: the envelope's members, all required, and nothing else.
@@ -104,10 +125,20 @@ public enum ContractDocument {
     // MARK: - Schemas
 
     static func itemSchema(_ resource: Resource, _ catalog: Catalog) -> JSONNode {
-        var schema = objectSchema(resource.fields, catalog, required: ["id"], id: resource.id)
+        var schema = objectSchema(resource.fields, catalog, required: ["id"] + alwaysPresent(resource.fields, catalog), id: resource.id)
         if let description = resource.description { schema["description"] = .string(description) }
         if resource.deprecation != nil { schema["deprecated"] = .bool(true) }
         return .object(schema)
+    }
+
+    /// The members every document has: none but `id` while a partner can narrow them with
+    /// `fields=`; all but the optional embeds in a version without sparse field sets.
+    static func alwaysPresent(_ fields: [Field], _ catalog: Catalog) -> [String] {
+        guard !catalog.settings.extras.sparseFields else { return [] }
+        return fields.compactMap { field in
+            if case .embed(let embed) = field.kind, embed.optional { return nil }
+            return field.name
+        }
     }
 
     /// An object of `fields`; with `id`, a document with its public id first.
@@ -129,12 +160,12 @@ public enum ContractDocument {
         case .value(let value):
             schema = valueSchema(value, catalog)
         case .object(let children):
-            schema = objectSchema(children, catalog, required: [])
+            schema = objectSchema(children, catalog, required: alwaysPresent(children, catalog))
         case .embed(let embed):
             let target: JSONNode
             if let subset = embed.fields, let resource = catalog.resources[embed.target] {
                 let fields = resource.fields.filter { subset.contains($0.name) }
-                target = .object(objectSchema(fields, catalog, required: ["id"], id: resource.id))
+                target = .object(objectSchema(fields, catalog, required: ["id"] + alwaysPresent(fields, catalog), id: resource.id))
             } else {
                 target = ref(embed.target)
             }

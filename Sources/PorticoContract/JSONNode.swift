@@ -1,4 +1,5 @@
 public import Foundation
+import Yams
 
 /// A JSON (or YAML) document as a tree, written with its keys sorted so the same catalog
 /// always gives the same bytes, and a diff of two documents is a diff of meaning.
@@ -39,6 +40,11 @@ public indirect enum JSONNode: Sendable, Equatable {
 
     public static func parse(json data: Data) throws -> JSONNode {
         JSONNode(any: try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]))
+    }
+
+    /// A YAML (or JSON, which is YAML) document.
+    public static func parse(yaml text: String) throws -> JSONNode {
+        JSONNode(any: try Yams.load(yaml: text))
     }
 
     // MARK: - Writing

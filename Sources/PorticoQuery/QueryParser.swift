@@ -21,11 +21,14 @@ public struct QueryParser: Sendable {
     let limits: Limits
     /// The names Portico's own parameters have in this version.
     let names: ParameterNames
+    /// The formats the version serves: without CSV and NDJSON, `format` is not a parameter.
+    let extras: SurfaceExtras
 
-    public init(resource: Resource, limits: Limits = Limits(), names: ParameterNames = .standard) {
+    public init(resource: Resource, limits: Limits = Limits(), names: ParameterNames = .standard, extras: SurfaceExtras = .standard) {
         self.resource = resource
         self.limits = limits
         self.names = names
+        self.extras = extras
     }
 
     /// Parses a list request. The cursor is returned undecoded; the caller verifies it with a
@@ -70,7 +73,7 @@ public struct QueryParser: Sendable {
                 cursor = value.isEmpty ? nil : value
             case names.sort:
                 request.sort = try parseSort(value)
-            case names.fields:
+            case names.fields where extras.sparseFields:
                 request.fields = (request.fields ?? []).union(try parseFields(value))
             case names.include:
                 request.include.formUnion(try parseInclude(value))
@@ -83,9 +86,10 @@ public struct QueryParser: Sendable {
                         .invalidParameter, parameter: name, detail: "'\(name)' must be an RFC 3339 time such as 2024-01-01T00:00:00Z.")
                 }
                 request.updatedSince = instant
-            case names.format:
-                guard let format = ApiRequest.Format(rawValue: value) else {
-                    throw QueryError(.invalidParameter, parameter: name, detail: "'format' must be json, csv or ndjson.")
+            case names.format where extras.formatParameter:
+                let served = ["json"] + (extras.csv ? ["csv"] : []) + (extras.ndjson ? ["ndjson"] : [])
+                guard let format = ApiRequest.Format(rawValue: value), served.contains(value) else {
+                    throw QueryError(.invalidParameter, parameter: name, detail: "'format' must be one of: \(served.joined(separator: ", ")).")
                 }
                 request.format = format
             default:
@@ -120,20 +124,29 @@ public struct QueryParser: Sendable {
         var request = ApiRequest(limit: 1)
         for (name, value) in parameters {
             switch name {
-            case names.fields: request.fields = (request.fields ?? []).union(try parseFields(value))
+            case names.fields where extras.sparseFields: request.fields = (request.fields ?? []).union(try parseFields(value))
             case names.include: request.include.formUnion(try parseInclude(value))
-            case names.format:
+            case names.format where extras.csv:
                 guard let format = ApiRequest.Format(rawValue: value), format != .ndjson else {
                     throw QueryError(.invalidParameter, parameter: name, detail: "'format' must be json or csv for a single \(resource.name).")
                 }
                 request.format = format
             default:
+                let accepted = (extras.sparseFields ? [names.fields] : []) + [names.include] + (extras.csv ? ["format"] : [])
+                let hasOptional = resource.fields.contains { if case .embed(let embed) = $0.kind { embed.optional } else { false } }
                 throw QueryError(
                     .unknownParameter, parameter: name,
-                    detail: "A single \(resource.name) accepts only \(names.fields), \(names.include) and format.")
+                    detail: accepted.count == 1 && !hasOptional
+                        ? "A single \(resource.name) takes no query parameters."
+                        : "A single \(resource.name) accepts only \(Self.listed(accepted)).")
             }
         }
         return request
+    }
+
+    /// `a`, `a and b`, `a, b and c`.
+    static func listed(_ names: [String]) -> String {
+        names.count < 2 ? names.joined() : names.dropLast().joined(separator: ", ") + " and " + names.last!
     }
 
     /// `starting_after=<id>` or `ending_before=<id>` (one of them, once), for a resource paged by

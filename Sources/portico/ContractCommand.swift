@@ -16,6 +16,8 @@ struct ContractCommand: ParsableCommand {
         @Option(help: "The mappings directory.") var mappings: String = "mappings"
         @Option(help: "The lock directory (openapi/<version>.yaml).") var lock: String = "openapi"
         @Option(name: .customLong("version"), help: "Only this version (default: every version).") var apiVersion: String?
+        @Flag(help: "With --against or --from: also list the differences in wording only (descriptions, summaries), which are counted otherwise.")
+        var wording = false
 
         func versions() throws -> [(Catalog, JSONNode, JSONNode?)] {
             let catalogs = try compiledCatalogs(mappings)
@@ -59,13 +61,14 @@ struct ContractCommand: ParsableCommand {
         }
 
         /// Prints every difference from an agreed contract; returns whether there is any that matters.
-        static func report(_ catalog: Catalog, _ generated: JSONNode, against file: String) throws -> Bool {
-            let differences = ContractAgreement.compare(agreed: try agreed(file), generated: generated, catalog: catalog)
-            for difference in differences { print("\(catalog.version): \(difference)") }
+        func report(_ catalog: Catalog, _ generated: JSONNode, against file: String) throws -> Bool {
+            let differences = ContractAgreement.compare(agreed: try Self.agreed(file), generated: generated, catalog: catalog)
+            for difference in differences where wording || difference.kind != .wording { print("\(catalog.version): \(difference)") }
             let count = { (kind: ContractAgreement.Difference.Kind) in differences.filter { $0.kind == kind }.count }
             print(
                 "\(catalog.version) against \(file): \(count(.missing)) missing from the mappings, \(count(.added)) not in the contract, "
-                    + "\(count(.wording)) in wording only" + (differences.isEmpty ? " (no difference)" : ""))
+                    + "\(count(.wording)) in wording only" + (differences.isEmpty ? " (no difference)" : "")
+                    + (!wording && count(.wording) > 0 ? " (--wording lists them)" : ""))
             return count(.missing) + count(.added) > 0
         }
 
@@ -95,7 +98,7 @@ struct ContractCommand: ParsableCommand {
         func run() throws {
             if let against {
                 let (catalog, generated) = try options.single()
-                if try Options.report(catalog, generated, against: against) { throw ExitCode(1) }
+                if try options.report(catalog, generated, against: against) { throw ExitCode(1) }
                 return
             }
             var failed = false
@@ -131,7 +134,7 @@ struct ContractCommand: ParsableCommand {
             try FileManager.default.createDirectory(atPath: options.lock, withIntermediateDirectories: true)
             if let from {
                 let (catalog, generated) = try options.single()
-                guard try !Options.report(catalog, generated, against: from) else {
+                guard try !options.report(catalog, generated, against: from) else {
                     print("\(catalog.version): refused: the mappings do not serve \(from) yet; fix the differences above, then lock")
                     throw ExitCode(1)
                 }

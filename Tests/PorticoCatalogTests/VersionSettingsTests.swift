@@ -90,6 +90,50 @@ struct VersionSettingsTests {
         #expect(diagnostic.file == "v1/_version.yaml" && diagnostic.message.hasPrefix(message), "\(diagnostic.message)")
     }
 
+    @Test("extras and security scheme names read as declared; without them, everything on and api_key, bearer, oauth2")
+    func extrasAndSecurity() throws {
+        let declared = try #require(
+            Self.compile(
+                "extras: {formats: [json, csv], conditional: false, usage: false, fields: false}\nsecurity: {BearerAuth: bearer, Key: api_key}\n"
+            )
+            .catalogs["v1"])
+        let extras = declared.settings.extras
+        #expect(extras.csv && !extras.ndjson && !extras.conditional && !extras.usage && !extras.sparseFields && extras.formatParameter)
+        #expect(declared.settings.security.schemes.map(\.name) == ["BearerAuth", "Key"])
+        #expect(declared.settings.security.schemes.map(\.scheme) == [.bearer, .apiKey])
+        let jsonOnly = try #require(Self.compile("extras: {formats: json}\n").catalogs["v1"])
+        #expect(!jsonOnly.settings.extras.formatParameter)
+        let plain = try #require(Self.compile("title: T\n").catalogs["v1"])
+        #expect(plain.settings.extras == .standard && plain.settings.extras.formatParameter && plain.settings.extras.sparseFields)
+        #expect(plain.settings.security.schemes.map(\.name) == ["api_key", "bearer", "oauth2"])
+    }
+
+    @Test(
+        "extras and security names that cannot be served are errors at their place, with a hint where one helps",
+        arguments: [
+            ("extras: {formats: [json, cvs]}", "'extras' lists the format 'cvs'; formats are json, csv and ndjson; did you mean 'csv'?"),
+            ("extras: {formats: [csv]}", "'formats' in 'extras' must include json"),
+            ("extras: {conditonal: false}", "unknown key 'conditonal' in 'extras'; did you mean 'conditional'?"),
+            ("extras: {usage: sometimes}", "'usage' in 'extras'"),
+            ("extras: [json]", "'extras' must be a mapping, not a list"),
+            (
+                "security: {BearerAuth: barer}",
+                "'security' gives 'BearerAuth' the scheme 'barer'; one of api_key, bearer, oauth2; did you mean 'bearer'?"
+            ),
+            ("security: {'Bearer Auth': bearer}", "'security' names a scheme 'Bearer Auth'; a name is 1 to 64 letters, digits and . - _"),
+            ("security: {A: bearer, B: bearer}", "'security' names bearer twice: 'A' and 'B'"),
+            ("security: {}", "'security' must name at least one scheme"),
+            ("security: bearer", "'security' (scheme names to api_key, bearer or oauth2) must be a mapping, not a scalar"),
+        ])
+    func invalidExtras(_ text: String, _ message: String) throws {
+        let result = Self.compile(text + "\n")
+        #expect(result.catalogs.isEmpty)
+        let diagnostic = try #require(result.diagnostics.first, "no diagnostic for \(text)")
+        #expect(result.diagnostics.count == 1, "\(result.diagnostics)")
+        #expect(diagnostic.file == "v1/_version.yaml" && diagnostic.line == 1 && diagnostic.column > 8, "\(diagnostic)")
+        #expect(diagnostic.message.hasPrefix(message), "\(diagnostic.message)")
+    }
+
     @Test("a filter may not answer to a name the version gives one of Portico's own parameters")
     func filterOnRenamedParameter() throws {
         let result = CatalogCompiler.compile(

@@ -174,4 +174,36 @@ struct NamedParameterTests {
         let brackets = try Self.parseRenamed([("state[]", "open"), ("state[]", "new")])
         #expect(brackets.filters.count == 1 && brackets.filters[0].values == ["open", "new"] && brackets.filters[0].field == "status")
     }
+
+    @Test("a version without CSV, NDJSON or sparse field sets has no format or fields parameter: each is unknown, by its name")
+    func extrasOff() throws {
+        let tickets = Self.catalog.resources["tickets"]!
+        var extras = SurfaceExtras()
+        (extras.csv, extras.ndjson, extras.sparseFields) = (false, false, false)
+        let parser = QueryParser(resource: tickets, extras: extras)
+        for (name, value) in [("format", "csv"), ("format", "json"), ("fields", "id")] {
+            #expect(throws: QueryError.self) { try parser.parseList([(name, value)]) }
+            do {
+                _ = try parser.parseList([(name, value)])
+            } catch {
+                #expect(error.kind == .unknownParameter && error.parameter == name)
+            }
+            do {
+                _ = try parser.parseItem([(name, value)])
+            } catch {
+                #expect(error.kind == .unknownParameter && error.detail == "A single tickets takes no query parameters.")
+            }
+        }
+        // CSV without NDJSON: format is a parameter that takes json or csv.
+        extras.csv = true
+        let csv = QueryParser(resource: tickets, extras: extras)
+        #expect(try csv.parseList([("format", "csv")]).request.format == .csv)
+        do {
+            _ = try csv.parseList([("format", "ndjson")])
+            Issue.record("ndjson is not served")
+        } catch {
+            #expect(error.kind == .invalidParameter && error.detail == "'format' must be one of: json, csv.")
+        }
+        #expect(throws: Never.self) { try QueryParser(resource: tickets).parseList([("format", "ndjson"), ("fields", "id")]) }
+    }
 }

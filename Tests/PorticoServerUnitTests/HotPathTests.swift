@@ -73,7 +73,7 @@ struct HotPathTests {
                     let parsed = request.uri.queryParameters
                     let expected =
                         path.split(separator: "/").count == 3
-                        && ApiRequest.isExport(format: Representation.format(of: request, query: parsed), limitGiven: parsed.has("limit"))
+                        && ApiRequest.isExport(format: Representation.format(of: request, query: parsed) ?? .json, limitGiven: parsed.has("limit"))
                     let list = path.split(separator: "/").count == 3
                     #expect(Representation.decide(request, list: list).isExport == expected, "\(path)\(query) Accept: \(accept ?? "-")")
                 }

@@ -35,6 +35,8 @@ extension Problem {
         public static let insufficientScope = Kind(.insufficientScope)
         public static let notFound = Kind(.notFound)
         public static let methodNotAllowed = Kind(.methodNotAllowed)
+        /// `Accept` admits nothing the version serves.
+        public static let notAcceptable = Kind(.notAcceptable)
         public static let bodyTooLarge = Kind(.bodyTooLarge)
         public static let quotaExceeded = Kind(.quotaExceeded)
         public static let unavailable = Kind(.unavailable)

@@ -1,6 +1,7 @@
 import Hummingbird
 import NIOCore
 import PorticoAccess
+import PorticoCatalog
 import PorticoQuota
 import PorticoShape
 
@@ -11,6 +12,8 @@ struct UsageEndpoint {
 
     func response(_ context: PorticoRequestContext) throws -> Response {
         guard let principal = context.principal else { throw Problem.notFound("/usage") }
+        // A version whose contract has no usage endpoint does not serve one.
+        if let route = context.route, !route.extras.usage { throw Problem.notFound("/api/\(route.version)/usage") }
         let plan = principal.plan
         let policy =
             plan.map { RatePolicy(name: $0.name, limit: $0.rateLimit, window: $0.rateWindow, burst: $0.rateBurst) } ?? limits.settings.partner

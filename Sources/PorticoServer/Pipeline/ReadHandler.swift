@@ -23,9 +23,10 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
     func list(_ request: Request, _ context: PorticoRequestContext) async throws -> Response {
         let (route, resource, planner) = try endpoint(context)
         let principal = try authorize(context, for: resource)
+        try acceptable(route)
         let query = try parameters(request)
         var (apiRequest, cursor) = try partnerInput { () throws(QueryError) in
-            try QueryParser(resource: resource, names: route.parameterNames).parseList(query)
+            try QueryParser(resource: resource, names: route.parameterNames, extras: route.extras).parseList(query)
         }
         (apiRequest.format, apiRequest.isExport) = (route.format, route.isExport)
         apiRequest.parent = try await visibleParent(route, resource, planner, principal, context.trace)
@@ -49,7 +50,7 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         let (fetched, embeds) = try await execute(planned, context.trace) { rows in min(rows.count, apiRequest.limit) }
         let (page, nextCursor) = pageAndNext(fetched, planned, apiRequest, resource, binding)
         let envelope = route.envelope(resource)
-        return encode(request, context, csv: route.format == .csv) { csv, notes in
+        return encode(request, context, csv: route.format == .csv, conditional: route.extras.conditional) { csv, notes in
             csv
                 ? ByteBuffer(bytes: CSVWriter.document(Array(page), planned, embeds: embeds, notes: &notes))
                 : DocumentWriter.page(
@@ -64,8 +65,10 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
     func item(_ request: Request, _ context: PorticoRequestContext) async throws -> Response {
         let (route, resource, planner) = try endpoint(context)
         let principal = try authorize(context, for: resource)
+        try acceptable(route)
         let query = try parameters(request)
-        var apiRequest = try partnerInput { () throws(QueryError) in try QueryParser(resource: resource, names: route.parameterNames).parseItem(query)
+        var apiRequest = try partnerInput { () throws(QueryError) in
+            try QueryParser(resource: resource, names: route.parameterNames, extras: route.extras).parseItem(query)
         }
         apiRequest.format = route.format == .csv ? .csv : .json
         guard case .item(let idText) = route.target, let key = resource.id?.parse(idText),
@@ -75,7 +78,7 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         }
         let (rows, embeds) = try await execute(planned, context.trace) { $0.isEmpty ? 0 : 1 }
         guard let row = rows.first else { throw notFound(resource, route) }
-        return encode(request, context, csv: apiRequest.format == .csv) { csv, notes in
+        return encode(request, context, csv: apiRequest.format == .csv, conditional: route.extras.conditional) { csv, notes in
             csv
                 ? ByteBuffer(bytes: CSVWriter.document([row], planned, embeds: embeds, notes: &notes))
                 : DocumentWriter.document(row, planned, embeds: embeds, notes: &notes) { ByteBuffer(bytes: $0) }
@@ -107,6 +110,15 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
             )
         }
         return (route, resource, planner)
+    }
+
+    /// A 406 when `Accept` admits none of the media types the version serves (after
+    /// authentication, so it tells nothing to a caller without a credential).
+    func acceptable(_ route: ResolvedRoute) throws {
+        guard route.acceptable else {
+            throw Problem(
+                .notAcceptable, detail: "Accept admits none of the media types this API answers with: \(Representation.served(route.extras)).")
+        }
     }
 
     /// `starting_after` / `ending_before`: where the object stands in the list's order, if it is
@@ -199,7 +211,9 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
     }
 
     /// The shaped body as the response (CSV or JSON), its data problems logged.
-    func encode(_ request: Request, _ context: PorticoRequestContext, csv: Bool, _ shape: (Bool, inout [String]) -> ByteBuffer) -> Response {
+    func encode(
+        _ request: Request, _ context: PorticoRequestContext, csv: Bool, conditional: Bool, _ shape: (Bool, inout [String]) -> ByteBuffer
+    ) -> Response {
         var notes: [String] = []
         let body = shape(csv, &notes)
         if !notes.isEmpty {
@@ -209,7 +223,14 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
                     "request_id": "\(context.requestID)", "notes": "\(Set(notes).sorted().prefix(10).joined(separator: "; "))",
                 ])
         }
-        return conditional(request, body: body, contentType: csv ? "text/csv; charset=utf-8" : "application/json")
+        let contentType = csv ? "text/csv; charset=utf-8" : "application/json"
+        guard conditional else {
+            // A version whose contract has no ETag: no validator, no 304.
+            let headers: HTTPFields = [.contentType: contentType, .cacheControl: "private", .contentLength: String(body.readableBytes)]
+            if request.method == .head { return Response(status: .ok, headers: headers, body: ResponseBody()) }
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+        }
+        return self.conditional(request, body: body, contentType: contentType)
     }
 
     // MARK: - Representation

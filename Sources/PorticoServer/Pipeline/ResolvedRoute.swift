@@ -46,6 +46,8 @@ struct ResolvedRoute: Sendable {
     let format: ApiRequest.Format
     /// A list that streams every row (NDJSON or CSV without `limit`): it costs more and holds its slot longer.
     let isExport: Bool
+    /// Whether `Accept` admits a media type the version serves; a read that it does not is a 406.
+    let acceptable: Bool
 
     var catalog: Catalog? { catalogs.catalogs[version] }
     var planner: ReadPlanner? { catalogs.planners[version] }
@@ -64,6 +66,8 @@ struct ResolvedRoute: Sendable {
 
     /// The names of Portico's own query parameters in this version.
     var parameterNames: ParameterNames { catalog?.settings.parameters ?? .standard }
+    /// What Portico adds to this version's surface.
+    var extras: SurfaceExtras { catalog?.settings.extras ?? .standard }
 
     /// The envelope of the resource's pages.
     func envelope(_ resource: Resource) -> ListEnvelope { catalog?.envelope(resource) ?? .standard }
@@ -90,7 +94,8 @@ struct ResolvedRoute: Sendable {
             usage ? .usage : subSegment != nil ? .subList(parentID: id ?? "") : id.map { .item(id: $0) } ?? .list
         self.catalogs = catalogs
         let limitName = catalogs.renamedLimits.isEmpty ? "limit" : catalogs.renamedLimits[version] ?? "limit"
-        (format, isExport) = Representation.decide(request, list: target.isList, limitName: limitName)
+        (format, isExport, acceptable) = Representation.decide(
+            request, list: target.isList, limitName: limitName, extras: catalogs.catalogs[version]?.settings.extras ?? .standard)
     }
 }
 
