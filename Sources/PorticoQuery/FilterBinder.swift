@@ -51,10 +51,13 @@ struct FilterBinder {
         for text in term.values {
             if let code = byName[text] {
                 known.append(Self.codeValue(code))
+                // `unknown:` may name one of the table's own values: the filter matches what renders so.
+                if text == unknown { wantsUnknown = true }
             } else if let unknown, text == unknown {
                 wantsUnknown = true
             } else {
-                let names = (codes.values.sorted() + (unknown.map { [$0] } ?? [])).joined(separator: ", ")
+                let documented = Array(Set(codes.values)).sorted()
+                let names = (documented + (unknown.map { documented.contains($0) ? [] : [$0] } ?? [])).joined(separator: ", ")
                 throw invalid("'\(text)' is not a value of '\(name)'. Use one of: \(names).")
             }
         }
