@@ -287,6 +287,19 @@ extension CommandTests {
         let (bad, badOutput) = await TestDatabase.run([binary, "contract", "check", "--against", folder + "/other.yaml"] + options)
         #expect(bad == 2 && badOutput.contains("is not an OpenAPI 3.0 or 3.1 document"), "\(badOutput)")
     }
+
+    @Test("contract check --against on the Fieldwork example: clean, wording counted, listed only with --wording")
+    func fieldworkAgreement() async throws {
+        let binary = TestDatabase.porticoBinary
+        let folder = "\(TestDatabase.repositoryRoot)/Tests/Fieldwork"
+        let options = ["contract", "check", "--mappings", folder + "/mappings", "--against", folder + "/contract.yaml"]
+        let (status, output) = await TestDatabase.run([binary] + options)
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("0 missing from the mappings, 0 not in the contract, ") && output.contains("(--wording lists them)"), "\(output)")
+        #expect(!output.contains("v1: wording:"))
+        let (listed, wording) = await TestDatabase.run([binary] + options + ["--wording"])
+        #expect(listed == 0 && wording.contains("v1: wording: $.paths['/fieldwork/2025-01/work-orders'].get.summary: summary changed"), "\(wording)")
+    }
 }
 
 /// The secret's shape as printed (the library's own check is tested in PorticoAccessTests).
