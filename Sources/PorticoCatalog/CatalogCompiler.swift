@@ -90,6 +90,7 @@ public enum CatalogCompiler {
     public static func compile(version: String, sources: [Source]) -> Result {
         var diagnostics = DiagnosticCollector()
         var resources: [String: Resource] = [:]
+        var deferred: [(name: String, path: String, node: MappingNode)] = []
         var settings = VersionSettings()
         var sources = sources
         if let index = sources.firstIndex(where: {
@@ -126,9 +127,22 @@ public enum CatalogCompiler {
                 continue
             }
             var parser = ResourceParser(name: name, file: source.path)
-            let resource = parser.parse(MappingNode(root, file: source.path))
-            diagnostics.append(contentsOf: parser.diagnostics.diagnostics)
+            let node = MappingNode(root, file: source.path)
+            let resource = parser.parse(node)
+            // A filter through an embed needs the target parsed: this file is read again below.
+            if parser.deferredFilters {
+                deferred.append((name, source.path, node))
+            } else {
+                diagnostics.append(contentsOf: parser.diagnostics.diagnostics)
+            }
             if let resource { resources[name] = resource }
+        }
+        for (name, path, node) in deferred {
+            var parser = ResourceParser(name: name, file: path)
+            parser.embedded = Catalog.embedFilterFields(resources[name]?.fields ?? [], resources: resources)
+            let resource = parser.parse(node)
+            diagnostics.append(contentsOf: parser.diagnostics.diagnostics)
+            resources[name] = resource
         }
         if diagnostics.hasErrors == false || !resources.isEmpty {
             CrossReferences(resources: resources).check(into: &diagnostics)

@@ -274,9 +274,18 @@ extension ResourceParser {
             }
             let path = spec.flatMap { $0.optionalString("field", in: "filter '\(parameter)'", &diagnostics) } ?? parameter
             let fieldAt = spec?["field"]?.location ?? keyLocation
-            guard let field = values[path] else {
+            guard let field = values[path] ?? embedded?.values[path] else {
+                if embedded == nil, Self.throughEmbed(path, fields) {
+                    deferredFilters = true
+                    continue
+                }
+                if let reason = embedded?.refused[path] {
+                    diagnostics.error("filter '\(parameter)' cannot filter '\(path)': \(reason)", at: fieldAt)
+                    continue
+                }
                 let what = spec?["field"] == nil ? "filter '\(path)' names" : "filter '\(parameter)' filters '\(path)', which is"
-                diagnostics.error("\(what) no value field of '\(name)'\(Suggestion.hint(for: path, among: values.keys.sorted()))", at: fieldAt)
+                let known = values.keys.sorted() + (embedded?.values.keys.sorted() ?? [])
+                diagnostics.error("\(what) no value field of '\(name)'\(Suggestion.hint(for: path, among: known))", at: fieldAt)
                 continue
             }
             guard let (operators, syntax) = filterOperators(parameter, spec: spec, value: value, field: field) else { continue }
@@ -313,6 +322,15 @@ extension ResourceParser {
             if !collides { filters[parameter] = filter }
         }
         return filters
+    }
+
+    /// Whether a dotted path starts with an embed's name: a field of its target, known on the second pass.
+    static func throughEmbed(_ path: String, _ fields: [Field]) -> Bool {
+        guard let dot = path.firstIndex(of: ".") else { return false }
+        return fields.contains { field in
+            if case .embed = field.kind { return field.name == path[..<dot] }
+            return false
+        }
     }
 
     static func isParameterName(_ text: String) -> Bool {

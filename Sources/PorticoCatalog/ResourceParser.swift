@@ -6,6 +6,11 @@ struct ResourceParser {
     var diagnostics = DiagnosticCollector()
     /// Join names declared in `joins`, for fields, tenant and zones to refer to.
     var joins: [String: Join] = [:]
+    /// The fields of to-one embeds filters may name (`customer.name`), once the targets are
+    /// parsed: nil on the first pass, which only notes that a filter names one (``deferredFilters``).
+    var embedded: (values: [String: ValueField], refused: [String: String])?
+    /// Whether a filter names a field through an embed: the compiler parses the file again with ``embedded``.
+    var deferredFilters = false
 
     static let topLevelKeys = [
         "description", "scope", "table", "key", "where", "tenant", "id", "joins", "fields", "filters", "sort", "page",

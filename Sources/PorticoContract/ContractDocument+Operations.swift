@@ -202,12 +202,12 @@ extension ContractDocument {
     static func filterParameter(_ filter: Filter, _ resource: Resource, _ catalog: Catalog) -> JSONNode {
         let path = filter.field
         let name = filter.parameter
-        let valuePattern = filterValuePattern(resource.field(at: path), catalog)
+        let valuePattern = filterValuePattern(catalog.filteredField(resource, at: path), catalog)
         // Free text takes exactly what the parser takes: any text after `op:`, and bare text whose
         // part before its first colon is not an operator's name; 1 to 256 characters in all.
         // An `in` list bounds each item instead, which one maxLength cannot say, so free text
         // with `in` keeps the narrower typed pattern.
-        let freeText = isFreeText(resource.field(at: path)) && !filter.operators.contains(.in)
+        let freeText = isFreeText(catalog.filteredField(resource, at: path)) && !filter.operators.contains(.in)
         var alternatives: [String] = []
         for op in filter.operators {
             switch (op, freeText) {
@@ -227,7 +227,7 @@ extension ContractDocument {
             "x-portico-operators": .array(filter.operators.map { .string($0.rawValue) }),
         ]
         if freeText { schema["maxLength"] = .integer(filter.maxLength ?? 256) }
-        if case .value(let value)? = resource.field(at: path)?.kind, case .codes(let codes, _) = value.conversion {
+        if case .value(let value)? = catalog.filteredField(resource, at: path)?.kind, case .codes(let codes, _) = value.conversion {
             schema["x-portico-values"] = .array(Set(codes.values).sorted().map { .string($0) })
         }
         return .object([
@@ -242,7 +242,7 @@ extension ContractDocument {
     /// A parameter whose name fixes the operator (`placed_after`, `created[gte]`): its value is
     /// the value alone, typed as the field is.
     static func fixedFilterParameter(_ name: String, _ op: Filter.Operator, _ filter: Filter, _ resource: Resource, _ catalog: Catalog) -> JSONNode {
-        let field = resource.field(at: filter.field)
+        let field = catalog.filteredField(resource, at: filter.field)
         let valuePattern = filterValuePattern(field, catalog)
         let maxLength = filter.maxLength ?? 256
         var schema: [String: JSONNode] = ["type": .string("string")]

@@ -89,6 +89,9 @@ extension Condition {
         case .exactly(_, let values):
             hasher.combine(10)
             hasher.combine(values.count)
+        case .inSubquery(_, let subquery):
+            hasher.combine(11)
+            for condition in subquery.conditions { condition.hashShape(into: &hasher) }
         }
     }
 
@@ -104,6 +107,11 @@ extension Condition {
         case .integerSet(let lhs, _): .integerSet(lhs, .empty)
         case .exactly(let lhs, let values): .exactly(lhs, Array(repeating: .null, count: values.count))
         case .any(let conditions): .any(conditions.map(\.withoutValues))
+        case .inSubquery(let lhs, let subquery):
+            .inSubquery(
+                lhs,
+                Subquery(
+                    table: subquery.table, alias: subquery.alias, columns: subquery.columns, conditions: subquery.conditions.map(\.withoutValues)))
         case .never: self
         }
     }

@@ -82,6 +82,15 @@ public struct PlannedJoin: Sendable, Equatable {
     public var embedded = false
 }
 
+/// The inner query of ``Condition/inSubquery(_:_:)``.
+public struct Subquery: Sendable, Equatable {
+    public let table: String
+    public let alias: String
+    /// The columns matched against the outer ones, in order.
+    public let columns: [ColumnExpression]
+    public let conditions: [Condition]
+}
+
 public indirect enum Condition: Sendable, Equatable {
     public enum Comparison: String, Sendable { case eq = "=", ne = "<>", lt = "<", lte = "<=", gt = ">", gte = ">=" }
 
@@ -110,6 +119,10 @@ public indirect enum Condition: Sendable, Equatable {
     case exactly(ColumnExpression, [MySQLValue])
     /// True when any of the conditions is.
     case any([Condition])
+    /// The row's columns are those of some row of another table meeting the conditions, read
+    /// under its own alias: `(t.a) IN (SELECT s.b FROM other AS s WHERE …)`. A filter on a
+    /// to-one embed's field, with the target's tenant rule among the conditions.
+    case inSubquery([ColumnExpression], Subquery)
     /// Matches nothing: a partner without tenants.
     case never
 
@@ -126,6 +139,8 @@ public indirect enum Condition: Sendable, Equatable {
         case .integerSet(let lhs, let set): .integerSet(lhs.realiased(from, to), set)
         case .exactly(let lhs, let values): .exactly(lhs.realiased(from, to), values)
         case .any(let conditions): .any(conditions.map { $0.realiased(from, to) })
+        // The inner conditions are on the subquery's own alias.
+        case .inSubquery(let lhs, let subquery): .inSubquery(lhs.map { $0.realiased(from, to) }, subquery)
         case .never: .never
         }
     }

@@ -201,6 +201,9 @@ struct PlanBuilder {
     }
 
     mutating func addFilter(_ term: ApiRequest.FilterTerm) throws(QueryError) {
+        if resource.field(at: term.field) == nil, let through = catalog.filterField(resource, at: term.field)?.through {
+            return try addEmbedFilter(term, through)
+        }
         guard let field = resource.field(at: term.field), case .value(let value) = field.kind else {
             throw QueryError(.unknownParameter, parameter: term.parameter, detail: "'\(term.parameter)' cannot be filtered.")
         }
@@ -215,6 +218,22 @@ struct PlanBuilder {
             default: break
             }
         }
+    }
+
+    /// A filter on a to-one embed's field: the rows whose embedded row, under the target's
+    /// tenant rule and static conditions, meets it (a semi-join on the embed's `on`). The
+    /// embedded row of another tenant renders null, so it never matches either.
+    mutating func addEmbedFilter(_ term: ApiRequest.FilterTerm, _ through: EmbedFilterPath) throws(QueryError) {
+        var inner = PlanBuilder(resource: through.target, catalog: catalog, tenants: tenants)
+        try inner.addFilter(
+            ApiRequest.FilterTerm(field: through.path, op: term.op, values: term.values, parameter: term.parameter, exact: term.exact))
+        let alias = "f_" + through.name
+        plan.conditions.append(
+            .inSubquery(
+                through.embed.on.map { .column(ColumnRef("t", $0.local)) },
+                Subquery(
+                    table: through.target.table, alias: alias, columns: through.embed.on.map { .column(ColumnRef(alias, $0.remote)) },
+                    conditions: inner.plan.conditions.map { $0.realiased("t", alias) })))
     }
 
     // MARK: - Projection

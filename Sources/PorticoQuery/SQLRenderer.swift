@@ -143,6 +143,8 @@ public enum SQLRenderer {
         case .tuplesIn(let lhs, _): lhs.flatMap(aliases)
         case .integerSet(let lhs, _): aliases(lhs)
         case .any(let conditions): conditions.flatMap(aliases)
+        // Only the outer columns: the inner ones are the subquery's own.
+        case .inSubquery(let lhs, _): lhs.flatMap(aliases)
         case .never: []
         }
     }
@@ -241,6 +243,17 @@ public enum SQLRenderer {
             if conditions.isEmpty { return sql.append("1 = 0") }
             for (position, condition) in conditions.enumerated() {
                 sql.append(position == 0 ? "(" : " OR ")
+                write(condition, into: &sql)
+            }
+            sql.append(")")
+        case .inSubquery(let lhs, let subquery):
+            let outer = lhs.map(expression).joined(separator: ", ")
+            sql.append(lhs.count == 1 ? outer : "(" + outer + ")")
+            sql.append(" IN (SELECT " + subquery.columns.map(expression).joined(separator: ", "))
+            sql.append(" FROM \(quote(subquery.table)) AS \(quote(subquery.alias)) WHERE ")
+            if subquery.conditions.isEmpty { sql.append("1 = 1") }
+            for (position, condition) in subquery.conditions.enumerated() {
+                if position > 0 { sql.append(" AND ") }
                 write(condition, into: &sql)
             }
             sql.append(")")

@@ -36,7 +36,9 @@ struct ContractSurfaceTests {
                 fields:
                   code: {column: code, type: string}
                   opened_at: {column: opened, type: datetime}
+                  customer: {embed: customers, on: {cust_id: cust_id}, fields: [id, name], include: optional}
                 filters:
+                  customer_name: {field: customer.name, op: eq}
                   code: [eq, in]
                   code_exact: {field: code, op: eq, case_sensitive: true}
                   codes_exact: {field: code, op: in, case_sensitive: true}
@@ -109,12 +111,13 @@ struct ContractSurfaceTests {
                 """)
             try await admin.execute("CREATE TABLE customers (cust_id INT PRIMARY KEY, acct_id INT NOT NULL, name VARCHAR(40) NOT NULL)")
             try await admin.execute("INSERT INTO customers VALUES (1, 1, 'Ada'), (2, 1, 'Bob'), (3, 2, 'Theirs')")
-            // Ticket 5 is tenant 2's although it names tenant 1's customer 1: it never shows.
+            // Ticket 5 is tenant 2's although it names tenant 1's customer 1: it never shows. Ticket 7 is
+            // tenant 1's but names tenant 2's customer 3, which it never shows either.
             try await admin.execute(
                 """
                 INSERT INTO tickets VALUES (1, 1, 'AbC', '2024-01-01 10:00:00', 1), (2, 1, 'abc', '2024-01-02 10:00:00', 1),
                   (3, 1, 'ABC', '2024-01-03 10:00:00', 2), (4, 1, 'xyz', '2024-01-04 10:00:00', 1), (5, 2, 'abc', '2024-01-02 10:00:00', 1),
-                  (6, 2, 'xyz', '2024-01-05 10:00:00', 3), (7, 1, 'abc', '2024-01-02 10:00:00', NULL), (8, 1, 'abc', '2024-01-02 10:00:00', NULL)
+                  (6, 2, 'xyz', '2024-01-05 10:00:00', 3), (7, 1, 'abc', '2024-01-02 10:00:00', 3), (8, 1, 'abc', '2024-01-02 10:00:00', NULL)
                 """)
         } _: { _, app in
             try await body(app)
@@ -178,7 +181,7 @@ struct ContractSurfaceTests {
                 #expect(unknown.status == .badRequest && unknown.headers[.contentType] == "application/json")
                 #expect(
                     String(buffer: unknown.body)
-                        == #"{"error":{"kind":"unknown-parameter","param":"created","message":"Unknown query parameter 'created'. Filters of tickets: code, code_exact, codes_exact, created[gte], created[lt], opened_after."}}"#
+                        == #"{"error":{"kind":"unknown-parameter","param":"created","message":"Unknown query parameter 'created'. Filters of tickets: code, code_exact, codes_exact, created[gte], created[lt], customer_name, opened_after."}}"#
                 )
             }
         }
@@ -283,6 +286,28 @@ struct ContractSurfaceTests {
                     String(buffer: page.body).contains(
                         #"{"id":"CUS-2","tickets":{"object":"list","data":[{"id":"TCK-3","code":"ABC"}],"has_more":false,"url":"/helpdesk/v1/customers/CUS-2/tickets"}}"#
                     ), "\(String(buffer: page.body))")
+            }
+        }
+    }
+
+    @Test("a filter on a to-one embed's field matches through the embedded row's own tenant rule: another tenant's row never matches")
+    func embedFilter() async throws {
+        try await Self.withApp { app in
+            try await app.test(.router) { client in
+                func ids(_ query: String) async throws -> [String] {
+                    try Self.ids(try await client.execute(uri: "/helpdesk/v1/support-tickets?fields=id&" + query, method: .get))
+                }
+                #expect(try await ids("customer_name=Ada") == ["TCK-1", "TCK-2", "TCK-4"], "tenant 2's ticket 5 names Ada too")
+                #expect(try await ids("customer_name=ada") == ["TCK-1", "TCK-2", "TCK-4"], "the column's collation decides")
+                #expect(try await ids("customer_name=Bob&code=abc") == ["TCK-3"])
+                // Ticket 7 names tenant 2's customer: it renders null, and no filter on it finds the ticket.
+                #expect(try await ids("customer_name=Theirs").isEmpty)
+                let seven = try await client.execute(uri: "/helpdesk/v1/support-tickets/TCK-7?include=customer", method: .get)
+                #expect(String(buffer: seven.body) == #"{"id":"TCK-7","code":"abc","opened_at":"2024-01-02T10:00:00Z","customer":null}"#)
+                let one = try await client.execute(uri: "/helpdesk/v1/support-tickets/TCK-1?include=customer", method: .get)
+                #expect(
+                    String(buffer: one.body)
+                        == #"{"id":"TCK-1","code":"AbC","opened_at":"2024-01-01T10:00:00Z","customer":{"id":"CUS-1","name":"Ada"}}"#)
             }
         }
     }

@@ -75,13 +75,13 @@ final class InMemoryExecutor: ReadExecutor {
             candidates = candidates.compactMap { row in
                 let match = (tables[join.table] ?? []).first { other in
                     join.on.allSatisfy { Self.equal(row["t"]?[$0.local] ?? .null, other[$0.remote] ?? .null) }
-                        && join.conditions.allSatisfy { Self.holds($0, [join.alias: other].merging(row) { a, _ in a }) }
+                        && join.conditions.allSatisfy { Self.holds($0, [join.alias: other].merging(row) { a, _ in a }, tables) }
                 }
                 if let match { return row.merging([join.alias: match]) { a, _ in a } }
                 return join.required ? nil : row
             }
         }
-        var rows = candidates.filter { row in plan.conditions.allSatisfy { Self.holds($0, row) } }
+        var rows = candidates.filter { row in plan.conditions.allSatisfy { Self.holds($0, row, tables) } }
         rows.sort { Self.before($0, $1, plan.order) }
         if let limit = plan.limit { rows = Array(rows.prefix(limit)) }
         return rows.map { row in MySQLRow(plan.columns.map { Self.value($0, row) }) }
@@ -93,7 +93,7 @@ final class InMemoryExecutor: ReadExecutor {
         }
     }
 
-    static func holds(_ condition: Condition, _ row: Joined) -> Bool {
+    static func holds(_ condition: Condition, _ row: Joined, _ tables: [String: Table]) -> Bool {
         switch condition {
         case .compare(let lhs, let op, let rhs):
             guard let order = compare(value(lhs, row), rhs) else { return false }
@@ -129,7 +129,15 @@ final class InMemoryExecutor: ReadExecutor {
             let value = value(lhs, row)
             return values.contains { $0 == value }
         case .any(let conditions):
-            return conditions.contains { holds($0, row) }
+            return conditions.contains { Self.holds($0, row, tables) }
+        case .inSubquery(let lhs, let subquery):
+            let values = lhs.map { Self.value($0, row) }
+            if values.contains(where: \.isNull) { return false }
+            return (tables[subquery.table] ?? []).contains { other in
+                let inner: Joined = [subquery.alias: other]
+                return subquery.conditions.allSatisfy { Self.holds($0, inner, tables) }
+                    && zip(values, subquery.columns).allSatisfy { Self.equal($0, Self.value($1, inner)) }
+            }
         case .never:
             return false
         }
