@@ -31,13 +31,22 @@ public enum DocsPage {
             <li>Each resource needs a scope, listed with it. No credential: <code>401</code>; a missing scope: <code>403</code>.</li></ul>
             <h2 id="limits">Limits</h2>
             <p>Every response carries <code>RateLimit-Policy</code> and <code>RateLimit</code> headers. Over a limit you get
-            <code>429</code> with <code>Retry-After</code> and the violated policy; <code>GET /api/\(v)/usage</code> shows your plan and use.
-            Exports (<code>format=ndjson</code> or <code>csv</code> without <code>limit</code>) cost more than one request.</p>
+            <code>429</code> with <code>Retry-After</code> and the violated policy\(limitsTail(catalog.settings.extras, v))</p>
             <h2 id="errors">Errors</h2>
             """
         body += errors(catalog.settings.errors)
         for resource in catalog.endpoints { body += section(resource, catalog) }
         return page("\(catalog.settings.title) \(catalog.version)", body)
+    }
+
+    /// The usage endpoint and the cost of exports, where the version has them.
+    static func limitsTail(_ extras: SurfaceExtras, _ version: String) -> String {
+        var text = extras.usage ? "; <code>GET /api/\(version)/usage</code> shows your plan and use." : "."
+        let formats =
+            (extras.ndjson ? ["<code>format=ndjson</code>"] : [])
+            + (extras.csv ? [extras.ndjson ? "<code>csv</code>" : "<code>format=csv</code>"] : [])
+        if !formats.isEmpty { text += " Exports (\(formats.joined(separator: " or ")) without <code>limit</code>) cost more than one request." }
+        return text
     }
 
     /// What an error looks like in this version, and the type (and code) of each kind.

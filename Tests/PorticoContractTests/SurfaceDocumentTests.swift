@@ -116,6 +116,11 @@ struct SurfaceDocumentTests {
         let after = try #require(parameters.first { $0["name"] == .string("since_after") })
         #expect(after["schema"]?["format"] == .string("date-time"))
         _ = try Contract.document(Self.bare)
+        // The docs page says only what the version serves.
+        let page = DocsPage.render(Self.bare)
+        #expect(!page.contains("/usage") && !page.contains("format=") && page.contains("the violated policy."))
+        let fullPage = DocsPage.render(Self.catalog)
+        #expect(fullPage.contains("<code>GET /api/v1/usage</code>") && fullPage.contains("<code>format=ndjson</code> or <code>csv</code> without"))
         // With the extras on (the other version), documents promise only their id.
         let full = ContractDocument.build(Self.catalog)
         #expect(full["components"]?["schemas"]?["customers"]?["required"] == .array([.string("id")]))
