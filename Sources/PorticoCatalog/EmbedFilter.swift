@@ -8,38 +8,27 @@ public struct EmbedFilterPath: Sendable {
     public let name: String
     public let embed: Embed
     public let target: Resource
-    /// The field's path inside the target.
+    /// The value field's path inside the target.
     public let path: String
-    public let value: ValueField
 }
 
 extension Catalog {
-    /// The value field a filter of `resource` filters: its own at `path` (nested objects
-    /// included), or, for `<embed>.<field>`, one that a to-one embed shows (with the embed).
-    public func filterField(_ resource: Resource, at path: String) -> (value: ValueField, through: EmbedFilterPath?)? {
-        if let field = resource.field(at: path) {
-            guard case .value(let value) = field.kind else { return nil }
-            return (value, nil)
-        }
-        guard let through = Self.embedFilterPath(resource, path, resources: resources) else { return nil }
-        return (through.value, through)
-    }
-
-    /// The field a filter filters, as ``filterField(_:at:)`` finds it, for what describes it (its type, its codes).
+    /// The field a filter filters, for what describes it (its type, its codes): the resource's
+    /// own at `path` (nested objects included), or a to-one embed target's (`customer.name`).
     public func filteredField(_ resource: Resource, at path: String) -> Field? {
-        resource.field(at: path) ?? Self.embedFilterPath(resource, path, resources: resources).flatMap { $0.target.field(at: $0.path) }
+        resource.field(at: path) ?? embedFilterPath(resource, at: path).flatMap { $0.target.field(at: $0.path) }
     }
 
-    /// `<embed>.<field>` through a to-one embed of `resource`, when the target shows that field.
-    static func embedFilterPath(_ resource: Resource, _ path: String, resources: [String: Resource]) -> EmbedFilterPath? {
+    /// `<embed>.<field>`: a value field of a to-one embed's target. Which of them a filter may
+    /// name is decided once, when the mappings compile (``embedFilterFields(_:resources:)``).
+    public func embedFilterPath(_ resource: Resource, at path: String) -> EmbedFilterPath? {
         guard let dot = path.firstIndex(of: ".") else { return nil }
         let name = String(path[..<dot])
         let rest = String(path[path.index(after: dot)...])
         guard let field = resource.fields.first(where: { $0.name == name }), case .embed(let embed) = field.kind, !embed.many,
-            let target = resources[embed.target], embed.fields.map({ $0.contains(String(rest.prefix { $0 != "." })) }) ?? true,
-            let inner = target.field(at: rest), case .value(let value) = inner.kind
+            let target = resources[embed.target], let inner = target.field(at: rest), case .value = inner.kind
         else { return nil }
-        return EmbedFilterPath(name: name, embed: embed, target: target, path: rest, value: value)
+        return EmbedFilterPath(name: name, embed: embed, target: target, path: rest)
     }
 
     /// The fields of to-one embeds a filter of `fields` may name, as `<embed>.<field>`, and why

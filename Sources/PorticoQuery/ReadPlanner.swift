@@ -201,10 +201,9 @@ struct PlanBuilder {
     }
 
     mutating func addFilter(_ term: ApiRequest.FilterTerm) throws(QueryError) {
-        if resource.field(at: term.field) == nil, let through = catalog.filterField(resource, at: term.field)?.through {
-            return try addEmbedFilter(term, through)
-        }
-        guard let field = resource.field(at: term.field), case .value(let value) = field.kind else {
+        let field = resource.field(at: term.field)
+        if field == nil, let through = catalog.embedFilterPath(resource, at: term.field) { return try addEmbedFilter(term, through) }
+        guard let field, case .value(let value) = field.kind else {
             throw QueryError(.unknownParameter, parameter: term.parameter, detail: "'\(term.parameter)' cannot be filtered.")
         }
         let binder = FilterBinder(catalog: catalog, name: term.parameter)

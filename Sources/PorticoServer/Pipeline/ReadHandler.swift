@@ -223,14 +223,7 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
                     "request_id": "\(context.requestID)", "notes": "\(Set(notes).sorted().prefix(10).joined(separator: "; "))",
                 ])
         }
-        let contentType = csv ? "text/csv; charset=utf-8" : "application/json"
-        guard conditional else {
-            // A version whose contract has no ETag: no validator, no 304.
-            let headers: HTTPFields = [.contentType: contentType, .cacheControl: "private", .contentLength: String(body.readableBytes)]
-            if request.method == .head { return Response(status: .ok, headers: headers, body: ResponseBody()) }
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
-        }
-        return self.conditional(request, body: body, contentType: contentType)
+        return respond(request, body: body, contentType: csv ? "text/csv; charset=utf-8" : "application/json", conditional: conditional)
     }
 
     // MARK: - Representation
@@ -240,20 +233,25 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         "\"" + String(decoding: HexDigits.encode(digest.prefix(16)), as: UTF8.self) + "\""
     }
 
-    /// A strong ETag over the body; `If-None-Match` with it gives 304 without a body.
-    func conditional(_ request: Request, body: ByteBuffer, contentType: String) -> Response {
-        var digest = SHA256()
-        body.withUnsafeReadableBytes { digest.update(bufferPointer: $0) }
-        let etag = Self.etag(digest.finalize())
-        var headers: HTTPFields = [.contentType: contentType, .eTag: etag, .cacheControl: "private"]
-        let matches =
-            request.headers[.ifNoneMatch].map { header in
-                header.split(separator: ",").contains {
-                    let tag = $0.trimmingCharacters(in: .whitespaces)
-                    return tag == etag || tag == "*"
-                }
-            } ?? false
-        if matches { return Response(status: .notModified, headers: headers) }
+    /// The 200 (no body for HEAD); when `conditional`, with a strong ETag over the body, and
+    /// `If-None-Match` with it gives 304 without a body. A version whose contract has no ETag
+    /// (`extras: {conditional: false}`) gets neither.
+    func respond(_ request: Request, body: ByteBuffer, contentType: String, conditional: Bool) -> Response {
+        var headers: HTTPFields = [.contentType: contentType, .cacheControl: "private"]
+        if conditional {
+            var digest = SHA256()
+            body.withUnsafeReadableBytes { digest.update(bufferPointer: $0) }
+            let etag = Self.etag(digest.finalize())
+            headers[.eTag] = etag
+            let matches =
+                request.headers[.ifNoneMatch].map { header in
+                    header.split(separator: ",").contains {
+                        let tag = $0.trimmingCharacters(in: .whitespaces)
+                        return tag == etag || tag == "*"
+                    }
+                } ?? false
+            if matches { return Response(status: .notModified, headers: headers) }
+        }
         headers[.contentLength] = String(body.readableBytes)
         if request.method == .head { return Response(status: .ok, headers: headers, body: ResponseBody()) }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
