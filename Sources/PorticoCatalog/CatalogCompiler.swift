@@ -127,6 +127,7 @@ public enum CatalogCompiler {
                 continue
             }
             var parser = ResourceParser(name: name, file: source.path)
+            parser.time = settings.time
             let node = MappingNode(root, file: source.path)
             let resource = parser.parse(node)
             // A filter through an embed needs the target parsed: this file is read again below.
@@ -139,6 +140,7 @@ public enum CatalogCompiler {
         }
         for (name, path, node) in deferred {
             var parser = ResourceParser(name: name, file: path)
+            parser.time = settings.time
             parser.embedded = Catalog.embedFilterFields(resources[name]?.fields ?? [], resources: resources)
             let resource = parser.parse(node)
             diagnostics.append(contentsOf: parser.diagnostics.diagnostics)
@@ -297,6 +299,10 @@ struct CrossReferences {
                     if let other = resources[target] {
                         if other.id == nil {
                             diagnostics.error("field '\(field.name)' formats ids of '\(target)', which has no public 'id'", at: field.location)
+                        } else if let id = other.id, id.isInteger != (value.type == .integer) {
+                            diagnostics.error(
+                                "field '\(field.name)' formats ids of '\(target)', whose ids are \(id.isInteger ? "integers" : "strings"): declare type \(id.isInteger ? "integer" : "string")",
+                                at: field.location)
                         }
                     } else {
                         diagnostics.error(
@@ -306,6 +312,7 @@ struct CrossReferences {
                 }
             case .embed(let embed):
                 checkEmbed(embed, field: field, of: resource, into: &diagnostics)
+            case .constant: break
             }
         }
     }

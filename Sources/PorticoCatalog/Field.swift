@@ -7,6 +7,8 @@ public struct Field: Sendable {
         case object([Field])
         /// Another resource's rows: to-one or to-many, loaded in batches.
         case embed(Embed)
+        /// The same value in every document (`"object": "customer"`, `"livemode": false`).
+        case constant(JSONConstant)
     }
 
     public let name: String
@@ -39,13 +41,16 @@ public struct ValueField: Sendable {
     public let type: FieldType
     public let nullable: Bool
     public let conversion: Conversion
+    /// How a datetime is written (and filtered); ``TimeFormat/standard`` for other types.
+    public let time: TimeFormat
 
-    public init(join: String?, column: String, type: FieldType, nullable: Bool, conversion: Conversion) {
+    public init(join: String?, column: String, type: FieldType, nullable: Bool, conversion: Conversion, time: TimeFormat = .standard) {
         self.join = join
         self.column = column
         self.type = type
         self.nullable = nullable
         self.conversion = conversion
+        self.time = time
     }
 }
 
@@ -59,14 +64,32 @@ public enum Conversion: Sendable, Hashable {
     case boolean(trueValues: [String])
     /// A code table: stored code → public name; unknown codes become `unknown` (nil: null).
     case codes([String: String], unknown: String?)
-    /// A local DATETIME to UTC: the zone is fixed or read from a column.
+    /// A local DATETIME (or a DATE, as its local midnight) to UTC: the zone is fixed or read from a column.
     case zone(ZoneSource)
-    /// Leading and trailing blanks removed (CHAR padding, legacy rows).
-    case trim
+    /// Small changes to stored text, in the order declared (`transform: [trim, lower]`;
+    /// `trim: true` is `[trim]`).
+    case text([TextTransform])
+    /// `k=v;k=v` text to a JSON object of strings; malformed pairs are skipped (and logged).
+    case pairs(separator: String, assign: String)
+    /// A DECIMAL's digits: exactly `fraction` of them (rounded half away from zero, or padded),
+    /// and without trailing zeros (nor a bare `.`) when `trailingZeros` is false.
+    case decimalForm(fraction: Int?, trailingZeros: Bool)
     /// JSON kept in text: parsed; invalid JSON becomes null (and is logged).
     case json
     /// Another resource's public id, formatted from this column (`customer_id` → `CUS-00000042`).
     case publicID(of: String)
+}
+
+/// One small change to stored text.
+public enum TextTransform: String, Sendable, Hashable, CaseIterable {
+    /// Leading and trailing spaces, tabs and line breaks removed (CHAR padding, legacy rows).
+    case trim
+    /// Empty text, or only blanks, becomes null.
+    case blankToNull = "blank_to_null"
+    /// Unicode lower case (`EUR` → `eur`).
+    case lower
+    /// Unicode upper case.
+    case upper
 }
 
 /// Where a local DATETIME's time zone comes from.

@@ -19,14 +19,8 @@ public struct ListEnvelope: Sendable, Hashable {
         case constant(Constant)
     }
 
-    /// A constant member's JSON value: plain YAML `true`, `false`, `null` and integers keep their
-    /// type, anything else (quoted text included) is a string.
-    public enum Constant: Sendable, Hashable {
-        case string(String)
-        case integer(Int64)
-        case bool(Bool)
-        case null
-    }
+    /// A constant member's value (a scalar: see ``JSONConstant``).
+    public typealias Constant = JSONConstant
 
     public let members: [(name: String, value: Member)]
 
@@ -102,17 +96,5 @@ public struct ListEnvelope: Sendable, Hashable {
         return failed ? nil : ListEnvelope(members: members)
     }
 
-    static func constant(_ node: MappingNode) -> Constant {
-        guard let text = node.scalar else { return .null }
-        guard node.isPlain else { return .string(text) }
-        switch text {
-        case "true": return .bool(true)
-        case "false": return .bool(false)
-        default:
-            if text.utf8.allSatisfy({ ASCIIPattern.isDigit($0) || $0 == 0x2D }), let number = Int64(text), String(number) == text {
-                return .integer(number)
-            }
-            return .string(text)
-        }
-    }
+    static func constant(_ node: MappingNode) -> Constant { JSONConstant.parse(node) }
 }

@@ -24,6 +24,13 @@ public struct ProductSchema: Sendable {
         public var isInteger: Bool { ["tinyint", "smallint", "mediumint", "int", "bigint", "year"].contains(dataType) }
         public var isText: Bool { ["char", "varchar", "tinytext", "text", "mediumtext", "longtext", "enum", "set", "json"].contains(dataType) }
         public var isTemporal: Bool { ["date", "datetime", "timestamp"].contains(dataType) }
+        /// A DECIMAL's digits after the point, from `decimal(10,2)`; nil for other types.
+        public var decimalScale: Int? {
+            guard dataType == "decimal", let comma = columnType.firstIndex(of: ","), let close = columnType.firstIndex(of: ")") else {
+                return dataType == "decimal" ? 0 : nil
+            }
+            return Int(columnType[columnType.index(after: comma)..<close])
+        }
         /// True when the column can hold the legacy zero date (its default is one).
         public var defaultsToZeroDate: Bool { defaultValue?.contains("0000-00-00") == true }
     }

@@ -1,11 +1,13 @@
 extension ResourceParser {
     static let valueKeys = [
         "column", "join", "type", "nullable", "description", "example", "deprecated", "sunset",
-        "scale", "true_values", "codes", "values", "unknown", "zone", "trim", "json", "id_of",
+        "scale", "true_values", "codes", "values", "unknown", "zone", "trim", "json", "id_of", "time", "transform", "pairs",
+        "fraction_digits", "trailing_zeros",
     ]
     static let objectKeys = ["type", "fields", "description", "example", "deprecated", "sunset"]
     static let embedKeys = ["embed", "on", "many", "order", "fields", "include", "description", "deprecated", "sunset", "envelope"]
-    static let fieldKeys = Set(valueKeys + objectKeys + embedKeys)
+    static let constantKeys = ["const", "description", "deprecated", "sunset"]
+    static let fieldKeys = Set(valueKeys + objectKeys + embedKeys + constantKeys)
 
     mutating func parseFields(_ node: MappingNode, in what: String) -> [Field] {
         guard let object = MappingObject(node, what: "'fields' of \(what)", allowed: [], into: &diagnostics) else { return [] }
@@ -28,16 +30,15 @@ extension ResourceParser {
             return nil
         }
         let keys = Set(pairs.map(\.key))
-        let allowed =
-            keys.contains("embed")
-            ? Self.embedKeys
-            : (keys.contains("fields") ? Self.objectKeys : Self.valueKeys)
         // A key of another kind of field would read like a typo in the generic message: say
         // what this kind of field takes instead.
-        let kindName =
+        let (allowed, kindName) =
             keys.contains("embed")
-            ? "an embed (it has 'embed')"
-            : (keys.contains("fields") ? "an object (it has nested 'fields')" : "a value (it reads a column)")
+            ? (Self.embedKeys, "an embed (it has 'embed')")
+            : keys.contains("const")
+                ? (Self.constantKeys, "a constant (it has 'const')")
+                : keys.contains("fields")
+                    ? (Self.objectKeys, "an object (it has nested 'fields')") : (Self.valueKeys, "a value (it reads a column)")
         let misplaced = pairs.filter { !allowed.contains($0.key) && Self.fieldKeys.contains($0.key) }
         for pair in misplaced {
             let instead = pair.key == "nullable" && allowed == Self.objectKeys ? "; declare 'nullable: true' on its members instead" : ""
@@ -53,6 +54,8 @@ extension ResourceParser {
         if spec["embed"] != nil {
             guard let embed = parseEmbed(spec, in: what) else { return nil }
             kind = .embed(embed)
+        } else if let constant = spec["const"] {
+            kind = .constant(JSONConstant.parse(constant))
         } else if let children = spec["fields"] {
             if let type = spec["type"]?.scalar, type != "object" {
                 diagnostics.error("\(what) has nested 'fields', so its type is object, not \(type)", at: spec["type"]!.location)
@@ -87,14 +90,25 @@ extension ResourceParser {
             return nil
         }
         let nullable = spec.optionalBool("nullable", in: what, &diagnostics) ?? false
+        var time = type == .datetime ? self.time : .standard
+        if let node = spec["time"] {
+            guard type == .datetime else {
+                diagnostics.error("'time' in \(what) needs type datetime, not \(type.rawValue)", at: spec.keyLocation("time")!)
+                return nil
+            }
+            guard let declared = TimeFormat.parse(node, in: what, into: &diagnostics) else { return nil }
+            time = declared
+        }
         guard let conversion = parseConversion(spec, type: type, in: what), let column else { return nil }
-        return ValueField(join: join, column: column, type: type, nullable: nullable, conversion: conversion)
+        return ValueField(join: join, column: column, type: type, nullable: nullable, conversion: conversion, time: time)
     }
 
     /// The one conversion a value field declares, checked against its type.
     mutating func parseConversion(_ spec: MappingObject, type: FieldType, in what: String) -> Conversion? {
-        let conversionKeys = ["scale", "true_values", "codes", "values", "zone", "trim", "json", "id_of"]
-        let used = conversionKeys.filter { spec[$0] != nil }
+        let conversionKeys = ["scale", "true_values", "codes", "values", "zone", "trim", "json", "id_of", "transform", "pairs", "fraction_digits"]
+        var used = conversionKeys.filter { spec[$0] != nil }
+        // `trailing_zeros` alone is the decimal form too; with `fraction_digits` it is the same one.
+        if spec["trailing_zeros"] != nil, !used.contains("fraction_digits") { used.append("trailing_zeros") }
         if used.count > 1 {
             diagnostics.error(
                 "\(what) declares more than one conversion (\(used.joined(separator: ", "))); choose one", at: spec.keyLocation(used[1])!)
@@ -114,7 +128,7 @@ extension ResourceParser {
         }
         switch used.first {
         case "scale":
-            guard requireType([.decimal], for: "scale"),
+            guard requireType([.decimal, .number], for: "scale"),
                 let scale = spec.optionalInt("scale", in: what, range: 0...9, &diagnostics)
             else { return nil }
             return .cents(scale: scale)
@@ -134,12 +148,61 @@ extension ResourceParser {
             return parseZone(spec["zone"]!, in: what).map(Conversion.zone)
         case "trim":
             guard requireType([.string], for: "trim") else { return nil }
-            return spec.optionalBool("trim", in: what, &diagnostics) == true ? .trim : Conversion.none
+            return spec.optionalBool("trim", in: what, &diagnostics) == true ? .text([.trim]) : Conversion.none
+        case "transform":
+            guard requireType([.string], for: "transform"), let listed = spec.stringList("transform", in: what, &diagnostics) else { return nil }
+            var transforms: [TextTransform] = []
+            for (name, location) in listed {
+                guard let transform = TextTransform(rawValue: name) else {
+                    diagnostics.error(
+                        "'transform' of \(what) lists '\(name)'; transforms are \(TextTransform.allCases.map(\.rawValue).joined(separator: ", "))"
+                            + Suggestion.hint(for: name, among: TextTransform.allCases.map(\.rawValue)),
+                        at: location)
+                    return nil
+                }
+                if transforms.contains(transform) {
+                    diagnostics.error("'transform' of \(what) lists '\(name)' twice", at: location)
+                    return nil
+                }
+                transforms.append(transform)
+            }
+            if transforms.contains(.lower), transforms.contains(.upper) {
+                diagnostics.error("'transform' of \(what) has both lower and upper; the last would undo the first", at: spec["transform"]!.location)
+                return nil
+            }
+            if transforms.contains(.blankToNull), spec.optionalBool("nullable", in: what, &diagnostics) != true {
+                diagnostics.error(
+                    "'blank_to_null' in \(what) renders blank text as null: declare 'nullable: true'", at: spec.keyLocation("transform")!)
+                return nil
+            }
+            return transforms.isEmpty ? Conversion.none : .text(transforms)
+        case "pairs":
+            guard requireType([.object], for: "pairs") else { return nil }
+            let pairsWhat = "'pairs' of \(what)"
+            guard let object = MappingObject(spec["pairs"]!, what: pairsWhat, allowed: ["separator", "assign"], into: &diagnostics),
+                let separator = object.requireString("separator", in: pairsWhat, &diagnostics),
+                let assign = object.requireString("assign", in: pairsWhat, &diagnostics)
+            else { return nil }
+            guard !separator.isEmpty, !assign.isEmpty, separator != assign, !separator.contains(assign), !assign.contains(separator) else {
+                diagnostics.error(
+                    "\(pairsWhat) needs a 'separator' between pairs and an 'assign' between key and value: two different, non-empty texts, neither inside the other",
+                    at: spec["pairs"]!.location)
+                return nil
+            }
+            return .pairs(separator: separator, assign: assign)
+        case "fraction_digits", "trailing_zeros":
+            guard requireType([.decimal, .number], for: used.first!) else { return nil }
+            let fraction = spec.optionalInt("fraction_digits", in: what, range: 0...30, &diagnostics)
+            let trailingZeros = spec.optionalBool("trailing_zeros", in: what, &diagnostics) ?? true
+            if spec["fraction_digits"] != nil, fraction == nil { return nil }
+            return .decimalForm(fraction: fraction, trailingZeros: trailingZeros)
         case "json":
             guard requireType([.object, .array], for: "json") else { return nil }
             return spec.optionalBool("json", in: what, &diagnostics) == true ? .json : Conversion.none
         case "id_of":
-            guard requireType([.string], for: "id_of"), let target = spec.optionalString("id_of", in: what, &diagnostics) else { return nil }
+            guard requireType([.string, .integer], for: "id_of"), let target = spec.optionalString("id_of", in: what, &diagnostics) else {
+                return nil
+            }
             return .publicID(of: target)
         default:
             switch type {
@@ -170,9 +233,7 @@ extension ResourceParser {
                     at: value.location)
                 continue
             }
-            if names.contains(publicName) {
-                diagnostics.error("codes of \(what) map two codes to '\(publicName)'; partners could not tell them apart", at: keyLocation)
-            }
+            // Several codes may share a name (`1: open, 6: open`): the filter on it matches them all.
             names.insert(publicName)
             codes[code] = publicName
         }
@@ -182,7 +243,15 @@ extension ResourceParser {
                 at: spec.keyLocation("codes")!)
             return nil
         }
-        if unknownNode.isNull { return .codes(codes, unknown: nil) }
+        if unknownNode.isNull {
+            if spec.optionalBool("nullable", in: what, &diagnostics) != true {
+                diagnostics.warning(
+                    "\(what) is not nullable, but 'unknown: null' renders an undocumented code as null, so the document says it may be null; "
+                        + "name one of its values (unknown: \(names.sorted().first ?? "unknown")) or declare 'nullable: true'",
+                    at: unknownNode.location)
+            }
+            return .codes(codes, unknown: nil)
+        }
         guard let unknown = unknownNode.scalar, Self.isFieldName(unknown) else {
             diagnostics.error("'unknown' of \(what) must be a lower-case name or null", at: unknownNode.location)
             return nil
@@ -406,7 +475,10 @@ extension ResourceParser {
                 ? nil
                 : "ranges need an integer, decimal, number, date or datetime field, not \(field.type.rawValue)"
         case .prefix:
-            return field.type == .string && field.conversion != .trim ? nil : "prefix needs an untrimmed string field"
+            if field.type == .string, case .text(let transforms) = field.conversion, transforms.contains(.trim) {
+                return "prefix needs an untrimmed string field"
+            }
+            return field.type == .string ? nil : "prefix needs an untrimmed string field"
         }
     }
 

@@ -11,6 +11,8 @@ struct ResourceParser {
     var embedded: (values: [String: ValueField], refused: [String: String])?
     /// Whether a filter names a field through an embed: the compiler parses the file again with ``embedded``.
     var deferredFilters = false
+    /// The version's `time:`, for datetime fields that declare none.
+    var time: TimeFormat = .standard
 
     static let topLevelKeys = [
         "description", "scope", "table", "key", "where", "tenant", "id", "joins", "fields", "filters", "sort", "page",
@@ -206,7 +208,8 @@ struct ResourceParser {
     }
 
     mutating func parseID(_ node: MappingNode, key: [String]) -> PublicID? {
-        guard let object = MappingObject(node, what: "'id'", allowed: ["column", "prefix", "pad"], into: &diagnostics) else { return nil }
+        guard let object = MappingObject(node, what: "'id'", allowed: ["column", "prefix", "pad", "encoding", "type"], into: &diagnostics)
+        else { return nil }
         guard let column = identifier(object, "column", in: "'id'", required: true) else { return nil }
         if !key.isEmpty, key != [column] {
             diagnostics.error(
@@ -217,7 +220,35 @@ struct ResourceParser {
             diagnostics.error("'id' prefix '\(prefix)' may hold only letters, digits, - and _ (it appears in URLs)", at: object["prefix"]!.location)
         }
         let pad = object.optionalInt("pad", in: "'id'", range: 0...20, &diagnostics) ?? 0
-        return PublicID(column: column, prefix: prefix, padding: pad)
+        var encoding = PublicID.Encoding.decimal
+        if let text = object.optionalString("encoding", in: "'id'", &diagnostics) {
+            guard let parsed = PublicID.Encoding(rawValue: text) else {
+                diagnostics.error(
+                    "'id' encoding '\(text)' is decimal or base36\(Suggestion.hint(for: text, among: PublicID.Encoding.allCases.map(\.rawValue)))",
+                    at: object["encoding"]!.location)
+                return nil
+            }
+            encoding = parsed
+        }
+        var isInteger = false
+        if let type = object.optionalString("type", in: "'id'", &diagnostics) {
+            switch type {
+            case "string": isInteger = false
+            case "integer": isInteger = true
+            default:
+                diagnostics.error(
+                    "'id' type '\(type)' is string (the default) or integer\(Suggestion.hint(for: type, among: ["string", "integer"]))",
+                    at: object["type"]!.location)
+                return nil
+            }
+        }
+        if isInteger, let extra = ["prefix", "pad", "encoding"].first(where: { object[$0] != nil }) {
+            diagnostics.error(
+                "an integer 'id' is the key's number as it is, so it takes no '\(extra)'; use type: string for a prefixed, padded or base36 id",
+                at: object.keyLocation(extra)!)
+            return nil
+        }
+        return PublicID(column: column, prefix: prefix, padding: pad, encoding: encoding, isInteger: isInteger)
     }
 
     // MARK: - Paging, order, deprecation, path
@@ -340,7 +371,7 @@ struct ResourceParser {
             switch field.kind {
             case .value(let value): [(prefix + field.name, value)]
             case .object(let children): valueFields(children, prefix: prefix + field.name + ".")
-            case .embed: []
+            case .embed, .constant: []
             }
         }
     }

@@ -100,6 +100,7 @@ private struct ResourceCheck {
                 for order in embed.order {
                     _ = column(order.hasPrefix("-") ? String(order.dropFirst()) : order, in: targetTable, at: field.location)
                 }
+            case .constant: break
             }
         }
     }
@@ -108,7 +109,7 @@ private struct ResourceCheck {
         let at = field.location
         func mismatch(_ needs: String) {
             error(
-                "field '\(field.name)' (\(value.type.rawValue)\(conversionName(value.conversion))) cannot read column '\(column.name)' of type \(column.columnType); it needs \(needs)",
+                "field '\(field.name)' (\(value.type.rawValue)\(conversionName(value.conversion))\(timeName(value))) cannot read column '\(column.name)' of type \(column.columnType); it needs \(needs)",
                 at: at)
         }
         switch value.conversion {
@@ -125,18 +126,31 @@ private struct ResourceCheck {
             if column.dataType == "timestamp" {
                 error(
                     "field '\(field.name)' declares a zone, but '\(column.name)' is a TIMESTAMP, which is read in UTC already; remove 'zone'", at: at)
-            } else if column.dataType != "datetime" {
-                mismatch("a DATETIME column")
+            } else if column.dataType != "datetime", column.dataType != "date" {
+                mismatch("a DATETIME column, or a DATE (read as its local midnight)")
             }
-        case .trim:
+        case .text:
             if !column.isText { mismatch("a text column") }
+        case .pairs:
+            if !column.isText { mismatch("a text column of key-value pairs") }
+        case .decimalForm:
+            if !(column.dataType == "decimal" || column.isInteger || ["float", "double"].contains(column.dataType)) { mismatch("a numeric column") }
         case .json:
             if !column.isText { mismatch("a text or JSON column") }
         case .publicID:
             if !column.isInteger { mismatch("an integer key column") }
         case .none:
             switch value.type {
-            case .integer: if !(column.isInteger || column.dataType == "bit") { mismatch("an integer column") }
+            case .integer:
+                if let scale = column.decimalScale {
+                    if scale > 0, !value.nullable {
+                        error(
+                            "field '\(field.name)' (integer) reads DECIMAL '\(column.name)' (\(column.columnType)), whose values with a fraction render as null: declare 'nullable: true', or type decimal",
+                            at: at)
+                    }
+                } else if !(column.isInteger || column.dataType == "bit") {
+                    mismatch("an integer column, or a DECIMAL whose values are whole")
+                }
             case .decimal: if !(column.dataType == "decimal" || column.isInteger) { mismatch("a DECIMAL or integer column") }
             case .number: if !(["float", "double", "decimal"].contains(column.dataType) || column.isInteger) { mismatch("a numeric column") }
             case .date: if !column.isTemporal { mismatch("a DATE, DATETIME or TIMESTAMP column") }
@@ -144,6 +158,8 @@ private struct ResourceCheck {
                 if column.dataType == "datetime" {
                     diagnostics.warning(
                         "field '\(field.name)' reads DATETIME '\(column.name)' as UTC; if it holds local time, declare 'zone'", at: at)
+                } else if column.dataType == "date" {
+                    mismatch("a DATETIME or TIMESTAMP column, or 'zone' to read a DATE as its local midnight")
                 } else if column.dataType != "timestamp" {
                     mismatch("a DATETIME or TIMESTAMP column")
                 }
@@ -168,9 +184,22 @@ private struct ResourceCheck {
         case .boolean(let trueValues): trueValues.isEmpty ? "" : " with true_values"
         case .codes: " with codes"
         case .zone: " with zone"
-        case .trim: " with trim"
+        case .text(let transforms): " with transform [\(transforms.map(\.rawValue).joined(separator: ", "))]"
+        case .pairs: " with pairs"
+        case .decimalForm: " with fraction_digits/trailing_zeros"
         case .json: " with json"
         case .publicID: " with id_of"
+        }
+    }
+
+    /// The declared time form, when it is not the default.
+    func timeName(_ value: ValueField) -> String {
+        guard value.type == .datetime, value.time != .standard else { return "" }
+        switch value.time {
+        case .epochSeconds: return ", as epoch_seconds"
+        case .epochMilliseconds: return ", as epoch_milliseconds"
+        case .rfc3339(let fraction, let zulu):
+            return ", as RFC 3339" + (fraction.map { " with \($0) fraction digits" } ?? "") + (zulu ? "" : " and +00:00")
         }
     }
 

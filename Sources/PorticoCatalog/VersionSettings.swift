@@ -13,6 +13,7 @@ import Yams
 /// errors: {format: json, body: {message: detail}}   # how errors are worded (see ErrorVocabulary)
 /// extras: {formats: [json], conditional: false, usage: false}   # Portico's additions (see SurfaceExtras)
 /// security: {BearerAuth: bearer}   # the document's security scheme names (see SecuritySchemeNames)
+/// time: epoch_seconds        # how datetimes are written unless a field says (see TimeFormat)
 /// ```
 public struct VersionSettings: Sendable, Equatable {
     public var title: String
@@ -38,6 +39,8 @@ public struct VersionSettings: Sendable, Equatable {
     public var extras: SurfaceExtras = .standard
     /// The security schemes' names in the document (``SecuritySchemeNames/standard`` when not declared).
     public var security: SecuritySchemeNames = .standard
+    /// How datetime fields are written when they declare no `time:` (``TimeFormat/standard`` when not declared).
+    public var time: TimeFormat = .standard
 
     public init(
         title: String = "Partner API", description: String? = nil, published: Bool = false, deprecatedOn: String? = nil, sunset: String? = nil
@@ -52,6 +55,7 @@ public struct VersionSettings: Sendable, Equatable {
     public static let fileName = "_version"
     static let keys = [
         "title", "description", "published", "deprecated", "sunset", "base_path", "envelope", "errors", "parameters", "extras", "security",
+        "time",
     ]
 
     static func parse(_ source: CatalogCompiler.Source, into diagnostics: inout DiagnosticCollector) -> VersionSettings {
@@ -86,6 +90,7 @@ public struct VersionSettings: Sendable, Equatable {
         if let node = object["errors"] { settings.errors = ErrorVocabulary.parse(node, into: &diagnostics) ?? .standard }
         if let node = object["extras"] { settings.extras = SurfaceExtras.parse(node, into: &diagnostics) }
         if let node = object["security"] { settings.security = SecuritySchemeNames.parse(node, into: &diagnostics) }
+        if let node = object["time"] { settings.time = TimeFormat.parse(node, in: "the version settings", into: &diagnostics) ?? .standard }
         if settings.sunset != nil, settings.deprecatedOn == nil {
             diagnostics.error("'sunset' needs 'deprecated' (the date the version was deprecated)", at: object["sunset"]!.location)
         }

@@ -8,7 +8,7 @@ public import PorticoCatalog
 ///
 /// Both documents are first brought to one form: local `$ref`s inlined (schema names are the
 /// writer's choice, not the contract's), `x-` extensions dropped (Portico's annotations), and
-/// OpenAPI 3.0's `nullable: true` read as 3.1's `type: [T, "null"]`.
+/// OpenAPI 3.0's `nullable: true` read as 3.1's `type: [T, "null"]`, and a one-value `enum` as `const`.
 ///
 /// ```swift
 /// let differences = ContractAgreement.compare(agreed: contract, generated: ContractDocument.build(v1), catalog: v1)
@@ -94,6 +94,11 @@ public enum ContractAgreement {
                 result["type"] = .array([.string(type), .string("null")])
             }
             result["nullable"] = nil
+            // A one-value enum is a constant: Stripe's documents write `"object": {"enum": ["customer"]}`.
+            if let values = result["enum"]?.items, values.count == 1, result["const"] == nil {
+                result["const"] = values[0]
+                result["enum"] = nil
+            }
             return .object(result)
         case .array(let items):
             return .array(items.map { inline($0, root: root, depth: depth) })

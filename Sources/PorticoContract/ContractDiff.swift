@@ -223,7 +223,10 @@ public struct ContractDiff: Sendable {
             let text = { (node: JSONNode?) in node.map { String($0.jsonText.filter { $0 != "\n" }) } ?? "none" }
             add(true, at, "changed constant from \(text(old["const"])) to \(text(new["const"]))")
         }
-        if response, old["pattern"] != new["pattern"] {
+        if response, old["pattern"] == nil, let pattern = new["pattern"]?.string {
+            // Narrowing what a response may hold: a client that took any text takes these.
+            add(false, at, "pattern \(pattern) now stated")
+        } else if response, old["pattern"] != new["pattern"] {
             add(true, at, "changed pattern from \(old["pattern"]?.string ?? "none") to \(new["pattern"]?.string ?? "none") (values look different)")
         }
         enumeration(old["enum"], new["enum"], at, response: response, what: "enum value")

@@ -11,8 +11,7 @@ extension ContractDocument {
         let names = catalog.settings.parameters
         var parameters: [JSONNode] = []
         if let link = resource.parent, let parent = catalog.resources[link.resource] {
-            var idSchema: [String: JSONNode] = ["type": .string("string")]
-            if let id = parent.id { idSchema["pattern"] = .string(idPattern(id)) }
+            let idSchema = parent.id.map { self.idSchema($0) } ?? ["type": .string("string")]
             parameters.append(
                 .object([
                     "name": .string("id"), "in": .string("path"), "required": .bool(true),
@@ -37,7 +36,7 @@ extension ContractDocument {
                 names.limit, "Page size (default \(resource.page.defaultLimit)).",
                 .object(["type": .string("integer"), "minimum": .integer(1), "maximum": .integer(resource.page.maxLimit)])))
         if resource.page.cursor == .objectID, let id = resource.id {
-            let idSchema: JSONNode = .object(["type": .string("string"), "pattern": .string(idPattern(id))])
+            let idSchema: JSONNode = .object(self.idSchema(id))
             parameters.append(
                 query(names.startingAfter, "The id of an object of this list: the page starts after it (the list's next page).", idSchema))
             parameters.append(query(names.endingBefore, "The id of an object of this list: the page ends before it (the previous page).", idSchema))
@@ -87,8 +86,7 @@ extension ContractDocument {
     }
 
     static func itemOperation(_ resource: Resource, _ catalog: Catalog) -> JSONNode {
-        var idSchema: [String: JSONNode] = ["type": .string("string")]
-        if let id = resource.id { idSchema["pattern"] = .string(idPattern(id)) }
+        let idSchema = resource.id.map { self.idSchema($0) } ?? ["type": .string("string")]
         var parameters: [JSONNode] = [
             .object([
                 "name": .string("id"), "in": .string("path"), "required": .bool(true),
@@ -273,7 +271,7 @@ extension ContractDocument {
                 if op == .in { schema["x-portico-values"] = .array(names) } else { schema["enum"] = .array(names) }
             }
             // One instant or day, in the form the field renders.
-            if op != .in, op != .prefix, value.type == .datetime || value.type == .date {
+            if op != .in, op != .prefix, value.type == .date || (value.type == .datetime && !value.time.isEpoch) {
                 schema["format"] = .string(value.type == .datetime ? "date-time" : "date")
             }
         }
@@ -322,6 +320,9 @@ extension ContractDocument {
         }
         if case .publicID(let target) = value.conversion, let id = catalog.resources[target]?.id {
             return String(idPattern(id).dropFirst().dropLast())
+        }
+        if value.type == .datetime, value.time.isEpoch {
+            return value.time == .epochSeconds ? "1[0-9]{9}" : "1[0-9]{12}"
         }
         switch value.type {
         case .integer: return "-?[1-9][0-9]{0,8}"

@@ -111,12 +111,15 @@ public enum ContractDocument {
         ])
     }
 
-    static func json(_ constant: ListEnvelope.Constant) -> JSONNode {
+    static func json(_ constant: JSONConstant) -> JSONNode {
         switch constant {
         case .string(let text): .string(text)
         case .integer(let number): .integer(Int(number))
+        case .number(let text): .number(Double(text) ?? 0)
         case .bool(let flag): .bool(flag)
         case .null: .null
+        case .array(let items): .array(items.map(json))
+        case .object(let members): .object(Dictionary(members.map { ($0.name, json($0.value)) }, uniquingKeysWith: { _, last in last }))
         }
     }
 
@@ -145,7 +148,9 @@ public enum ContractDocument {
     static func objectSchema(_ fields: [Field], _ catalog: Catalog, required: [String], id: PublicID? = nil) -> [String: JSONNode] {
         var properties: [String: JSONNode] = [:]
         if let id {
-            properties["id"] = .object(["type": .string("string"), "pattern": .string(idPattern(id)), "description": .string("The public id.")])
+            var schema = idSchema(id)
+            schema["description"] = .string("The public id.")
+            properties["id"] = .object(schema)
         }
         for field in fields { properties[field.name] = fieldSchema(field, catalog) }
         var schema: [String: JSONNode] = ["type": .string("object"), "additionalProperties": .bool(false), "properties": .object(properties)]
@@ -181,6 +186,8 @@ public enum ContractDocument {
                 schema["description"] = .string("Only with include=\(field.name).")
                 schema["x-portico-include"] = .string("optional")
             }
+        case .constant(let constant):
+            schema = ["type": .string(constant.jsonType), "const": json(constant)]
         }
         if let description = field.description { schema["description"] = .string(description) }
         if let example = field.example, case .value(let value) = field.kind { schema["examples"] = .array([exampleValue(example, value.type)]) }
@@ -215,8 +222,7 @@ public enum ContractDocument {
             type = "string"
             schema["format"] = .string("date")
         case .datetime:
-            type = "string"
-            schema["format"] = .string("date-time")
+            (type, schema) = timeSchema(value.time)
         case .enum: type = "string"
         case .object: type = "object"
         case .array: type = "array"
@@ -229,10 +235,24 @@ public enum ContractDocument {
             if value.nullable || unknown == nil { values.append(.null) }
             schema["enum"] = .array(values)
         case .publicID(let target):
-            if let id = catalog.resources[target]?.id { schema["pattern"] = .string(idPattern(id)) }
+            if let id = catalog.resources[target]?.id { schema.merge(idSchema(id).filter { $0.key != "type" }) { _, new in new } }
         case .json:
             // Parsed JSON kept in text: any JSON value of the declared type.
             break
+        case .text(let transforms):
+            schema["pattern"] = .string(textPattern(transforms))
+        case .pairs:
+            schema["additionalProperties"] = .object(["type": .string("string")])
+        case .decimalForm(let fraction, let trailingZeros) where value.type == .decimal:
+            let digits =
+                switch (fraction, trailingZeros) {
+                case (0?, _): ""
+                case (let f?, true): "\\.[0-9]{\(f)}"
+                case (let f?, false): "(\\.[0-9]{0,\(f - 1)}[1-9])?"
+                case (nil, true): "(\\.[0-9]+)?"
+                case (nil, false): "(\\.[0-9]*[1-9])?"
+                }
+            schema["pattern"] = .string("^-?[0-9]+\(digits)$")
         default:
             break
         }
@@ -241,11 +261,54 @@ public enum ContractDocument {
         return schema
     }
 
+    /// The type, format and (for a fixed form) pattern of a datetime field: epochs are
+    /// integers (`format: unix-time`, as Stripe's document writes them), RFC 3339 strings
+    /// `date-time` with a pattern when the fraction digits or the offset are fixed.
+    static func timeSchema(_ time: TimeFormat) -> (String, [String: JSONNode]) {
+        switch time {
+        case .epochSeconds, .epochMilliseconds:
+            return ("integer", ["format": .string("unix-time")])
+        case .rfc3339(let fraction, let zulu):
+            var schema: [String: JSONNode] = ["format": .string("date-time")]
+            if fraction != nil || !zulu {
+                let digits = fraction.map { $0 == 0 ? "" : "\\.[0-9]{\($0)}" } ?? "(\\.[0-9]{1,6})?"
+                schema["pattern"] = .string("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\(digits)\(zulu ? "Z" : "\\+00:00")$")
+            }
+            return ("string", schema)
+        }
+    }
+
+    /// What a field's transforms leave: no spaces, tabs or line breaks at the ends after `trim`, no upper-case
+    /// ASCII letters after `lower` (no lower-case after `upper`), never empty after `blank_to_null`.
+    static func textPattern(_ transforms: [TextTransform]) -> String {
+        let excluded = transforms.contains(.lower) ? "A-Z" : transforms.contains(.upper) ? "a-z" : ""
+        let any = excluded.isEmpty ? "[\\s\\S]" : "[^\(excluded)]"
+        // The blanks `trim` removes: spaces, tabs and line breaks (not every Unicode space).
+        let edge = "[^ \\t\\n\\r\(excluded)]"
+        let trimmed = transforms.contains(.trim)
+        let blankToNull = transforms.contains(.blankToNull)
+        switch (trimmed, blankToNull) {
+        case (true, false): return "^(\(edge)(\(any)*\(edge))?)?$"
+        case (true, true): return "^\(edge)(\(any)*\(edge))?$"
+        case (false, true): return "^\(any)*\(edge)\(any)*$"
+        case (false, false): return "^\(any)*$"
+        }
+    }
+
+    /// A public id's schema: an integer id is a non-negative `int64`, a string id has ``idPattern(_:)``.
+    static func idSchema(_ id: PublicID) -> [String: JSONNode] {
+        if id.isInteger { return ["type": .string("integer"), "format": .string("int64"), "minimum": .integer(0)] }
+        return ["type": .string("string"), "pattern": .string(idPattern(id))]
+    }
+
     /// Exactly the ids the resource renders: the padded digits, or more digits without a
     /// leading zero, within 64 bits (so a pattern-valid id is never malformed, only missing).
     static func idPattern(_ id: PublicID) -> String {
         let prefix = id.prefix.map { "\\^$.|?*+()[]{}".contains($0) ? "\\\($0)" : String($0) }.joined()
-        let digits = id.padding == 0 ? "(0|[1-9][0-9]{0,18})" : "([0-9]{\(id.padding)}|[1-9][0-9]{\(id.padding),18})"
+        let (digit, first, longest) = id.encoding == .base36 ? ("[0-9a-z]", "[1-9a-z]", 11) : ("[0-9]", "[1-9]", 18)
+        let digits =
+            id.padding == 0
+            ? "(0|\(first)\(digit){0,\(longest)})" : "(\(digit){\(id.padding)}|\(first)\(digit){\(id.padding),\(longest)})"
         return "^\(prefix)\(digits)$"
     }
 

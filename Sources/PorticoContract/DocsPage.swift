@@ -73,7 +73,7 @@ public enum DocsPage {
                 switch named.member {
                 case .object(let inner): value = bodyText(inner)
                 case .role(let role): value = "<\(role.rawValue)>"
-                case .constant(let constant): value = constantText(constant)
+                case .constant(let constant): value = constant.text
                 }
                 return "\"\(named.name)\": \(value)"
             }.joined(separator: ", ") + "}"
@@ -91,15 +91,6 @@ public enum DocsPage {
         }
     }
 
-    static func constantText(_ constant: ListEnvelope.Constant) -> String {
-        switch constant {
-        case .string(let text): "\"\(text)\""
-        case .integer(let number): String(number)
-        case .bool(let flag): String(flag)
-        case .null: "null"
-        }
-    }
-
     /// A page's envelope as a partner sees it: `{"data": [...], "next_cursor": "…"}`.
     static func envelopeText(_ envelope: ListEnvelope) -> String {
         let members = envelope.members.map { name, member in
@@ -109,7 +100,7 @@ public enum DocsPage {
                 case .nextCursor: "\"…\" | null"
                 case .hasMore: "true | false"
                 case .url: "\"/…\""
-                case .constant(let constant): constantText(constant)
+                case .constant(let constant): constant.text
                 }
             return "\"\(name)\": \(value)"
         }
@@ -133,7 +124,8 @@ public enum DocsPage {
         html += "<code>" + escape(envelopeText(catalog.envelope(resource))) + "</code></p>"
         html += "<table><tr><th>field</th><th>type</th><th>description</th><th>example</th></tr>"
         if let id = resource.id {
-            html += "<tr><td><code>id</code></td><td>string</td><td>The public id, such as <code>\(escape(id.format(42)))</code>.</td><td></td></tr>"
+            html +=
+                "<tr><td><code>id</code></td><td>\(id.isInteger ? "integer" : "string")</td><td>The public id, such as <code>\(escape(id.format(42)))</code>.</td><td></td></tr>"
         }
         html += rows(resource.fields, prefix: "", catalog)
         html += "</table>"
@@ -163,6 +155,9 @@ public enum DocsPage {
                 if case .codes(let codes, let unknown) = value.conversion {
                     type = "enum: " + (Set(codes.values).union(unknown.map { [$0] } ?? [])).sorted().joined(separator: ", ")
                 }
+                if value.type == .datetime, value.time.isEpoch {
+                    type = value.time == .epochSeconds ? "integer (Unix seconds)" : "integer (Unix milliseconds)"
+                }
                 if value.nullable { type += ", nullable" }
                 return "<tr><td><code>\(path)</code></td><td>\(escape(type))</td><td>\(description)</td><td>\(escape(field.example ?? ""))</td></tr>"
             case .object(let children):
@@ -172,6 +167,8 @@ public enum DocsPage {
                 let type = embed.many ? "list of \(embed.target)" : "\(embed.target) or null"
                 let include = embed.optional ? " Only with <code>include=\(path)</code>." : ""
                 return "<tr><td><code>\(path)</code></td><td>\(escape(type))</td><td>\(description)\(include)</td><td></td></tr>"
+            case .constant(let constant):
+                return "<tr><td><code>\(path)</code></td><td>always \(escape(constant.text))</td><td>\(description)</td><td></td></tr>"
             }
         }.joined()
     }

@@ -130,6 +130,8 @@ public struct ResponseValidator: Sendable {
                     check(member, against: property, at: "\(path).\(name)", into: &problems, prefix: prefix)
                 } else if schema["additionalProperties"] == .bool(false) {
                     problems.append("\(prefix): \(path) has undocumented property '\(name)'")
+                } else if let additional = schema["additionalProperties"], case .object = additional {
+                    check(member, against: additional, at: "\(path).\(name)", into: &problems, prefix: prefix)
                 }
             }
         case .array(let items):

@@ -45,12 +45,13 @@ struct FilterBinder {
     private func codeCondition(
         _ term: ApiRequest.FilterTerm, codes: [String: String], unknown: String?, _ expression: ColumnExpression
     ) throws(QueryError) -> Condition {
-        let byName = Dictionary(codes.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
+        // Several codes may share a name: the name matches them all.
+        let byName = Dictionary(grouping: codes.keys.sorted(), by: { codes[$0]! })
         var known: [MySQLValue] = []
         var wantsUnknown = false
         for text in term.values {
-            if let code = byName[text] {
-                known.append(Self.codeValue(code))
+            if let shared = byName[text] {
+                known += shared.map(Self.codeValue)
                 // `unknown:` may name one of the table's own values: the filter matches what renders so.
                 if text == unknown { wantsUnknown = true }
             } else if let unknown, text == unknown {
@@ -89,9 +90,7 @@ struct FilterBinder {
             }
             return .uint(key)
         case .zone(let source):
-            guard let instant = MySQLDateTime(rfc3339: text) else {
-                throw invalid("'\(name)' takes an RFC 3339 time such as 2024-01-01T00:00:00Z.")
-            }
+            let instant = try self.instant(text, field)
             if case .fixed(let zoneName) = source, let zone = TimeZones.zone(zoneName) {
                 return .datetime(TimeZones.local(fromUTC: instant, in: zone))
             }
@@ -115,13 +114,18 @@ struct FilterBinder {
             guard let date = MySQLDate(iso: text) else { throw invalid("'\(name)' takes a date such as 2024-01-31.") }
             return .date(date)
         case .datetime:
-            guard let instant = MySQLDateTime(rfc3339: text) else {
-                throw invalid("'\(name)' takes an RFC 3339 time such as 2024-01-01T00:00:00Z.")
-            }
-            return .datetime(instant)
+            return .datetime(try instant(text, field))
         default:
             return .string(text)
         }
+    }
+
+    /// A time in the field's form (an epoch field takes integers).
+    private func instant(_ text: String, _ field: ValueField) throws(QueryError) -> MySQLDateTime {
+        guard let instant = field.time.parse(text) else {
+            throw invalid("'\(name)' takes \(field.time.name) such as \(field.time.example).")
+        }
+        return instant
     }
 
     /// `"12.5"` at scale 2 → 1250; nil for more decimals than the scale or anything not a number.

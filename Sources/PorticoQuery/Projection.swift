@@ -16,11 +16,15 @@ public indirect enum ProjectedField: Sendable {
     /// A to-one embed read in the row itself, through a `LEFT JOIN` (see
     /// ``PlanBuilder/joinedEmbed``): null when `present`, the joined row's match column, is.
     case joined(name: String, present: Int, fields: [ProjectedField])
+    /// A declared constant: no column.
+    case constant(name: String, JSONConstant)
 
     public var name: String {
         switch self {
         case .id: "id"
-        case .value(let name, _, _, _), .reference(let name, _, _), .object(let name, _), .embed(let name, _), .joined(let name, _, _): name
+        case .value(let name, _, _, _), .reference(let name, _, _), .object(let name, _), .embed(let name, _), .joined(let name, _, _),
+            .constant(let name, _):
+            name
         }
     }
 
@@ -32,7 +36,7 @@ public indirect enum ProjectedField: Sendable {
             .value(name: name, field: field, column: position[column], zoneColumn: zone.map { position[$0] })
         case .reference(let name, let id, let column): .reference(name: name, id: id, column: position[column])
         case .object(let name, let fields): .object(name: name, fields: fields.map { $0.renumbered(position) })
-        case .embed: self
+        case .embed, .constant: self
         case .joined(let name, let present, let fields):
             .joined(name: name, present: position[present], fields: fields.map { $0.renumbered(position) })
         }

@@ -60,11 +60,15 @@ public enum ColumnExpression: Sendable, Hashable {
     /// A local DATETIME converted to UTC in SQL with the zone named in another column
     /// (`CONVERT_TZ`), for comparisons with UTC bounds.
     case utc(ColumnRef, zone: ColumnRef)
+    /// Text as a field's transforms render it (`LOWER(TRIM(col))`), for filters to compare
+    /// with rendered values; `blank_to_null` has no SQL (a blank never equals a filter value).
+    case transformed(ColumnRef, [TextTransform])
 
     func realiased(_ from: String, _ to: String) -> ColumnExpression {
         switch self {
         case .column(let ref): .column(ref.realiased(from, to))
         case .utc(let ref, let zone): .utc(ref.realiased(from, to), zone: zone.realiased(from, to))
+        case .transformed(let ref, let transforms): .transformed(ref.realiased(from, to), transforms)
         }
     }
 }

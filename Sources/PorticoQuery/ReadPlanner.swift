@@ -207,7 +207,12 @@ struct PlanBuilder {
             throw QueryError(.unknownParameter, parameter: term.parameter, detail: "'\(term.parameter)' cannot be filtered.")
         }
         let binder = FilterBinder(catalog: catalog, name: term.parameter)
-        let condition = try binder.condition(term, value, expression(value))
+        var lhs = expression(value)
+        // Compared as rendered: a `lower` field's filter value is lower case whatever is stored.
+        if case .text(let transforms) = value.conversion, case .column(let ref) = lhs, transforms.contains(where: { $0 != .blankToNull }) {
+            lhs = .transformed(ref, transforms)
+        }
+        let condition = try binder.condition(term, value, lhs)
         plan.conditions.append(condition)
         // The collation's comparison finds the rows (an index serves it); BINARY keeps the exact ones.
         if term.exact, term.op == .eq || term.op == .in, value.type == .string, value.conversion == .none {
@@ -265,6 +270,8 @@ struct PlanBuilder {
             case .embed(let embed):
                 guard prefix.isEmpty, !embed.optional || include.contains(field.name) else { continue }
                 if let planned = planEmbed(field.name, embed, fieldset: Self.narrowed(fieldset, to: path)) { projected.append(planned) }
+            case .constant(let constant):
+                projected.append(.constant(name: field.name, constant))
             }
         }
         return projected

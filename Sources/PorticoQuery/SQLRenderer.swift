@@ -133,6 +133,7 @@ public enum SQLRenderer {
         switch expression {
         case .column(let ref): [ref.alias]
         case .utc(let ref, let zone): [ref.alias, zone.alias]
+        case .transformed(let ref, _): [ref.alias]
         }
     }
 
@@ -190,6 +191,15 @@ public enum SQLRenderer {
         switch expression {
         case .column(let ref): column(ref)
         case .utc(let ref, let zone): "CONVERT_TZ(\(column(ref)), \(column(zone)), '+00:00')"
+        case .transformed(let ref, let transforms):
+            transforms.reduce(column(ref)) { inner, transform in
+                switch transform {
+                case .trim: "TRIM(\(inner))"
+                case .lower: "LOWER(\(inner))"
+                case .upper: "UPPER(\(inner))"
+                case .blankToNull: inner
+                }
+            }
         }
     }
 

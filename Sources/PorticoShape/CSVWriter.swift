@@ -30,7 +30,7 @@ public enum CSVWriter {
     static func columnNames(_ projection: [ProjectedField], _ embeds: [PlannedEmbed], prefix: String) -> [String] {
         projection.flatMap { field -> [String] in
             switch field {
-            case .id, .value, .reference: [prefix + field.name]
+            case .id, .value, .reference, .constant: [prefix + field.name]
             case .object(let name, let fields): columnNames(fields, embeds, prefix: prefix + name + ".")
             case .embed(let name, let index):
                 embeds[index].many ? [] : columnNames(embeds[index].childProjection, [], prefix: prefix + name + ".")
@@ -62,6 +62,14 @@ public enum CSVWriter {
             case .joined(_, let present, let fields):
                 let child = row.flatMap { r -> MySQLRow? in if case .null = r[present] { nil } else { r } }
                 collect(child, fields, embeds: [], into: &cells, notes: &notes)
+            case .constant(_, let constant):
+                guard row != nil else {
+                    cells.append("")
+                    continue
+                }
+                var cell = CSVCell()
+                DocumentWriter.write(constant, into: &cell)
+                cells.append(cell.isString ? defused(cell.text) : cell.text)
             }
         }
     }

@@ -39,12 +39,35 @@ extension DocumentWriter {
     }
 
     /// A declared constant's JSON value.
-    public static func write(_ constant: ListEnvelope.Constant, into json: inout JSONWriter) {
+    public static func write(_ constant: JSONConstant, into json: inout some ValueSink & ~Copyable) {
         switch constant {
         case .string(let text): json.string(text)
         case .integer(let number): json.int(number)
+        case .number(let text): json.raw(text.utf8)
         case .bool(let flag): json.bool(flag)
         case .null: json.null()
+        case .array, .object:
+            var writer = JSONWriter(capacity: 64)
+            writeNested(constant, into: &writer)
+            writer.withBytes { json.raw($0) }
+        }
+    }
+
+    static func writeNested(_ constant: JSONConstant, into json: inout JSONWriter) {
+        switch constant {
+        case .array(let items):
+            json.beginArray()
+            for item in items { writeNested(item, into: &json) }
+            json.endArray()
+        case .object(let members):
+            json.beginObject()
+            for member in members {
+                json.key(member.name)
+                writeNested(member.value, into: &json)
+            }
+            json.endObject()
+        default:
+            write(constant, into: &json)
         }
     }
 

@@ -101,6 +101,9 @@ public enum DocumentWriter {
             case .joined(let name, let present, let fields):
                 json.key(name)
                 if case .null = row[present] { json.null() } else { write(row, fields, embeds: [], into: &json, notes: &notes) }
+            case .constant(let name, let constant):
+                json.key(name)
+                write(constant, into: &json)
             }
         }
         json.endObject()
@@ -139,7 +142,8 @@ public enum DocumentWriter {
     }
 
     static func writeID(_ row: MySQLRow, _ id: PublicID, _ column: Int, into json: inout JSONWriter) {
-        if let key = row[column].unsignedKey { json.publicID(id, key) } else { json.null() }
+        guard let key = row[column].unsignedKey else { return json.null() }
+        if id.isInteger { json.uint(key) } else { json.publicID(id, key) }
     }
 }
 

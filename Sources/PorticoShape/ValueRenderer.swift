@@ -15,13 +15,24 @@ enum ValueRenderer {
             return
         default: break
         }
+        // An integer field reading a DECIMAL: whole values as integers, fractions as null (logged).
+        if field.type == .integer, case .decimal(let digits) = value {
+            if let whole = DecimalForm.whole(digits) {
+                json.raw(whole.utf8)
+            } else {
+                notes.append("field \(name): \(digits) is not a whole number")
+                json.null()
+            }
+            return
+        }
         switch field.conversion {
         case .cents(let scale):
             guard let minor = value.int64 else {
                 json.null()
                 return
             }
-            json.string(decimalText(minor, scale: scale))
+            // A number keeps its scale: `12.50`, as a JSON number.
+            if field.type == .number { json.raw(decimalText(minor, scale: scale).utf8) } else { json.string(decimalText(minor, scale: scale)) }
         case .boolean(let trueValues):
             if trueValues.isEmpty {
                 switch value {
@@ -41,8 +52,13 @@ enum ValueRenderer {
                 if let unknown { json.string(unknown) } else { json.null() }
             }
         case .zone(let source):
-            guard case .datetime(let local) = value else {
-                writePlain(value, field.type, into: &json)
+            let local: MySQLDateTime
+            switch value {
+            case .datetime(let time): local = time
+            // A DATE in a zone is its local midnight.
+            case .date(let d): local = MySQLDateTime(year: d.year, month: d.month, day: d.day)
+            default:
+                writePlain(value, field, into: &json)
                 return
             }
             let zoneName: String?
@@ -55,9 +71,31 @@ enum ValueRenderer {
                 json.null()
                 return
             }
-            json.string(TimeZones.utc(fromLocal: local, in: zone).rfc3339)
-        case .trim:
-            json.string((text(value) ?? "").trimmingBlanks)
+            writeInstant(TimeZones.utc(fromLocal: local, in: zone), field.time, into: &json)
+        case .text(let transforms):
+            var text = text(value) ?? ""
+            for transform in transforms {
+                switch transform {
+                case .trim: text = text.trimmingBlanks
+                case .lower: text = text.lowercased()
+                case .upper: text = text.uppercased()
+                case .blankToNull:
+                    if text.trimmingBlanks.isEmpty {
+                        json.null()
+                        return
+                    }
+                }
+            }
+            json.string(text)
+        case .pairs(let separator, let assign):
+            writePairs(text(value) ?? "", separator: separator, assign: assign, name: name, into: &json, notes: &notes)
+        case .decimalForm(let fraction, let trailingZeros):
+            guard let digits = decimalDigits(value) else {
+                writePlain(value, field, into: &json)
+                return
+            }
+            let formed = DecimalForm.format(digits, fraction: fraction, trailingZeros: trailingZeros)
+            if field.type == .number { json.raw(formed.utf8) } else { json.string(formed) }
         case .json:
             let raw = text(value) ?? ""
             if JSONValidator.isValid(raw, top: field.type == .array ? .array : .object) {
@@ -67,12 +105,62 @@ enum ValueRenderer {
                 json.null()
             }
         case .publicID, .none:
-            writePlain(value, field.type, into: &json)
+            writePlain(value, field, into: &json)
         }
     }
 
-    static func writePlain(_ value: MySQLValue, _ type: FieldType, into json: inout some ValueSink & ~Copyable) {
-        switch type {
+    /// A UTC instant in the field's time form: epochs as JSON integers, RFC 3339 as strings.
+    static func writeInstant(_ instant: MySQLDateTime, _ time: TimeFormat, into json: inout some ValueSink & ~Copyable) {
+        switch time {
+        case .rfc3339(let fraction, let zulu): json.string(instant.rfc3339(fraction: fraction, zulu: zulu))
+        case .epochSeconds: json.int(Int64(instant.epochSeconds))
+        case .epochMilliseconds: json.int(instant.epochMilliseconds)
+        }
+    }
+
+    /// `k=v;k=v` as a JSON object of strings, in stored order. Empty pieces are skipped
+    /// silently; a piece without `assign` or with an empty key, or a key already seen, is
+    /// skipped and noted.
+    static func writePairs(
+        _ text: String, separator: String, assign: String, name: String, into json: inout some ValueSink & ~Copyable, notes: inout [String]
+    ) {
+        var object = JSONWriter(capacity: text.utf8.count * 2 + 16)
+        object.beginObject()
+        var seen: Set<Substring> = []
+        var skipped = 0
+        for piece in text.split(separator: separator, omittingEmptySubsequences: true) where !String(piece).trimmingBlanks.isEmpty {
+            guard let split = piece.firstRange(of: assign), split.lowerBound > piece.startIndex else {
+                skipped += 1
+                continue
+            }
+            let key = piece[..<split.lowerBound]
+            guard seen.insert(key).inserted else {
+                skipped += 1
+                continue
+            }
+            object.key(String(key))
+            object.string(String(piece[split.upperBound...]))
+        }
+        object.endObject()
+        if skipped > 0 { notes.append("field \(name): \(skipped) malformed or repeated pair(s) skipped") }
+        object.withBytes { json.raw($0) }
+    }
+
+    /// A numeric cell's decimal text: DECIMALs as they are, integers in decimal, floats as Swift writes them.
+    static func decimalDigits(_ value: MySQLValue) -> String? {
+        switch value {
+        case .decimal(let s): s
+        case .int(let v): String(v)
+        case .uint(let v): String(v)
+        // Floats only when Swift writes them without an exponent.
+        case .double(let v): v.isFinite && !String(v).contains("e") ? String(v) : nil
+        case .float(let v): v.isFinite && !String(v).contains("e") ? String(v) : nil
+        default: nil
+        }
+    }
+
+    static func writePlain(_ value: MySQLValue, _ field: ValueField, into json: inout some ValueSink & ~Copyable) {
+        switch field.type {
         case .integer:
             switch value {
             case .int(let v): json.int(v)
@@ -97,8 +185,8 @@ enum ValueRenderer {
             }
         case .datetime:
             switch value {
-            case .datetime(let t): json.string(t.rfc3339)
-            case .date(let d): json.string(MySQLDateTime(year: d.year, month: d.month, day: d.day).rfc3339)
+            case .datetime(let t): writeInstant(t, field.time, into: &json)
+            case .date(let d): writeInstant(MySQLDateTime(year: d.year, month: d.month, day: d.day), field.time, into: &json)
             default: json.null()
             }
         case .boolean:

@@ -32,6 +32,9 @@ extension MySQLDateTime {
         CivilTime.days(year: date.year, month: date.month, day: date.day) * 86_400 + hour * 3600 + minute * 60 + second
     }
 
+    /// Milliseconds since 1970 if these fields were UTC (microseconds truncated).
+    public var epochMilliseconds: Int64 { Int64(epochSeconds) * 1000 + Int64(microsecond / 1000) }
+
     /// The fields of a UTC instant.
     public init(epochSeconds seconds: Int, microsecond: Int = 0) {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
@@ -41,10 +44,14 @@ extension MySQLDateTime {
     }
 
     /// RFC 3339 in UTC: `2024-07-01T12:00:00Z`, with fractional seconds only when present.
-    public var rfc3339: String {
+    public var rfc3339: String { rfc3339(fraction: nil, zulu: true) }
+
+    /// RFC 3339 in UTC with `fraction` digits always (0–6, truncated), or as many as needed when
+    /// nil; `zulu` ends it with `Z`, else with `+00:00`.
+    public func rfc3339(fraction: Int?, zulu: Bool) -> String {
         // Digits written straight into the string's storage: interpolation is dear, and a point
         // read renders three.
-        String(unsafeUninitializedCapacity: 27) { out in
+        String(unsafeUninitializedCapacity: 32) { out in
             var end = 0
             func digits(_ value: Int, _ width: Int) {
                 end = DecimalDigits.write(UInt64(clamping: value), width: width, into: out, at: end)
@@ -64,17 +71,29 @@ extension MySQLDateTime {
             digits(minute, 2)
             byte(0x3A)
             digits(second, 2)
-            if microsecond > 0, microsecond < 1_000_000 {
-                var fraction = microsecond
+            let micro = microsecond > 0 && microsecond < 1_000_000 ? microsecond : 0
+            if let fraction {
+                if fraction > 0 {
+                    var value = micro
+                    for _ in fraction..<6 { value /= 10 }
+                    byte(0x2E)
+                    digits(value, fraction)
+                }
+            } else if micro > 0 {
+                var value = micro
                 var width = 6
-                while fraction % 10 == 0 {
-                    fraction /= 10
+                while value % 10 == 0 {
+                    value /= 10
                     width -= 1
                 }
                 byte(0x2E)
-                digits(fraction, width)
+                digits(value, width)
             }
-            byte(0x5A)
+            if zulu {
+                byte(0x5A)
+            } else {
+                for b in "+00:00".utf8 { byte(b) }
+            }
             return end
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import PorticoCatalog
+import PorticoValues
 import Testing
 
 @Suite("Compiled catalogs")
@@ -141,5 +142,53 @@ struct PublicIDTests {
         ])
     func malformed(_ text: String) {
         #expect(id.parse(text) == nil)
+    }
+
+    @Test("base 36 ids: lower-case digits, padded, parsed back exactly; an integer id is the key's decimal")
+    func base36() {
+        let short = PublicID(column: "k", prefix: "cus_", encoding: .base36)
+        let padded = PublicID(column: "k", prefix: "cus_", padding: 4, encoding: .base36)
+        #expect(short.format(0) == "cus_0")
+        #expect(short.format(35) == "cus_z")
+        #expect(short.format(36) == "cus_10")
+        #expect(short.format(1295) == "cus_zz")
+        #expect(padded.format(1295) == "cus_00zz")
+        #expect(short.format(UInt64.max) == "cus_3w5e11264sgsf")
+        for key: UInt64 in [0, 1, 35, 36, 1295, 46_655, 1 << 40, UInt64.max] {
+            #expect(short.parse(short.format(key)) == key)
+            #expect(padded.parse(padded.format(key)) == key)
+        }
+        for text in ["cus_ZZ", "cus_00zz", "cus_", "cus_3w5e11264sgsg", "cus_z-", "CUS_zz", "zz"] {
+            #expect(short.parse(text) == nil, "\(text)")
+        }
+        #expect(padded.parse("cus_0zz") == nil)
+        let integer = PublicID(column: "k", isInteger: true)
+        #expect(integer.format(17) == "17")
+        #expect(integer.parse("17") == 17)
+        #expect(integer.parse("017") == nil)
+    }
+
+    @Test("time forms: fixed fraction digits truncate, +00:00 replaces Z, epochs in seconds and milliseconds; filters parse the same forms")
+    func timeForms() {
+        let instant = MySQLDateTime(year: 2024, month: 7, day: 1, hour: 12, minute: 0, second: 5, microsecond: 123_456)
+        #expect(TimeFormat.standard.text(instant) == "2024-07-01T12:00:05.123456Z")
+        #expect(TimeFormat.rfc3339(fraction: 0, zulu: true).text(instant) == "2024-07-01T12:00:05Z")
+        #expect(TimeFormat.rfc3339(fraction: 3, zulu: false).text(instant) == "2024-07-01T12:00:05.123+00:00")
+        #expect(TimeFormat.rfc3339(fraction: 6, zulu: true).text(MySQLDateTime(year: 2024, month: 1, day: 1)) == "2024-01-01T00:00:00.000000Z")
+        #expect(TimeFormat.epochSeconds.text(instant) == "1719835205")
+        #expect(TimeFormat.epochMilliseconds.text(instant) == "1719835205123")
+        #expect(TimeFormat.epochSeconds.parse("1719835205") == MySQLDateTime(year: 2024, month: 7, day: 1, hour: 12, minute: 0, second: 5))
+        #expect(
+            TimeFormat.epochMilliseconds.parse("1719835205123")
+                == MySQLDateTime(year: 2024, month: 7, day: 1, hour: 12, minute: 0, second: 5, microsecond: 123_000))
+        #expect(
+            TimeFormat.epochMilliseconds.parse("-1")
+                == MySQLDateTime(year: 1969, month: 12, day: 31, hour: 23, minute: 59, second: 59, microsecond: 999_000))
+        for text in ["", "01719835205", "+1719835205", "1.5", "2024-07-01T12:00:05Z", "99999999999999999", "253402300800"] {
+            #expect(TimeFormat.epochSeconds.parse(text) == nil, "\(text)")
+        }
+        #expect(
+            TimeFormat.rfc3339(fraction: 3, zulu: false).parse("2024-07-01T14:00:05+02:00")
+                == MySQLDateTime(year: 2024, month: 7, day: 1, hour: 12, minute: 0, second: 5))
     }
 }

@@ -145,6 +145,13 @@ CASES = [
  ("field-type-decimal-to-number", change(**{W: [("price: {column: price_cents, type: decimal, scale: 2}", "price: {column: price_cents, type: number}")]}),
   ["breaking: $.components.schemas.widgets.properties.price: changed type from string to number"]),
  ("unchanged", change(), []),
+ ("field-lower-cased", change(**{W: [("example: Sprocket}", "example: sprocket, transform: [lower]}")]}),
+  ["compatible: $.components.schemas.widgets.properties.name: examples changed",
+   "compatible: $.components.schemas.widgets.properties.name: pattern ^[^A-Z]*$ now stated"]),
+ ("time-to-epoch-seconds", change(**{W: [("made_at: {column: made, type: datetime}", "made_at: {column: made, type: datetime, time: epoch_seconds}")]}),
+  ["breaking: $.components.schemas.widgets.properties.made_at: changed type from string to integer"]),
+ ("id-to-base36", change(**{W: [("prefix: WID-, pad: 6", "prefix: WID-, pad: 6, encoding: base36")]}),
+  ["breaking: $.components.schemas.widgets.properties.id: changed pattern"]),
 ]
 
 def section(files):

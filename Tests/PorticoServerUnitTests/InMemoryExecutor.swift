@@ -1,3 +1,4 @@
+import Foundation
 import PorticoCatalog
 import PorticoMySQL
 import PorticoQuery
@@ -89,7 +90,18 @@ final class InMemoryExecutor: ReadExecutor {
 
     static func value(_ expression: ColumnExpression, _ row: Joined) -> MySQLValue {
         switch expression {
-        case .column(let ref), .utc(let ref, _): row[ref.alias]?[ref.column] ?? .null
+        case .column(let ref), .utc(let ref, _): return row[ref.alias]?[ref.column] ?? .null
+        case .transformed(let ref, let transforms):
+            guard case .string(var text) = row[ref.alias]?[ref.column] ?? .null else { return row[ref.alias]?[ref.column] ?? .null }
+            for transform in transforms {
+                switch transform {
+                case .trim: text = text.trimmingCharacters(in: .whitespaces)
+                case .lower: text = text.lowercased()
+                case .upper: text = text.uppercased()
+                case .blankToNull: break
+                }
+            }
+            return .string(text)
         }
     }
 
