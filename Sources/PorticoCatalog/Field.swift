@@ -17,8 +17,25 @@ public struct Field: Sendable {
     public let deprecation: Deprecation?
     public let kind: Kind
     public let location: Location
+    /// For a nested object: when it renders as `null` instead (nil: never).
+    public let nullWhen: ObjectNull?
+    /// Shown only in single reads or only in lists (nil: both).
+    public let only: Reading?
 
-    public init(name: String, description: String?, example: String?, deprecation: Deprecation?, kind: Kind, location: Location) {
+    /// Which documents a field is shown in (`only: item`).
+    public enum Reading: String, Sendable, Hashable, CaseIterable {
+        /// The single read (`GET …/{id}`), and rows embedded in other documents.
+        case item
+        /// Pages and exports.
+        case list
+    }
+
+    public init(
+        name: String, description: String?, example: String?, deprecation: Deprecation?, kind: Kind, location: Location,
+        nullWhen: ObjectNull? = nil, only: Reading? = nil
+    ) {
+        self.nullWhen = nullWhen
+        self.only = only
         self.name = name
         self.description = description
         self.example = example
@@ -26,6 +43,16 @@ public struct Field: Sendable {
         self.kind = kind
         self.location = location
     }
+}
+
+/// When a nested object is `null` rather than an object of nulls (`"geo": null`).
+public enum ObjectNull: Sendable, Hashable {
+    /// Every member reads NULL.
+    case allNull
+    /// Some member reads NULL.
+    case anyNull
+    /// This column (of the row, or of a join) is NULL.
+    case column(join: String?, column: String)
 }
 
 /// The partner-facing type of a field.
@@ -43,14 +70,37 @@ public struct ValueField: Sendable {
     public let conversion: Conversion
     /// How a datetime is written (and filtered); ``TimeFormat/standard`` for other types.
     public let time: TimeFormat
+    /// A value computed from `column` and a second column of the same row (`difference: [due, paid]`).
+    public let derived: Derived?
 
-    public init(join: String?, column: String, type: FieldType, nullable: Bool, conversion: Conversion, time: TimeFormat = .standard) {
+    public init(
+        join: String?, column: String, type: FieldType, nullable: Bool, conversion: Conversion, time: TimeFormat = .standard,
+        derived: Derived? = nil
+    ) {
         self.join = join
         self.column = column
         self.type = type
         self.nullable = nullable
         self.conversion = conversion
         self.time = time
+        self.derived = derived
+    }
+}
+
+/// The sum or difference of two numeric columns of one row, computed by the database (so
+/// DECIMALs stay exact, and a NULL in either makes it NULL). Nothing more general.
+public struct Derived: Sendable, Hashable {
+    public enum Operation: String, Sendable, Hashable, CaseIterable {
+        case sum, difference
+    }
+
+    public let operation: Operation
+    /// The second column: `column` + or − this one.
+    public let other: String
+
+    public init(_ operation: Operation, _ other: String) {
+        self.operation = operation
+        self.other = other
     }
 }
 

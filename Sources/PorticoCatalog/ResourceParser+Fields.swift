@@ -2,11 +2,11 @@ extension ResourceParser {
     static let valueKeys = [
         "column", "join", "type", "nullable", "description", "example", "deprecated", "sunset",
         "scale", "true_values", "codes", "values", "unknown", "zone", "trim", "json", "id_of", "time", "transform", "pairs",
-        "fraction_digits", "trailing_zeros",
+        "fraction_digits", "trailing_zeros", "sum", "difference", "only",
     ]
-    static let objectKeys = ["type", "fields", "description", "example", "deprecated", "sunset"]
-    static let embedKeys = ["embed", "on", "many", "order", "fields", "include", "description", "deprecated", "sunset", "envelope"]
-    static let constantKeys = ["const", "description", "deprecated", "sunset"]
+    static let objectKeys = ["type", "fields", "description", "example", "deprecated", "sunset", "null_when", "only"]
+    static let embedKeys = ["embed", "on", "many", "order", "fields", "include", "description", "deprecated", "sunset", "envelope", "only"]
+    static let constantKeys = ["const", "description", "deprecated", "sunset", "only"]
     static let fieldKeys = Set(valueKeys + objectKeys + embedKeys + constantKeys)
 
     mutating func parseFields(_ node: MappingNode, in what: String) -> [Field] {
@@ -41,7 +41,9 @@ extension ResourceParser {
                     ? (Self.objectKeys, "an object (it has nested 'fields')") : (Self.valueKeys, "a value (it reads a column)")
         let misplaced = pairs.filter { !allowed.contains($0.key) && Self.fieldKeys.contains($0.key) }
         for pair in misplaced {
-            let instead = pair.key == "nullable" && allowed == Self.objectKeys ? "; declare 'nullable: true' on its members instead" : ""
+            let instead =
+                pair.key == "nullable" && allowed == Self.objectKeys
+                ? "; declare 'nullable: true' on its members, or 'null_when' for the whole object" : ""
             diagnostics.error(
                 "'\(pair.key)' does not apply to \(what): it is \(kindName), which takes \(allowed.joined(separator: ", "))\(instead)",
                 at: pair.keyLocation)
@@ -50,7 +52,19 @@ extension ResourceParser {
         let description = spec.optionalString("description", in: what, &diagnostics)
         let example = spec.optionalString("example", in: what, &diagnostics)
         let deprecation = parseDeprecation(spec, in: what)
+        var only: Field.Reading?
+        if let text = spec.optionalString("only", in: what, &diagnostics) {
+            guard let reading = Field.Reading(rawValue: text) else {
+                diagnostics.error(
+                    "'only' in \(what) is item (single reads) or list (pages and exports), not '\(text)'"
+                        + Suggestion.hint(for: text, among: Field.Reading.allCases.map(\.rawValue)),
+                    at: spec["only"]!.location)
+                return nil
+            }
+            only = reading
+        }
         let kind: Field.Kind
+        var nullWhen: ObjectNull?
         if spec["embed"] != nil {
             guard let embed = parseEmbed(spec, in: what) else { return nil }
             kind = .embed(embed)
@@ -60,16 +74,31 @@ extension ResourceParser {
             if let type = spec["type"]?.scalar, type != "object" {
                 diagnostics.error("\(what) has nested 'fields', so its type is object, not \(type)", at: spec["type"]!.location)
             }
-            kind = .object(parseFields(children, in: what))
+            let members = parseFields(children, in: what)
+            kind = .object(members)
+            if let node = spec["null_when"] {
+                guard let rule = parseNullWhen(node, members: members, in: what) else { return nil }
+                nullWhen = rule
+            }
         } else {
             guard let value = parseValue(spec, in: what) else { return nil }
             kind = .value(value)
         }
-        return Field(name: fieldName, description: description, example: example, deprecation: deprecation, kind: kind, location: keyLocation)
+        return Field(
+            name: fieldName, description: description, example: example, deprecation: deprecation, kind: kind, location: keyLocation,
+            nullWhen: nullWhen, only: only)
     }
 
     mutating func parseValue(_ spec: MappingObject, in what: String) -> ValueField? {
-        let column = identifier(spec, "column", in: what, required: true)
+        let derivedKey = Derived.Operation.allCases.map(\.rawValue).first { spec[$0] != nil }
+        var column: String?
+        var derived: Derived?
+        if let derivedKey {
+            guard let pair = parseDerived(spec, derivedKey, in: what) else { return nil }
+            (column, derived) = pair
+        } else {
+            column = identifier(spec, "column", in: what, required: true)
+        }
         var join: String?
         if let joinName = spec.optionalString("join", in: what, &diagnostics) {
             if joins[joinName] == nil {
@@ -100,7 +129,36 @@ extension ResourceParser {
             time = declared
         }
         guard let conversion = parseConversion(spec, type: type, in: what), let column else { return nil }
-        return ValueField(join: join, column: column, type: type, nullable: nullable, conversion: conversion, time: time)
+        if derived != nil {
+            let allowed = conversion == .none || { if case .cents = conversion { true } else { false } }()
+            guard [.integer, .decimal, .number].contains(type), allowed else {
+                diagnostics.error(
+                    "'\(derivedKey!)' in \(what) computes a number: it needs type integer, decimal or number, and no conversion but 'scale'",
+                    at: spec.keyLocation(derivedKey!)!)
+                return nil
+            }
+        }
+        return ValueField(join: join, column: column, type: type, nullable: nullable, conversion: conversion, time: time, derived: derived)
+    }
+
+    /// `sum: [a, b]` or `difference: [a, b]` (a − b): two columns of the row, in place of `column`.
+    mutating func parseDerived(_ spec: MappingObject, _ key: String, in what: String) -> (String, Derived)? {
+        if spec["column"] != nil {
+            diagnostics.error("\(what) has both 'column' and '\(key)'; '\(key)' names the two columns it reads", at: spec.keyLocation("column")!)
+            return nil
+        }
+        if let other = Derived.Operation.allCases.map(\.rawValue).first(where: { $0 != key && spec[$0] != nil }) {
+            diagnostics.error("\(what) has both 'sum' and 'difference'; choose one", at: spec.keyLocation(other)!)
+            return nil
+        }
+        guard let columns = columns(spec, key, in: what) else { return nil }
+        guard columns.count == 2 else {
+            diagnostics.error(
+                "'\(key)' in \(what) takes exactly two columns of the row, such as [amount_due, amount_paid]; nothing more general",
+                at: spec[key]!.location)
+            return nil
+        }
+        return (columns[0], Derived(key == "sum" ? .sum : .difference, columns[1]))
     }
 
     /// The one conversion a value field declares, checked against its type.
@@ -220,6 +278,43 @@ extension ResourceParser {
                 return Conversion.none
             }
         }
+    }
+
+    /// `null_when: all_null | any_null | {column: c, join: j}`; the members must then be nullable
+    /// (an all-null rule needs them so; an any-null one is pointless without).
+    mutating func parseNullWhen(_ node: MappingNode, members: [Field], in what: String) -> ObjectNull? {
+        if let text = node.scalar {
+            switch text {
+            case "all_null", "any_null":
+                let values = Self.valueFields(members)
+                if values.isEmpty {
+                    diagnostics.error("'null_when: \(text)' in \(what) needs members read from columns", at: node.location)
+                    return nil
+                }
+                if let strict = values.first(where: { !$0.1.nullable }) {
+                    diagnostics.error(
+                        "'null_when: \(text)' in \(what) looks for NULL members, but '\(strict.0)' is not nullable; declare it 'nullable: true'",
+                        at: node.location)
+                    return nil
+                }
+                return text == "all_null" ? .allNull : .anyNull
+            default:
+                diagnostics.error(
+                    "'null_when' of \(what) is all_null, any_null or {column: …}, not '\(text)'\(Suggestion.hint(for: text, among: ["all_null", "any_null"]))",
+                    at: node.location)
+                return nil
+            }
+        }
+        guard let object = MappingObject(node, what: "'null_when' of \(what)", allowed: ["column", "join"], into: &diagnostics) else { return nil }
+        guard let column = identifier(object, "column", in: "'null_when' of \(what)", required: true) else { return nil }
+        let join = object.optionalString("join", in: "'null_when' of \(what)", &diagnostics)
+        if let join, joins[join] == nil {
+            diagnostics.error(
+                "'null_when' of \(what) reads through join '\(join)', which 'joins' does not declare\(Suggestion.hint(for: join, among: joins.keys))",
+                at: object["join"]!.location)
+            return nil
+        }
+        return .column(join: join, column: column)
     }
 
     mutating func parseCodes(_ spec: MappingObject, in what: String) -> Conversion? {
@@ -498,6 +593,10 @@ extension ResourceParser {
             }
             if field.conversion == .json || field.type == .object || field.type == .array {
                 diagnostics.error("sort key '\(path)' is JSON and cannot be sorted", at: location)
+                continue
+            }
+            if field.derived != nil {
+                diagnostics.error("sort key '\(path)' is computed from two columns; sort by a stored column", at: location)
                 continue
             }
             keys.append(path)

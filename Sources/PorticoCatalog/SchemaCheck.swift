@@ -78,10 +78,18 @@ private struct ResourceCheck {
             switch field.kind {
             case .object(let children):
                 checkFields(children, table: table, joined: joined)
+                if case .column(let join, let name)? = field.nullWhen, join == nil || joined[join!] != nil {
+                    _ = column(name, in: join.flatMap { joined[$0] } ?? table, at: field.location)
+                }
             case .value(let value):
                 let source = value.join.flatMap { joined[$0] } ?? table
                 if value.join != nil, joined[value.join!] == nil { continue }
                 guard let column = column(value.column, in: source, at: field.location) else { continue }
+                if let derived = value.derived {
+                    guard let other = self.column(derived.other, in: source, at: field.location) else { continue }
+                    checkDerived(field, value, [column, other])
+                    continue
+                }
                 checkType(field, value, column)
                 if case .zone(.column(let join, let zoneColumn)) = value.conversion {
                     let zoneTable = join.flatMap { joined[$0] } ?? table
@@ -189,6 +197,24 @@ private struct ResourceCheck {
         case .decimalForm: " with fraction_digits/trailing_zeros"
         case .json: " with json"
         case .publicID: " with id_of"
+        }
+    }
+
+    /// Both columns of a sum or difference are numeric; a NULL in either makes the value null.
+    mutating func checkDerived(_ field: Field, _ value: ValueField, _ columns: [ProductSchema.Column]) {
+        let operation = value.derived!.operation.rawValue
+        for column in columns where !(column.isInteger || ["decimal", "float", "double"].contains(column.dataType)) {
+            error(
+                "field '\(field.name)' (\(value.type.rawValue), the \(operation) of \(columns.map(\.name).joined(separator: " and "))) cannot read column '\(column.name)' of type \(column.columnType); it needs a numeric column",
+                at: field.location)
+        }
+        if case .cents = value.conversion, let column = columns.first(where: { !$0.isInteger }) {
+            error("field '\(field.name)' has 'scale' (integer minor units), but '\(column.name)' is \(column.columnType)", at: field.location)
+        }
+        if !value.nullable, let column = columns.first(where: \.isNullable) {
+            error(
+                "column '\(column.name)' is nullable, so the \(operation) of field '\(field.name)' can be null: declare 'nullable: true'",
+                at: field.location)
         }
     }
 

@@ -24,9 +24,15 @@ public enum ContractDocument {
         var schemas: [String: JSONNode] = ["problem": problemSchema(catalog.settings.errors), "usage": usageSchema]
         for name in catalog.resourceNames {
             let resource = catalog.resources[name]!
-            schemas[name] = itemSchema(resource, catalog)
+            schemas[name] = itemSchema(resource, resource.fields.filter { $0.only != .list }, catalog)
             guard resource.isEndpoint else { continue }
-            schemas[name + "_page"] = pageSchema(catalog.envelope(resource), items: ref(name))
+            // Pages get their own document schema when fields are shown in one kind of read only.
+            var listed = ref(name)
+            if resource.fields.contains(where: { $0.only != nil }) {
+                schemas[name + "_list_item"] = itemSchema(resource, resource.fields.filter { $0.only != .item }, catalog)
+                listed = ref(name + "_list_item")
+            }
+            schemas[name + "_page"] = pageSchema(catalog.envelope(resource), items: listed)
             paths[catalog.listPath(resource)] = .object(["get": listOperation(resource, catalog)])
             // A sub-collection is a list only; its documents' own paths are their resource's.
             if resource.parent == nil { paths[catalog.listPath(resource) + "/{id}"] = .object(["get": itemOperation(resource, catalog)]) }
@@ -127,8 +133,8 @@ public enum ContractDocument {
 
     // MARK: - Schemas
 
-    static func itemSchema(_ resource: Resource, _ catalog: Catalog) -> JSONNode {
-        var schema = objectSchema(resource.fields, catalog, required: ["id"] + alwaysPresent(resource.fields, catalog), id: resource.id)
+    static func itemSchema(_ resource: Resource, _ fields: [Field], _ catalog: Catalog) -> JSONNode {
+        var schema = objectSchema(fields, catalog, required: ["id"] + alwaysPresent(fields, catalog), id: resource.id)
         if let description = resource.description { schema["description"] = .string(description) }
         if resource.deprecation != nil { schema["deprecated"] = .bool(true) }
         return .object(schema)
@@ -166,10 +172,11 @@ public enum ContractDocument {
             schema = valueSchema(value, catalog)
         case .object(let children):
             schema = objectSchema(children, catalog, required: alwaysPresent(children, catalog))
+            if field.nullWhen != nil { schema["type"] = .array([.string("object"), .string("null")]) }
         case .embed(let embed):
             let target: JSONNode
             if let subset = embed.fields, let resource = catalog.resources[embed.target] {
-                let fields = resource.fields.filter { subset.contains($0.name) }
+                let fields = resource.fields.filter { subset.contains($0.name) && $0.only != .list }
                 target = .object(objectSchema(fields, catalog, required: ["id"] + alwaysPresent(fields, catalog), id: resource.id))
             } else {
                 target = ref(embed.target)

@@ -161,7 +161,8 @@ public enum DocsPage {
                 if value.nullable { type += ", nullable" }
                 return "<tr><td><code>\(path)</code></td><td>\(escape(type))</td><td>\(description)</td><td>\(escape(field.example ?? ""))</td></tr>"
             case .object(let children):
-                return "<tr><td><code>\(path)</code></td><td>object</td><td>\(description)</td><td></td></tr>"
+                return
+                    "<tr><td><code>\(path)</code></td><td>object\(field.nullWhen == nil ? "" : ", nullable")</td><td>\(description)</td><td></td></tr>"
                     + rows(children, prefix: prefix + field.name + ".", catalog)
             case .embed(let embed):
                 let type = embed.many ? "list of \(embed.target)" : "\(embed.target) or null"

@@ -10,7 +10,8 @@ public indirect enum ProjectedField: Sendable {
     case value(name: String, field: ValueField, column: Int, zoneColumn: Int?)
     /// Another resource's public id, formatted from this column (`id_of`).
     case reference(name: String, id: PublicID, column: Int)
-    case object(name: String, fields: [ProjectedField])
+    /// A nested object; `null` instead when `nullWhen` says.
+    case object(name: String, fields: [ProjectedField], nullWhen: ProjectedNull = .never)
     /// The rows of ``PlannedRead/embeds``[`index`] matched to this row.
     case embed(name: String, index: Int)
     /// A to-one embed read in the row itself, through a `LEFT JOIN` (see
@@ -22,7 +23,7 @@ public indirect enum ProjectedField: Sendable {
     public var name: String {
         switch self {
         case .id: "id"
-        case .value(let name, _, _, _), .reference(let name, _, _), .object(let name, _), .embed(let name, _), .joined(let name, _, _),
+        case .value(let name, _, _, _), .reference(let name, _, _), .object(let name, _, _), .embed(let name, _), .joined(let name, _, _),
             .constant(let name, _):
             name
         }
@@ -35,10 +36,43 @@ public indirect enum ProjectedField: Sendable {
         case .value(let name, let field, let column, let zone):
             .value(name: name, field: field, column: position[column], zoneColumn: zone.map { position[$0] })
         case .reference(let name, let id, let column): .reference(name: name, id: id, column: position[column])
-        case .object(let name, let fields): .object(name: name, fields: fields.map { $0.renumbered(position) })
+        case .object(let name, let fields, let nullWhen):
+            .object(name: name, fields: fields.map { $0.renumbered(position) }, nullWhen: nullWhen.renumbered(position))
         case .embed, .constant: self
         case .joined(let name, let present, let fields):
             .joined(name: name, present: position[present], fields: fields.map { $0.renumbered(position) })
+        }
+    }
+}
+
+/// When a projected object is null: the select-list columns to look at.
+public enum ProjectedNull: Sendable {
+    case never
+    case allNull([Int])
+    case anyNull([Int])
+
+    /// Whether the object is null in `row`.
+    public func holds(_ row: MySQLRow) -> Bool {
+        switch self {
+        case .never: false
+        case .allNull(let columns): columns.allSatisfy { Self.isNull(row[$0]) }
+        case .anyNull(let columns): columns.contains { Self.isNull(row[$0]) }
+        }
+    }
+
+    /// NULL, or the zero date (which renders as null too).
+    static func isNull(_ value: MySQLValue) -> Bool {
+        switch value {
+        case .null, .zeroDate: true
+        default: false
+        }
+    }
+
+    func renumbered(_ position: [Int]) -> ProjectedNull {
+        switch self {
+        case .never: .never
+        case .allNull(let columns): .allNull(columns.map { position[$0] })
+        case .anyNull(let columns): .anyNull(columns.map { position[$0] })
         }
     }
 }

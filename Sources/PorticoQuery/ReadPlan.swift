@@ -63,12 +63,15 @@ public enum ColumnExpression: Sendable, Hashable {
     /// Text as a field's transforms render it (`LOWER(TRIM(col))`), for filters to compare
     /// with rendered values; `blank_to_null` has no SQL (a blank never equals a filter value).
     case transformed(ColumnRef, [TextTransform])
+    /// `(a + b)` or `(a - b)`: a derived value's two columns.
+    case derived(ColumnRef, Derived.Operation, ColumnRef)
 
     func realiased(_ from: String, _ to: String) -> ColumnExpression {
         switch self {
         case .column(let ref): .column(ref.realiased(from, to))
         case .utc(let ref, let zone): .utc(ref.realiased(from, to), zone: zone.realiased(from, to))
         case .transformed(let ref, let transforms): .transformed(ref.realiased(from, to), transforms)
+        case .derived(let a, let operation, let b): .derived(a.realiased(from, to), operation, b.realiased(from, to))
         }
     }
 }

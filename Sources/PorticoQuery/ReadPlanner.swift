@@ -90,6 +90,7 @@ public struct ReadPlanner: Sendable {
             items[shape]
             ?? {
                 var builder = PlanBuilder(resource: resource, catalog: catalog, tenants: tenants, keyed: true)
+                builder.reading = .item
                 let projection = builder.project(resource.fields, fieldset: request.fields, include: request.include, withID: true)
                 let planned = PlannedRead(
                     plan: builder.plan, projection: projection, cursorColumns: [], embeds: builder.embeds, resource: resource.name)
@@ -113,6 +114,9 @@ struct PlanBuilder {
     let keyed: Bool
     var plan: ReadPlan
     var embeds: [PlannedEmbed] = []
+    /// Which documents are built: fields declared `only:` the other kind are left out.
+    /// Embedded rows are always in their item form.
+    var reading = Field.Reading.list
 
     init(resource: Resource, catalog: Catalog, tenants: [MySQLValue], keyed: Bool = false) {
         self.resource = resource
@@ -175,6 +179,7 @@ struct PlanBuilder {
     /// The expression to compare and order a field by: UTC in SQL for zones read from a column.
     mutating func expression(_ field: ValueField) -> ColumnExpression {
         let ref = columnRef(field)
+        if let derived = field.derived { return .derived(ref, derived.operation, ColumnRef(ref.alias, derived.other)) }
         if case .zone(.column(let join, let zoneColumn)) = field.conversion {
             return .utc(ref, zone: ColumnRef(join.map { alias(forJoin: $0) } ?? "t", zoneColumn))
         }
@@ -250,10 +255,10 @@ struct PlanBuilder {
         }
         for field in fields {
             let path = prefix + field.name
-            guard Self.wanted(path, fieldset) else { continue }
+            guard Self.wanted(path, fieldset), field.only == nil || field.only == reading else { continue }
             switch field.kind {
             case .value(let value):
-                let column = plan.select(.column(columnRef(value)))
+                let column = plan.select(value.derived == nil ? .column(columnRef(value)) : expression(value))
                 if case .publicID(let target) = value.conversion, let id = catalog.resources[target]?.id {
                     projected.append(.reference(name: field.name, id: id, column: column))
                     continue
@@ -266,7 +271,16 @@ struct PlanBuilder {
             case .object(let children):
                 let inner = Self.narrowed(fieldset, to: path)
                 let nested = project(children, fieldset: inner, include: include, withID: false, prefix: path + ".")
-                if !nested.isEmpty { projected.append(.object(name: field.name, fields: nested)) }
+                guard !nested.isEmpty else { continue }
+                var nullWhen = ProjectedNull.never
+                switch field.nullWhen {
+                case .allNull?: nullWhen = .allNull(Self.valueColumns(nested))
+                case .anyNull?: nullWhen = .anyNull(Self.valueColumns(nested))
+                case .column(let join, let column)?:
+                    nullWhen = .allNull([plan.select(.column(ColumnRef(join.map { alias(forJoin: $0) } ?? "t", column)))])
+                case nil: break
+                }
+                projected.append(.object(name: field.name, fields: nested, nullWhen: nullWhen))
             case .embed(let embed):
                 guard prefix.isEmpty, !embed.optional || include.contains(field.name) else { continue }
                 if let planned = planEmbed(field.name, embed, fieldset: Self.narrowed(fieldset, to: path)) { projected.append(planned) }
@@ -275,6 +289,17 @@ struct PlanBuilder {
             }
         }
         return projected
+    }
+
+    /// The columns an object's shown members read, nested objects' included.
+    static func valueColumns(_ fields: [ProjectedField]) -> [Int] {
+        fields.flatMap { field -> [Int] in
+            switch field {
+            case .value(_, _, let column, _), .reference(_, _, let column): [column]
+            case .object(_, let inner, _): valueColumns(inner)
+            default: []
+            }
+        }
     }
 
     /// A field is wanted with no field set, when named, when a field inside it is named, or
@@ -296,6 +321,7 @@ struct PlanBuilder {
         guard let target = catalog.resources[embed.target] else { return nil }
         // Embeds are read by their parents' keys, or joined on the target's key.
         var child = PlanBuilder(resource: target, catalog: catalog, tenants: tenants, keyed: true)
+        child.reading = .item
         let selected = embed.fields.map(Set.init)
         let childFields = target.fields.filter { selected?.contains($0.name) ?? true }
         var inner: Set<String>?

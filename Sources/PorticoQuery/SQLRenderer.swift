@@ -134,6 +134,7 @@ public enum SQLRenderer {
         case .column(let ref): [ref.alias]
         case .utc(let ref, let zone): [ref.alias, zone.alias]
         case .transformed(let ref, _): [ref.alias]
+        case .derived(let a, _, let b): [a.alias, b.alias]
         }
     }
 
@@ -191,6 +192,7 @@ public enum SQLRenderer {
         switch expression {
         case .column(let ref): column(ref)
         case .utc(let ref, let zone): "CONVERT_TZ(\(column(ref)), \(column(zone)), '+00:00')"
+        case .derived(let a, let operation, let b): "(\(column(a)) \(operation == .sum ? "+" : "-") \(column(b)))"
         case .transformed(let ref, let transforms):
             transforms.reduce(column(ref)) { inner, transform in
                 switch transform {

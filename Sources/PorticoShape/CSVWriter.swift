@@ -31,7 +31,7 @@ public enum CSVWriter {
         projection.flatMap { field -> [String] in
             switch field {
             case .id, .value, .reference, .constant: [prefix + field.name]
-            case .object(let name, let fields): columnNames(fields, embeds, prefix: prefix + name + ".")
+            case .object(let name, let fields, _): columnNames(fields, embeds, prefix: prefix + name + ".")
             case .embed(let name, let index):
                 embeds[index].many ? [] : columnNames(embeds[index].childProjection, [], prefix: prefix + name + ".")
             case .joined(let name, _, let fields): columnNames(fields, [], prefix: prefix + name + ".")
@@ -52,8 +52,9 @@ public enum CSVWriter {
                 var cell = CSVCell()
                 ValueRenderer.write(row[column], zone: zoneColumn.map { row[$0] }, field: value, name: name, into: &cell, notes: &notes)
                 cells.append(cell.isString ? defused(cell.text) : cell.text)
-            case .object(_, let fields):
-                collect(row, fields, embeds: embeds, into: &cells, notes: &notes)
+            case .object(_, let fields, let nullWhen):
+                // A null object's cells are empty, as a missing embed's are.
+                collect(row.flatMap { nullWhen.holds($0) ? nil : $0 }, fields, embeds: embeds, into: &cells, notes: &notes)
             case .embed(_, let index):
                 let embed = embeds[index]
                 guard !embed.embed.many else { continue }

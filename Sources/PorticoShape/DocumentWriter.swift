@@ -80,9 +80,9 @@ public enum DocumentWriter {
             case .value(let name, let value, let column, let zoneColumn):
                 json.key(name)
                 ValueRenderer.write(row[column], zone: zoneColumn.map { row[$0] }, field: value, name: name, into: &json, notes: &notes)
-            case .object(let name, let fields):
+            case .object(let name, let fields, let nullWhen):
                 json.key(name)
-                write(row, fields, embeds: embeds, into: &json, notes: &notes)
+                if nullWhen.holds(row) { json.null() } else { write(row, fields, embeds: embeds, into: &json, notes: &notes) }
             case .embed(let name, let index):
                 json.key(name)
                 let embed = embeds[index]

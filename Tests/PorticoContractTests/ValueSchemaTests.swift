@@ -32,6 +32,12 @@ struct ValueSchemaTests {
                           lean: {column: rate, type: decimal, trailing_zeros: false}
                           amount: {column: amount_cents, type: number, scale: 2}
                           owner: {column: owner_id, type: string, id_of: owners}
+                          geo:
+                            null_when: any_null
+                            fields:
+                              lat: {column: lat, type: number, nullable: true}
+                          remaining: {difference: [due_cents, paid_cents], type: number, scale: 2}
+                          memo: {column: memo, type: string, only: item}
                         filters:
                           created: {field: created, operators: [gte], syntax: bracket}
                         """),
@@ -108,6 +114,18 @@ struct ValueSchemaTests {
         #expect(problems(good.replacingOccurrences(of: #""code":"eur""#, with: #""code":"EUR""#)).count == 1)
         #expect(problems(good.replacingOccurrences(of: #""color":"red""#, with: #""color":1"#)).count == 1)
         #expect(problems(good.replacingOccurrences(of: #""created":1719835205"#, with: #""created":"2024-07-01T12:00:05Z""#)).count == 1)
+    }
+
+    @Test("a nullable object says so; an item-only field makes pages list documents of their own schema")
+    func shapes() throws {
+        #expect(try Self.property("geo")["type"] == .array([.string("object"), .string("null")]))
+        #expect(try Self.property("remaining")["type"] == .string("number"))
+        #expect(try Self.property("memo")["type"] == .string("string"))
+        let schemas = try #require(Self.document["components"]?["schemas"])
+        #expect(schemas["depots_list_item"]?["properties"]?["memo"] == nil)
+        #expect(schemas["depots_list_item"]?["properties"]?["geo"] != nil)
+        #expect(schemas["depots_page"]?["properties"]?["data"]?["items"] == .object(["$ref": .string("#/components/schemas/depots_list_item")]))
+        #expect(schemas["owners_list_item"] == nil)
     }
 
     @Test("a contract's one-value enum agrees with a constant")

@@ -91,6 +91,9 @@ final class InMemoryExecutor: ReadExecutor {
     static func value(_ expression: ColumnExpression, _ row: Joined) -> MySQLValue {
         switch expression {
         case .column(let ref), .utc(let ref, _): return row[ref.alias]?[ref.column] ?? .null
+        case .derived(let a, let operation, let b):
+            guard let x = (row[a.alias]?[a.column] ?? .null).int64, let y = (row[b.alias]?[b.column] ?? .null).int64 else { return .null }
+            return .int(operation == .sum ? x + y : x - y)
         case .transformed(let ref, let transforms):
             guard case .string(var text) = row[ref.alias]?[ref.column] ?? .null else { return row[ref.alias]?[ref.column] ?? .null }
             for transform in transforms {
