@@ -328,6 +328,12 @@ struct CrossReferences {
             diagnostics.error("field '\(field.name)' embeds its own resource", at: field.location)
             return
         }
+        if embed.expandable, target.id?.column != embed.on.first?.remote {
+            diagnostics.error(
+                "field '\(field.name)' is expandable, so 'on' must pair its column with '\(target.name)''s id column '\(target.id?.column ?? "")' (its id is shown from it)",
+                at: field.location)
+            return
+        }
         let available = (target.id == nil ? [] : ["id"]) + target.fields.map(\.name)
         let selected = embed.fields ?? available
         for name in selected where !available.contains(name) {

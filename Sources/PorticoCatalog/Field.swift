@@ -164,10 +164,15 @@ public struct Embed: Sendable {
     public let optional: Bool
     /// For to-many: the list's envelope (`{"object": "list", "data": [...], "has_more": false}`), or nil for a bare array.
     public let envelope: ListEnvelope?
+    /// An expandable reference: the target's public id unless the partner asks for the object
+    /// (`expand[]=customer`). Always optional, to-one, on the target's id column.
+    public let expandable: Bool
 
     public init(
-        target: String, on: [ColumnPair], many: Bool, order: [String], fields: [String]?, optional: Bool, envelope: ListEnvelope? = nil
+        target: String, on: [ColumnPair], many: Bool, order: [String], fields: [String]?, optional: Bool, envelope: ListEnvelope? = nil,
+        expandable: Bool = false
     ) {
+        self.expandable = expandable
         self.envelope = envelope
         self.target = target
         self.on = on

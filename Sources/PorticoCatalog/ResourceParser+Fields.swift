@@ -5,7 +5,9 @@ extension ResourceParser {
         "fraction_digits", "trailing_zeros", "sum", "difference", "only",
     ]
     static let objectKeys = ["type", "fields", "description", "example", "deprecated", "sunset", "null_when", "only"]
-    static let embedKeys = ["embed", "on", "many", "order", "fields", "include", "description", "deprecated", "sunset", "envelope", "only"]
+    static let embedKeys = [
+        "embed", "on", "many", "order", "fields", "include", "description", "deprecated", "sunset", "envelope", "only", "expandable",
+    ]
     static let constantKeys = ["const", "description", "deprecated", "sunset", "only"]
     static let fieldKeys = Set(valueKeys + objectKeys + embedKeys + constantKeys)
 
@@ -411,7 +413,27 @@ extension ResourceParser {
                 }
             }
         }
-        return Embed(target: target, on: on, many: many, order: order, fields: fields, optional: include, envelope: envelope)
+        let expandable = spec.optionalBool("expandable", in: what, &diagnostics) ?? false
+        if expandable {
+            if many {
+                diagnostics.error(
+                    "'expandable' in \(what) is for to-one embeds: a list has no single id to show instead", at: spec.keyLocation("expandable")!)
+                return nil
+            }
+            if spec["include"] != nil, !include {
+                diagnostics.error(
+                    "'expandable' in \(what) shows the id unless the partner asks for the object, so it cannot be 'include: always'",
+                    at: spec.keyLocation("include")!)
+                return nil
+            }
+            if on.count != 1 {
+                diagnostics.error("'expandable' in \(what) needs 'on' to pair one column with the target's id column", at: spec.keyLocation("on")!)
+                return nil
+            }
+        }
+        return Embed(
+            target: target, on: on, many: many, order: order, fields: fields, optional: include || expandable, envelope: envelope,
+            expandable: expandable)
     }
 
     static let filterKeys = ["field", "op", "operators", "syntax", "case_sensitive", "max_length", "repeat"]

@@ -145,7 +145,7 @@ public enum ContractDocument {
     static func alwaysPresent(_ fields: [Field], _ catalog: Catalog) -> [String] {
         guard !catalog.settings.extras.sparseFields else { return [] }
         return fields.compactMap { field in
-            if case .embed(let embed) = field.kind, embed.optional { return nil }
+            if case .embed(let embed) = field.kind, embed.optional, !embed.expandable { return nil }
             return field.name
         }
     }
@@ -185,11 +185,17 @@ public enum ContractDocument {
                 schema = pageSchema(envelope, items: target).members
             } else if embed.many {
                 schema = ["type": .string("array"), "items": target]
+            } else if embed.expandable, let id = catalog.resources[embed.target]?.id {
+                // The id, or (expanded) the object, or null when the expanded row is missing or hidden.
+                schema = ["oneOf": .array([.object(idSchema(id)), target, .object(["type": .string("null")])])]
+                schema["x-portico-expand"] = .string("with \(catalog.settings.parameters.include)=\(field.name)")
             } else {
                 // A to-one embed is null when the related row is missing or hidden.
                 schema = ["anyOf": .array([target, .object(["type": .string("null")])])]
             }
-            if embed.optional {
+            if embed.expandable {
+                schema["description"] = .string("The id; the object with \(catalog.settings.parameters.include)=\(field.name).")
+            } else if embed.optional {
                 schema["description"] = .string("Only with include=\(field.name).")
                 schema["x-portico-include"] = .string("optional")
             }

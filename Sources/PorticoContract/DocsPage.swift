@@ -166,7 +166,11 @@ public enum DocsPage {
                     + rows(children, prefix: prefix + field.name + ".", catalog)
             case .embed(let embed):
                 let type = embed.many ? "list of \(embed.target)" : "\(embed.target) or null"
-                let include = embed.optional ? " Only with <code>include=\(path)</code>." : ""
+                let parameter = escape(catalog.settings.parameters.include)
+                let include =
+                    embed.expandable
+                    ? " The id; the object with <code>\(parameter)=\(path)</code>."
+                    : embed.optional ? " Only with <code>\(parameter)=\(path)</code>." : ""
                 return "<tr><td><code>\(path)</code></td><td>\(escape(type))</td><td>\(description)\(include)</td><td></td></tr>"
             case .constant(let constant):
                 return "<tr><td><code>\(path)</code></td><td>always \(escape(constant.text))</td><td>\(description)</td><td></td></tr>"

@@ -78,6 +78,15 @@ public struct ResponseValidator: Sendable {
 
     func check(_ value: JSONNode, against schemaNode: JSONNode, at path: String, into problems: inout [String], prefix: String) {
         let schema = resolve(schemaNode)
+        if let options = schema["oneOf"]?.items {
+            let matching = options.filter { option in
+                var trial: [String] = []
+                check(value, against: option, at: path, into: &trial, prefix: prefix)
+                return trial.isEmpty
+            }.count
+            if matching != 1 { problems.append("\(prefix): \(path) matches \(matching) of oneOf, not exactly one") }
+            return
+        }
         if let options = schema["anyOf"]?.items {
             let matches = options.contains { option in
                 var trial: [String] = []

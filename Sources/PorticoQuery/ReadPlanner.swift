@@ -282,6 +282,11 @@ struct PlanBuilder {
                 }
                 projected.append(.object(name: field.name, fields: nested, nullWhen: nullWhen))
             case .embed(let embed):
+                if embed.expandable, !include.contains(field.name), let pair = embed.on.first, let id = catalog.resources[embed.target]?.id {
+                    // Not expanded: the target's id, from this row's column.
+                    projected.append(.reference(name: field.name, id: id, column: plan.select(.column(ColumnRef("t", pair.local)))))
+                    continue
+                }
                 guard prefix.isEmpty, !embed.optional || include.contains(field.name) else { continue }
                 if let planned = planEmbed(field.name, embed, fieldset: Self.narrowed(fieldset, to: path)) { projected.append(planned) }
             case .constant(let constant):

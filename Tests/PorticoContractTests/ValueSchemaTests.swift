@@ -38,6 +38,7 @@ struct ValueSchemaTests {
                               lat: {column: lat, type: number, nullable: true}
                           remaining: {difference: [due_cents, paid_cents], type: number, scale: 2}
                           memo: {column: memo, type: string, only: item}
+                          keeper: {embed: owners, on: {owner_id: owner_id}, expandable: true}
                         filters:
                           created: {field: created, operators: [gte], syntax: bracket}
                         """),
@@ -126,6 +127,26 @@ struct ValueSchemaTests {
         #expect(schemas["depots_list_item"]?["properties"]?["geo"] != nil)
         #expect(schemas["depots_page"]?["properties"]?["data"]?["items"] == .object(["$ref": .string("#/components/schemas/depots_list_item")]))
         #expect(schemas["owners_list_item"] == nil)
+    }
+
+    @Test("an expandable reference is one of its id, the object, or null; the validator takes each and nothing else")
+    func expandable() throws {
+        let keeper = try Self.property("keeper")
+        let options = try #require(keeper["oneOf"]?.items)
+        #expect(options.count == 3)
+        #expect(options.first?["pattern"] == .string("^own_([0-9a-z]{3}|[1-9a-z][0-9a-z]{3,11})$"))
+        let validator = ResponseValidator(document: Self.document, requireLimitHeaders: false)
+        func problems(_ keeper: String) -> [String] {
+            let body = #"{"id":17,"keeper":"# + keeper + "}"
+            return validator.validate(
+                method: "GET", path: "/v1/depots/17", status: 200, headers: ["content-type": "application/json", "x-request-id": "r1"],
+                body: Array(body.utf8))
+        }
+        #expect(problems(#""own_0zz""#) == [])
+        #expect(problems(#"{"id":"own_0zz","name":"Ada"}"#) == [])
+        #expect(problems("null") == [])
+        #expect(problems("17").count == 1)
+        #expect(problems(#""OWN-1""#).count == 1)
     }
 
     @Test("a contract's one-value enum agrees with a constant")
