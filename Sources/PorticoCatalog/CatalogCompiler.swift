@@ -334,7 +334,7 @@ struct CrossReferences {
                 at: field.location)
             return
         }
-        let available = (target.id == nil ? [] : ["id"]) + target.fields.map(\.name)
+        let available = (target.id.map { [$0.member] } ?? []) + target.fields.map(\.name)
         let selected = embed.fields ?? available
         for name in selected where !available.contains(name) {
             diagnostics.error(

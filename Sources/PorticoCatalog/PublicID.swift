@@ -21,8 +21,13 @@ public struct PublicID: Sendable, Hashable {
     public let encoding: Encoding
     /// Written as a JSON integer (`"id": 17`), not a string: no prefix, padding or base 36.
     public let isInteger: Bool
+    /// The document member that holds it (`id` unless the contract names it otherwise).
+    public let member: String
 
-    public init(column: String, prefix: String = "", padding: Int = 0, encoding: Encoding = .decimal, isInteger: Bool = false) {
+    public init(
+        column: String, prefix: String = "", padding: Int = 0, encoding: Encoding = .decimal, isInteger: Bool = false, member: String = "id"
+    ) {
+        self.member = member
         self.column = column
         self.prefix = prefix
         self.padding = padding

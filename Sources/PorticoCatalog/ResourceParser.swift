@@ -48,9 +48,9 @@ struct ResourceParser {
         } else {
             diagnostics.error("\(whole) needs 'fields'", at: root.location)
         }
-        if id != nil, fields.contains(where: { $0.name == "id" }) {
-            let at = fields.first { $0.name == "id" }!.location
-            diagnostics.error("field 'id' is reserved: the public id from 'id' is always the first field", at: at)
+        if let member = id?.member, let clash = fields.first(where: { $0.name == member }) {
+            diagnostics.error(
+                "field '\(member)' is reserved: the public id from 'id' is always the first field, named '\(member)'", at: clash.location)
         }
         let filters = top["filters"].map { parseFilters($0, fields: fields) } ?? [:]
         let sortKeys = parseSort(top, fields: fields)
@@ -208,7 +208,7 @@ struct ResourceParser {
     }
 
     mutating func parseID(_ node: MappingNode, key: [String]) -> PublicID? {
-        guard let object = MappingObject(node, what: "'id'", allowed: ["column", "prefix", "pad", "encoding", "type"], into: &diagnostics)
+        guard let object = MappingObject(node, what: "'id'", allowed: ["column", "prefix", "pad", "encoding", "type", "name"], into: &diagnostics)
         else { return nil }
         guard let column = identifier(object, "column", in: "'id'", required: true) else { return nil }
         if !key.isEmpty, key != [column] {
@@ -248,7 +248,12 @@ struct ResourceParser {
                 at: object.keyLocation(extra)!)
             return nil
         }
-        return PublicID(column: column, prefix: prefix, padding: pad, encoding: encoding, isInteger: isInteger)
+        let member = object.optionalString("name", in: "'id'", &diagnostics) ?? "id"
+        guard Self.isFieldName(member) else {
+            diagnostics.error("'id' name '\(member)' must be lower-case letters, digits and _, starting with a letter", at: object["name"]!.location)
+            return nil
+        }
+        return PublicID(column: column, prefix: prefix, padding: pad, encoding: encoding, isInteger: isInteger, member: member)
     }
 
     // MARK: - Paging, order, deprecation, path

@@ -134,7 +134,7 @@ public enum ContractDocument {
     // MARK: - Schemas
 
     static func itemSchema(_ resource: Resource, _ fields: [Field], _ catalog: Catalog) -> JSONNode {
-        var schema = objectSchema(fields, catalog, required: ["id"] + alwaysPresent(fields, catalog), id: resource.id)
+        var schema = objectSchema(fields, catalog, required: [resource.id?.member ?? "id"] + alwaysPresent(fields, catalog), id: resource.id)
         if let description = resource.description { schema["description"] = .string(description) }
         if resource.deprecation != nil { schema["deprecated"] = .bool(true) }
         return .object(schema)
@@ -156,7 +156,7 @@ public enum ContractDocument {
         if let id {
             var schema = idSchema(id)
             schema["description"] = .string("The public id.")
-            properties["id"] = .object(schema)
+            properties[id.member] = .object(schema)
         }
         for field in fields { properties[field.name] = fieldSchema(field, catalog) }
         var schema: [String: JSONNode] = ["type": .string("object"), "additionalProperties": .bool(false), "properties": .object(properties)]
@@ -177,7 +177,9 @@ public enum ContractDocument {
             let target: JSONNode
             if let subset = embed.fields, let resource = catalog.resources[embed.target] {
                 let fields = resource.fields.filter { subset.contains($0.name) && $0.only != .list }
-                target = .object(objectSchema(fields, catalog, required: ["id"] + alwaysPresent(fields, catalog), id: resource.id))
+                let required = [resource.id?.member ?? "id"] + alwaysPresent(fields, catalog)
+                let shown = resource.id.flatMap { subset.contains($0.member) ? $0 : nil }
+                target = .object(objectSchema(fields, catalog, required: required, id: shown))
             } else {
                 target = ref(embed.target)
             }

@@ -125,7 +125,7 @@ public enum DocsPage {
         html += "<table><tr><th>field</th><th>type</th><th>description</th><th>example</th></tr>"
         if let id = resource.id {
             html +=
-                "<tr><td><code>id</code></td><td>\(id.isInteger ? "integer" : "string")</td><td>The public id, such as <code>\(escape(id.format(42)))</code>.</td><td></td></tr>"
+                "<tr><td><code>\(escape(id.member))</code></td><td>\(id.isInteger ? "integer" : "string")</td><td>The public id, such as <code>\(escape(id.format(42)))</code>.</td><td></td></tr>"
         }
         html += rows(resource.fields, prefix: "", catalog)
         html += "</table>"

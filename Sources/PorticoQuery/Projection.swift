@@ -22,7 +22,7 @@ public indirect enum ProjectedField: Sendable {
 
     public var name: String {
         switch self {
-        case .id: "id"
+        case .id(let id, _): id.member
         case .value(let name, _, _, _), .reference(let name, _, _), .object(let name, _, _), .embed(let name, _), .joined(let name, _, _),
             .constant(let name, _):
             name

@@ -192,7 +192,7 @@ public struct QueryParser: Sendable {
     }
 
     private func fieldExists(_ path: String) -> Bool {
-        if path == "id" { return resource.id != nil }
+        if path == resource.id?.member { return true }
         return resource.field(at: path) != nil || embedPrefixExists(path)
     }
 

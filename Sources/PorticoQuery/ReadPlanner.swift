@@ -333,7 +333,7 @@ struct PlanBuilder {
         if let fieldset {
             inner = Set(fieldset.compactMap { $0.hasPrefix(name + ".") ? String($0.dropFirst(name.count + 1)) : nil })
         }
-        let withID = target.id != nil && (selected?.contains("id") ?? true)
+        let withID = target.id.map { selected?.contains($0.member) ?? true } ?? false
         let projection = child.project(childFields, fieldset: inner, include: [], withID: withID)
         if let joined = joinedEmbed(name, embed, target, child, projection) { return joined }
         let match = embed.on.map { ColumnExpression.column(ColumnRef("t", $0.remote)) }

@@ -72,7 +72,7 @@ public enum DocumentWriter {
             // Each case writes its key from its own binding: `field.name` would copy the payload.
             switch field {
             case .id(let id, let column):
-                json.key("id")
+                json.key(id.member)
                 writeID(row, id, column, into: &json)
             case .reference(let name, let id, let column):
                 json.key(name)

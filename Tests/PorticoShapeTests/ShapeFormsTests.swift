@@ -37,7 +37,7 @@ struct ShapeFormsTests {
                           customer:
                             embed: customers
                             on: {cust_id: cust_id}
-                            fields: [id, name]
+                            fields: [customer_id, name]
                             expandable: true
                         """),
                 .init(
@@ -47,7 +47,7 @@ struct ShapeFormsTests {
                         table: customers
                         key: cust_id
                         tenant: {column: acct_id}
-                        id: {column: cust_id, prefix: cus_}
+                        id: {column: cust_id, prefix: cus_, name: customer_id}
                         fields:
                           name: {column: cust_name, type: string}
                         """),
@@ -104,10 +104,12 @@ struct ShapeFormsTests {
         #expect(SQLRenderer.render(planned.plan).text.contains("(`t`.`due_cents` - `t`.`paid_cents`)"))
     }
 
-    @Test("an expandable reference is the target's id, or the object when included, read through a LEFT JOIN (a missing row is null)")
+    @Test(
+        "an expandable reference is the target's id, or the object (its id member renamed) when included, read through a LEFT JOIN (a missing row is null)"
+    )
     func expandable() throws {
-        #expect(try Self.render(item: true, include: ["customer"]).hasSuffix(#""customer":{"id":"cus_9","name":"Ada"}}"#))
-        #expect(try Self.render(item: false, include: ["customer"]).hasSuffix(#""customer":{"id":"cus_9","name":"Ada"}}"#))
+        #expect(try Self.render(item: true, include: ["customer"]).hasSuffix(#""customer":{"customer_id":"cus_9","name":"Ada"}}"#))
+        #expect(try Self.render(item: false, include: ["customer"]).hasSuffix(#""customer":{"customer_id":"cus_9","name":"Ada"}}"#))
         // The joined row's match column comes back NULL when the customer is hidden or gone.
         let invoices = try #require(Self.catalog.resources["invoices"])
         var request = ApiRequest(limit: 1)

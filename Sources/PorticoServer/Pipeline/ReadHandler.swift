@@ -166,7 +166,7 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
     ) async throws -> (column: String, key: UInt64)? {
         guard case .subList(let parentID) = route.target, let link = resource.parent, let parent = route.parentResource else { return nil }
         var probe = ApiRequest(limit: 1)
-        probe.fields = ["id"]
+        probe.fields = [parent.id?.member ?? "id"]
         guard let key = parent.id?.parse(parentID), let planned = planner.planItem(parent, key: key, probe, tenants: principal.tenants) else {
             throw Problem.noItem(parent.name, id: parentID)
         }
