@@ -17,7 +17,7 @@ struct SchemaCheckTests {
                 name: "things",
                 columns: [
                     column("thing_id", "int(11)"), column("acct_id", "int(11)"), column("summary", "text"),
-                    column("flag", "tinyint(1)"),
+                    column("flag", "tinyint(1)"), column("due_on", "date"), column("rate", "decimal(8,2)"), column("paid", "decimal(8,2)", nullable: true),
                 ],
                 indexes: ["PRIMARY": ["thing_id"]])
         ])
@@ -54,5 +54,33 @@ struct SchemaCheckTests {
         #expect(result.diagnostics.contains { $0.file == "v1/a.yaml" && $0.severity == .error })
         #expect(result.checkable["v1"]?.resourceNames == ["b"])
         #expect(drift == ["v1/b.yaml:7:3: error: column 'title' does not exist in table 'things'"])
+    }
+
+    @Test("contract renderings: the message names the declared form, a DATE needs a zone to be an instant, a fractional DECIMAL a nullable integer")
+    func renderings() {
+        let (_, epoch) = Self.check(["things.yaml": Self.header + "fields:\n  due: {column: due_on, type: datetime, time: epoch_seconds}\n"])
+        #expect(
+            epoch == [
+                "v1/things.yaml:7:3: error: field 'due' (datetime, as epoch_seconds) cannot read column 'due_on' of type date; it needs a DATETIME or TIMESTAMP column, or 'zone' to read a DATE as its local midnight"
+            ])
+        let (_, zoned) = Self.check(["things.yaml": Self.header + "fields:\n  due: {column: due_on, type: datetime, zone: Europe/Berlin}\n"])
+        #expect(zoned == [])
+        let (_, whole) = Self.check(["things.yaml": Self.header + "fields:\n  units: {column: rate, type: integer}\n"])
+        #expect(
+            whole == [
+                "v1/things.yaml:7:3: error: field 'units' (integer) reads DECIMAL 'rate' (decimal(8,2)), whose values with a fraction render as null: declare 'nullable: true', or type decimal"
+            ])
+        let (_, transformed) = Self.check(["things.yaml": Self.header + "fields:\n  code: {column: flag, type: string, transform: [lower]}\n"])
+        #expect(
+            transformed == [
+                "v1/things.yaml:7:3: error: field 'code' (string with transform [lower]) cannot read column 'flag' of type tinyint(1); it needs a text column"
+            ])
+        let (_, derived) = Self.check(["things.yaml": Self.header + "fields:\n  left: {difference: [rate, paid], type: decimal}\n"])
+        #expect(derived == ["v1/things.yaml:7:3: error: column 'paid' is nullable, so the difference of field 'left' can be null: declare 'nullable: true'"])
+        let (_, text) = Self.check(["things.yaml": Self.header + "fields:\n  left: {difference: [rate, summary], type: decimal, nullable: true}\n"])
+        #expect(
+            text == [
+                "v1/things.yaml:7:3: error: field 'left' (decimal, the difference of rate and summary) cannot read column 'summary' of type text; it needs a numeric column"
+            ])
     }
 }
