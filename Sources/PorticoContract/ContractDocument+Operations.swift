@@ -270,9 +270,11 @@ extension ContractDocument {
                 // One value is one of the names; a list spells them in its pattern.
                 if op == .in { schema["x-portico-values"] = .array(names) } else { schema["enum"] = .array(names) }
             }
-            // One instant or day, in the form the field renders.
+            // One instant or day, in the form the field renders: an epoch is an integer, as Stripe writes `created[gte]`.
             if op != .in, op != .prefix, value.type == .date || (value.type == .datetime && !value.time.isEpoch) {
                 schema["format"] = .string(value.type == .datetime ? "date-time" : "date")
+            } else if op != .in, op != .prefix, value.type == .datetime {
+                schema = ["type": .string("integer"), "format": .string("unix-time")]
             }
         }
         let meaning = [

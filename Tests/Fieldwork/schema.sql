@@ -40,3 +40,47 @@ INSERT INTO fw_job VALUES
   (13, 2, 3, 'O', 'Theirs', '2024-04-03 09:00:00'),
   (14, 1, 4, 'X', 'Alarm test', '2024-04-04 09:00:00'),
   (15, 1, 1, 'O', 'Gutter clean', '2024-04-02 09:00:00');
+-- Depots and their technicians, kept the way the product's older module keeps them: CHAR
+-- padding, upper-case currency codes, a status code the product reuses (1 and 4 both mean
+-- active), whole capacities in a DECIMAL, money in minor units, key=value text, local dates.
+CREATE TABLE fw_depot (
+  depot_no INT PRIMARY KEY,
+  company_no INT NOT NULL,
+  site_no INT NOT NULL,
+  depot_name CHAR(40) NOT NULL,
+  currency_cd CHAR(3) NOT NULL,
+  status_cd TINYINT NOT NULL,
+  capacity DECIMAL(8,2) NULL,
+  rate DECIMAL(8,4) NOT NULL,
+  budget_cents BIGINT NOT NULL,
+  spent_cents BIGINT NOT NULL,
+  lat DECIMAL(9,6) NULL,
+  lng DECIMAL(9,6) NULL,
+  opened_on DATE NOT NULL,
+  created_dt DATETIME(3) NOT NULL,
+  notes VARCHAR(200) NOT NULL,
+  attrs TEXT NOT NULL,
+  manager_no INT NULL,
+  KEY (company_no, depot_no)
+);
+CREATE TABLE fw_tech (
+  tech_no INT PRIMARY KEY,
+  company_no INT NOT NULL,
+  depot_no INT NOT NULL,
+  tech_name VARCHAR(80) NOT NULL,
+  KEY (company_no, tech_no),
+  KEY (depot_no, tech_no)
+);
+-- Depot 17 is complete; 18 has no location, a blank note, a fractional capacity, the reused
+-- status code and a site of another company; 19 is another company's; 20 has an undocumented
+-- status and no manager.
+INSERT INTO fw_depot VALUES
+  (17, 1, 1, '  North depot', 'EUR', 1, 120.00, 0.0825, 1500000, 1249950, 51.507400, -0.127800, '2024-07-01', '2024-07-01 12:00:05.123', 'Gate code 4411', 'dock=2;forklift=yes;;broken', 1295),
+  (18, 1, 3, 'South yard', 'GBP', 4, 80.50, 1.5, 250000, 0, NULL, NULL, '2024-01-15', '2024-01-15 08:30:00.000', '   ', '', 46656),
+  (19, 2, 3, 'Their depot', 'EUR', 1, 10.00, 1, 100, 0, NULL, NULL, '2024-01-01', '2024-01-01 00:00:00.000', '', '', NULL),
+  (20, 1, 4, 'East store', 'usd', 9, NULL, 2.125, 0, 1000, 52.0, 0.1, '2024-03-31', '2024-03-31 01:30:00.500', 'Closed for works', 'hours=9-5', NULL);
+INSERT INTO fw_tech VALUES
+  (1295, 1, 17, 'Ada Byrne'),
+  (46656, 1, 18, 'Cal Moss'),
+  (36, 1, 17, 'Bea Quinn'),
+  (7, 2, 19, 'Not yours');

@@ -107,4 +107,32 @@ struct ContractAgreementTests {
         #expect(differences.contains { $0.hasPrefix("missing: $.paths['/api/v2/orders'].get.parameters[limit]") }, "\(differences)")
         #expect(differences.contains { $0.hasPrefix("added: $.paths['/api/v2/orders'].get.parameters[format]: not in the contract: parameter") })
     }
+
+    @Test(
+        "a pattern only the mappings state narrows what the contract admits; one only the contract states is missing; a nullable ref is a nullable type"
+    )
+    func narrowingAndNullableReferences() throws {
+        let item = "$.paths['/api/v2/orders/{id}'].get.responses['200'].content['application/json'].schema.properties"
+        let contract = try Self.contract { tree in
+            var components = tree["components"] as! [String: Any]
+            var schemas = components["schemas"] as! [String: Any]
+            var orders = schemas["orders"] as! [String: Any]
+            var properties = orders["properties"] as! [String: Any]
+            properties["customer_id"] = ["type": "string"]
+            properties["notes"] = ["type": ["string", "null"], "pattern": "^[A-Z]"]
+            properties["shipped_at"] = ["oneOf": [["$ref": "#/components/schemas/Instant"], ["type": "null"]], "description": "Shipped."]
+            schemas["Instant"] = ["type": "string", "format": "date-time"]
+            orders["properties"] = properties
+            schemas["orders"] = orders
+            components["schemas"] = schemas
+            tree["components"] = components
+        }
+        let differences = Self.compare(contract)
+        let surface = differences.filter { $0.kind != .wording }.map(\.description)
+        // The list's item and the single read each carry notes: one difference at each.
+        #expect(surface.count == 2, "\(surface)")
+        #expect(surface.contains { $0.hasPrefix("missing: \(item).notes: changed pattern from ^[A-Z] to none") }, "\(surface)")
+        #expect(surface.allSatisfy { $0.hasPrefix("missing: ") && $0.contains(".notes: ") }, "\(surface)")
+        #expect(!differences.contains { $0.path.hasSuffix(".customer_id") }, "the served id's pattern is no difference, nor wording")
+    }
 }

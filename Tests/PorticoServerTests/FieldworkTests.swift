@@ -267,6 +267,123 @@ struct FieldworkTests {
         }
     }
 
+    // Depots, as the contract's Stripe-style values word them: integer ids, constants, epochs in
+    // seconds and milliseconds, a fixed-precision timestamp, trimmed and lower-cased codes, codes
+    // sharing a name, numbers with their scale, a derived amount, a nullable object, key=value
+    // text as an object, base-36 references, an expandable site, an item-only list of technicians.
+    static let depot17Summary =
+        #"{"id":17,"object":"depot","livemode":false,"name":"North depot","currency":"eur","status":"active","capacity":120,"rate":0.08,"#
+        + #""budget":15000.00,"remaining":2500.50,"location":{"lat":51.5074,"lng":-0.1278},"opened":1719788400,"created":1719835205123,"#
+        + #""created_at":"2024-07-01T12:00:05.123Z","note":"Gate code 4411","attributes":{"dock":"2","forklift":"yes"},"manager":"tech_zz","#
+        + #""site":"SITE-1""#
+    static let depot18Summary =
+        #"{"id":18,"object":"depot","livemode":false,"name":"South yard","currency":"gbp","status":"active","capacity":null,"rate":1.50,"#
+        + #""budget":2500.00,"remaining":2500.00,"location":null,"opened":1705276800,"created":1705307400000,"#
+        + #""created_at":"2024-01-15T08:30:00.000Z","note":null,"attributes":{},"manager":"tech_1000","site":"SITE-3""#
+    static let depot20Summary =
+        #"{"id":20,"object":"depot","livemode":false,"name":"East store","currency":"usd","status":"closed","capacity":null,"rate":2.13,"#
+        + #""budget":0.00,"remaining":-10.00,"location":{"lat":52,"lng":0.1},"opened":1711843200,"created":1711848600500,"#
+        + #""created_at":"2024-03-31T01:30:00.500Z","note":"Closed for works","attributes":{"hours":"9-5"},"manager":null,"site":"SITE-4""#
+    static let tech10 = #"{"id":"tech_10","object":"technician","name":"Bea Quinn"}"#
+    static let techZZ = #"{"id":"tech_zz","object":"technician","name":"Ada Byrne"}"#
+    static let tech1000 = #"{"id":"tech_1000","object":"technician","name":"Cal Moss"}"#
+
+    /// A depot in a list (no technicians), or its single read (with them).
+    static func depot(_ summary: String, item technicians: [String]? = nil, id: Int = 0) -> String {
+        guard let technicians else { return summary + "}" }
+        return summary + #","technicians":"# + list(technicians, hasMore: false, url: "/depots/\(id)/technicians") + "}"
+    }
+
+    @Test("depots: every value form of the contract, the list without the item-only technicians, integer ids in paths and cursors")
+    func depotValues() async throws {
+        try await Self.withApp { app in
+            try await app.test(.router) { client async throws in
+                let depots = "/depots"
+                let all = [Self.depot17Summary, Self.depot18Summary, Self.depot20Summary].map { Self.depot($0) }
+                #expect(try await Self.get(client, Self.base + depots) == Reply(.ok, Self.list(all, hasMore: false, url: depots)))
+                #expect(
+                    try await Self.get(client, Self.base + depots + "/17")
+                        == Reply(.ok, Self.depot(Self.depot17Summary, item: [Self.tech10, Self.techZZ], id: 17)))
+                #expect(
+                    try await Self.get(client, Self.base + depots + "/18")
+                        == Reply(.ok, Self.depot(Self.depot18Summary, item: [Self.tech1000], id: 18)))
+                #expect(try await Self.get(client, Self.base + depots + "/20") == Reply(.ok, Self.depot(Self.depot20Summary, item: [], id: 20)))
+                #expect(
+                    try await Self.get(client, Self.base + depots + "?limit=1&starting_after=17")
+                        == Reply(.ok, Self.list([all[1]], hasMore: true, url: depots)))
+                // Depot 19 is company 2's; 017 and -1 are not how an integer id is written; all are the same 404.
+                for id in ["19", "017", "-1", "99999999999999999999", "x"] {
+                    #expect(
+                        try await Self.get(client, Self.base + depots + "/" + id)
+                            == Reply(.notFound, Self.failure("invalid_request_error", "resource_missing", "No depots item has the id '\(id)'.")),
+                        "\(id)")
+                }
+                // Technicians: base-36 ids under a prefix; tech_ZZ is not how 1295 is written, technician 7 is company 2's.
+                #expect(try await Self.get(client, Self.base + "/technicians/tech_zz") == Reply(.ok, Self.techZZ))
+                #expect(
+                    try await Self.get(client, Self.base + "/technicians")
+                        == Reply(.ok, Self.list([Self.tech10, Self.techZZ, Self.tech1000], hasMore: false, url: "/technicians")))
+                for id in ["tech_ZZ", "tech_7", "tech_00zz", "7"] {
+                    #expect(
+                        try await Self.get(client, Self.base + "/technicians/" + id)
+                            == Reply(.notFound, Self.failure("invalid_request_error", "resource_missing", "No technicians item has the id '\(id)'.")),
+                        "\(id)")
+                }
+                // The embedded list's url is a list of its own.
+                let staff = "/depots/17/technicians"
+                #expect(
+                    try await Self.get(client, Self.base + staff) == Reply(.ok, Self.list([Self.tech10, Self.techZZ], hasMore: false, url: staff)))
+            }
+        }
+    }
+
+    @Test("depots: filters by rendered values (shared codes, lower-cased codes, epoch milliseconds) and expand[]=site")
+    func depotFiltersAndExpansion() async throws {
+        try await Self.withApp { app in
+            try await app.test(.router) { client async throws in
+                let depots = "/depots"
+                let (d17, d18, d20) = (Self.depot(Self.depot17Summary), Self.depot(Self.depot18Summary), Self.depot(Self.depot20Summary))
+                // Codes 1 and 4 are both active; 9 is undocumented and reads as closed, so closed matches it. The currency is
+                // compared as rendered (LOWER(TRIM(currency_cd))), under the column's collation, which ignores case.
+                for (query, expected) in [
+                    ("status=active", [d17, d18]), ("status=closed", [d20]), ("currency=eur", [d17]), ("currency=usd", [d20]),
+                    ("currency=EUR", [d17]), ("created[gte]=1705307400001", [d17, d20]),
+                    ("created[gte]=1705307400000&created[lt]=1711848600500", [d18]),
+                ] {
+                    #expect(
+                        try await Self.get(client, Self.base + depots + "?" + query) == Reply(.ok, Self.list(expected, hasMore: false, url: depots)),
+                        "\(query)")
+                }
+                #expect(
+                    try await Self.get(client, Self.base + depots + "?created[gte]=2024-01-01T00:00:00Z").status == .badRequest,
+                    "the field's form, not RFC 3339")
+                #expect(
+                    try await Self.get(client, Self.base + depots + "?status=open")
+                        == Reply(
+                            .badRequest,
+                            Self.failure(
+                                "invalid_request_error", "parameter_invalid", param: "status",
+                                "'open' is not a value of 'status'. Use one of: active, closed.")))
+                // expand[]=site: the site itself, read as the partner may (site 3 is company 2's: null).
+                let expanded = [
+                    Self.depot17Summary.replacingOccurrences(of: #""site":"SITE-1""#, with: #""site":{"id":"SITE-1","name":"North depot"}"#),
+                    Self.depot18Summary.replacingOccurrences(of: #""site":"SITE-3""#, with: #""site":null"#),
+                    Self.depot20Summary.replacingOccurrences(of: #""site":"SITE-4""#, with: #""site":{"id":"SITE-4","name":"East office"}"#),
+                ].map { Self.depot($0) }
+                #expect(
+                    try await Self.get(client, Self.base + depots + "?expand[]=site") == Reply(.ok, Self.list(expanded, hasMore: false, url: depots)))
+                #expect(
+                    try await Self.get(client, Self.base + depots + "/18?expand[]=site")
+                        == Reply(
+                            .ok,
+                            Self.depot(
+                                Self.depot18Summary.replacingOccurrences(of: #""site":"SITE-3""#, with: #""site":null"#), item: [Self.tech1000],
+                                id: 18)))
+                #expect(try await Self.get(client, Self.base + depots + "?expand[]=technicians").status == .badRequest, "only site can be expanded")
+            }
+        }
+    }
+
     @Test("the mappings serve the hand-written contract: nothing missing, nothing added")
     func agreement() throws {
         let text = try String(contentsOfFile: Self.folder + "/contract.yaml", encoding: .utf8)
