@@ -126,7 +126,7 @@ struct Work: Sendable {
         case "p1":
             state.random = (state.random &* 1_103_515_245 &+ 12_345) & 0x7FFF_FFFF
             let key = keys[state.random % keys.count]
-            guard let planned = planner.planItem(orders, key: key, ApiRequest(limit: 1), tenants: tenants) else { return }
+            guard let planned = planner.planItem(orders, key: [.uint(key)], ApiRequest(limit: 1), tenants: tenants) else { return }
             _ = try await run(planned)
         case "p2":
             var request = ApiRequest(limit: 50)

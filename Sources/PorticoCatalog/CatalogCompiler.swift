@@ -282,6 +282,10 @@ struct CrossReferences {
             diagnostics.error("'parent' '\(parent.name)' is not served (it has 'endpoint: false'), so it has no items to list under", at: at)
         } else if parent.parent != nil {
             diagnostics.error("'parent' '\(parent.name)' is itself a sub-collection; sub-collections nest one level", at: at)
+        } else if let id = parent.id, !id.isNumeric {
+            diagnostics.error(
+                "'parent' '\(parent.name)' has a \(id.isComposite ? "composite" : "text") id; a sub-collection hangs under a parent whose id is one number",
+                at: at)
         } else if link.parentColumn != parent.id?.column {
             diagnostics.error(
                 "'on' of 'parent' must name '\(parent.name)''s key column '\(parent.id?.column ?? "")', not '\(link.parentColumn)' (the public id in the path is that key)",
@@ -299,6 +303,10 @@ struct CrossReferences {
                     if let other = resources[target] {
                         if other.id == nil {
                             diagnostics.error("field '\(field.name)' formats ids of '\(target)', which has no public 'id'", at: field.location)
+                        } else if other.id?.isComposite == true {
+                            diagnostics.error(
+                                "field '\(field.name)' formats ids of '\(target)', whose id joins several key columns; one column cannot hold it (embed '\(target)' with fields: [id] instead)",
+                                at: field.location)
                         } else if let id = other.id, id.isInteger != (value.type == .integer) {
                             diagnostics.error(
                                 "field '\(field.name)' formats ids of '\(target)', whose ids are \(id.isInteger ? "integers" : "strings"): declare type \(id.isInteger ? "integer" : "string")",
@@ -326,6 +334,12 @@ struct CrossReferences {
         }
         if embed.target == resource.name {
             diagnostics.error("field '\(field.name)' embeds its own resource", at: field.location)
+            return
+        }
+        if embed.expandable, target.id?.isComposite == true {
+            diagnostics.error(
+                "field '\(field.name)' is expandable, but '\(target.name)''s id joins several key columns, which one column cannot show",
+                at: field.location)
             return
         }
         if embed.expandable, target.id?.column != embed.on.first?.remote {

@@ -208,13 +208,34 @@ struct ResourceParser {
     }
 
     mutating func parseID(_ node: MappingNode, key: [String]) -> PublicID? {
-        guard let object = MappingObject(node, what: "'id'", allowed: ["column", "prefix", "pad", "encoding", "type", "name"], into: &diagnostics)
+        guard
+            let object = MappingObject(
+                node, what: "'id'", allowed: ["column", "columns", "separator", "prefix", "pad", "encoding", "type", "name"], into: &diagnostics)
         else { return nil }
-        guard let column = identifier(object, "column", in: "'id'", required: true) else { return nil }
-        if !key.isEmpty, key != [column] {
-            diagnostics.error(
-                "'id' column '\(column)' must be the single key column (key is \(key.joined(separator: ", ")))", at: object["column"]!.location)
+        // One key column, or (`columns:`) every column of a composite key, joined by a separator.
+        let idColumns: [String]
+        if object["columns"] != nil {
+            if object["column"] != nil {
+                diagnostics.error("'id' takes 'column' (one key column) or 'columns' (a composite key), not both", at: object.keyLocation("columns")!)
+                return nil
+            }
+            guard let listed = columns(object, "columns", in: "'id'"), !listed.isEmpty else { return nil }
+            idColumns = listed
+            if !key.isEmpty, key != listed {
+                diagnostics.error(
+                    "'id' columns must be the key's columns in order (key is \(key.joined(separator: ", ")))", at: object["columns"]!.location)
+            }
+        } else {
+            guard let column = identifier(object, "column", in: "'id'", required: true) else { return nil }
+            idColumns = [column]
+            if !key.isEmpty, key != [column] {
+                let hint = key.count > 1 ? "; a composite key's id names them all: columns: [\(key.joined(separator: ", "))]" : ""
+                diagnostics.error(
+                    "'id' column '\(column)' must be the single key column (key is \(key.joined(separator: ", ")))\(hint)",
+                    at: object["column"]!.location)
+            }
         }
+        let composite = idColumns.count > 1
         let prefix = object.optionalString("prefix", in: "'id'", &diagnostics) ?? ""
         if !ASCIIPattern.isPrefix(prefix) {
             diagnostics.error("'id' prefix '\(prefix)' may hold only letters, digits, - and _ (it appears in URLs)", at: object["prefix"]!.location)
@@ -224,7 +245,7 @@ struct ResourceParser {
         if let text = object.optionalString("encoding", in: "'id'", &diagnostics) {
             guard let parsed = PublicID.Encoding(rawValue: text) else {
                 diagnostics.error(
-                    "'id' encoding '\(text)' is decimal or base36\(Suggestion.hint(for: text, among: PublicID.Encoding.allCases.map(\.rawValue)))",
+                    "'id' encoding '\(text)' is decimal, base36 or text\(Suggestion.hint(for: text, among: PublicID.Encoding.allCases.map(\.rawValue)))",
                     at: object["encoding"]!.location)
                 return nil
             }
@@ -242,10 +263,40 @@ struct ResourceParser {
                 return nil
             }
         }
-        if isInteger, let extra = ["prefix", "pad", "encoding"].first(where: { object[$0] != nil }) {
+        if isInteger, let extra = ["prefix", "pad", "encoding", "columns", "separator"].first(where: { object[$0] != nil }) {
             diagnostics.error(
-                "an integer 'id' is the key's number as it is, so it takes no '\(extra)'; use type: string for a prefixed, padded or base36 id",
+                "an integer 'id' is the key's number as it is, so it takes no '\(extra)'; use type: string for a prefixed, padded, base36, text or composite id",
                 at: object.keyLocation(extra)!)
+            return nil
+        }
+        if encoding == .text, let extra = composite ? "columns" : object["pad"] != nil ? "pad" : nil {
+            diagnostics.error(
+                "a text 'id' is one key column's own text (a natural key), so it takes no '\(extra)'", at: object.keyLocation(extra)!)
+            return nil
+        }
+        if composite, object["pad"] != nil {
+            diagnostics.error("a composite 'id' writes each part's digits as they are, so it takes no 'pad'", at: object.keyLocation("pad")!)
+            return nil
+        }
+        var separator = ""
+        if composite {
+            guard let text = object.optionalString("separator", in: "'id'", &diagnostics) else {
+                diagnostics.error(
+                    "a composite 'id' needs a 'separator' between its parts (for example '-L' in WO-10-L2)", at: object.keyLocation("columns")!)
+                return nil
+            }
+            // Reversible: the separator starts with a character no part's digits can hold.
+            let digits = encoding == .base36 ? "0123456789abcdefghijklmnopqrstuvwxyz" : "0123456789"
+            guard !text.isEmpty, ASCIIPattern.isPrefix(text), let first = text.first, !digits.contains(first) else {
+                diagnostics.error(
+                    "'id' separator '\(text)' must be letters, digits, - or _, starting with a character that is not a \(encoding.rawValue) digit, so the parts can be told apart",
+                    at: object["separator"]!.location)
+                return nil
+            }
+            separator = text
+        } else if object["separator"] != nil {
+            diagnostics.error(
+                "'separator' joins the parts of a composite 'id' (columns: [...]); one column has none", at: object.keyLocation("separator")!)
             return nil
         }
         let member = object.optionalString("name", in: "'id'", &diagnostics) ?? "id"
@@ -253,7 +304,8 @@ struct ResourceParser {
             diagnostics.error("'id' name '\(member)' must be lower-case letters, digits and _, starting with a letter", at: object["name"]!.location)
             return nil
         }
-        return PublicID(column: column, prefix: prefix, padding: pad, encoding: encoding, isInteger: isInteger, member: member)
+        return PublicID(
+            columns: idColumns, separator: separator, prefix: prefix, padding: pad, encoding: encoding, isInteger: isInteger, member: member)
     }
 
     // MARK: - Paging, order, deprecation, path

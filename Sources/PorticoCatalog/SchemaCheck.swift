@@ -42,8 +42,19 @@ private struct ResourceCheck {
         case .joined(let join, let name):
             if let target = joined[join] { _ = column(name, in: target, at: resource.location(of: "tenant")) }
         }
-        if let id = resource.id, let idColumn = column(id.column, in: table, at: resource.location(of: "id")), !idColumn.isInteger {
-            error("id column '\(id.column)' is \(idColumn.columnType); public ids need an integer key", at: resource.location(of: "id"))
+        if let id = resource.id {
+            for name in id.columns {
+                guard let idColumn = column(name, in: table, at: resource.location(of: "id")) else { continue }
+                if id.encoding == .text, !idColumn.isText {
+                    error(
+                        "id column '\(name)' is \(idColumn.columnType); a text id (a natural key) needs a CHAR or VARCHAR key",
+                        at: resource.location(of: "id"))
+                } else if id.encoding != .text, !idColumn.isInteger {
+                    error(
+                        "id column '\(name)' is \(idColumn.columnType); \(id.encoding.rawValue) ids need an integer key (encoding: text shows a text key as it is)",
+                        at: resource.location(of: "id"))
+                }
+            }
         }
         checkFields(resource.fields, table: table, joined: joined)
         checkKeyset(table)

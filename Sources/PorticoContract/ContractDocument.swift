@@ -313,18 +313,32 @@ public enum ContractDocument {
     /// A public id's schema: an integer id is a non-negative `int64`, a string id has ``idPattern(_:)``.
     static func idSchema(_ id: PublicID) -> [String: JSONNode] {
         if id.isInteger { return ["type": .string("integer"), "format": .string("int64"), "minimum": .integer(0)] }
+        // A natural key without a prefix is any text that is not empty.
+        if id.encoding == .text, id.prefix.isEmpty { return ["type": .string("string"), "minLength": .integer(1)] }
         return ["type": .string("string"), "pattern": .string(idPattern(id))]
     }
 
     /// Exactly the ids the resource renders: the padded digits, or more digits without a
     /// leading zero, within 64 bits (so a pattern-valid id is never malformed, only missing).
+    /// A natural key (`encoding: text`) is the prefix and any text; a composite key's parts are
+    /// each such digits, between the separator.
     static func idPattern(_ id: PublicID) -> String {
-        let prefix = id.prefix.map { "\\^$.|?*+()[]{}".contains($0) ? "\\\($0)" : String($0) }.joined()
+        let prefix = escaped(id.prefix)
+        if id.encoding == .text { return "^\(prefix)[\\s\\S]+$" }
         let (digit, first, longest) = id.encoding == .base36 ? ("[0-9a-z]", "[1-9a-z]", 11) : ("[0-9]", "[1-9]", 18)
+        if id.isComposite {
+            let part = "(0|\(first)\(digit){0,\(longest)})"
+            return "^\(prefix)" + Array(repeating: part, count: id.columns.count).joined(separator: escaped(id.separator)) + "$"
+        }
         let digits =
             id.padding == 0
             ? "(0|\(first)\(digit){0,\(longest)})" : "(\(digit){\(id.padding)}|\(first)\(digit){\(id.padding),\(longest)})"
         return "^\(prefix)\(digits)$"
+    }
+
+    /// Text as a regular expression that matches it literally.
+    static func escaped(_ text: String) -> String {
+        text.map { "\\^$.|?*+()[]{}".contains($0) ? "\\\($0)" : String($0) }.joined()
     }
 
     static func problemSchema(_ vocabulary: ErrorVocabulary) -> JSONNode {

@@ -85,10 +85,10 @@ struct FilterBinder {
             }
             return .int(minor)
         case .publicID(let target):
-            guard let id = catalog.resources[target]?.id, let key = id.parse(text) else {
+            guard let id = catalog.resources[target]?.id, let key = id.key(text), key.count == 1 else {
                 throw invalid("'\(text)' is not a \(target) id.")
             }
-            return .uint(key)
+            return key[0]
         case .zone(let source):
             let instant = try self.instant(text, field)
             if case .fixed(let zoneName) = source, let zone = TimeZones.zone(zoneName) {

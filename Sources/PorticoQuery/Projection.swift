@@ -4,8 +4,8 @@ public import PorticoValues
 /// Which selected column each field of the document reads: the planner decides it, the shaper
 /// follows it.
 public indirect enum ProjectedField: Sendable {
-    /// The public id, formatted from the key column.
-    case id(PublicID, column: Int)
+    /// The public id, formatted from the key columns (one unless the key is composite).
+    case id(PublicID, columns: [Int])
     /// A value field; `zoneColumn` holds the row's zone name for zones read from a column.
     case value(name: String, field: ValueField, column: Int, zoneColumn: Int?)
     /// Another resource's public id, formatted from this column (`id_of`).
@@ -32,7 +32,7 @@ public indirect enum ProjectedField: Sendable {
     /// The same field reading its columns at new select-list positions.
     func renumbered(_ position: [Int]) -> ProjectedField {
         switch self {
-        case .id(let id, let column): .id(id, column: position[column])
+        case .id(let id, let columns): .id(id, columns: columns.map { position[$0] })
         case .value(let name, let field, let column, let zone):
             .value(name: name, field: field, column: position[column], zoneColumn: zone.map { position[$0] })
         case .reference(let name, let id, let column): .reference(name: name, id: id, column: position[column])

@@ -63,14 +63,14 @@ public struct ReadPlanner: Sendable {
     ///
     /// - Parameters:
     ///   - resource: the listed resource.
-    ///   - key: the row's key, from its public id.
+    ///   - key: the row's key values, from its public id (``PublicID/key(_:)``).
     ///   - request: the list request (its sort decides the order).
     ///   - tenants: the partner's accounts, ANDed in as for a page.
-    public func planPosition(_ resource: Resource, key: UInt64, _ request: ApiRequest, tenants: [MySQLValue]) -> PlannedRead? {
-        guard let id = resource.id else { return nil }
+    public func planPosition(_ resource: Resource, key: [MySQLValue], _ request: ApiRequest, tenants: [MySQLValue]) -> PlannedRead? {
+        guard let id = resource.id, key.count == id.columns.count else { return nil }
         var builder = PlanBuilder(resource: resource, catalog: catalog, tenants: tenants, keyed: true)
         let columns = builder.order(request, resource).map { builder.plan.select($0.expression) }
-        builder.plan.conditions.append(.compare(.column(ColumnRef("t", id.column)), .eq, .uint(key)))
+        builder.plan.conditions += Self.keyConditions(id, key)
         builder.plan.limit = 1
         builder.plan.keyColumns = resource.key
         return PlannedRead(plan: builder.plan, projection: [], cursorColumns: columns, embeds: [], resource: resource.name)
@@ -79,12 +79,12 @@ public struct ReadPlanner: Sendable {
     /// One row by its key, within the partner's tenants.
     ///
     /// - Parameters:
-    ///   - key: the row's key, parsed back from its public id.
+    ///   - key: the row's key values, parsed back from its public id (``PublicID/key(_:)``).
     ///   - request: the parsed item request (fields, includes, format).
     ///   - tenants: the partner's accounts, ANDed in as for a page.
     /// - Returns: nil when the resource has no public id (no item route).
-    public func planItem(_ resource: Resource, key: UInt64, _ request: ApiRequest, tenants: [MySQLValue]) -> PlannedRead? {
-        guard let id = resource.id else { return nil }
+    public func planItem(_ resource: Resource, key: [MySQLValue], _ request: ApiRequest, tenants: [MySQLValue]) -> PlannedRead? {
+        guard let id = resource.id, key.count == id.columns.count else { return nil }
         let shape = ItemPlanKey(resource: resource.name, fields: request.fields, include: request.include, tenants: tenants)
         var planned =
             items[shape]
@@ -97,9 +97,14 @@ public struct ReadPlanner: Sendable {
                 items.store(planned, for: shape)
                 return planned
             }()
-        planned.plan.conditions.append(.compare(.column(ColumnRef("t", id.column)), .eq, .uint(key)))
+        planned.plan.conditions += Self.keyConditions(id, key)
         planned.plan.limit = 1
         return planned
+    }
+
+    /// `key_column = ?` for each of the id's columns, each value bound.
+    static func keyConditions(_ id: PublicID, _ key: [MySQLValue]) -> [Condition] {
+        zip(id.columns, key).map { column, value in .compare(.column(ColumnRef("t", column)), .eq, value) }
     }
 }
 
@@ -251,7 +256,7 @@ struct PlanBuilder {
     mutating func project(_ fields: [Field], fieldset: Set<String>?, include: Set<String>, withID: Bool, prefix: String = "") -> [ProjectedField] {
         var projected: [ProjectedField] = []
         if withID, let id = resource.id {
-            projected.append(.id(id, column: plan.select(.column(ColumnRef("t", id.column)))))
+            projected.append(.id(id, columns: id.columns.map { plan.select(.column(ColumnRef("t", $0))) }))
         }
         for field in fields {
             let path = prefix + field.name

@@ -42,8 +42,13 @@ public enum CSVWriter {
     static func collect(_ row: MySQLRow?, _ projection: [ProjectedField], embeds: [EmbedRows], into cells: inout [String], notes: inout [String]) {
         for field in projection {
             switch field {
-            case .id(let id, let column), .reference(_, let id, let column):
-                cells.append(row.flatMap { r in r[column].int64.map { id.format(UInt64($0)) } } ?? "")
+            case .id(let id, let columns):
+                // A natural key is text the product wrote: defused like any other text cell.
+                let text = row.flatMap { r in id.format(columns.map { r[$0] }) } ?? ""
+                cells.append(id.encoding == .text ? defused(text) : text)
+            case .reference(_, let id, let column):
+                let text = row.flatMap { r in id.format([r[column]]) } ?? ""
+                cells.append(id.encoding == .text ? defused(text) : text)
             case .value(let name, let value, let column, let zoneColumn):
                 guard let row else {
                     cells.append("")

@@ -71,9 +71,9 @@ public enum DocumentWriter {
         for field in projection {
             // Each case writes its key from its own binding: `field.name` would copy the payload.
             switch field {
-            case .id(let id, let column):
+            case .id(let id, let columns):
                 json.key(id.member)
-                writeID(row, id, column, into: &json)
+                if id.isComposite { writeComposite(row, id, columns, into: &json) } else { writeID(row, id, columns[0], into: &json) }
             case .reference(let name, let id, let column):
                 json.key(name)
                 writeID(row, id, column, into: &json)
@@ -135,15 +135,28 @@ public enum DocumentWriter {
     /// The public id of the row a projection renders, if the projection has it.
     static func ownerID(_ row: MySQLRow, _ projection: [ProjectedField]) -> String? {
         for field in projection {
-            guard case .id(let id, let column) = field else { continue }
-            return row[column].unsignedKey.map(id.format)
+            guard case .id(let id, let columns) = field else { continue }
+            return id.format(columns.map { row[$0] })
         }
         return nil
     }
 
     static func writeID(_ row: MySQLRow, _ id: PublicID, _ column: Int, into json: inout JSONWriter) {
+        if id.encoding == .text {
+            // A natural key: the column's own text, after the prefix.
+            guard let text = row[column].text else { return json.null() }
+            return json.string(id.prefix.isEmpty ? text : id.prefix + text)
+        }
         guard let key = row[column].unsignedKey else { return json.null() }
         if id.isInteger { json.uint(key) } else { json.publicID(id, key) }
+    }
+}
+
+extension DocumentWriter {
+    /// A composite key's id (`WO-10-L2`): built as text, as composite keys are rare.
+    static func writeComposite(_ row: MySQLRow, _ id: PublicID, _ columns: [Int], into json: inout JSONWriter) {
+        guard let text = id.format(columns.map { row[$0] }) else { return json.null() }
+        json.string(text)
     }
 }
 

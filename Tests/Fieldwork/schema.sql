@@ -84,3 +84,28 @@ INSERT INTO fw_tech VALUES
   (46656, 1, 18, 'Cal Moss'),
   (36, 1, 17, 'Bea Quinn'),
   (7, 2, 19, 'Not yours');
+-- The lines of a work order are numbered within it (a composite key), and name parts by the
+-- product's own part codes (a natural key).
+CREATE TABLE fw_part (
+  part_code VARCHAR(20) NOT NULL PRIMARY KEY,
+  company_no INT NOT NULL,
+  part_name VARCHAR(80) NOT NULL
+);
+CREATE TABLE fw_job_line (
+  job_no INT NOT NULL,
+  line_no INT NOT NULL,
+  company_no INT NOT NULL,
+  part_code VARCHAR(20) NOT NULL,
+  qty INT NOT NULL,
+  PRIMARY KEY (job_no, line_no),
+  KEY (company_no, job_no, line_no)
+);
+INSERT INTO fw_part VALUES
+  ('FLT-200', 1, 'Boiler filter'),
+  ('VLV.3/4', 1, 'Valve, three quarter inch'),
+  ('THEIRS-1', 2, 'Not yours');
+INSERT INTO fw_job_line VALUES
+  (10, 1, 1, 'FLT-200', 2),
+  (10, 2, 1, 'VLV.3/4', 1),
+  (11, 1, 1, 'FLT-200', 1),
+  (13, 1, 2, 'THEIRS-1', 5);

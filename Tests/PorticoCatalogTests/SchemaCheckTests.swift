@@ -17,7 +17,8 @@ struct SchemaCheckTests {
                 name: "things",
                 columns: [
                     column("thing_id", "int(11)"), column("acct_id", "int(11)"), column("summary", "text"),
-                    column("flag", "tinyint(1)"), column("due_on", "date"), column("rate", "decimal(8,2)"), column("paid", "decimal(8,2)", nullable: true),
+                    column("flag", "tinyint(1)"), column("due_on", "date"), column("rate", "decimal(8,2)"),
+                    column("paid", "decimal(8,2)", nullable: true),
                 ],
                 indexes: ["PRIMARY": ["thing_id"]])
         ])
@@ -76,11 +77,28 @@ struct SchemaCheckTests {
                 "v1/things.yaml:7:3: error: field 'code' (string with transform [lower]) cannot read column 'flag' of type tinyint(1); it needs a text column"
             ])
         let (_, derived) = Self.check(["things.yaml": Self.header + "fields:\n  left: {difference: [rate, paid], type: decimal}\n"])
-        #expect(derived == ["v1/things.yaml:7:3: error: column 'paid' is nullable, so the difference of field 'left' can be null: declare 'nullable: true'"])
+        #expect(
+            derived == [
+                "v1/things.yaml:7:3: error: column 'paid' is nullable, so the difference of field 'left' can be null: declare 'nullable: true'"
+            ])
         let (_, text) = Self.check(["things.yaml": Self.header + "fields:\n  left: {difference: [rate, summary], type: decimal, nullable: true}\n"])
         #expect(
             text == [
                 "v1/things.yaml:7:3: error: field 'left' (decimal, the difference of rate and summary) cannot read column 'summary' of type text; it needs a numeric column"
+            ])
+    }
+
+    @Test("a natural key needs a text column, a numeric or composite id integer ones")
+    func keyColumns() {
+        let text = "scope: things:read\ntable: things\nkey: thing_id\ntenant: {column: acct_id}\nid: {column: thing_id, encoding: text}\n"
+        let (_, natural) = Self.check(["things.yaml": text + "fields:\n  summary: {column: summary, type: string}\n"])
+        #expect(natural == ["v1/things.yaml:5:1: error: id column 'thing_id' is int(11); a text id (a natural key) needs a CHAR or VARCHAR key"])
+        let pair =
+            "scope: things:read\ntable: things\nkey: [thing_id, summary]\ntenant: {column: acct_id}\nid: {columns: [thing_id, summary], separator: -}\n"
+        let (_, composite) = Self.check(["things.yaml": pair + "fields:\n  flag: {column: flag, type: integer}\n"])
+        #expect(
+            composite.filter { $0.contains("error") } == [
+                "v1/things.yaml:5:1: error: id column 'summary' is text; decimal ids need an integer key (encoding: text shows a text key as it is)"
             ])
     }
 }

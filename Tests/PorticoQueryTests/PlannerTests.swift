@@ -299,7 +299,7 @@ struct PlannerTests {
         let orders = try #require(catalog.resources["orders"])
         var request = ApiRequest(limit: 1)
         request.fields = ["status"]
-        let planned = try #require(ReadPlanner(catalog: catalog).planItem(orders, key: 42, request, tenants: Self.tenants))
+        let planned = try #require(ReadPlanner(catalog: catalog).planItem(orders, key: [.uint(42)], request, tenants: Self.tenants))
         let query = SQLRenderer.render(planned.plan)
         #expect(
             query.text
@@ -308,16 +308,16 @@ struct PlannerTests {
         #expect(query.binds == [.string("1,2"), .uint(42), .int(1)])
 
         // One tenant is compared as usual; text tenants stay an IN list (the set is for integers).
-        let one = SQLRenderer.render(try #require(ReadPlanner(catalog: catalog).planItem(orders, key: 42, request, tenants: Self.oneTenant)).plan)
+        let one = SQLRenderer.render(try #require(ReadPlanner(catalog: catalog).planItem(orders, key: [.uint(42)], request, tenants: Self.oneTenant)).plan)
         #expect(one.text.contains("WHERE `t`.`acct_id` IN (?) AND `t`.`order_no` = ?"))
         let text = SQLRenderer.render(
-            try #require(ReadPlanner(catalog: catalog).planItem(orders, key: 42, request, tenants: [.string("a"), .string("b,c")])).plan)
+            try #require(ReadPlanner(catalog: catalog).planItem(orders, key: [.uint(42)], request, tenants: [.string("a"), .string("b,c")])).plan)
         #expect(text.text.contains("WHERE `t`.`acct_id` IN (?, ?) AND `t`.`order_no` = ?"))
         #expect(text.binds == [.string("a"), .string("b,c"), .uint(42), .int(1)])
 
         // Any number of tenants shares one statement text.
         let many = SQLRenderer.render(
-            try #require(ReadPlanner(catalog: catalog).planItem(orders, key: 42, request, tenants: (1...60).map { .uint($0) })).plan)
+            try #require(ReadPlanner(catalog: catalog).planItem(orders, key: [.uint(42)], request, tenants: (1...60).map { .uint($0) })).plan)
         #expect(many.text == query.text)
         #expect(many.binds.first == .string((1...60).map(String.init).joined(separator: ",")))
         #expect(IntegerSet([.int(-3), .uint(UInt64.max), .int(Int64.min), .uint(0)])?.text == "-3,18446744073709551615,-9223372036854775808,0")
@@ -402,8 +402,8 @@ struct PlannerTests {
         }
         for round in 0..<2 {
             for (key, request, tenants) in cases {
-                let cached = try #require(planner.planItem(orders, key: key, request, tenants: tenants))
-                let fresh = try #require(ReadPlanner(catalog: catalog).planItem(orders, key: key, request, tenants: tenants))
+                let cached = try #require(planner.planItem(orders, key: [.uint(key)], request, tenants: tenants))
+                let fresh = try #require(ReadPlanner(catalog: catalog).planItem(orders, key: [.uint(key)], request, tenants: tenants))
                 #expect(described(cached) == described(fresh), "round \(round), key \(key), \(tenants.count) tenants")
             }
         }

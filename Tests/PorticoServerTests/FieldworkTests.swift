@@ -384,6 +384,59 @@ struct FieldworkTests {
         }
     }
 
+    static let filter200 = #"{"id":"FLT-200","object":"part","name":"Boiler filter"}"#
+    static let valve = #"{"id":"VLV.3/4","object":"part","name":"Valve, three quarter inch"}"#
+    static let line10x1 = #"{"id":"WO-10-L1","object":"work_order_line","work_order":"WO-10","part":"FLT-200","quantity":2}"#
+    static let line10x2 = #"{"id":"WO-10-L2","object":"work_order_line","work_order":"WO-10","part":"VLV.3/4","quantity":1}"#
+    static let line11x1 = #"{"id":"WO-11-L1","object":"work_order_line","work_order":"WO-11","part":"FLT-200","quantity":1}"#
+
+    @Test("a natural key as the id (any text, percent-encoded in a path) and a composite key's one reversible id, in paths and cursors")
+    func naturalAndCompositeIDs() async throws {
+        try await Self.withApp { app in
+            try await app.test(.router) { client async throws in
+                let parts = "/parts"
+                #expect(
+                    try await Self.get(client, Self.base + parts) == Reply(.ok, Self.list([Self.filter200, Self.valve], hasMore: false, url: parts)))
+                #expect(try await Self.get(client, Self.base + parts + "/FLT-200") == Reply(.ok, Self.filter200))
+                #expect(try await Self.get(client, Self.base + parts + "/VLV.3%2F4") == Reply(.ok, Self.valve), "a slash in the key, percent-encoded")
+                #expect(
+                    try await Self.get(client, Self.base + parts + "?limit=1") == Reply(.ok, Self.list([Self.filter200], hasMore: true, url: parts)))
+                #expect(
+                    try await Self.get(client, Self.base + parts + "?starting_after=FLT-200")
+                        == Reply(.ok, Self.list([Self.valve], hasMore: false, url: parts)))
+                // Another company's part, a code that does not exist: the same 404.
+                for (id, shown) in [("THEIRS-1", "THEIRS-1"), ("NOPE", "NOPE")] {
+                    #expect(
+                        try await Self.get(client, Self.base + parts + "/" + id)
+                            == Reply(.notFound, Self.failure("invalid_request_error", "resource_missing", "No parts item has the id '\(shown)'.")),
+                        "\(id)")
+                }
+                let lines = "/work-order-lines"
+                #expect(
+                    try await Self.get(client, Self.base + lines)
+                        == Reply(.ok, Self.list([Self.line10x1, Self.line10x2, Self.line11x1], hasMore: false, url: lines)))
+                #expect(try await Self.get(client, Self.base + lines + "/WO-10-L2") == Reply(.ok, Self.line10x2))
+                #expect(
+                    try await Self.get(client, Self.base + lines + "?limit=2")
+                        == Reply(.ok, Self.list([Self.line10x1, Self.line10x2], hasMore: true, url: lines)))
+                #expect(
+                    try await Self.get(client, Self.base + lines + "?limit=2&starting_after=WO-10-L2")
+                        == Reply(.ok, Self.list([Self.line11x1], hasMore: false, url: lines)))
+                #expect(
+                    try await Self.get(client, Self.base + lines + "?ending_before=WO-11-L1")
+                        == Reply(.ok, Self.list([Self.line10x1, Self.line10x2], hasMore: false, url: lines)))
+                // Company 2's line, a line that does not exist, and ids no line renders: the same 404.
+                for id in ["WO-13-L1", "WO-10-L3", "WO-10-L02", "WO-10L2", "WO-10-L", "WO--L1", "WO-10-L2-L1", "WO-10"] {
+                    #expect(
+                        try await Self.get(client, Self.base + lines + "/" + id)
+                            == Reply(
+                                .notFound, Self.failure("invalid_request_error", "resource_missing", "No work_order_lines item has the id '\(id)'.")),
+                        "\(id)")
+                }
+            }
+        }
+    }
+
     @Test("the mappings serve the hand-written contract: nothing missing, nothing added")
     func agreement() throws {
         let text = try String(contentsOfFile: Self.folder + "/contract.yaml", encoding: .utf8)

@@ -83,7 +83,7 @@ struct ShapeFormsTests {
         request.include = include
         let planned =
             item
-            ? try #require(planner.planItem(invoices, key: 5, request, tenants: [.uint(1)]))
+            ? try #require(planner.planItem(invoices, key: [.uint(5)], request, tenants: [.uint(1)]))
             : try planner.planList(invoices, request, tenants: [.uint(1)])
         var notes: [String] = []
         var json = JSONWriter()
@@ -114,7 +114,7 @@ struct ShapeFormsTests {
         let invoices = try #require(Self.catalog.resources["invoices"])
         var request = ApiRequest(limit: 1)
         request.include = ["customer"]
-        let planned = try #require(ReadPlanner(catalog: Self.catalog).planItem(invoices, key: 5, request, tenants: [.uint(1)]))
+        let planned = try #require(ReadPlanner(catalog: Self.catalog).planItem(invoices, key: [.uint(5)], request, tenants: [.uint(1)]))
         #expect(SQLRenderer.render(planned.plan).text.contains("LEFT JOIN `customers`"), "\(SQLRenderer.render(planned.plan).text)")
     }
 

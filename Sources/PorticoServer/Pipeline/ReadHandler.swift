@@ -71,7 +71,7 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
             try QueryParser(resource: resource, names: route.parameterNames, extras: route.extras).parseItem(query)
         }
         apiRequest.format = route.format == .csv ? .csv : .json
-        guard case .item(let idText) = route.target, let key = resource.id?.parse(idText),
+        guard case .item(let idText) = route.target, let key = resource.id?.key(idText),
             let planned = planner.planItem(resource, key: key, apiRequest, tenants: principal.tenants)
         else {
             throw notFound(resource, route)
@@ -133,7 +133,7 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
             throw Problem(.invalidParameter, detail: "An export streams forwards: use starting_after, or ask for pages.", parameter: name)
         }
         let refusal = Problem(.invalidParameter, detail: "'\(name)' is not the id of an object of this list.", parameter: name)
-        guard let key = resource.id?.parse(idText), let planned = planner.planPosition(resource, key: key, request, tenants: principal.tenants)
+        guard let key = resource.id?.key(idText), let planned = planner.planPosition(resource, key: key, request, tenants: principal.tenants)
         else { throw refusal }
         let (rows, _) = try await execute(planned, trace) { _ in 0 }
         guard let row = rows.first else { throw refusal }
@@ -154,9 +154,9 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         guard resource.page.cursor == .objectID else {
             return (page, settings.cursors.encode(planned.cursorColumns.map { edge[$0] }, binding: binding))
         }
-        // The keyset ends with the key, the public id's column.
-        let key = planned.cursorColumns.last.flatMap { edge[$0].unsignedKey }
-        return (page, key.flatMap { resource.id?.format($0) })
+        // The keyset ends with the key, the public id's columns.
+        guard let id = resource.id else { return (page, nil) }
+        return (page, id.format(planned.cursorColumns.suffix(id.columns.count).map { edge[$0] }))
     }
 
     /// For a sub-collection, its parent's key, once the parent is one of the partner's rows:
@@ -167,7 +167,9 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         guard case .subList(let parentID) = route.target, let link = resource.parent, let parent = route.parentResource else { return nil }
         var probe = ApiRequest(limit: 1)
         probe.fields = [parent.id?.member ?? "id"]
-        guard let key = parent.id?.parse(parentID), let planned = planner.planItem(parent, key: key, probe, tenants: principal.tenants) else {
+        // A parent's id is one number (the compiler refuses text and composite parents).
+        guard let key = parent.id?.parse(parentID), let planned = planner.planItem(parent, key: [.uint(key)], probe, tenants: principal.tenants)
+        else {
             throw Problem.noItem(parent.name, id: parentID)
         }
         let (rows, _) = try await execute(planned, trace) { _ in 0 }

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import PorticoCatalog
 import PorticoQuery
@@ -89,7 +90,8 @@ struct ResolvedRoute: Sendable {
         version = parameters.get("version") ?? ""
         resourceName = usage ? "" : parameters.get("resource") ?? ""
         subSegment = parameters.get("sub")
-        let id = parameters.get("id")
+        // The id segment as text (`VLV.3%2F4` is the natural key `VLV.3/4`); a malformed escape stays as it is, and matches no id.
+        let id = parameters.get("id").map { $0.contains("%") ? $0.removingPercentEncoding ?? $0 : $0 }
         target =
             usage ? .usage : subSegment != nil ? .subList(parentID: id ?? "") : id.map { .item(id: $0) } ?? .list
         self.catalogs = catalogs
