@@ -99,7 +99,11 @@ enum HangUp {
 extension ExportStreamingTests {
     @Test("the in-flight cap holds while a slow export streams, and frees its slot when it ends")
     func inFlightDuringExport() async throws {
-        let limits = Limits(settings: LimitSettings(maxInFlight: 1, exportCost: 1))
+        let limits = Limits(
+            settings: LimitSettings.standard.with {
+                $0.maxInFlight = 1
+                $0.exportCost = 1
+            })
         try await Self.withBigExport("inflight", limits: limits) { app, _ in
             try await app.test(.live) { client in
                 let port = try #require(client.port)

@@ -31,7 +31,7 @@ struct LimitTests {
     @Test("every response carries the headers; past the burst a 429 problem with Retry-After; refusals cost nothing")
     func burst() async throws {
         let clock = TestClock()
-        let limits = Limits(settings: LimitSettings(partner: Self.policy), clock: clock)
+        let limits = Limits(settings: LimitSettings.standard.with { $0.partner = Self.policy }, clock: clock)
         let pool = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
         try await Self.app(pool, limits, principal: ReadApiTests.acme).test(.router) { client in
             var remaining: [String] = []
@@ -63,7 +63,11 @@ struct LimitTests {
     @Test("one partner's traffic never changes another's headers; exports cost more; usage reports the state")
     func independence() async throws {
         let clock = TestClock()
-        let limits = Limits(settings: LimitSettings(partner: Self.policy, exportCost: 3), clock: clock)
+        let limits = Limits(
+            settings: LimitSettings.standard.with {
+                $0.partner = Self.policy
+                $0.exportCost = 3
+            }, clock: clock)
         let poolA = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
         let poolB = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
         try await Self.app(poolA, limits, principal: ReadApiTests.acme).test(.router) { client in
@@ -86,7 +90,11 @@ struct LimitTests {
     func addressLimit() async throws {
         let clock = TestClock()
         let anonymous = RatePolicy(name: "anonymous", limit: 3, window: 60, burst: 3)
-        let limits = Limits(settings: LimitSettings(partner: Self.policy, anonymous: anonymous), clock: clock)
+        let limits = Limits(
+            settings: LimitSettings.standard.with {
+                $0.partner = Self.policy
+                $0.anonymous = anonymous
+            }, clock: clock)
         let access = try await AccessFixture(partner: "shared-egress")
         try await access.store.grant(partner: access.partner, tenants: [1])
         let valid = try await access.issueKey()
@@ -129,7 +137,7 @@ struct LimitTests {
         // The first key's row is not visible under its id yet when the directory first reads.
         let hidden = ApiKey.generate().id
         _ = try await state.query("UPDATE api_keys SET public_id = ? WHERE public_id = ?", [.string(hidden), .string(late.id)])
-        let limits = Limits(settings: LimitSettings(partner: Self.policy), clock: TestClock())
+        let limits = Limits(settings: LimitSettings.standard.with { $0.partner = Self.policy }, clock: TestClock())
         try await Self.app(access.product, limits, principal: nil, authenticator: access.authenticator).test(.router) { client in
             let get = { (token: String) in
                 try await client.execute(uri: "/api/v1/orders?limit=1&fields=id", method: .get, headers: [.authorization: "Bearer \(token)"]).status
@@ -147,7 +155,12 @@ struct LimitTests {
         // in-process client, whose peer is "unknown"), so only the key directory stands between
         // the guesses and the database.
         let anonymous = RatePolicy(name: "anonymous", limit: 1_000_000, window: 60, burst: 1_000_000)
-        let limits = Limits(settings: LimitSettings(partner: Self.policy, anonymous: anonymous, trustedProxies: ["unknown"]), clock: TestClock())
+        let limits = Limits(
+            settings: LimitSettings.standard.with {
+                $0.partner = Self.policy
+                $0.anonymous = anonymous
+                $0.trustedProxies = ["unknown"]
+            }, clock: TestClock())
         let access = try await AccessFixture(partner: "fresh-key")
         let authenticator = access.authenticator
         try await Self.app(access.product, limits, principal: nil, authenticator: authenticator).test(.router) { client in
@@ -255,7 +268,7 @@ struct PlanTests {
         let key = try await store.issueKey(partner: code, scopes: ["orders:read"], expires: nil)
         let clock = TestClock()
         let quotas = QuotaStore(quotas: [], pool: state, logger: TestApp.quietLogger)
-        let limits = Limits(settings: LimitSettings(), clock: clock, quotas: quotas)
+        let limits = Limits(settings: LimitSettings.standard, clock: clock, quotas: quotas)
         let authenticator = Authenticator(statePool: state, productPool: product, tenantSource: .grants, logger: TestApp.quietLogger)
         let headers: HTTPFields = [.authorization: "Bearer \(key.token)"]
         try await LimitTests.app(product, limits, principal: nil, authenticator: authenticator).test(.router) { client in
@@ -293,7 +306,8 @@ struct LimitMetricsTests {
     @Test("rate-limit rejections are counted by policy")
     func rejectionsCounted() async throws {
         let metrics = ServerMetrics(version: "test", pools: [], quotas: nil)
-        let limits = Limits(settings: LimitSettings(partner: RatePolicy(name: "default", limit: 1, window: 60, burst: 1)), clock: TestClock())
+        let limits = Limits(
+            settings: LimitSettings.standard.with { $0.partner = RatePolicy(name: "default", limit: 1, window: 60, burst: 1) }, clock: TestClock())
         let pool = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
         let read = ReadSettings(catalogs: TestApp.catalogs, cursors: TestApp.cursors, developmentPrincipal: ReadApiTests.acme, limits: limits)
         let app = TestApp.application(

@@ -276,9 +276,10 @@ struct OAuthTests {
     func tokenLimits() async throws {
         let (_, issued) = try await client("oauth-limit")
         let limits = Limits(
-            settings: LimitSettings(
-                anonymous: RatePolicy(name: "anonymous", limit: 3, window: 60, burst: 3),
-                tokenRequests: RatePolicy(name: "token", limit: 2, window: 60, burst: 2)))
+            settings: LimitSettings.standard.with {
+                $0.anonymous = RatePolicy(name: "anonymous", limit: 3, window: 60, burst: 3)
+                $0.tokenRequests = RatePolicy(name: "token", limit: 2, window: 60, burst: 2)
+            })
         let (app, _) = try Self.app(limits: limits)
         try await app.test(.router) { client in
             for _ in 0..<2 { _ = try await Self.token(client, issued) }

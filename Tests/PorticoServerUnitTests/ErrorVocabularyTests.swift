@@ -98,7 +98,10 @@ struct ErrorVocabularyTests {
     @Test("a 429 names its policies where the vocabulary places them")
     func tooManyRequests() async throws {
         let limits = Limits(
-            settings: LimitSettings(partner: RatePolicy(name: "default", limit: 1, window: 10, burst: 1), exportCost: 3), clock: FrozenClock())
+            settings: LimitSettings.standard.with {
+                $0.partner = RatePolicy(name: "default", limit: 1, window: 10, burst: 1)
+                $0.exportCost = 3
+            }, clock: FrozenClock())
         try await UnitApp.build(UnitApp.executor(), limits: limits, catalogs: ContractFirstFixture.catalogs).test(.router) { client in
             #expect(try await client.execute(uri: "/partner/2024-01/catalogue-items?limit=1", method: .get).status == .ok)
             let refused = try await client.execute(uri: "/partner/2024-01/catalogue-items?limit=1", method: .get)

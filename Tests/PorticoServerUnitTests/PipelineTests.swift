@@ -90,7 +90,10 @@ struct PipelineTests {
     @Test("limits read the resolved route: an export costs more, usage costs nothing, past the burst a 429")
     func limits() async throws {
         let limits = Limits(
-            settings: LimitSettings(partner: RatePolicy(name: "default", limit: 10, window: 10, burst: 4), exportCost: 3),
+            settings: LimitSettings.standard.with {
+                $0.partner = RatePolicy(name: "default", limit: 10, window: 10, burst: 4)
+                $0.exportCost = 3
+            },
             clock: FrozenClock())
         try await UnitApp.build(UnitApp.executor(), limits: limits).test(.router) { client in
             let usage = try await client.execute(uri: "/api/v1/usage", method: .get)

@@ -19,17 +19,29 @@ public struct LimitSettings: Sendable {
     /// Token requests per OAuth client (`POST /oauth/token`).
     public var tokenRequests: RatePolicy
 
-    public init(
-        partner: RatePolicy = RatePolicy(name: "default", limit: 600, window: 60, burst: 100), maxInFlight: Int = 16,
-        anonymous: RatePolicy = RatePolicy(name: "anonymous", limit: 60, window: 60, burst: 20), exportCost: Int = 10,
-        trustedProxies: Set<String> = [], tokenRequests: RatePolicy = RatePolicy(name: "token", limit: 60, window: 60, burst: 10)
-    ) {
-        self.tokenRequests = tokenRequests
-        self.partner = partner
-        self.maxInFlight = maxInFlight
-        self.anonymous = anonymous
-        self.exportCost = exportCost
-        self.trustedProxies = trustedProxies
+    /// The limits a configuration sets. Every default is ``ConfigSchema``'s: the bursts of the
+    /// address and token limits are a third and a sixth of their per-minute rates.
+    public init(_ config: EffectiveConfig) {
+        partner = RatePolicy(
+            name: "default", limit: config.number("limits.rate_limit"), window: config.number("limits.rate_window"),
+            burst: config.number("limits.rate_burst"))
+        maxInFlight = config.number("limits.max_in_flight")
+        let anonymous = config.number("limits.anonymous_limit")
+        self.anonymous = RatePolicy(name: "anonymous", limit: anonymous, window: 60, burst: max(1, anonymous / 3))
+        exportCost = config.number("limits.export_cost")
+        trustedProxies = Set(config.list("limits.trusted_proxies"))
+        let tokens = config.number("oauth.token_request_limit")
+        tokenRequests = RatePolicy(name: "token", limit: tokens, window: 60, burst: max(1, tokens / 6))
+    }
+
+    /// ``ConfigSchema``'s defaults, as an unconfigured `portico serve` has them.
+    public static let standard = LimitSettings(EffectiveConfig(values: [:], file: nil))
+
+    /// A copy with some settings changed: `LimitSettings.standard.with { $0.exportCost = 3 }`.
+    public func with(_ change: (inout LimitSettings) -> Void) -> LimitSettings {
+        var copy = self
+        change(&copy)
+        return copy
     }
 }
 

@@ -94,18 +94,7 @@ public final class PorticoRuntime: Sendable {
             throw StartupError(
                 "state_db is not configured, so credentials cannot be checked: set state_db (or PORTICO_STATE_DB_*) and run portico migrate")
         }
-        let rateLimit = config.number("limits.rate_limit")
-        let anonymous = config.number("limits.anonymous_limit")
-        let tokenRequests = config.number("oauth.token_request_limit")
-        let limits = Limits(
-            settings: LimitSettings(
-                partner: RatePolicy(
-                    name: "default", limit: rateLimit, window: config.number("limits.rate_window"), burst: config.number("limits.rate_burst")),
-                maxInFlight: config.number("limits.max_in_flight"),
-                anonymous: RatePolicy(name: "anonymous", limit: anonymous, window: 60, burst: max(1, anonymous / 3)),
-                exportCost: config.number("limits.export_cost"), trustedProxies: Set(config.list("limits.trusted_proxies")),
-                tokenRequests: RatePolicy(name: "token", limit: tokenRequests, window: 60, burst: max(1, tokenRequests / 6))
-            ), quotas: quotas)
+        let limits = Limits(settings: LimitSettings(config), quotas: quotas)
         read = ReadSettings(
             catalogs: catalogs, cursors: try Self.cursorCodec(config, logger), developmentPrincipal: developmentPrincipal,
             authenticator: authenticator, limits: limits)
