@@ -15,11 +15,6 @@ extension Authenticator {
         let expires: Int
     }
 
-    struct PartnerRecord: Sendable {
-        let active: Bool
-        let plan: Plan?
-    }
-
     func authenticate(jwt token: String, now: Date, lookups: Lookups) async throws -> Outcome {
         let nowSeconds = Int(now.timeIntervalSince1970)
         let verified: VerifiedToken
@@ -87,14 +82,6 @@ extension Authenticator {
     }
 
     private func partnerRecord(_ code: String) async throws -> PartnerRecord? {
-        try await partnerRecords.value(code) {
-            let rows = try await statePool.query(
-                """
-                SELECT p.status = 'active', \(PartnerStore.planColumnsOfPl)
-                FROM partners p LEFT JOIN plans pl ON pl.name = p.plan WHERE p.code = ?
-                """, [.string(code)]
-            ).rows
-            return rows.first.map { PartnerRecord(active: $0[0].int64 == 1, plan: PartnerStore.plan($0, from: 1)) }
-        }
+        try await partnerRecords.value(code) { try await store.partner(code) }
     }
 }

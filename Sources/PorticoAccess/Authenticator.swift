@@ -37,19 +37,8 @@ public final class Authenticator: Sendable {
     public static let keyTTL: Duration = .seconds(5)
     public static let tenantTTL: Duration = .seconds(30)
 
-    struct KeyRecord: Sendable {
-        let secretHash: [UInt8]
-        let partner: String
-        let scopes: Set<String>
-        let expiresAt: MySQLDateTime?
-        let revoked: Bool
-        let partnerActive: Bool
-        let plan: Plan?
-    }
-
-    let statePool: MySQLConnectionPool
-    let productPool: MySQLConnectionPool
-    let tenantSource: TenantSource
+    /// Where keys, partners, tenants and clients are read.
+    public let store: any AccessStore
     let logger: Logger
     /// Portico's own authorization server, whose tokens are accepted; nil when OAuth is off.
     public let tokenIssuer: TokenIssuer?
@@ -65,24 +54,19 @@ public final class Authenticator: Sendable {
     public var lookups: Int { lookupCount.load(ordering: .relaxed) + directory.reads }
 
     /// - Parameters:
-    ///   - statePool: Portico's own schema (keys, partners, grants).
-    ///   - productPool: the product's schema, read for tenants when they come from a product table.
-    ///   - tenantSource: where a partner's tenants are read.
+    ///   - store: Portico's state: keys, partners, tenants, clients.
     ///   - logger: where refusals are explained (never the partner's response).
     ///   - tokenIssuer: Portico's own authorization server, or nil when OAuth is off.
     ///   - externalIssuers: trusted identity providers, by `iss`.
     ///   - clock: the instant external issuers' key refetch cooldown and refresh read; tests pass a clock they move.
     public init(
-        statePool: MySQLConnectionPool, productPool: MySQLConnectionPool, tenantSource: TenantSource, logger: Logger,
-        tokenIssuer: TokenIssuer? = nil, externalIssuers: [ExternalIssuer] = [],
+        store: any AccessStore, logger: Logger, tokenIssuer: TokenIssuer? = nil, externalIssuers: [ExternalIssuer] = [],
         clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
-        self.statePool = statePool
-        self.productPool = productPool
-        self.tenantSource = tenantSource
+        self.store = store
         self.logger = logger
         self.tokenIssuer = tokenIssuer
-        directory = KeyDirectory(pool: statePool)
+        directory = KeyDirectory(store: store)
         external = Dictionary(
             externalIssuers.map { ($0.policy.issuer, ($0, JWKSSource(issuer: $0, logger: logger, now: clock))) }, uniquingKeysWith: { a, _ in a })
     }
@@ -146,20 +130,7 @@ public final class Authenticator: Sendable {
 
     private func loadKeyRecord(_ publicID: String) async throws -> KeyRecord? {
         lookupCount.add(1, ordering: .relaxed)
-        let rows = try await statePool.query(
-            """
-            SELECT k.secret_hash, p.code, k.scopes, k.expires_at, k.revoked_at IS NOT NULL, p.status = 'active', \(PartnerStore.planColumnsOfPl)
-            FROM api_keys k JOIN partners p ON p.partner_id = k.partner_id LEFT JOIN plans pl ON pl.name = p.plan
-            WHERE k.public_id = ?
-            """, [.string(publicID)]
-        ).rows
-        return rows.first.map { row -> KeyRecord in
-            var expires: MySQLDateTime?
-            if case .datetime(let t) = row[3] { expires = t }
-            return KeyRecord(
-                secretHash: row[0].bytes ?? [], partner: row[1].text ?? "", scopes: Set((row[2].text ?? "").split(separator: " ").map(String.init)),
-                expiresAt: expires, revoked: row[4].int64 == 1, partnerActive: row[5].int64 == 1, plan: PartnerStore.plan(row, from: 6))
-        }
+        return try await store.key(publicID)
     }
 
     func tenantsOf(_ partner: String) async throws -> [MySQLValue] {
@@ -167,20 +138,6 @@ public final class Authenticator: Sendable {
     }
 
     private func loadTenants(_ partner: String) async throws -> [MySQLValue] {
-        let rows: [MySQLRow]
-        switch tenantSource {
-        case .grants:
-            rows = try await statePool.query(
-                """
-                SELECT g.tenant_id FROM tenant_grants g JOIN partners p ON p.partner_id = g.partner_id WHERE p.code = ? ORDER BY g.tenant_id
-                """, [.string(partner)]
-            ).rows
-        case .productTable(let table, let partnerColumn, let tenantColumn):
-            // Identifiers were validated by TenantSource.init; the partner is a bound value.
-            rows = try await productPool.query(
-                "SELECT DISTINCT `\(tenantColumn)` FROM `\(table)` WHERE `\(partnerColumn)` = ? ORDER BY 1", [.string(partner)]
-            ).rows
-        }
-        return rows.map { $0[0] }
+        try await store.tenants(of: partner)
     }
 }

@@ -1,4 +1,3 @@
-import PorticoMySQL
 import Synchronization
 
 /// The public ids of the API keys in Portico's schema, held in memory so that a well-formed key
@@ -31,15 +30,15 @@ final class KeyDirectory: Sendable {
         var pending: Task<Void, any Error>?
     }
 
-    private let pool: MySQLConnectionPool
+    private let store: any AccessStore
     private let state = Mutex(State())
     private let readCount = Atomic<Int>(0)
     /// Reads of Portico's schema so far, for the authenticator's lookup count.
     var reads: Int { readCount.load(ordering: .relaxed) }
 
-    /// - Parameter pool: Portico's schema.
-    init(pool: MySQLConnectionPool) {
-        self.pool = pool
+    /// - Parameter store: Portico's state.
+    init(store: any AccessStore) {
+        self.store = store
     }
 
     /// Whether a key with this public id may exist.
@@ -74,11 +73,11 @@ final class KeyDirectory: Sendable {
         defer { state.withLock { $0.pending = nil } }
         readCount.add(1, ordering: .relaxed)
         let after = state.withLock { $0.highestKeyID > Self.overlap ? $0.highestKeyID - Self.overlap : 0 }
-        let rows = try await pool.query("SELECT key_id, public_id FROM api_keys WHERE key_id > ? ORDER BY key_id", [.uint(after)]).rows
+        let keys = try await store.keyIDs(after: after)
         state.withLock { state in
-            for row in rows {
-                if let id = row[1].text { state.ids.insert(id) }
-                if let keyID = row[0].int64.flatMap({ UInt64(exactly: $0) }), keyID > state.highestKeyID { state.highestKeyID = keyID }
+            for key in keys {
+                state.ids.insert(key.publicID)
+                state.highestKeyID = max(state.highestKeyID, key.keyID)
             }
             state.loaded = true
         }

@@ -34,19 +34,22 @@ public final class SigningKeyStore: Sendable {
         var lastMissRefresh: ContinuousClock.Instant?
     }
 
-    let pool: MySQLConnectionPool
+    let store: any AccessStore
     let logger: Logger
     private let state = Mutex(State())
 
-    public init(pool: MySQLConnectionPool, logger: Logger) {
-        self.pool = pool
+    /// - Parameters:
+    ///   - store: where the keys are kept.
+    ///   - logger: where keys that do not parse, and rereads that failed, are reported.
+    public init(store: any AccessStore, logger: Logger) {
+        self.store = store
         self.logger = logger
     }
 
     /// The key that signs new tokens; one is created if the table has none yet.
     public func signingKey() async throws -> Key {
         if let key = try await liveKeys().first { return key }
-        _ = try await Self.rotate(pool, onlyIfEmpty: true)
+        try await store.createSigningKeyIfNone()
         try await refresh()
         guard let key = state.withLock({ $0.keys.first }) else { throw AccessError.configuration("no signing key could be created") }
         return key
@@ -93,13 +96,9 @@ public final class SigningKeyStore: Sendable {
     }
 
     func refresh() async throws {
-        let rows = try await pool.query(
-            "SELECT kid, private_pem FROM signing_keys WHERE retired_at IS NULL AND alg = ? ORDER BY seq DESC LIMIT 2",
-            [.string(Self.algorithm)]
-        ).rows
         var keys: [Key] = []
-        for row in rows {
-            guard let kid = row[0].text, let pem = row[1].text else { continue }
+        for stored in try await store.liveSigningKeys() {
+            let (kid, pem) = (stored.kid, stored.privatePEM)
             do {
                 let privateKey = try ES256PrivateKey(pem: pem)
                 let collection = JWTKeyCollection()

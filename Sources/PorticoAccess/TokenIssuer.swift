@@ -1,7 +1,6 @@
 public import Foundation
 import JWTKit
 public import Logging
-public import PorticoMySQL
 
 /// Settings of Portico's own authorization server.
 public struct TokenSettings: Sendable {
@@ -46,17 +45,6 @@ public struct OAuthError: Error, Sendable, Equatable {
 
 /// The client-credentials grant: authenticates a client and signs an RFC 9068 access token.
 public final class TokenIssuer: Sendable {
-    public struct ClientRecord: Sendable {
-        let secretHash: [UInt8]
-        let previousSecretHash: [UInt8]?
-        let previousValidUntil: Int?
-        let partner: String
-        let scopes: Set<String>
-        let revoked: Bool
-        let partnerActive: Bool
-        let plan: Plan?
-    }
-
     public struct Issued: Sendable {
         public let accessToken: String
         public let expiresIn: Int
@@ -65,15 +53,19 @@ public final class TokenIssuer: Sendable {
 
     public let settings: TokenSettings
     public let keys: SigningKeyStore
-    let pool: MySQLConnectionPool
+    let store: any AccessStore
     let logger: Logger
     private let clients = TTLCache<ClientRecord?>(ttl: Authenticator.keyTTL)
 
-    public init(settings: TokenSettings, pool: MySQLConnectionPool, logger: Logger) {
+    /// - Parameters:
+    ///   - settings: the issuer, audience and lifetimes of the tokens.
+    ///   - store: Portico's state: clients and signing keys.
+    ///   - logger: where refused token requests are explained.
+    public init(settings: TokenSettings, store: any AccessStore, logger: Logger) {
         self.settings = settings
-        self.pool = pool
+        self.store = store
         self.logger = logger
-        keys = SigningKeyStore(pool: pool, logger: logger)
+        keys = SigningKeyStore(store: store, logger: logger)
     }
 
     /// Authenticates the client and issues a token for `requested` scopes (nil: all it holds).
@@ -120,24 +112,7 @@ public final class TokenIssuer: Sendable {
 
     /// A client's record, cached like API keys (5 s): a revoked client stops within that bound.
     func client(_ clientID: String) async throws -> ClientRecord? {
-        try await clients.value(clientID) { try await loadClient(clientID) }
-    }
-
-    private func loadClient(_ clientID: String) async throws -> ClientRecord? {
-        let rows = try await pool.query(
-            """
-            SELECT c.secret_hash, c.previous_secret_hash, UNIX_TIMESTAMP(c.previous_valid_until), p.code, c.scopes,
-                   c.revoked_at IS NOT NULL, p.status = 'active', \(PartnerStore.planColumnsOfPl)
-            FROM oauth_clients c JOIN partners p ON p.partner_id = c.partner_id LEFT JOIN plans pl ON pl.name = p.plan
-            WHERE c.client_id = ?
-            """, [.string(clientID)]
-        ).rows
-        return rows.first.map { row -> ClientRecord in
-            ClientRecord(
-                secretHash: row[0].bytes ?? [], previousSecretHash: row[1].bytes, previousValidUntil: row[2].int64.map(Int.init),
-                partner: row[3].text ?? "", scopes: Set((row[4].text ?? "").split(separator: " ").map(String.init)),
-                revoked: row[5].int64 == 1, partnerActive: row[6].int64 == 1, plan: PartnerStore.plan(row, from: 7))
-        }
+        try await clients.value(clientID) { try await store.client(clientID) }
     }
 }
 

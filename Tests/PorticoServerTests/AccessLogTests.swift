@@ -43,7 +43,7 @@ struct AccessLogTests {
         _ = try await store.addPartner(code: code, name: nil)
         try await store.grant(partner: code, tenants: [1])
         let key = try await store.issueKey(partner: code, scopes: ["orders:read"], expires: nil)
-        let auth = Authenticator(statePool: state, productPool: product, tenantSource: .grants, logger: TestApp.quietLogger)
+        let auth = Authenticator(store: MySQLAccessStore(statePool: state, productPool: product, tenantSource: .grants), logger: TestApp.quietLogger)
         let read = ReadSettings(catalogs: TestApp.catalogs, cursors: TestApp.cursors, developmentPrincipal: nil, authenticator: auth)
         let log = RecordingLog()
         let app = TestApp.application(

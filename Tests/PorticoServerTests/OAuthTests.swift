@@ -46,10 +46,9 @@ struct OAuthTests {
     {
         let product = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
         let state = MySQLConnectionPool(configuration: try TestDatabase.state(), logger: TestApp.quietLogger)
-        let issuer = TokenIssuer(settings: TokenSettings(issuer: issuer, lifetime: 300), pool: state, logger: TestApp.quietLogger)
-        let auth = Authenticator(
-            statePool: state, productPool: product, tenantSource: .grants, logger: TestApp.quietLogger,
-            tokenIssuer: issuer, externalIssuers: external, clock: { clock.now })
+        let store = MySQLAccessStore(statePool: state, productPool: product, tenantSource: .grants)
+        let issuer = TokenIssuer(settings: TokenSettings(issuer: issuer, lifetime: 300), store: store, logger: TestApp.quietLogger)
+        let auth = Authenticator(store: store, logger: TestApp.quietLogger, tokenIssuer: issuer, externalIssuers: external, clock: { clock.now })
         let read = ReadSettings(catalogs: TestApp.catalogs, cursors: TestApp.cursors, developmentPrincipal: nil, authenticator: auth, limits: limits)
         return (TestApp.application(settings: .init(port: 0), read: read, pool: product, services: [state], logger: TestApp.quietLogger), auth)
     }
@@ -199,13 +198,17 @@ struct OAuthTests {
             let report = try await StateSchema.migrate(pool, productSchema: "tradeflow")
             let kid = try #require(report.signingKeyCreated, "migrate created no signing key")
             #expect(try await StateSchema.migrate(pool, productSchema: "tradeflow").signingKeyCreated == nil, "a second migrate adds none")
-            #expect(try await SigningKeyStore(pool: pool, logger: TestApp.quietLogger).jwks().contains(#""kid":"\#(kid)""#))
+            #expect(
+                try await SigningKeyStore(
+                    store: MySQLAccessStore(statePool: pool, productPool: product, tenantSource: .grants), logger: TestApp.quietLogger
+                ).jwks().contains(#""kid":"\#(kid)""#))
 
             // A schema whose keys were all retired (or migrated before this rule): the first
             // fetch of the JWKS, over HTTP, creates and publishes one.
             try await admin.execute("UPDATE signing_keys SET retired_at = UTC_TIMESTAMP()")
-            let issuer = TokenIssuer(settings: TokenSettings(issuer: Self.issuer), pool: pool, logger: TestApp.quietLogger)
-            let auth = Authenticator(statePool: pool, productPool: product, tenantSource: .grants, logger: TestApp.quietLogger, tokenIssuer: issuer)
+            let store = MySQLAccessStore(statePool: pool, productPool: product, tenantSource: .grants)
+            let issuer = TokenIssuer(settings: TokenSettings(issuer: Self.issuer), store: store, logger: TestApp.quietLogger)
+            let auth = Authenticator(store: store, logger: TestApp.quietLogger, tokenIssuer: issuer)
             let read = ReadSettings(catalogs: TestApp.catalogs, cursors: TestApp.cursors, developmentPrincipal: nil, authenticator: auth)
             try await TestApp.application(settings: .init(port: 0), read: read, pool: product, logger: TestApp.quietLogger).test(.router) { client in
                 let jwks = Self.json(try await client.execute(uri: "/.well-known/jwks.json", method: .get))

@@ -28,7 +28,7 @@ struct TenancyPropertyTests {
             try await store.grant(partner: "prop-\(name)-\(suffix)", tenants: tenants)
             keys[name] = try await store.issueKey(partner: "prop-\(name)-\(suffix)", scopes: Self.scopes, expires: nil).token
         }
-        let auth = Authenticator(statePool: state, productPool: product, tenantSource: .grants, logger: TestApp.quietLogger)
+        let auth = Authenticator(store: MySQLAccessStore(statePool: state, productPool: product, tenantSource: .grants), logger: TestApp.quietLogger)
         let read = ReadSettings(catalogs: TestApp.catalogs, cursors: TestApp.cursors, developmentPrincipal: nil, authenticator: auth)
         let app = TestApp.application(settings: .init(port: 0), read: read, pool: product, services: [state], logger: TestApp.quietLogger)
         let a: HTTPFields = [.authorization: "Bearer \(keys["a"]!)", .init("X-Request-Id")!: "same"]

@@ -130,7 +130,8 @@ struct AccessFixture {
         store = PartnerStore(pool: state)
         partner = "\(prefix)-\(UInt32.random(in: 0...UInt32.max))"
         _ = try await store.addPartner(code: partner, name: nil)
-        authenticator = Authenticator(statePool: state, productPool: product, tenantSource: .grants, logger: TestApp.quietLogger)
+        authenticator = Authenticator(
+            store: MySQLAccessStore(statePool: state, productPool: product, tenantSource: .grants), logger: TestApp.quietLogger)
     }
 
     /// A new key of the partner's with `orders:read`.

@@ -44,9 +44,12 @@ enum UnitApp {
     static func executor() -> InMemoryExecutor { InMemoryExecutor(["products": products]) }
 
     static func build(
-        _ executor: InMemoryExecutor, principal: Principal? = partner, limits: Limits? = nil, catalogs: CatalogSet = UnitApp.catalogs
+        _ executor: InMemoryExecutor, principal: Principal? = partner, authenticator: Authenticator? = nil, limits: Limits? = nil,
+        catalogs: CatalogSet = UnitApp.catalogs
     ) -> some ApplicationProtocol {
-        let read = ReadSettings(catalogs: catalogs, cursors: cursors, developmentPrincipal: principal, limits: limits)
+        let read = ReadSettings(
+            catalogs: catalogs, cursors: cursors, developmentPrincipal: authenticator == nil ? principal : nil, authenticator: authenticator,
+            limits: limits)
         return PorticoApplication.build(settings: .init(port: 0), read: read, executor: executor, logger: quietLogger)
     }
 }

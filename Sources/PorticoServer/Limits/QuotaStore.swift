@@ -1,6 +1,6 @@
 public import Foundation
 public import Logging
-public import PorticoMySQL
+import PorticoValues
 public import ServiceLifecycle
 import Synchronization
 
@@ -42,14 +42,19 @@ public final class QuotaStore: Service, Sendable {
     }
 
     public let quotas: [Quota]
-    let pool: MySQLConnectionPool
+    let counters: any QuotaCounters
     let flushInterval: Duration
     let logger: Logger
     private let state = Mutex(State())
 
-    public init(quotas: [Quota], pool: MySQLConnectionPool, flushInterval: Duration = .seconds(1), logger: Logger) {
+    /// - Parameters:
+    ///   - quotas: the quotas of partners without a plan of their own.
+    ///   - counters: the fleet's shared counters.
+    ///   - flushInterval: how often this instance's counts are added to them.
+    ///   - logger: where failed flushes are reported.
+    public init(quotas: [Quota], counters: any QuotaCounters, flushInterval: Duration = .seconds(1), logger: Logger) {
         self.quotas = quotas
-        self.pool = pool
+        self.counters = counters
         self.flushInterval = flushInterval
         self.logger = logger
     }
@@ -109,22 +114,13 @@ public final class QuotaStore: Service, Sendable {
             return taken
         }
         do {
-            for (key, count) in pending where count > 0 {
-                _ = try await pool.query(
-                    """
-                    INSERT INTO quota_counters (partner, period, used) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE used = used + VALUES(used)
-                    """, [.string(key.partner), .string(key.period), .int(Int64(count))])
-            }
+            try await counters.add(pending.filter { $0.value > 0 }.map { ($0.key.partner, $0.key.period, $0.value) })
             // Every partner's totals for the current periods, including partners this instance
             // has not served yet: another instance may have used their quota already.
             let current = [Self.period(.daily(1), Date()).name, Self.period(.monthly(1), Date()).name]
             var totals: [Key: Int] = [:]
-            let rows = try await pool.query(
-                "SELECT partner, period, used FROM quota_counters WHERE period IN (\(current.map { _ in "?" }.joined(separator: ", ")))",
-                current.map { .string($0) }
-            ).rows
-            for row in rows {
-                totals[Key(partner: row[0].text ?? "", period: row[1].text ?? "")] = Int(row[2].int64 ?? 0)
+            for total in try await counters.totals(periods: current) {
+                totals[Key(partner: total.partner, period: total.period)] = total.used
             }
             state.withLock { $0.shared = totals }
         } catch {

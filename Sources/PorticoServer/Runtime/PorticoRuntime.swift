@@ -76,14 +76,15 @@ public final class PorticoRuntime: Sendable {
             if config.string("oauth.issuer") == nil {
                 logger.notice("no oauth.issuer: tokens are issued for \(tokens.issuer); set Portico's public URL")
             }
+            let store = MySQLAccessStore(statePool: pool, productPool: productPool, tenantSource: TenantSource(config.text("tenants_from"))!)
             authenticator = Authenticator(
-                statePool: pool, productPool: productPool, tenantSource: TenantSource(config.text("tenants_from"))!,
-                logger: logger, tokenIssuer: TokenIssuer(settings: tokens, pool: pool, logger: logger),
-                externalIssuers: external)
+                store: store, logger: logger, tokenIssuer: TokenIssuer(settings: tokens, store: store, logger: logger), externalIssuers: external)
             let defaults =
                 (config.int("limits.daily_quota").map { [QuotaStore.Quota.daily($0)] } ?? [])
                 + (config.int("limits.monthly_quota").map { [QuotaStore.Quota.monthly($0)] } ?? [])
-            quotas = QuotaStore(quotas: defaults, pool: pool, flushInterval: .seconds(config.number("limits.quota_flush_interval")), logger: logger)
+            quotas = QuotaStore(
+                quotas: defaults, counters: MySQLQuotaCounters(pool), flushInterval: .seconds(config.number("limits.quota_flush_interval")),
+                logger: logger)
         } else if developmentPrincipal != nil {
             statePool = nil
             quotas = nil

@@ -1,0 +1,59 @@
+import Foundation
+import PorticoAccess
+import PorticoMySQL
+import PorticoTestSupport
+import Testing
+
+/// What ``MySQLAccessStore`` reads back of what `portico partner|key|grant|plan` wrote to
+/// Portico's schema: the records the authenticator judges (its judging is tested in process,
+/// `AccessUnitTests`).
+@Suite("Access store (MariaDB)", .serialized)
+struct MySQLAccessStoreTests {
+    @Test("keys, revocation, expiry, disabled partners, plans, grants and the key directory's reads come back as written")
+    func records() async throws {
+        let product = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
+        let state = MySQLConnectionPool(configuration: try TestDatabase.state(), logger: TestApp.quietLogger)
+        _ = try await StateSchema.migrate(state, productSchema: "tradeflow")
+        let partners = PartnerStore(pool: state)
+        let suffix = UInt32.random(in: 0...UInt32.max)
+        let code = "records-\(suffix)"
+        let plan = Plan(
+            name: "records-\(suffix)", rateLimit: 5, rateWindow: 60, rateBurst: 2, maxInFlight: 3, exportCost: 4, dailyQuota: 7, monthlyQuota: nil)
+        try await partners.setPlan(plan)
+        _ = try await partners.addPartner(code: code, name: nil)
+        try await partners.assignPlan(partner: code, plan: plan.name)
+        try await partners.grant(partner: code, tenants: [5, 2])
+        let store = MySQLAccessStore(statePool: state, productPool: product, tenantSource: .grants)
+        let before = try await store.keyIDs(after: 0).last?.keyID ?? 0
+
+        let live = try await partners.issueKey(partner: code, scopes: ["orders:read", "customers:read"], expires: nil)
+        let expiry = MySQLDateTime(rfc3339: "2020-01-01T00:00:00Z")
+        let expired = try await partners.issueKey(partner: code, scopes: ["orders:read"], expires: expiry)
+        let revoked = try await partners.issueKey(partner: code, scopes: ["orders:read"], expires: nil)
+        try await partners.revokeKey(revoked.id)
+
+        let record = try #require(try await store.key(live.id))
+        #expect(record.secretHash == live.secretHash && record.partner == code && record.scopes == ["orders:read", "customers:read"])
+        #expect(!record.revoked && record.partnerActive && record.expiresAt == nil && record.plan == plan)
+        #expect(try await store.key(expired.id)?.expiresAt == expiry)
+        #expect(try await store.key(revoked.id)?.revoked == true)
+        #expect(try await store.key(ApiKey.generate().id) == nil)
+
+        // Other suites issue keys at the same time: look at this test's own among them.
+        let ours = Set([live.id, expired.id, revoked.id])
+        let added = try await store.keyIDs(after: before)
+        #expect(added.map(\.publicID).filter(ours.contains) == [live.id, expired.id, revoked.id], "in increasing id order")
+        let expiredID = try #require(added.first { $0.publicID == expired.id }?.keyID)
+        #expect(try await store.keyIDs(after: expiredID).map(\.publicID).filter(ours.contains) == [revoked.id])
+        #expect(added.map(\.keyID) == added.map(\.keyID).sorted())
+
+        #expect(try await store.tenants(of: code) == [.uint(2), .uint(5)])
+        #expect(try await store.partner(code)?.plan == plan)
+        try await partners.setActive(code, false)
+        #expect(try await store.partner(code)?.active == false)
+        #expect(try await store.key(live.id)?.partnerActive == false)
+        #expect(try await store.partner("no-such-\(suffix)") == nil)
+        await state.close()
+        await product.close()
+    }
+}

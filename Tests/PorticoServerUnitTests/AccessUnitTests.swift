@@ -1,0 +1,156 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PorticoAccess
+import PorticoMySQL
+import PorticoQuota
+import PorticoServer
+import Testing
+
+/// API keys, scopes and tenancy through the whole application, in process: the authenticator on
+/// an in-memory ``AccessStore``, reads on the in-memory executor. How Portico's schema stores
+/// keys, grants and plans, and tenants read from a product table, are tested against MariaDB
+/// (`AccessTests`, `MySQLAccessStoreTests`).
+@Suite("Partner access (no database)")
+struct AccessUnitTests {
+    let store = InMemoryAccessStore()
+    let executor = UnitApp.executor()
+
+    func authenticator() -> Authenticator { Authenticator(store: store, logger: UnitApp.quietLogger) }
+
+    func app(_ authenticator: Authenticator, limits: Limits? = nil) -> some ApplicationProtocol {
+        UnitApp.build(executor, authenticator: authenticator, limits: limits)
+    }
+
+    @Test("a key works as Bearer and as X-API-Key, never from the query string")
+    func keyHeaders() async throws {
+        store.addPartner("acme", tenants: [1])
+        let key = store.issueKey(partner: "acme", scopes: ["products:read"])
+        try await app(authenticator()).test(.router) { client in
+            let bearer = try await client.execute(uri: "/api/v1/products?limit=1", method: .get, headers: [.authorization: "Bearer \(key.token)"])
+            #expect(bearer.status == .ok)
+            let header = try await client.execute(uri: "/api/v1/products?limit=1", method: .get, headers: [.init("X-API-Key")!: key.token])
+            #expect(header.status == .ok)
+            let query = try await client.execute(uri: "/api/v1/products?limit=1&api_key=\(key.token)", method: .get)
+            #expect(query.status == .unauthorized)
+            #expect(query.headers[.wwwAuthenticate] == "Bearer")
+        }
+    }
+
+    @Test("unknown, wrong-secret, malformed, revoked, expired and disabled-partner keys are the same 401; a bad checksum needs no lookup")
+    func invalidKeys() async throws {
+        store.addPartner("globex", tenants: [1])
+        store.addPartner("gone", tenants: [1])
+        let live = store.issueKey(partner: "globex", scopes: ["products:read"])
+        let expired = store.issueKey(partner: "globex", scopes: ["products:read"], expires: MySQLDateTime(rfc3339: "2020-01-01T00:00:00Z"))
+        let revoked = store.issueKey(partner: "globex", scopes: ["products:read"])
+        store.revoke(revoked.id)
+        let disabled = store.issueKey(partner: "gone", scopes: ["products:read"])
+        store.disable("gone")
+        var typoChars = Array(live.token)
+        typoChars[20] = typoChars[20] == "a" ? "b" : "a"
+        let typo = String(typoChars)
+        let wrongSecret = store.issueKey(partner: "globex", scopes: ["products:read"], storedHash: ApiKey.generate().secretHash)
+        let unknown = ApiKey.generate().token
+        let auth = authenticator()
+        try await app(auth).test(.router) { client in
+            var bodies: Set<String> = []
+            for token in [unknown, typo, wrongSecret.token, revoked.token, expired.token, disabled.token, "not-a-key"] {
+                let reads = store.reads
+                let response = try await client.execute(
+                    uri: "/api/v1/products", method: .get, headers: [.authorization: "Bearer \(token)", .init("X-Request-Id")!: "r"])
+                #expect(response.status == .unauthorized)
+                #expect(response.headers[.wwwAuthenticate] == "Bearer error=\"invalid_token\"")
+                bodies.insert(String(buffer: response.body))
+                if token == typo || token == "not-a-key" { #expect(store.reads == reads, "a malformed key was looked up") }
+            }
+            #expect(bodies.count == 1, "the bodies tell the cases apart: \(bodies)")
+            #expect(try await client.execute(uri: "/api/v1/products", method: .get, headers: [.authorization: "Bearer \(live.token)"]).status == .ok)
+        }
+        #expect(executor.reads == 1, "only the live key's request read rows")
+    }
+
+    @Test("a revoked key stops working once the cache TTL has passed; a rotated pair overlaps")
+    func revocationAndRotation() async throws {
+        store.addPartner("rotate", tenants: [1])
+        let old = store.issueKey(partner: "rotate", scopes: ["products:read"])
+        let new = store.issueKey(partner: "rotate", scopes: ["products:read"])
+        try await app(authenticator()).test(.router) { client in
+            let status = { (key: ApiKey) in
+                try await client.execute(uri: "/api/v1/products?limit=1", method: .get, headers: [.authorization: "Bearer \(key.token)"]).status
+            }
+            #expect(try await status(old) == .ok)
+            #expect(try await status(new) == .ok)
+            store.revoke(old.id)
+            try await Task.sleep(for: Authenticator.keyTTL + .milliseconds(200))
+            #expect(try await status(old) == .unauthorized)
+            #expect(try await status(new) == .ok)
+        }
+    }
+
+    @Test("a missing scope is 403 naming the scope, before any read")
+    func scopes() async throws {
+        store.addPartner("scoped", tenants: [1])
+        let key = store.issueKey(partner: "scoped", scopes: ["customers:read"])
+        try await app(authenticator()).test(.router) { client in
+            let denied = try await client.execute(uri: "/api/v1/products", method: .get, headers: [.authorization: "Bearer \(key.token)"])
+            #expect(denied.status == .forbidden)
+            #expect(denied.headers[.wwwAuthenticate] == "Bearer error=\"insufficient_scope\", scope=\"products:read\"")
+        }
+        #expect(executor.reads == 0)
+    }
+
+    @Test("each partner sees only its own tenants' rows; another tenant's item is the same 404 as a missing one")
+    func tenancy() async throws {
+        store.addPartner("one", tenants: [1])
+        store.addPartner("two", tenants: [2])
+        let one = store.issueKey(partner: "one", scopes: ["products:read"])
+        let two = store.issueKey(partner: "two", scopes: ["products:read"])
+        try await app(authenticator()).test(.router) { client in
+            func ids(_ key: ApiKey) async throws -> [String] {
+                let page = try PipelineTests.json(
+                    try await client.execute(uri: "/api/v1/products?fields=id", method: .get, headers: [.authorization: "Bearer \(key.token)"]))
+                return (page["data"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            }
+            #expect(try await ids(one) == ["PRD-000001", "PRD-000002", "PRD-000003"])
+            #expect(try await ids(two) == ["PRD-000004"])
+            let headers: HTTPFields = [.authorization: "Bearer \(two.token)", .init("X-Request-Id")!: "same"]
+            let others = try await client.execute(uri: "/api/v1/products/PRD-000001", method: .get, headers: headers)
+            let missing = try await client.execute(uri: "/api/v1/products/PRD-000099", method: .get, headers: headers)
+            #expect(others.status == .notFound && missing.status == .notFound)
+            #expect(
+                String(buffer: others.body).replacingOccurrences(of: "PRD-000001", with: "X")
+                    == String(buffer: missing.body).replacingOccurrences(of: "PRD-000099", with: "X"))
+        }
+    }
+
+    @Test("a partner granted no tenant sees an empty list, never everyone's rows")
+    func noTenants() async throws {
+        store.addPartner("empty", tenants: [])
+        let key = store.issueKey(partner: "empty", scopes: ["products:read"])
+        try await app(authenticator()).test(.router) { client in
+            let page = try PipelineTests.json(
+                try await client.execute(uri: "/api/v1/products", method: .get, headers: [.authorization: "Bearer \(key.token)"]))
+            #expect((page["data"] as? [Any])?.isEmpty == true)
+        }
+    }
+
+    @Test("a key record is read once and then cached; a store that is down is a 503, never a 401 or another partner's rows")
+    func cachingAndOutage() async throws {
+        store.addPartner("cached", tenants: [1])
+        let key = store.issueKey(partner: "cached", scopes: ["products:read"])
+        let auth = authenticator()
+        try await app(auth).test(.router) { client in
+            let headers: HTTPFields = [.authorization: "Bearer \(key.token)"]
+            #expect(try await client.execute(uri: "/api/v1/products?limit=1", method: .get, headers: headers).status == .ok)
+            let reads = store.reads
+            for _ in 0..<5 { #expect(try await client.execute(uri: "/api/v1/products?limit=1", method: .get, headers: headers).status == .ok) }
+            #expect(store.reads == reads, "a cached key read the store again")
+            store.goDown()
+            let fresh = ApiKey.generate()
+            let down = try await client.execute(uri: "/api/v1/products", method: .get, headers: [.authorization: "Bearer \(fresh.token)"])
+            #expect(down.status == .serviceUnavailable, "\(String(buffer: down.body))")
+            #expect(!String(buffer: down.body).contains("connect"), "the store's error text reached the partner")
+        }
+    }
+}
