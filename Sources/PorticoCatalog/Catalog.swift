@@ -14,14 +14,21 @@ public struct Catalog: Sendable {
     /// Sub-collections: by parent resource, each child's name by its segment under `…/{id}/`.
     public let subResourcesBySegment: [String: [String: String]]
 
+    /// Routes served by the legacy product through Portico, by file name.
+    public let proxies: [String: ProxyRoute]
+    /// Their names by first path segment.
+    public let proxiesBySegment: [String: [String]]
+
     /// Whether resources live somewhere else than `/api/<version>` (its usage and contract stay
     /// there). Stored: request routing asks on every request.
     public let hasOwnBasePath: Bool
 
-    public init(version: String, resources: [String: Resource], settings: VersionSettings = VersionSettings()) {
+    public init(version: String, resources: [String: Resource], settings: VersionSettings = VersionSettings(), proxies: [String: ProxyRoute] = [:]) {
         self.version = version
         self.resources = resources
         self.settings = settings
+        self.proxies = proxies
+        proxiesBySegment = Dictionary(grouping: proxies.values.map { ($0.segment, $0.name) }, by: \.0).mapValues { $0.map(\.1).sorted() }
         hasOwnBasePath = settings.basePath.map { $0 != "/api/\(version)" } ?? false
         resourcesBySegment = Dictionary(
             resources.values.filter { $0.isEndpoint && $0.parent == nil }.map { ($0.path, $0.name) }, uniquingKeysWith: { a, b in min(a, b) })

@@ -90,6 +90,7 @@ public enum CatalogCompiler {
     public static func compile(version: String, sources: [Source]) -> Result {
         var diagnostics = DiagnosticCollector()
         var resources: [String: Resource] = [:]
+        var proxies: [String: ProxyRoute] = [:]
         var deferred: [(name: String, path: String, node: MappingNode)] = []
         var settings = VersionSettings()
         var sources = sources
@@ -126,9 +127,15 @@ public enum CatalogCompiler {
                 diagnostics.error("not valid YAML", at: fileStart)
                 continue
             }
+            let node = MappingNode(root, file: source.path)
+            if ProxyParser.isProxy(node) {
+                var parser = ProxyParser(name: name, file: source.path)
+                if let route = parser.parse(node) { proxies[name] = route }
+                diagnostics.append(contentsOf: parser.diagnostics.diagnostics)
+                continue
+            }
             var parser = ResourceParser(name: name, file: source.path)
             parser.time = settings.time
-            let node = MappingNode(root, file: source.path)
             let resource = parser.parse(node)
             // A filter through an embed needs the target parsed: this file is read again below.
             if parser.deferredFilters {
@@ -151,14 +158,37 @@ public enum CatalogCompiler {
             checkPaths(resources, into: &diagnostics)
             checkPaging(resources, settings, into: &diagnostics)
             checkParameterNames(resources, settings, into: &diagnostics)
+            checkProxyPaths(proxies, resources, into: &diagnostics)
         }
         let sorted = diagnostics.diagnostics.sorted()
         let failed = sorted.contains { $0.severity == .error }
-        let catalog = Catalog(version: version, resources: resources, settings: settings)
+        let catalog = Catalog(version: version, resources: resources, settings: settings, proxies: proxies)
         guard failed else { return Result(catalogs: [version: catalog], diagnostics: sorted) }
         let broken = Set(sorted.filter { $0.severity == .error }.map(\.file))
         let clean = resources.filter { !broken.contains($0.value.location.file) }
         return Result(catalogs: [:], diagnostics: sorted, checkable: [version: Catalog(version: version, resources: clean, settings: settings)])
+    }
+
+    /// A proxied route's first segment is its own: no resource answers there, nor Portico, and
+    /// two proxied routes under one segment differ in length or in a constant segment.
+    static func checkProxyPaths(_ proxies: [String: ProxyRoute], _ resources: [String: Resource], into diagnostics: inout DiagnosticCollector) {
+        let segments = Set(resources.values.filter { $0.isEndpoint && $0.parent == nil }.map(\.path))
+        for route in proxies.values.sorted(by: { $0.name < $1.name }) {
+            if segments.contains(route.segment) {
+                diagnostics.error(
+                    "'\(route.segment)' is already a resource's path segment; a proxied route needs a segment of its own", at: route.location)
+            }
+            if reservedSegments.contains(route.segment) {
+                diagnostics.error("'\(route.segment)' is Portico's own under /api/<version>; choose another first segment", at: route.location)
+            }
+            for other in proxies.values where other.name < route.name && other.segments.count == route.segments.count {
+                let same = zip(other.segments, route.segments).allSatisfy { a, b in
+                    if case .constant(let x) = a, case .constant(let y) = b { return x == y }
+                    return true
+                }
+                if same { diagnostics.error("proxied routes '\(other.name)' and '\(route.name)' answer at the same paths", at: route.location) }
+            }
+        }
     }
 
     /// Two served resources may not answer at the same path; the diagnostic goes to a file that wrote `path:`.

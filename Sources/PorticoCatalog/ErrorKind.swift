@@ -21,6 +21,13 @@ public enum ErrorKind: String, CaseIterable, Sendable {
     case unavailable
     case queryTimeout = "query-timeout"
     case `internal`
+    /// A proxied route's upstream failed or answered with an error.
+    case badGateway = "bad-gateway"
+    /// A proxied route's upstream did not answer in time.
+    case gatewayTimeout = "gateway-timeout"
+
+    /// Kinds only proxied routes raise: a version's contract lists them only when it has such routes.
+    public var isGatewayOnly: Bool { self == .badGateway || self == .gatewayTimeout }
 
     public var status: Int {
         switch self {
@@ -35,6 +42,8 @@ public enum ErrorKind: String, CaseIterable, Sendable {
         case .quotaExceeded: 429
         case .unavailable, .queryTimeout: 503
         case .internal: 500
+        case .badGateway: 502
+        case .gatewayTimeout: 504
         }
     }
 
@@ -65,6 +74,8 @@ public enum ErrorKind: String, CaseIterable, Sendable {
         case .unavailable: "Service Unavailable"
         case .queryTimeout: "Query Took Too Long"
         case .internal: "Internal Server Error"
+        case .badGateway: "Bad Gateway"
+        case .gatewayTimeout: "Gateway Timeout"
         }
     }
 }

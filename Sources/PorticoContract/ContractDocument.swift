@@ -14,14 +14,17 @@ public import PorticoCatalog
 public enum ContractDocument {
     public static let openAPIVersion = "3.1.0"
     /// The `type` values a version's errors carry, each once, in ``ErrorKind`` order.
-    static func problemTypes(_ vocabulary: ErrorVocabulary) -> [String] {
+    /// The gateway's kinds (502, 504) only where the version has proxied routes.
+    static func problemTypes(_ vocabulary: ErrorVocabulary, gateway: Bool) -> [String] {
         var seen: Set<String> = []
-        return ErrorKind.allCases.map(vocabulary.type).filter { seen.insert($0).inserted }
+        return ErrorKind.allCases.filter { gateway || !$0.isGatewayOnly }.map(vocabulary.type).filter { seen.insert($0).inserted }
     }
 
     public static func build(_ catalog: Catalog) -> JSONNode {
         var paths: [String: JSONNode] = [:]
-        var schemas: [String: JSONNode] = ["problem": problemSchema(catalog.settings.errors), "usage": usageSchema]
+        var schemas: [String: JSONNode] = [
+            "problem": problemSchema(catalog.settings.errors, gateway: !catalog.proxies.isEmpty), "usage": usageSchema,
+        ]
         for name in catalog.resourceNames {
             let resource = catalog.resources[name]!
             schemas[name] = itemSchema(resource, resource.fields.filter { $0.only != .list }, catalog)
@@ -341,16 +344,16 @@ public enum ContractDocument {
         text.map { "\\^$.|?*+()[]{}".contains($0) ? "\\\($0)" : String($0) }.joined()
     }
 
-    static func problemSchema(_ vocabulary: ErrorVocabulary) -> JSONNode {
+    static func problemSchema(_ vocabulary: ErrorVocabulary, gateway: Bool) -> JSONNode {
         let codes = Set(vocabulary.kinds.values.compactMap(\.code)).sorted()
         guard vocabulary.format == .problem else {
-            var schema = errorBodySchema(vocabulary.body, vocabulary, codes: codes).members
+            var schema = errorBodySchema(vocabulary.body, vocabulary, codes: codes, gateway: gateway).members
             schema["description"] = .string("An error, in this API's own envelope.")
             return .object(schema)
         }
         var properties: [String: JSONNode] = [
             "type": .object([
-                "type": .string("string"), "format": .string("uri"), "enum": .array(problemTypes(vocabulary).map { .string($0) }),
+                "type": .string("string"), "format": .string("uri"), "enum": .array(problemTypes(vocabulary, gateway: gateway).map { .string($0) }),
             ]),
             "title": .object(["type": .string("string")]),
             "status": .object(["type": .string("integer")]),
@@ -375,18 +378,19 @@ public enum ContractDocument {
 
     /// A `json` vocabulary's body: every member required but the roles that may have nothing to
     /// say (code, parameter, request id, violated policies), which are then left out.
-    static func errorBodySchema(_ members: [ErrorVocabulary.Named], _ vocabulary: ErrorVocabulary, codes: [String]) -> JSONNode {
+    static func errorBodySchema(_ members: [ErrorVocabulary.Named], _ vocabulary: ErrorVocabulary, codes: [String], gateway: Bool) -> JSONNode {
         var properties: [String: JSONNode] = [:]
         var required: [JSONNode] = []
         for named in members {
             let schema: JSONNode
             var optional = false
             switch named.member {
-            case .object(let inner): schema = errorBodySchema(inner, vocabulary, codes: codes)
+            case .object(let inner): schema = errorBodySchema(inner, vocabulary, codes: codes, gateway: gateway)
             case .constant(let constant): schema = .object(["const": json(constant)])
             case .role(let role):
                 switch role {
-                case .type: schema = .object(["type": .string("string"), "enum": .array(problemTypes(vocabulary).map { .string($0) })])
+                case .type:
+                    schema = .object(["type": .string("string"), "enum": .array(problemTypes(vocabulary, gateway: gateway).map { .string($0) })])
                 case .title, .detail: schema = .object(["type": .string("string")])
                 case .status: schema = .object(["type": .string("integer")])
                 case .code:

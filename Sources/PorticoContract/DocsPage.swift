@@ -34,7 +34,7 @@ public enum DocsPage {
             <code>429</code> with <code>Retry-After</code> and the violated policy\(limitsTail(catalog.settings.extras, v))</p>
             <h2 id="errors">Errors</h2>
             """
-        body += errors(catalog.settings.errors)
+        body += errors(catalog.settings.errors, gateway: !catalog.proxies.isEmpty)
         for resource in catalog.endpoints { body += section(resource, catalog) }
         return page("\(catalog.settings.title) \(catalog.version)", body)
     }
@@ -50,7 +50,7 @@ public enum DocsPage {
     }
 
     /// What an error looks like in this version, and the type (and code) of each kind.
-    static func errors(_ vocabulary: ErrorVocabulary) -> String {
+    static func errors(_ vocabulary: ErrorVocabulary, gateway: Bool) -> String {
         var html =
             vocabulary.format == .problem
             ? "<p>Errors are <code>\(escape(vocabulary.mediaType))</code> (RFC 9457) with <code>type</code>, <code>title</code>, "
@@ -59,7 +59,7 @@ public enum DocsPage {
             : "<p>Errors are <code>\(escape(vocabulary.mediaType))</code>, shaped <code>\(escape(bodyText(vocabulary.body)))</code>. "
                 + "The <code>X-Request-Id</code> header always carries the request id.</p>"
         html += "<table><tr><th>status</th><th>kind</th><th>type</th><th>code</th></tr>"
-        for kind in ErrorKind.allCases {
+        for kind in ErrorKind.allCases where !kind.isGatewayOnly || gateway {
             html += "<tr><td>\(kind.status)</td><td>\(escape(kind.rawValue))</td><td><code>\(escape(vocabulary.type(of: kind)))</code></td>"
             html += "<td>" + (vocabulary.code(of: kind).map { "<code>\(escape($0))</code>" } ?? "") + "</td></tr>"
         }

@@ -51,14 +51,15 @@ public enum PorticoApplication {
             TokenRoutes(issuer: issuer, limits: read.limits, scopes: read.catalogs.scopes, maxBody: settings.maxBodyBytes, logger: logger)
                 .register(on: router)
         }
-        ReadRoutes(handler: ReadHandler(settings: read, executor: executor, logger: logger)).register(on: router)
+        let gateway = Gateway(logger: logger)
+        ReadRoutes(handler: ReadHandler(settings: read, executor: executor, logger: logger), gateway: gateway).register(on: router)
         return Application(
             responder: BasePathResponder(router: router.buildResponder(), catalogs: read.catalogStore),
             server: .http1(configuration: settings.http1),
             configuration: .init(
                 address: .hostname(settings.host, port: settings.port), serverName: "Portico",
                 availableConnectionsDelegate: MaximumAvailableConnections(settings.maxConnections)),
-            services: services,
+            services: services + [gateway],
             logger: logger
         )
     }

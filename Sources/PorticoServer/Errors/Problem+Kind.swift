@@ -42,5 +42,7 @@ extension Problem {
         public static let unavailable = Kind(.unavailable)
         public static let queryTimeout = Kind(.queryTimeout)
         public static let internalError = Kind(.internal)
+        public static let badGateway = Kind(.badGateway)
+        public static let gatewayTimeout = Kind(.gatewayTimeout)
     }
 }

@@ -18,7 +18,9 @@ struct LimitMiddleware: RouterMiddleware {
         let quotas = plan.map { plan in
             (plan.dailyQuota.map { [QuotaStore.Quota.daily($0)] } ?? []) + (plan.monthlyQuota.map { [QuotaStore.Quota.monthly($0)] } ?? [])
         }
-        let cost = context.route?.isExport == true ? (plan?.exportCost ?? limits.settings.exportCost) : 1
+        let proxied = context.route?.proxy
+        let cost =
+            proxied.map(\.route.cost) ?? (context.route?.isExport == true ? (plan?.exportCost ?? limits.settings.exportCost) : 1)
         // Asking how much is left must not use any of it.
         let isUsage = context.route?.target == .usage
         let decision = isUsage ? limits.rates.peek(principal.partner, policy) : limits.rates.acquire(principal.partner, policy, cost: cost)
@@ -61,12 +63,12 @@ struct LimitMiddleware: RouterMiddleware {
         do {
             var response = try await next(request, context)
             for field in headers { response.headers[field.name] = field.value }
-            if response.body.contentLength == nil {
-                // A streamed export is in flight until its last byte is written, not until the
-                // handler returns: release the slot when the body is done.
+            if response.body.contentLength == nil || proxied != nil {
+                // A streamed export or proxied download is in flight until its last byte is
+                // written, not until the handler returns: release the slot when the body is done.
                 let body = response.body
                 let inFlight = limits.inFlight
-                response.body = ResponseBody { writer in
+                response.body = ResponseBody(contentLength: body.contentLength) { writer in
                     defer { inFlight.release(partner) }
                     try await body.write(writer)
                 }

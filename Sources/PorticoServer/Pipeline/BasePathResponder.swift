@@ -41,7 +41,8 @@ struct BasePathResponder<Router: HTTPResponder>: HTTPResponder where Router.Cont
             guard path[..<pathEnd].hasPrefix(base + "/"), let catalog = set.catalogs[version] else { continue }
             let rest = path[path.index(path.startIndex, offsetBy: base.count + 1)...]
             let segmentEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
-            guard catalog.resourcesBySegment[String(rest[..<segmentEnd])] != nil else { return nil }
+            let segment = String(rest[..<segmentEnd])
+            guard catalog.resourcesBySegment[segment] != nil || catalog.proxiesBySegment[segment] != nil else { return nil }
             return "/api/\(version)/" + rest
         }
         return nil

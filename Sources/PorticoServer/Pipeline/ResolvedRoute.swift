@@ -50,6 +50,9 @@ struct ResolvedRoute: Sendable {
     /// Whether `Accept` admits a media type the version serves; a read that it does not is a 406.
     let acceptable: Bool
 
+    /// The proxied route the path names, with its raw parameter values (``Gateway``).
+    let proxy: ProxyMatch?
+
     var catalog: Catalog? { catalogs.catalogs[version] }
     var planner: ReadPlanner? { catalogs.planners[version] }
     /// The served resource the path names, if there is one.
@@ -82,6 +85,7 @@ struct ResolvedRoute: Sendable {
     var labels: (version: String, resource: String)? {
         guard catalog != nil else { return nil }
         if target == .usage { return (version, "usage") }
+        if let proxy { return (version, proxy.route.name) }
         return resource.map { (version, $0.name) }
     }
 
@@ -95,6 +99,12 @@ struct ResolvedRoute: Sendable {
         target =
             usage ? .usage : subSegment != nil ? .subList(parentID: id ?? "") : id.map { .item(id: $0) } ?? .list
         self.catalogs = catalogs
+        if let catalog = catalogs.catalogs[version], !catalog.proxies.isEmpty, catalog.hasOwnBasePath == viaBasePath, !usage {
+            let raw = [resourceName, parameters.get("id"), subSegment].compactMap { $0 }
+            proxy = ProxyMatch.find(raw, in: catalog)
+        } else {
+            proxy = nil
+        }
         let limitName = catalogs.renamedLimits.isEmpty ? "limit" : catalogs.renamedLimits[version] ?? "limit"
         (format, isExport, acceptable) = Representation.decide(
             request, list: target.isList, limitName: limitName, extras: catalogs.catalogs[version]?.settings.extras ?? .standard)

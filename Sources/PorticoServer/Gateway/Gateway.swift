@@ -1,0 +1,283 @@
+import AsyncHTTPClient
+public import Foundation
+import Hummingbird
+public import Logging
+import NIOCore
+import NIOHTTP1
+import PorticoAccess
+import PorticoCatalog
+import PorticoValues
+public import ServiceLifecycle
+import Synchronization
+
+/// Forwards proxied routes (``ProxyRoute``) to the legacy product and streams its answers back.
+///
+/// Per request: the scope, the parameters and the tenant are checked first (``ProxyPreparation``);
+/// then the upstream is asked with its own credential and only allowed headers; its response
+/// head is mapped (2xx and 304 pass, 404 is Portico's own 404, anything else a 502 problem,
+/// a timeout a 504), and its body streams to the partner with back-pressure, chunk by chunk,
+/// never collected. A body that fails after its first byte aborts the partner's connection, so
+/// a truncated download is never taken for a complete one.
+///
+/// GET and HEAD are retried, on the next target, after a connection failure or a declared
+/// status, only before anything reached the partner. One HTTP client per set of timeouts, shut
+/// down with the server.
+public final class Gateway: Service, Sendable {
+    struct ClientKey: Hashable {
+        let connect: Duration
+        let idle: Duration
+    }
+
+    let logger: Logger
+    private let clients = Mutex<[ClientKey: HTTPClient]>([:])
+    private let turns = Mutex<[String: Int]>([:])
+    private let secrets: SecretSource
+
+    /// - Parameters:
+    ///   - logger: where upstream failures are explained to ops (never to partners).
+    ///   - environment: where `*_env` secrets and `{env:}` targets are read.
+    public init(logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.logger = logger
+        secrets = SecretSource(environment: environment)
+    }
+
+    public func run() async throws {
+        try? await gracefulShutdown()
+        let all = clients.withLock { clients in
+            defer { clients.removeAll() }
+            return Array(clients.values)
+        }
+        for client in all { try? await client.shutdown() }
+    }
+
+    func client(_ timeouts: ProxyRoute.Timeouts) -> HTTPClient {
+        let key = ClientKey(connect: timeouts.connect, idle: timeouts.idle)
+        return clients.withLock { clients in
+            if let found = clients[key] { return found }
+            var configuration = HTTPClient.Configuration(
+                redirectConfiguration: .disallow,
+                timeout: .init(connect: .nanoseconds(Int64(timeouts.connect.nanoseconds)), read: .nanoseconds(Int64(timeouts.idle.nanoseconds))),
+                decompression: .disabled)
+            configuration.httpVersion = .http1Only
+            let made = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            clients[key] = made
+            return made
+        }
+    }
+
+    /// The targets of a route, starting with the next one round-robin: a retry takes the one after.
+    func targets(_ route: ProxyRoute, version: String) throws(Problem) -> [String] {
+        let targets = try route.upstream.targets.map { target throws(Problem) -> String in
+            switch target {
+            case .url(let url): return url
+            case .environment(let name):
+                guard let url = secrets.environment[name], ProxyRoute.isBaseURL(url) else {
+                    logger.error(
+                        "the upstream target's environment variable is not set to a base URL",
+                        metadata: ["route": "\(route.name)", "variable": "\(name)"])
+                    throw Self.badGateway
+                }
+                return url
+            }
+        }
+        let turn = turns.withLock { turns in
+            let key = "\(version)/\(route.name)"
+            defer { turns[key, default: 0] &+= 1 }
+            return turns[key, default: 0]
+        }
+        return (0..<targets.count).map { offset in
+            let base = targets[(turn &+ offset) % targets.count]
+            return base.hasSuffix("/") ? String(base.dropLast()) : base
+        }
+    }
+
+    static let badGateway = Problem(
+        .badGateway, detail: "The service behind this route did not answer properly. Try again later; quote the request id if it persists.")
+    static let gatewayTimeout = Problem(.gatewayTimeout, detail: "The service behind this route did not answer in time. Try again later.")
+
+    /// Forwards one request.
+    ///
+    /// - Parameters:
+    ///   - match: the proxied route and the path's values.
+    ///   - request: the partner's request.
+    ///   - context: its context, with the principal and the resolved route.
+    /// - Returns: the upstream's answer, streaming.
+    /// - Throws: ``Problem`` for every refusal and upstream failure before the head.
+    func forward(
+        _ match: ProxyMatch, _ request: Request, _ context: PorticoRequestContext, version: String, query: [(String, String)], notFound: Problem
+    )
+        async throws -> Response
+    {
+        let route = match.route
+        guard route.methods.contains(request.method.rawValue) else {
+            throw Problem(
+                .methodNotAllowed, detail: "This route answers \(route.methods.joined(separator: ", ")), not \(request.method.rawValue).",
+                headers: [.allow: route.methods.joined(separator: ", ")])
+        }
+        guard let principal = context.principal else {
+            throw Problem(.unauthorized, detail: "This request needs credentials.", headers: [.wwwAuthenticate: "Bearer"])
+        }
+        guard principal.holds(route.scope) else {
+            throw Problem(
+                .insufficientScope, detail: "Reading \(route.name) needs the scope '\(route.scope)', which this credential does not hold.",
+                headers: [.wwwAuthenticate: "Bearer error=\"insufficient_scope\", scope=\"\(route.scope)\""])
+        }
+        let prepared = try ProxyPreparation(match, query: query, principal: principal, notFound: notFound)
+        let authorization = try route.upstream.credential.map { credential throws(Problem) in
+            try secrets.header(credential, route: route, logger: logger)
+        }
+        let headers = ProxyHeaders.upstreamRequest(
+            from: request.headers, requestID: context.requestID, client: context.remoteAddress, proto: "http", authorization: authorization)
+        let retriable = request.method == .get || request.method == .head
+        let attempts = retriable ? route.retries.attempts : 1
+        let client = client(route.timeouts)
+        var failure: Problem = Self.badGateway
+        let targets = try targets(route, version: version)
+        for attempt in 0..<attempts {
+            if attempt > 0 { try? await Task.sleep(for: Self.backoff(attempt)) }
+            let url = targets[attempt % targets.count] + prepared.pathAndQuery
+            var upstream = HTTPClientRequest(url: url)
+            upstream.method = HTTPMethod(rawValue: request.method.rawValue)
+            upstream.headers = headers
+            if !retriable {
+                upstream.body = .stream(request.body, length: request.headers[.contentLength].flatMap(Int64.init).map { .known($0) } ?? .unknown)
+            }
+            let started = ContinuousClock.now
+            let response: HTTPClientResponse
+            do {
+                response = try await client.execute(
+                    upstream, deadline: .now() + .nanoseconds(Int64(route.timeouts.firstByte.nanoseconds)), logger: logger)
+            } catch {
+                failure = Self.problem(for: error)
+                logger.warning(
+                    "upstream request failed",
+                    metadata: ["route": "\(route.name)", "attempt": "\(attempt + 1)", "error": "\(error)", "request_id": "\(context.requestID)"])
+                continue
+            }
+            let status = Int(response.status.code)
+            if route.retries.statuses.contains(status), attempt + 1 < attempts {
+                logger.warning("upstream answered a retried status", metadata: ["route": "\(route.name)", "status": "\(status)"])
+                continue
+            }
+            return try respond(response, route: route, started: started, request: request, context: context, notFound: notFound)
+        }
+        throw failure
+    }
+
+    /// The partner's response for an upstream response head.
+    func respond(
+        _ upstream: HTTPClientResponse, route: ProxyRoute, started: ContinuousClock.Instant, request: Request, context: PorticoRequestContext,
+        notFound: Problem
+    ) throws -> Response {
+        let status = Int(upstream.status.code)
+        switch status {
+        case 200...299, 304:
+            break
+        case 404, 410:
+            throw notFound
+        case 401, 403, 407:
+            logger.error(
+                "the upstream refused Portico's credential: check the route's credential",
+                metadata: ["route": "\(route.name)", "status": "\(status)", "request_id": "\(context.requestID)"])
+            throw Self.badGateway
+        default:
+            logger.warning(
+                "the upstream answered with an error",
+                metadata: ["route": "\(route.name)", "status": "\(status)", "request_id": "\(context.requestID)"])
+            throw Self.badGateway
+        }
+        let headers = ProxyHeaders.partnerResponse(from: upstream.headers)
+        let length = upstream.headers.first(name: "content-length").flatMap(Int.init)
+        let body = upstream.body
+        let total = route.timeouts.total.map { started + $0 }
+        let logger = logger
+        let name = route.name
+        let requestID = context.requestID
+        let hasBody = request.method != .head && status != 204 && status != 304
+        var response = Response(status: HTTPResponse.Status(code: status), headers: headers)
+        response.body = ResponseBody(contentLength: hasBody ? length : nil) { writer in
+            guard hasBody else {
+                try await writer.finish(nil)
+                return
+            }
+            var written = 0
+            do {
+                for try await chunk in body {
+                    if let total, ContinuousClock.now > total { throw ProxyAbort.totalTimeout }
+                    written += chunk.readableBytes
+                    try await writer.write(chunk)
+                }
+            } catch {
+                logger.warning(
+                    "the upstream body failed after the head; the partner's connection is aborted",
+                    metadata: ["route": "\(name)", "bytes": "\(written)", "error": "\(error)", "request_id": "\(requestID)"])
+                throw error
+            }
+            if let length, written != length {
+                logger.warning("the upstream body was shorter than its Content-Length; aborting", metadata: ["route": "\(name)"])
+                throw ProxyAbort.truncated
+            }
+            try await writer.finish(nil)
+        }
+        return response
+    }
+
+    enum ProxyAbort: Error {
+        case totalTimeout
+        case truncated
+    }
+
+    /// A failure before the response head: a timeout (connecting, or waiting for the head) is a
+    /// 504, anything else (refused, reset, malformed) a 502.
+    static func problem(for error: any Error) -> Problem {
+        guard let client = error as? HTTPClientError else { return badGateway }
+        return [.deadlineExceeded, .readTimeout, .connectTimeout].contains(client) ? gatewayTimeout : badGateway
+    }
+
+    /// 100 ms, 200 ms, … with up to half again of jitter.
+    static func backoff(_ attempt: Int) -> Duration {
+        let base = 100 * (1 << min(attempt - 1, 4))
+        return .milliseconds(base + Int.random(in: 0...(base / 2)))
+    }
+}
+
+/// Reads the secrets proxied routes name: environment variables, or files (read once each).
+final class SecretSource: Sendable {
+    let environment: [String: String]
+    private let files = Mutex<[String: String]>([:])
+
+    init(environment: [String: String]) { self.environment = environment }
+
+    func value(_ secret: ProxyRoute.Secret) -> String? {
+        switch secret {
+        case .environment(let name):
+            return environment[name].flatMap { $0.isEmpty ? nil : $0 }
+        case .file(let path):
+            if let cached = files.withLock({ $0[path] }) { return cached }
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else { return nil }
+            let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !value.isEmpty else { return nil }
+            files.withLock { $0[path] = value }
+            return value
+        }
+    }
+
+    /// The header that carries the upstream's credential.
+    func header(_ credential: ProxyRoute.Credential, route: ProxyRoute, logger: Logger) throws(Problem) -> (name: String, value: String) {
+        func read(_ secret: ProxyRoute.Secret) throws(Problem) -> String {
+            guard let value = value(secret) else {
+                logger.error("the upstream credential's secret cannot be read", metadata: ["route": "\(route.name)", "secret": "\(secret)"])
+                throw Gateway.badGateway
+            }
+            return value
+        }
+        switch credential {
+        case .basic(let user, let password):
+            return ("Authorization", "Basic " + Data("\(user):\(try read(password))".utf8).base64EncodedString())
+        case .bearer(let token):
+            return ("Authorization", "Bearer " + (try read(token)))
+        case .header(let name, let secret):
+            return (name, try read(secret))
+        }
+    }
+}
