@@ -350,18 +350,18 @@ extension ContractDocument {
         ]
     }
 
-    static func problemResponses(_ vocabulary: ErrorVocabulary) -> JSONNode {
-        func problem(_ description: String, headers: [String] = []) -> JSONNode {
+    static func problemResponses(_ vocabulary: ErrorVocabulary, gateway: Bool) -> JSONNode {
+        func problem(_ description: String, headers: [String] = [], schema: String = "problem") -> JSONNode {
             var response: [String: JSONNode] = [
                 "description": .string(description),
-                "content": .object([vocabulary.mediaType: .object(["schema": ref("problem")])]),
+                "content": .object([vocabulary.mediaType: .object(["schema": ref(schema)])]),
             ]
             let all = ["X-Request-Id"] + headers
             response["headers"] = .object(
                 Dictionary(uniqueKeysWithValues: all.map { ($0, JSONNode.object(["$ref": .string("#/components/headers/\($0)")])) }))
             return .object(response)
         }
-        return .object([
+        var responses: [String: JSONNode] = [
             "bad_request": problem("A parameter is unknown or invalid, or the cursor does not fit the request."),
             "unauthorized": problem("No credential, or one that is not valid (`WWW-Authenticate` says which).", headers: ["WWW-Authenticate"]),
             "forbidden": problem(
@@ -375,7 +375,12 @@ extension ContractDocument {
                 headers: ["RateLimit", "RateLimit-Policy", "Retry-After"]),
             "internal": problem("Something went wrong on our side; quote the request id."),
             "unavailable": problem("The data cannot be reached right now, or the instance is shutting down.", headers: ["Retry-After"]),
-        ])
+        ]
+        if gateway {
+            responses["bad_gateway"] = problem("The product behind a proxied route failed or answered with an error.", schema: "gateway_problem")
+            responses["gateway_timeout"] = problem("The product behind a proxied route did not answer in time.", schema: "gateway_problem")
+        }
+        return .object(responses)
     }
 
     static func successHeaders(_ catalog: Catalog, etag: Bool) -> JSONNode {

@@ -22,9 +22,10 @@ public enum ContractDocument {
 
     public static func build(_ catalog: Catalog) -> JSONNode {
         var paths: [String: JSONNode] = [:]
-        var schemas: [String: JSONNode] = [
-            "problem": problemSchema(catalog.settings.errors, gateway: !catalog.proxies.isEmpty), "usage": usageSchema,
-        ]
+        var schemas: [String: JSONNode] = ["problem": problemSchema(catalog.settings.errors, gateway: false), "usage": usageSchema]
+        // Only proxied routes answer 502 and 504: their errors have a schema of their own, so the
+        // problem schema every other operation shares does not change when a route is proxied.
+        if !catalog.proxies.isEmpty { schemas["gateway_problem"] = problemSchema(catalog.settings.errors, gateway: true) }
         for name in catalog.resourceNames {
             let resource = catalog.resources[name]!
             schemas[name] = itemSchema(resource, resource.fields.filter { $0.only != .list }, catalog)
@@ -41,7 +42,8 @@ public enum ContractDocument {
             if resource.parent == nil { paths[catalog.listPath(resource) + "/{id}"] = .object(["get": itemOperation(resource, catalog)]) }
         }
         if catalog.settings.extras.usage { paths["/api/\(catalog.version)/usage"] = .object(["get": usageOperation(catalog)]) }
-        let scopes = Set(catalog.resources.values.map(\.scope)).sorted()
+        paths.merge(proxyPaths(catalog)) { a, _ in a }
+        let scopes = Set(catalog.resources.values.map(\.scope) + catalog.proxies.values.map(\.scope)).sorted()
         var info: [String: JSONNode] = ["title": .string(catalog.settings.title), "version": .string(catalog.version)]
         if let description = catalog.settings.description { info["description"] = .string(description) }
         return .object([
@@ -52,7 +54,7 @@ public enum ContractDocument {
                 "schemas": .object(schemas),
                 "securitySchemes": securitySchemes(catalog.settings.security, scopes: scopes),
                 "headers": headers,
-                "responses": problemResponses(catalog.settings.errors),
+                "responses": problemResponses(catalog.settings.errors, gateway: !catalog.proxies.isEmpty),
             ]),
         ])
     }

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import PorticoAccess
 import PorticoCatalog
+import PorticoContract
 import PorticoServer
 import PorticoValues
 import Testing
@@ -172,6 +173,31 @@ struct GatewayTests {
                 #expect(balanced.status == .ok, "\(String(buffer: balanced.body))")
             }
         }
+    }
+
+    @Test("proxied routes are in the version's contract, with their parameters, media types and the gateway's errors; responses validate")
+    func contract() async throws {
+        let upstream = try await TestUpstream.start()
+        let set = try Self.catalogs(upstream)
+        let catalog = try #require(set.catalogs["v1"])
+        let document = try Contract.document(catalog)
+        let text = document.jsonText
+        #expect(text.contains(#""/api/v1/files/{account}/{file}""#))
+        #expect(text.contains(#""get_files""#) && text.contains("#/components/responses/bad_gateway"))
+        #expect(text.contains(#""^(?:[A-Za-z0-9][A-Za-z0-9._-]{0,99})$""#) && text.contains(#""text/csv""#))
+        #expect(text.contains("https://portico.dev/problems/gateway-timeout"))
+        let validator = ResponseValidator(document: document, requireLimitHeaders: false)
+        try await UnitApp.build(UnitApp.executor(), principal: Self.partner, catalogs: set).test(.router) { client in
+            for uri in ["/api/v1/files/1/a.csv", "/api/v1/files/3/a.csv", "/api/v1/error/1/a.csv", "/api/v1/files/1/a.csv?colour=red"] {
+                let response = try await client.execute(uri: uri, method: .get)
+                let headers = Dictionary(response.headers.map { ($0.name.canonicalName, $0.value) }, uniquingKeysWith: { a, _ in a })
+                let path = String(uri.prefix { $0 != "?" })
+                let problems = validator.validate(
+                    method: "GET", path: path, status: Int(response.status.code), headers: headers, body: Array(response.body.readableBytesView))
+                #expect(problems.isEmpty, "\(uri): \(problems)")
+            }
+        }
+        await upstream.stop()
     }
 
     @Test("scope, methods and HEAD: a credential without the scope is a 403 before the upstream; POST is a 405; HEAD has no body")

@@ -43,7 +43,9 @@ public struct CatalogSet: Sendable {
     }
 
     /// Every scope some resource of some version requires, sorted.
-    public var scopes: [String] { Set(catalogs.values.flatMap { $0.resources.values.map(\.scope) }).sorted() }
+    public var scopes: [String] {
+        Set(catalogs.values.flatMap { $0.resources.values.map(\.scope) + $0.proxies.values.map(\.scope) }).sorted()
+    }
 
     public var versions: [String] { catalogs.keys.sorted { $0.count == $1.count ? $0 < $1 : $0.count < $1.count } }
 }
