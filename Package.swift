@@ -214,7 +214,7 @@ let package = Package(
             dependencies: [
                 "PorticoServer", "PorticoCatalog", "PorticoQuery", "PorticoShape", "PorticoValues", "PorticoContract", "PorticoAccess",
                 "PorticoQuota",
-                "PorticoMySQL",
+                "PorticoMySQL", "PorticoTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -44,10 +44,10 @@ public final class Authenticator: Sendable {
     public let tokenIssuer: TokenIssuer?
     /// Trusted external issuers, by `iss`.
     let external: [String: (issuer: ExternalIssuer, keys: JWKSSource)]
-    private let keys = TTLCache<KeyRecord?>(ttl: keyTTL)
+    private let keys: TTLCache<KeyRecord?>
     let verifiedTokens = Mutex<[String: VerifiedToken]>([:])
-    let partnerRecords = TTLCache<PartnerRecord?>(ttl: keyTTL)
-    private let tenants = TTLCache<[MySQLValue]>(ttl: tenantTTL)
+    let partnerRecords: TTLCache<PartnerRecord?>
+    private let tenants: TTLCache<[MySQLValue]>
     private let lookupCount = Atomic<Int>(0)
     private let directory: KeyDirectory
     /// Lookups made in Portico's schema since start (key records and key directory reads), for tests and metrics.
@@ -58,13 +58,17 @@ public final class Authenticator: Sendable {
     ///   - logger: where refusals are explained (never the partner's response).
     ///   - tokenIssuer: Portico's own authorization server, or nil when OAuth is off.
     ///   - externalIssuers: trusted identity providers, by `iss`.
-    ///   - clock: the instant external issuers' key refetch cooldown and refresh read; tests pass a clock they move.
+    ///   - clock: the instant the caches' lifetimes and external issuers' key refetch cooldown and refresh
+    ///     read; tests pass a clock they move.
     public init(
         store: any AccessStore, logger: Logger, tokenIssuer: TokenIssuer? = nil, externalIssuers: [ExternalIssuer] = [],
         clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
         self.store = store
         self.logger = logger
+        keys = TTLCache(ttl: Self.keyTTL, now: clock)
+        partnerRecords = TTLCache(ttl: Self.keyTTL, now: clock)
+        tenants = TTLCache(ttl: Self.tenantTTL, now: clock)
         self.tokenIssuer = tokenIssuer
         directory = KeyDirectory(store: store)
         external = Dictionary(

@@ -10,17 +10,20 @@ final class TTLCache<Value: Sendable>: Sendable {
 
     let ttl: Duration
     let capacity: Int
+    /// The instant freshness is judged at; tests pass a clock they move.
+    let now: @Sendable () -> ContinuousClock.Instant
     private let entries = Mutex<[String: Entry]>([:])
 
-    init(ttl: Duration, capacity: Int = 100_000) {
+    init(ttl: Duration, capacity: Int = 100_000, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
         self.ttl = ttl
         self.capacity = capacity
+        self.now = now
     }
 
     /// The cached value if still fresh. Not `async`: a hit, which is nearly every request, needs
     /// no task frame.
     func fresh(_ key: String) -> Value? {
-        guard let entry = entries.withLock({ $0[key] }), ContinuousClock.now - entry.fetched < ttl else { return nil }
+        guard let entry = entries.withLock({ $0[key] }), now() - entry.fetched < ttl else { return nil }
         return entry.value
     }
 
@@ -30,7 +33,7 @@ final class TTLCache<Value: Sendable>: Sendable {
         let value = try await load()
         entries.withLock { cache in
             if cache.count >= capacity { cache.removeAll() }
-            cache[key] = Entry(value: value, fetched: .now)
+            cache[key] = Entry(value: value, fetched: now())
         }
         return value
     }

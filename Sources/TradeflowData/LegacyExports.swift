@@ -1,4 +1,5 @@
 import Foundation
+import PorticoValues
 
 /// The nightly CSV exports the Tradeflow product writes for each account, in its legacy style,
 /// from the generator's rows: what the demo's export area serves (nginx, behind the product's
@@ -67,9 +68,7 @@ struct LegacyExports {
 
     /// `2026-10-24 13:05:09` → days since 1970.
     static func day(_ text: String) -> Int? {
-        let parts = text.prefix(10).split(separator: "-")
-        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
-        return TimeText.days(year: y, month: m, day: d)
+        MySQLDate(iso: String(text.prefix(10))).map { TimeText.days(year: $0.year, month: $0.month, day: $0.day) }
     }
 
     /// `2026-10-24 13:05:09` → `24.10.2026 13:05`.

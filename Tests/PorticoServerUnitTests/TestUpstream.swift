@@ -14,11 +14,39 @@ final class TestUpstream: Sendable {
     private let task: Task<Void, any Error>
     private let log: Log
 
-    /// What reached the upstream.
+    /// What reached the upstream, and the gate its slow routes wait at.
     final class Log: Sendable {
         let hits = Mutex<[String: Int]>([:])
         /// The last request's headers, by lower-cased name, and its `:path`.
         let seen = Mutex<[String: String]>([:])
+        /// Closed until ``TestUpstream/stop()``: the slow head and the stalled body wait here,
+        /// so they stay slow however long the gateway takes, not for a time the test guesses.
+        let gate = Gate()
+    }
+
+    /// Callers of ``wait()`` stay suspended until ``open()``.
+    final class Gate: Sendable {
+        private let state = Mutex<(open: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
+
+        func wait() async {
+            await withCheckedContinuation { continuation in
+                let resume = state.withLock { state -> Bool in
+                    if state.open { return true }
+                    state.waiting.append(continuation)
+                    return false
+                }
+                if resume { continuation.resume() }
+            }
+        }
+
+        func open() {
+            let waiting = state.withLock { state in
+                state.open = true
+                defer { state.waiting = [] }
+                return state.waiting
+            }
+            for continuation in waiting { continuation.resume() }
+        }
     }
 
     private init(port: Int, task: Task<Void, any Error>, log: Log) {
@@ -72,7 +100,7 @@ final class TestUpstream: Sendable {
         }
         router.get("slow/:account/:name") { request, _ -> Response in
             try record("slow", request)
-            try await Task.sleep(for: .seconds(5))
+            await log.gate.wait()
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "late")))
         }
         router.get("stall/:account/:name") { request, _ -> Response in
@@ -81,7 +109,7 @@ final class TestUpstream: Sendable {
                 status: .ok, headers: [.contentType: "text/csv"],
                 body: ResponseBody(contentLength: 100_000) { writer in
                     try await writer.write(ByteBuffer(repeating: UInt8(ascii: "x"), count: 10_000))
-                    try await Task.sleep(for: .seconds(10))
+                    await log.gate.wait()
                     try await writer.finish(nil)
                 })
         }
@@ -126,6 +154,7 @@ final class TestUpstream: Sendable {
     }
 
     func stop() async {
+        log.gate.open()
         task.cancel()
         _ = await task.result
     }

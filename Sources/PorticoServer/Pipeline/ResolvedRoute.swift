@@ -99,9 +99,9 @@ struct ResolvedRoute: Sendable {
         target =
             usage ? .usage : subSegment != nil ? .subList(parentID: id ?? "") : id.map { .item(id: $0) } ?? .list
         self.catalogs = catalogs
-        if let catalog = catalogs.catalogs[version], !catalog.proxies.isEmpty, catalog.hasOwnBasePath == viaBasePath, !usage {
-            let raw = [resourceName, parameters.get("id"), subSegment].compactMap { $0 }
-            proxy = ProxyMatch.find(raw, in: catalog)
+        // Only a path whose first segment a proxied route owns is matched: no work for the others.
+        if let catalog = catalogs.catalogs[version], catalog.proxiesBySegment[resourceName] != nil, catalog.hasOwnBasePath == viaBasePath {
+            proxy = ProxyMatch.find([resourceName, parameters.get("id"), subSegment].compactMap { $0 }, in: catalog)
         } else {
             proxy = nil
         }
