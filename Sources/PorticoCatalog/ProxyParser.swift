@@ -9,7 +9,7 @@ struct ProxyParser {
 
     static let topLevelKeys = [
         "kind", "description", "path", "scope", "parameters", "query", "tenant", "methods", "upstream", "timeouts", "retries", "cost",
-        "media_types",
+        "media_types", "forwarding",
     ]
     static let parameterKeys = ["type", "pattern", "max_length", "description", "required"]
     /// Methods a proxied route may declare; the gateway never forwards a body otherwise.
@@ -46,11 +46,12 @@ struct ProxyParser {
         let retries = parseRetries(top)
         let cost = top.optionalInt("cost", in: whole, range: 1...1000, &diagnostics) ?? 1
         let mediaTypes = parseMediaTypes(top)
+        let forwarding = parseForwarding(top)
         guard let scope, let segments, let upstream, let tenant else { return nil }
         return ProxyRoute(
             name: name, description: top.optionalString("description", in: whole, &diagnostics), scope: scope, segments: segments,
             parameters: parameters, query: query, tenant: tenant, methods: methods, upstream: upstream, timeouts: timeouts, retries: retries,
-            cost: cost, mediaTypes: mediaTypes, location: root.location)
+            cost: cost, mediaTypes: mediaTypes, forwarding: forwarding, location: root.location)
     }
 
     // MARK: - Path and parameters
@@ -354,5 +355,23 @@ struct ProxyParser {
             types.append(type)
         }
         return types
+    }
+
+    private mutating func parseForwarding(_ top: MappingObject) -> ProxyRoute.Forwarding {
+        var forwarding = ProxyRoute.Forwarding.standard
+        guard let node = top["forwarding"],
+            let object = MappingObject(node, what: "'forwarding'", allowed: ["headers", "via"], into: &diagnostics)
+        else { return forwarding }
+        if let text = object.optionalString("headers", in: "'forwarding'", &diagnostics), let at = object["headers"]?.location {
+            if let style = ProxyRoute.Forwarding.Style(rawValue: text) {
+                forwarding.headers = style
+            } else {
+                let names = ProxyRoute.Forwarding.Style.allCases.map(\.rawValue)
+                diagnostics.error(
+                    "forwarding headers '\(text)' must be one of \(names.joined(separator: ", "))\(Suggestion.hint(for: text, among: names))", at: at)
+            }
+        }
+        forwarding.via = object.optionalBool("via", in: "'forwarding'", &diagnostics) ?? forwarding.via
+        return forwarding
     }
 }

@@ -30,6 +30,8 @@ public struct ProxyRoute: Sendable {
     public let cost: Int
     /// Media types the upstream answers with, for the contract (`text/csv`, `application/gzip`).
     public let mediaTypes: [String]
+    /// Which forwarding headers the upstream gets.
+    public let forwarding: Forwarding
     public let location: Location
 
     public enum Segment: Sendable, Equatable {
@@ -115,6 +117,27 @@ public struct ProxyRoute: Sendable {
         public var statuses: [Int]
 
         public static let standard = Retries(attempts: 2, statuses: [])
+    }
+
+    /// How the upstream learns who asked: `X-Forwarded-For`/`-Proto` (the default) or RFC 7239
+    /// `Forwarded`, or neither; and whether Portico adds itself to `Via`. A chain the partner sent
+    /// is kept only when the peer is one of the server's trusted proxies (`limits.trusted_proxies`).
+    public struct Forwarding: Sendable, Equatable {
+        public enum Style: String, Sendable, CaseIterable {
+            case xForwarded = "x-forwarded"
+            case forwarded
+            case none
+        }
+
+        public var headers: Style
+        public var via: Bool
+
+        public init(headers: Style, via: Bool) {
+            self.headers = headers
+            self.via = via
+        }
+
+        public static let standard = Forwarding(headers: .xForwarded, via: true)
     }
 
     /// Whether `text` is an `http://` or `https://` base URL with a host and no query, fragment or user.

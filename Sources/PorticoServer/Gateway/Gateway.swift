@@ -32,12 +32,16 @@ public final class Gateway: Service, Sendable {
     private let clients = Mutex<[ClientKey: HTTPClient]>([:])
     private let turns = Mutex<[String: Int]>([:])
     private let secrets: SecretSource
+    /// Peers whose forwarding headers are kept (`limits.trusted_proxies`).
+    let trustedProxies: Set<String>
 
     /// - Parameters:
     ///   - logger: where upstream failures are explained to ops (never to partners).
     ///   - environment: where `*_env` secrets and `{env:}` targets are read.
-    public init(logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    ///   - trustedProxies: peers whose `X-Forwarded-For`, `Forwarded` and `Via` are passed on.
+    public init(logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment, trustedProxies: Set<String> = []) {
         self.logger = logger
+        self.trustedProxies = trustedProxies
         secrets = SecretSource(environment: environment)
     }
 
@@ -126,8 +130,10 @@ public final class Gateway: Service, Sendable {
         let authorization = try route.upstream.credential.map { credential throws(Problem) in
             try secrets.header(credential, route: route, logger: logger)
         }
+        let origin = ProxyHeaders.Origin(
+            peer: context.remoteAddress, trusted: context.remoteAddress.map(trustedProxies.contains) ?? false, proto: "http")
         let headers = ProxyHeaders.upstreamRequest(
-            from: request.headers, requestID: context.requestID, client: context.remoteAddress, proto: "http", authorization: authorization)
+            from: request.headers, requestID: context.requestID, origin: origin, forwarding: route.forwarding, authorization: authorization)
         let retriable = request.method == .get || request.method == .head
         let attempts = retriable ? route.retries.attempts : 1
         let client = client(route.timeouts)

@@ -1,5 +1,6 @@
 import Hummingbird
 import PorticoAccess
+import PorticoCatalog
 import PorticoQuota
 
 /// Rate limit and in-flight cap per partner, after authentication. Every authenticated

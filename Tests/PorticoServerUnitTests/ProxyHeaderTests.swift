@@ -1,0 +1,57 @@
+import HTTPTypes
+import NIOHTTP1
+import PorticoCatalog
+import Testing
+
+@testable import PorticoServer
+
+/// What the upstream is told about who asked: only a trusted proxy's chain is believed.
+@Suite("Gateway forwarding headers")
+struct ProxyHeaderTests {
+    static let partnerSent: HTTPFields = [
+        .init("X-Forwarded-For")!: "10.9.9.9", .init("X-Forwarded-Proto")!: "https", .init("Forwarded")!: "for=10.9.9.9;proto=https",
+        .via: "1.1 edge", .accept: "text/csv", .authorization: "Bearer partner-key",
+    ]
+
+    static func headers(trusted: Bool, peer: String? = "192.0.2.7", _ forwarding: ProxyRoute.Forwarding = .standard) -> HTTPHeaders {
+        ProxyHeaders.upstreamRequest(
+            from: partnerSent, requestID: "r1", origin: .init(peer: peer, trusted: trusted, proto: "http"), forwarding: forwarding,
+            authorization: ("Authorization", "Basic bGVnYWN5"))
+    }
+
+    @Test("an untrusted peer's forwarding headers are replaced by what Portico saw; a trusted proxy's chain is extended")
+    func xForwarded() {
+        let untrusted = Self.headers(trusted: false)
+        #expect(untrusted["X-Forwarded-For"] == ["192.0.2.7"])
+        #expect(untrusted["X-Forwarded-Proto"] == ["http"])
+        #expect(untrusted["Via"] == ["1.1 portico"])
+        #expect(untrusted["Forwarded"].isEmpty)
+        #expect(untrusted["Authorization"] == ["Basic bGVnYWN5"], "the partner's credential replaced the upstream's")
+        let trusted = Self.headers(trusted: true)
+        #expect(trusted["X-Forwarded-For"] == ["10.9.9.9, 192.0.2.7"])
+        #expect(trusted["X-Forwarded-Proto"] == ["https"])
+        #expect(trusted["Via"] == ["1.1 edge, 1.1 portico"])
+    }
+
+    @Test("RFC 7239 Forwarded, with IPv6 quoted; none; no Via")
+    func forwarded() {
+        let style = ProxyRoute.Forwarding(headers: .forwarded, via: false)
+        let untrusted = Self.headers(trusted: false, peer: "::1", style)
+        #expect(untrusted["Forwarded"] == ["for=\"[::1]\";proto=http"])
+        #expect(untrusted["X-Forwarded-For"].isEmpty && untrusted["Via"].isEmpty)
+        let trusted = Self.headers(trusted: true, style)
+        #expect(trusted["Forwarded"] == ["for=10.9.9.9;proto=https, for=192.0.2.7;proto=https"])
+        let none = Self.headers(trusted: true, ProxyRoute.Forwarding(headers: .none, via: true))
+        #expect(none["Forwarded"].isEmpty && none["X-Forwarded-For"].isEmpty && none["X-Forwarded-Proto"].isEmpty)
+    }
+
+    @Test("a trusted proxy may claim only http or https")
+    func proto() {
+        var fields = Self.partnerSent
+        fields[.init("X-Forwarded-Proto")!] = "gopher\r\nX-Evil: 1"
+        let headers = ProxyHeaders.upstreamRequest(
+            from: fields, requestID: "", origin: .init(peer: "192.0.2.7", trusted: true, proto: "http"), forwarding: .standard,
+            authorization: nil)
+        #expect(headers["X-Forwarded-Proto"] == ["http"])
+    }
+}
