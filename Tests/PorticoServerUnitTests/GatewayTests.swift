@@ -5,8 +5,13 @@ import PorticoAccess
 import PorticoCatalog
 import PorticoContract
 import PorticoServer
+import PorticoTestSupport
 import PorticoValues
 import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Proxied routes against a real HTTP upstream the test starts on loopback (``TestUpstream``):
 /// what a partner gets back for each way a legacy server behaves or misbehaves.
@@ -51,7 +56,7 @@ struct GatewayTests {
         try password.write(toFile: file, atomically: true, encoding: .utf8)
         let port = upstream.port
         let sources =
-            ["files", "error", "redirect", "big"].map { route($0, port: port, passwordFile: file) }
+            ["files", "error", "redirect", "big", "reset", "huge", "endless"].map { route($0, port: port, passwordFile: file) }
             + ["slow", "stall"].map { route($0, port: port, passwordFile: file, timeouts: impatient) } + [
                 route("flaky", port: port, passwordFile: file, extra: "retries: {attempts: 2, statuses: [503]}"),
                 // async-http-client keeps retrying a refused connection until the connect timeout:
@@ -248,6 +253,102 @@ struct GatewayTests {
         }
         await upstream.stop()
     }
+}
+
+extension GatewayTests {
+    @Test("a connection reset mid-body aborts the partner's download; a 200 KB upstream header is a 502, not a crash")
+    func brokenUpstreams() async throws {
+        let upstream = try await TestUpstream.start()
+        let app = UnitApp.build(UnitApp.executor(), principal: Self.partner, catalogs: try Self.catalogs(upstream))
+        try await app.test(.live) { client in
+            // A raw socket sees what the partner sees: the head, 10,000 bytes, then the connection closed.
+            let port = try #require(client.port)
+            let reader = try #require(StalledReader(port: port, path: "/api/v1/reset/1/a.csv", readFirst: .max))
+            reader.close()
+            #expect(reader.head.hasPrefix("HTTP/1.1 200") && reader.head.lowercased().contains("content-length: 100000"), "\(reader.head)")
+            #expect(reader.received - reader.head.utf8.count < 100_000, "a reset upstream body was delivered as if complete")
+        }
+        try await app.test(.router) { client in
+            let huge = try await client.execute(uri: "/api/v1/huge/1/a.csv", method: .get)
+            #expect(huge.status == .badGateway)
+            #expect(huge.headers[.init("X-Padding")!] == nil)
+            let after = try await client.execute(uri: "/api/v1/files/1/a.csv", method: .get)
+            #expect(after.status == .ok, "the gateway stopped serving after a broken upstream")
+        }
+        await upstream.stop()
+    }
+
+    /// The bound a partner who stops reading can make Portico hold: a few of the upstream's
+    /// chunks, not the file. RSS is the test process's (the upstream streams one shared buffer).
+    static let memoryBound = 64 << 20
+
+    @Test("a partner who stops reading a 512 MiB download holds the upstream back, and Portico's memory stays under 64 MiB")
+    func slowPartner() async throws {
+        let upstream = try await TestUpstream.start()
+        let app = UnitApp.build(UnitApp.executor(), principal: Self.partner, catalogs: try Self.catalogs(upstream))
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let baseline = residentBytes()
+            let reader = try #require(StalledReader(port: port, path: "/api/v1/endless/1/a.csv", readFirst: 1 << 20))
+            // Back-pressure has reached the upstream once it stops sending (it writes as fast as loopback takes).
+            var last = -1
+            var steady = 0
+            while steady < 20, upstream.streamed() < TestUpstream.endlessBytes {
+                let now = upstream.streamed()
+                steady = now == last ? steady + 1 : 0
+                last = now
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let growth = residentBytes() - baseline
+            let streamed = upstream.streamed()
+            reader.close()
+            #expect(reader.received >= 1 << 20)
+            #expect(streamed < TestUpstream.endlessBytes, "the upstream sent the whole file to a partner who stopped reading")
+            #expect(growth < Self.memoryBound, "memory grew by \(growth >> 20) MiB with \(streamed >> 20) MiB sent by the upstream")
+        }
+        await upstream.stop()
+    }
+}
+
+/// A partner that reads the first bytes of a response, then stops reading (until closed).
+final class StalledReader: @unchecked Sendable {
+    private let fd: Int32
+    private(set) var received = 0
+    /// The response head, up to the blank line, once it has arrived.
+    private(set) var head = ""
+
+    init?(port: Int, path: String, readFirst: Int) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        self.fd = fd
+        var small: Int32 = 65_536  // a fixed, small receive window: the kernel does not soak up the file
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            Glibc.close(fd)
+            return nil
+        }
+        let request = "GET \(path) HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        _ = request.withCString { send(fd, $0, strlen($0), 0) }
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        var start: [UInt8] = []
+        while received < readFirst {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count <= 0 { break }
+            received += count
+            if start.count < 4096 { start += buffer[0..<min(count, 4096)] }
+        }
+        let text = String(decoding: start, as: UTF8.self)
+        head = text.range(of: "\r\n\r\n").map { String(text[..<$0.upperBound]) } ?? text
+    }
+
+    func close() { Glibc.close(fd) }
 }
 
 extension CatalogCompiler.Source {

@@ -6,7 +6,7 @@ import Synchronization
 
 /// A legacy product's HTTP server that misbehaves on request, started by the gateway tests on
 /// a real loopback port: Basic credential, cookies and hop-by-hop headers, a slow head, a body
-/// that stalls, HTML errors, a redirect to a login page, a flaky 503, a large file.
+/// that stalls, HTML errors, a redirect to a login page, a flaky 503, a large file, a reset mid-body, a 200 KB header, and an endless file that counts what it sent.
 final class TestUpstream: Sendable {
     static let user = "portico"
     static let password = "legacy-s3cret"
@@ -22,7 +22,12 @@ final class TestUpstream: Sendable {
         /// Closed until ``TestUpstream/stop()``: the slow head and the stalled body wait here,
         /// so they stay slow however long the gateway takes, not for a time the test guesses.
         let gate = Gate()
+        /// Bytes the `endless` route has handed to its connection so far.
+        let streamed = Atomic<Int>(0)
     }
+
+    /// The `endless` route's size: far more than any buffer between the upstream and a partner.
+    static let endlessBytes = 8192 * 65_536
 
     /// Callers of ``wait()`` stay suspended until ``open()``.
     final class Gate: Sendable {
@@ -57,6 +62,8 @@ final class TestUpstream: Sendable {
 
     /// How many requests reached a route (`flaky`, `files`, …).
     func count(_ route: String) -> Int { log.hits.withLock { $0[route] ?? 0 } }
+    /// Bytes the `endless` route has written so far.
+    func streamed() -> Int { log.streamed.load(ordering: .relaxed) }
     /// The last request's headers, by lower-cased name, and its `:path`.
     func lastHeaders() -> [String: String] { log.seen.withLock { $0 } }
 
@@ -136,6 +143,34 @@ final class TestUpstream: Sendable {
                 status: .ok, headers: [.contentType: "text/csv"],
                 body: ResponseBody(contentLength: 128 * 65_536) { writer in
                     for _ in 0..<128 { try await writer.write(chunk) }
+                    try await writer.finish(nil)
+                })
+        }
+        router.get("reset/:account/:name") { request, _ -> Response in
+            try record("reset", request)
+            return Response(
+                status: .ok, headers: [.contentType: "text/csv"],
+                body: ResponseBody(contentLength: 100_000) { writer in
+                    try await writer.write(ByteBuffer(repeating: UInt8(ascii: "x"), count: 10_000))
+                    throw HTTPError(.internalServerError)  // Hummingbird closes the connection mid-body
+                })
+        }
+        router.get("huge/:account/:name") { request, _ -> Response in
+            try record("huge", request)
+            return Response(
+                status: .ok, headers: [.contentType: "text/csv", .init("X-Padding")!: String(repeating: "p", count: 200_000)],
+                body: .init(byteBuffer: ByteBuffer(string: "a\n")))
+        }
+        router.get("endless/:account/:name") { request, _ -> Response in
+            try record("endless", request)
+            let chunk = ByteBuffer(repeating: UInt8(ascii: "e"), count: 65_536)
+            return Response(
+                status: .ok, headers: [.contentType: "text/csv"],
+                body: ResponseBody(contentLength: endlessBytes) { writer in
+                    for _ in 0..<(endlessBytes / 65_536) {
+                        try await writer.write(chunk)
+                        log.streamed.add(65_536, ordering: .relaxed)
+                    }
                     try await writer.finish(nil)
                 })
         }
