@@ -427,6 +427,13 @@ public enum ContractDocument {
                 "rate": .object(["type": .string("object")]),
                 "in_flight": .object(["type": .string("integer")]),
                 "quotas": .object(["type": .string("array"), "items": .object(["type": .string("object")])]),
+                "transfer": .object([
+                    "type": .string("object"),
+                    "description": .string("Response bytes this instance sent you today (UTC), exports and proxied files included."),
+                    "properties": .object([
+                        "bytes_today": .object(["type": .string("integer")]), "reset_seconds": .object(["type": .string("integer")]),
+                    ]),
+                ]),
             ]),
         ])
     }

@@ -51,7 +51,8 @@ public enum PorticoApplication {
             TokenRoutes(issuer: issuer, limits: read.limits, scopes: read.catalogs.scopes, maxBody: settings.maxBodyBytes, logger: logger)
                 .register(on: router)
         }
-        let gateway = Gateway(logger: logger, trustedProxies: read.limits?.settings.trustedProxies ?? [])
+        let gateway = Gateway(
+            logger: logger, trustedProxies: read.limits?.settings.trustedProxies ?? [], health: lifecycle.upstreams, metrics: lifecycle.metrics)
         ReadRoutes(handler: ReadHandler(settings: read, executor: executor, logger: logger), gateway: gateway).register(on: router)
         return Application(
             responder: BasePathResponder(router: router.buildResponder(), catalogs: read.catalogStore),

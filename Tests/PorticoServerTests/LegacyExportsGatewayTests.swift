@@ -5,6 +5,7 @@ import PorticoAccess
 import PorticoMySQL
 import PorticoServer
 import PorticoTestSupport
+import Synchronization
 import Testing
 
 /// The demo's proxied route (`mappings/v1/exports.yaml`) against the product's real export area:
@@ -152,5 +153,33 @@ struct LegacyExportsGatewayTests {
             }
             #expect(seen.count == 1, "the 404s differ: \(seen)")
         }
+    }
+
+    @Test("ops see the upstream: the access line names its target, status and time; metrics count it; /usage counts the partner's bytes")
+    func observability() async throws {
+        let name = try #require(try Self.files(1).last { $0.hasPrefix("orders-") && $0.hasSuffix(".csv") })
+        let size = try Self.bytes(1, name).count
+        let log = RecordingLog()
+        let metrics = ServerMetrics(version: "test", pools: [], quotas: nil)
+        let read = ReadSettings(
+            catalogs: TestApp.catalogs, cursors: TestApp.cursors, developmentPrincipal: Self.acme, limits: Limits(settings: .standard))
+        let app = TestApp.application(
+            settings: .init(port: 0), read: read, pool: pool, logger: TestApp.quietLogger, lifecycle: Lifecycle(metrics: metrics),
+            accessLogger: log.logger)
+        try await app.test(.router) { client in
+            let response = try await client.execute(uri: "/api/v1/exports/1/\(name)", method: .get)
+            #expect(response.status == .ok && response.body.readableBytes == size)
+            let usage = try ReadApiTests.json(try await client.execute(uri: "/api/v1/usage", method: .get))
+            let transfer = try #require(usage["transfer"] as? [String: Any])
+            #expect((transfer["bytes_today"] as? Int ?? 0) >= size, "\(transfer)")
+        }
+        await pool.close()
+        let line = try #require(log.events.withLock { $0 }.first { $0.metadata["resource"] == "v1/exports" })
+        let target = try #require(ProcessInfo.processInfo.environment["TRADEFLOW_EXPORTS_URL"])
+        #expect(line.metadata["upstream"] == target && line.metadata["upstream_status"] == "200", "\(line.metadata)")
+        #expect(line.metadata["upstream_ms"].flatMap(Double.init) != nil)
+        let text = String(decoding: metrics.render(), as: UTF8.self)
+        #expect(text.contains("portico_upstream_requests_total{route=\"v1/exports\",target=\"\(target)\",status=\"200\"} 1"), "\(text)")
+        #expect(text.contains("portico_upstream_bytes_total{route=\"v1/exports\",target=\"\(target)\"} \(size)"))
     }
 }

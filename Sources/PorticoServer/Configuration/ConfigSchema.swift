@@ -92,6 +92,10 @@ public enum ConfigSchema {
             ConfigKey("server.max_body_bytes", .integer(0...1_048_576), "4096", "largest request body (only the token endpoint reads one)"),
             ConfigKey("server.max_connections", .integer(1...1_000_000), "1024", "connections served at once; more wait in the backlog"),
             ConfigKey("server.drain_timeout", .integer(0...3600), "30", "seconds in-flight requests get to finish on shutdown"),
+            ConfigKey("gateway.eject_after", .integer(1...100), "3", "consecutive failures that eject a proxied route's upstream target"),
+            ConfigKey("gateway.eject_seconds", .integer(1...3600), "30", "how long an ejected upstream target is passed over (doubling on repeats)"),
+            ConfigKey(
+                "gateway.readiness_includes_upstreams", .boolean, "false", "readiness fails while a proxied route has every upstream target ejected"),
             ConfigKey("allow_inline_secrets", .boolean, "false", "accept secrets written in the file itself (development only)"),
         ]
 

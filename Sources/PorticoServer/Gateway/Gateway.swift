@@ -34,14 +34,23 @@ public final class Gateway: Service, Sendable {
     private let secrets: SecretSource
     /// Peers whose forwarding headers are kept (`limits.trusted_proxies`).
     let trustedProxies: Set<String>
+    let health: UpstreamHealth
+    let metrics: ServerMetrics?
 
     /// - Parameters:
     ///   - logger: where upstream failures are explained to ops (never to partners).
     ///   - environment: where `*_env` secrets and `{env:}` targets are read.
     ///   - trustedProxies: peers whose `X-Forwarded-For`, `Forwarded` and `Via` are passed on.
-    public init(logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment, trustedProxies: Set<String> = []) {
+    ///   - health: which targets are ejected (shared with readiness).
+    ///   - metrics: where exchanges, bytes, retries and ejections are counted.
+    public init(
+        logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment, trustedProxies: Set<String> = [],
+        health: UpstreamHealth = UpstreamHealth(), metrics: ServerMetrics? = nil
+    ) {
         self.logger = logger
         self.trustedProxies = trustedProxies
+        self.health = health
+        self.metrics = metrics
         secrets = SecretSource(environment: environment)
     }
 
@@ -138,11 +147,15 @@ public final class Gateway: Service, Sendable {
         let attempts = retriable ? route.retries.attempts : 1
         let client = client(route.timeouts)
         var failure: Problem = Self.badGateway
-        let targets = try targets(route, version: version)
+        let key = "\(version)/\(route.name)"
+        let targets = health.order(try targets(route, version: version), route: key)
         for attempt in 0..<attempts {
-            if attempt > 0 { try? await Task.sleep(for: Self.backoff(attempt)) }
-            let url = targets[attempt % targets.count] + prepared.pathAndQuery
-            var upstream = HTTPClientRequest(url: url)
+            if attempt > 0 {
+                metrics?.upstreamRetry(route: key)
+                try? await Task.sleep(for: Self.backoff(attempt))
+            }
+            let target = targets[attempt % targets.count]
+            var upstream = HTTPClientRequest(url: target + prepared.pathAndQuery)
             upstream.method = HTTPMethod(rawValue: request.method.rawValue)
             upstream.headers = headers
             if !retriable {
@@ -155,25 +168,53 @@ public final class Gateway: Service, Sendable {
                     upstream, deadline: .now() + .nanoseconds(Int64(route.timeouts.firstByte.nanoseconds)), logger: logger)
             } catch {
                 failure = Self.problem(for: error)
+                let outcome = failure.status.code == 504 ? "timeout" : "connect_error"
+                record(key, target, outcome: outcome, since: started, attempt: attempt, context, failed: true)
                 logger.warning(
                     "upstream request failed",
-                    metadata: ["route": "\(route.name)", "attempt": "\(attempt + 1)", "error": "\(error)", "request_id": "\(context.requestID)"])
+                    metadata: [
+                        "route": "\(key)", "target": "\(target)", "attempt": "\(attempt + 1)", "error": "\(error)",
+                        "request_id": "\(context.requestID)",
+                    ])
                 continue
             }
             let status = Int(response.status.code)
+            record(key, target, outcome: String(status), since: started, attempt: attempt, context, failed: [502, 503, 504].contains(status))
             if route.retries.statuses.contains(status), attempt + 1 < attempts {
-                logger.warning("upstream answered a retried status", metadata: ["route": "\(route.name)", "status": "\(status)"])
+                logger.warning("upstream answered a retried status", metadata: ["route": "\(key)", "status": "\(status)"])
                 continue
             }
-            return try respond(response, route: route, started: started, request: request, context: context, notFound: notFound)
+            let metrics = metrics
+            @Sendable func count(_ bytes: Int) { metrics?.upstreamBytes(route: key, target: target, bytes: bytes) }
+            return try respond(response, route: route, started: started, request: request, context: context, notFound: notFound, count: count)
         }
         throw failure
+    }
+
+    /// One exchange's outcome, for passive health, the metrics and the access log.
+    private func record(
+        _ route: String, _ target: String, outcome: String, since started: ContinuousClock.Instant, attempt: Int,
+        _ context: PorticoRequestContext, failed: Bool
+    ) {
+        let nanos = (ContinuousClock.now - started).nanoseconds
+        context.trace.upstream(.init(target: target, outcome: outcome, nanos: nanos, attempts: attempt + 1))
+        metrics?.upstream(route: route, target: target, outcome: outcome, headNanos: nanos)
+        guard failed else {
+            health.succeeded(target)
+            return
+        }
+        if health.failed(target) {
+            metrics?.upstreamEjected(target: target)
+            logger.error(
+                "upstream target ejected after repeated failures; its route's other targets are tried first",
+                metadata: ["route": "\(route)", "target": "\(target)"])
+        }
     }
 
     /// The partner's response for an upstream response head.
     func respond(
         _ upstream: HTTPClientResponse, route: ProxyRoute, started: ContinuousClock.Instant, request: Request, context: PorticoRequestContext,
-        notFound: Problem
+        notFound: Problem, count: @escaping @Sendable (Int) -> Void = { _ in }
     ) throws -> Response {
         let status = Int(upstream.status.code)
         switch status {
@@ -207,6 +248,7 @@ public final class Gateway: Service, Sendable {
                 return
             }
             var written = 0
+            defer { count(written) }
             do {
                 for try await chunk in body {
                     if let total, ContinuousClock.now > total { throw ProxyAbort.totalTimeout }

@@ -50,6 +50,8 @@ public struct Limits: Sendable {
     public let settings: LimitSettings
     public let rates: RateLimiter
     public let inFlight = InFlightLimiter()
+    /// Response bytes per partner today, shown by `/usage`.
+    public let transfer = TransferCounter()
     /// Daily and monthly quotas shared through Portico's schema; nil when none are set.
     public let quotas: QuotaStore?
 

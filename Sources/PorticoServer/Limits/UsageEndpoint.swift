@@ -33,7 +33,8 @@ struct UsageEndpoint {
         json += (limits.quotas?.usage(principal.partner, quotas: quotas) ?? []).map { quota, used, reset in
             "{\"name\":\"\(quota.name)\",\"limit\":\(quota.limit),\"used\":\(used),\"reset_seconds\":\(reset)}"
         }.joined(separator: ",")
-        json += "]}"
+        let transfer = limits.transfer.today(principal.partner)
+        json += "],\"transfer\":{\"bytes_today\":\(transfer.bytes),\"reset_seconds\":\(transfer.resetSeconds)}}"
         return Response(
             status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(string: json)))

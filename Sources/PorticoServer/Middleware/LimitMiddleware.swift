@@ -69,12 +69,18 @@ struct LimitMiddleware: RouterMiddleware {
                 // written, not until the handler returns: release the slot when the body is done.
                 let body = response.body
                 let inFlight = limits.inFlight
+                let transfer = limits.transfer
                 response.body = ResponseBody(contentLength: body.contentLength) { writer in
-                    defer { inFlight.release(partner) }
-                    try await body.write(writer)
+                    let counting = CountingWriter(base: writer)
+                    defer {
+                        inFlight.release(partner)
+                        transfer.add(partner, bytes: counting.bytes)
+                    }
+                    try await body.write(counting)
                 }
             } else {
                 limits.inFlight.release(partner)
+                if request.method != .head { limits.transfer.add(partner, bytes: response.body.contentLength ?? 0) }
             }
             return response
         } catch let error as Problem {

@@ -10,7 +10,8 @@ import PorticoValues
 /// metrics are written when the last byte is, so duration, rows and bytes are the export's own.
 ///
 /// The line carries: request id, partner, credential id (never a secret), method, route
-/// template, status, bytes, duration, database time and rows.
+/// template, the resource or proxied route (`v1/orders`), status, bytes, duration, database time and rows; for a proxied route, the upstream
+/// target, its status (or `connect_error`, `timeout`), the time to its response head and the tries.
 ///
 /// One middleware, not two: each layer costs every request an async frame and a closure.
 struct AccessLogMiddleware: RouterMiddleware {
@@ -85,10 +86,17 @@ struct AccessLogMiddleware: RouterMiddleware {
             "db_ms": .string(String(format: "%.3f", Double(trace.databaseNanos) / 1e6)),
             "rows": .stringConvertible(trace.rows),
         ]
+        if let version = trace.version, let resource = trace.resource { metadata["resource"] = .string("\(version)/\(resource)") }
         if let bytes { metadata["bytes"] = .stringConvertible(bytes) }
         if let partner = trace.partner { metadata["partner"] = .string(partner) }
         if let credential = trace.credentialID { metadata["credential_id"] = .string(credential) }
         if let address = context.remoteAddress { metadata["client"] = .string(address) }
+        if let upstream = trace.upstream {
+            metadata["upstream"] = .string(upstream.target)
+            metadata["upstream_status"] = .string(upstream.outcome)
+            metadata["upstream_ms"] = .string(String(format: "%.3f", Double(upstream.nanos) / 1e6))
+            if upstream.attempts > 1 { metadata["upstream_attempts"] = .stringConvertible(upstream.attempts) }
+        }
         logger.info("request", metadata: metadata)
     }
 }

@@ -15,6 +15,16 @@ public final class RequestTrace: Sendable {
         var rows = 0
         var refusal: Refusal?
         var errorVocabulary: ErrorVocabulary?
+        var upstream: Upstream?
+    }
+
+    /// A proxied request's exchange with the upstream, for the access log.
+    struct Upstream {
+        var target: String
+        /// Its status, or `connect_error` / `timeout`.
+        var outcome: String
+        var nanos: Int64
+        var attempts: Int
     }
 
     /// A request refused with a returned (not thrown) problem, for the metrics.
@@ -42,6 +52,8 @@ public final class RequestTrace: Sendable {
         }
     }
 
+    func upstream(_ exchange: Upstream) { state.withLock { $0.upstream = exchange } }
+
     func database(_ duration: Duration, rows: Int) {
         let nanos = duration.nanoseconds
         state.withLock {
@@ -63,7 +75,12 @@ public final class RequestTrace: Sendable {
         state.withLock { $0.refusal = refusal }
     }
 
-    var snapshot: (partner: String?, credentialID: String?, version: String?, resource: String?, databaseNanos: Int64, rows: Int, refusal: Refusal?) {
-        state.withLock { ($0.partner, $0.credentialID, $0.version, $0.resource, $0.databaseNanos, $0.rows, $0.refusal) }
+    var snapshot:
+        (
+            partner: String?, credentialID: String?, version: String?, resource: String?, databaseNanos: Int64, rows: Int, refusal: Refusal?,
+            upstream: Upstream?
+        )
+    {
+        state.withLock { ($0.partner, $0.credentialID, $0.version, $0.resource, $0.databaseNanos, $0.rows, $0.refusal, $0.upstream) }
     }
 }

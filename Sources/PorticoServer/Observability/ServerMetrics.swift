@@ -11,6 +11,7 @@ public final class ServerMetrics: Sendable {
     private let counters = Mutex<[CounterKey: Metrics.Counter]>([:])
     /// Per-request instruments by their labels, so a request costs one lookup and builds no strings.
     private let requestInstruments = Mutex<[RequestLabels: RequestInstruments]>([:])
+    private let timers = Mutex<[CounterKey: Metrics.Timer]>([:])
     private let lastFlushFailures = Mutex(0)
     let pools: [(name: String, pool: MySQLConnectionPool)]
     let quotas: QuotaStore?
@@ -58,6 +59,27 @@ public final class ServerMetrics: Sendable {
         let quota = policy == "daily" || policy == "monthly"
         count(quota ? "portico_quota_rejections_total" : "portico_rate_limit_rejections_total", [("policy", policy)])
     }
+
+    /// One exchange with an upstream target: its status (or `connect_error`, `timeout`) and the time to its response head.
+    func upstream(route: String, target: String, outcome: String, headNanos: Int64) {
+        count("portico_upstream_requests_total", [("route", route), ("target", target), ("status", outcome)])
+        let timer = timers.withLock { cache in
+            let key = CounterKey(name: "portico_upstream_response_seconds", dimensions: [("route", route), ("target", target)])
+            if let existing = cache[key] { return existing }
+            let made = Metrics.Timer(label: key.name, dimensions: key.dimensions, factory: factory)
+            cache[key] = made
+            return made
+        }
+        timer.recordNanoseconds(headNanos)
+    }
+
+    func upstreamBytes(route: String, target: String, bytes: Int) {
+        count("portico_upstream_bytes_total", [("route", route), ("target", target)], by: bytes)
+    }
+
+    func upstreamRetry(route: String) { count("portico_upstream_retries_total", [("route", route)]) }
+
+    func upstreamEjected(target: String) { count("portico_upstream_ejections_total", [("target", target)]) }
 
     func authFailure(kind: String) { count("portico_auth_failures_total", [("kind", kind)]) }
 

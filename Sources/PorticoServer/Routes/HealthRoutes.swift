@@ -8,6 +8,8 @@ import PorticoMySQL
 /// - `GET /readyz`: 200 when a database connection answers a ping within the pool's acquire
 ///   timeout and the process is not draining, else a 503 problem with `Retry-After`, so a
 ///   balancer stops sending traffic until the database is back (or moves to other instances).
+///   With `gateway.readiness_includes_upstreams`, also a 503 while a proxied route has every
+///   upstream target ejected (``UpstreamHealth``).
 ///
 /// The admin listener names what is not ready (`database`); the public listener, which anyone
 /// can reach, answers with the bare status only, so it tells outsiders nothing about the
@@ -30,6 +32,12 @@ struct HealthRoutes {
                 throw Problem.unavailable(
                     namesComponents ? "The product database is not reachable; retry shortly." : "Not ready; retry shortly.",
                     retryAfter: 5)
+            }
+            if lifecycle.readinessIncludesUpstreams, case let down = lifecycle.upstreams.unavailableRoutes, !down.isEmpty {
+                throw Problem.unavailable(
+                    namesComponents
+                        ? "Every upstream target of \(down.joined(separator: ", ")) is ejected after failures; retry shortly."
+                        : "Not ready; retry shortly.", retryAfter: 5)
             }
             return Self.json(namesComponents ? #"{"status":"ready","database":"ok"}"# : #"{"status":"ready"}"#)
         }

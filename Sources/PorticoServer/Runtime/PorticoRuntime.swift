@@ -101,7 +101,10 @@ public final class PorticoRuntime: Sendable {
             authenticator: authenticator, limits: limits)
         catalogStore = read.catalogStore
         metrics = ServerMetrics(version: Self.version, pools: [("product", productPool)] + (statePool.map { [("state", $0)] } ?? []), quotas: quotas)
-        lifecycle = Lifecycle(metrics: metrics)
+        lifecycle = Lifecycle(
+            metrics: metrics,
+            upstreams: UpstreamHealth(threshold: config.number("gateway.eject_after"), cooldown: .seconds(config.number("gateway.eject_seconds"))),
+            readinessIncludesUpstreams: config.bool("gateway.readiness_includes_upstreams"))
     }
 
     static func database(_ config: EffectiveConfig, section: String, prefix: String) throws -> MySQLConfiguration {
