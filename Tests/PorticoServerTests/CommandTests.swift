@@ -46,6 +46,25 @@ struct CommandTests {
         #expect(output.contains("error(s)"))
     }
 
+    @Test("check --upstream asks the demo's export area: it answers with the right credential; a wrong one, an unset one or a dead host is an error at the route's upstream")
+    func checkUpstream() async throws {
+        let binary = TestDatabase.porticoBinary
+        let mappings = "\(TestDatabase.repositoryRoot)/mappings"
+        let url = try #require(ProcessInfo.processInfo.environment["TRADEFLOW_EXPORTS_URL"], "run with `eval \"$(scripts/db env)\"`")
+        let (ok, okOutput) = await TestDatabase.run([binary, "check", "--upstream", "--mappings", mappings])
+        #expect(ok == 0, "\(okOutput)")
+        #expect(okOutput.contains("v1/exports.yaml:") && okOutput.contains("ok: v1/exports → \(url) answered"), "\(okOutput)")
+        for (environment, expected) in [
+            (["TRADEFLOW_EXPORTS_PASSWORD": "wrong"], "answered 401: it does not accept the route's credential"),
+            (["TRADEFLOW_EXPORTS_PASSWORD": ""], "the route's credential cannot be read"),
+            (["TRADEFLOW_EXPORTS_URL": "http://127.0.0.1:9"], "→ http://127.0.0.1:9 does not answer"),
+        ] {
+            let (status, output) = await TestDatabase.run([binary, "check", "--upstream", "--mappings", mappings], environment: environment)
+            #expect(status == 1, "\(environment): \(output)")
+            #expect(output.contains("v1/exports.yaml:") && output.contains(expected), "\(environment): \(output)")
+        }
+    }
+
     @Test("check --database reports the schema drift of every clean file, even when another file of the version has an error")
     func checkDatabaseReportsEverything() async throws {
         let folder = NSTemporaryDirectory() + "portico-check-db-\(UUID().uuidString)"
