@@ -9,7 +9,7 @@ struct ProxyParser {
 
     static let topLevelKeys = [
         "kind", "description", "path", "scope", "parameters", "query", "tenant", "methods", "upstream", "timeouts", "retries", "cost",
-        "media_types", "forwarding",
+        "media_types", "forwarding", "schema", "ranges",
     ]
     static let parameterKeys = ["type", "pattern", "max_length", "description", "required"]
     /// Methods a proxied route may declare; the gateway never forwards a body otherwise.
@@ -47,11 +47,19 @@ struct ProxyParser {
         let cost = top.optionalInt("cost", in: whole, range: 1...1000, &diagnostics) ?? 1
         let mediaTypes = parseMediaTypes(top)
         let forwarding = parseForwarding(top)
+        let ranges = top.optionalBool("ranges", in: whole, &diagnostics) ?? true
+        var schema: ProxyResponseSchema?
+        if let node = top["schema"] {
+            schema = parseSchema(node, what: "'schema'")
+            if !mediaTypes.contains("application/json") {
+                diagnostics.error("'schema' describes a JSON answer: list application/json in 'media_types'", at: node.location)
+            }
+        }
         guard let scope, let segments, let upstream, let tenant else { return nil }
         return ProxyRoute(
             name: name, description: top.optionalString("description", in: whole, &diagnostics), scope: scope, segments: segments,
             parameters: parameters, query: query, tenant: tenant, methods: methods, upstream: upstream, timeouts: timeouts, retries: retries,
-            cost: cost, mediaTypes: mediaTypes, forwarding: forwarding, location: root.location)
+            cost: cost, mediaTypes: mediaTypes, forwarding: forwarding, schema: schema, ranges: ranges, location: root.location)
     }
 
     // MARK: - Path and parameters

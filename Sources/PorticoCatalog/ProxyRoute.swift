@@ -32,6 +32,10 @@ public struct ProxyRoute: Sendable {
     public let mediaTypes: [String]
     /// Which forwarding headers the upstream gets.
     public let forwarding: Forwarding
+    /// The JSON the upstream answers with, for the contract; nil for files (a binary body).
+    public let schema: ProxyResponseSchema?
+    /// Whether `Range` and `If-Range` pass to the upstream (and 206 is in the contract).
+    public let ranges: Bool
     public let location: Location
 
     public enum Segment: Sendable, Equatable {

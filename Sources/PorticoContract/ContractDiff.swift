@@ -35,6 +35,10 @@ public struct ContractDiff: Sendable {
         for name in oldSchemas.keys.sorted() {
             let path = "$.components.schemas.\(name)"
             guard let newSchema = newSchemas[name] else {
+                if name == "gateway_problem" {
+                    diff.add(false, path, "removed schema (only the gateway's errors used it: the version has no proxied route left)")
+                    continue
+                }
                 diff.add(true, path, "removed schema (a resource's documents are gone)")
                 continue
             }
@@ -117,6 +121,12 @@ public struct ContractDiff: Sendable {
         for status in oldResponses.keys.sorted() {
             let path = "\(at).responses['\(status)']"
             guard let newResponse = newResponses[status] else {
+                // The gateway's own errors go when a mapped resource replaces a proxied route:
+                // the product behind it can no longer fail that way, and no partner relied on it.
+                if status == "502" || status == "504" {
+                    add(false, path, "removed response (the gateway's error: the route is no longer proxied)")
+                    continue
+                }
                 add(true, path, "removed response")
                 continue
             }

@@ -26,6 +26,7 @@ public enum ContractDocument {
         // Only proxied routes answer 502 and 504: their errors have a schema of their own, so the
         // problem schema every other operation shares does not change when a route is proxied.
         if !catalog.proxies.isEmpty { schemas["gateway_problem"] = problemSchema(catalog.settings.errors, gateway: true) }
+        for (name, route) in catalog.proxies { if let schema = route.schema { schemas[name] = proxyResponseSchema(schema) } }
         for name in catalog.resourceNames {
             let resource = catalog.resources[name]!
             schemas[name] = itemSchema(resource, resource.fields.filter { $0.only != .list }, catalog)

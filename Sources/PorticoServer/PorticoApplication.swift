@@ -34,10 +34,11 @@ public enum PorticoApplication {
     ///   - executor: where planned reads run.
     ///   - services: what runs beside the server (pools, quota flushing), shut down after it.
     ///   - inspector: an outermost middleware that sees every response (tests validate them against the contract).
+    ///   - gateway: the proxied routes' gateway, when not the standard one (on the process environment).
     public static func build<Executor: ReadExecutor>(
         settings: ServerSettings, read: ReadSettings, executor: Executor, services: [any Service] = [], logger: Logger,
         lifecycle: Lifecycle = Lifecycle(), accessLogger: Logger? = nil,
-        inspector: (any MiddlewareProtocol<Request, Response, PorticoRequestContext>)? = nil
+        inspector: (any MiddlewareProtocol<Request, Response, PorticoRequestContext>)? = nil, gateway: Gateway? = nil
     ) -> some ApplicationProtocol {
         let router = Router(context: PorticoRequestContext.self)
         // Outermost, so it sees every response as the client will (tests check them against the contract).
@@ -51,8 +52,10 @@ public enum PorticoApplication {
             TokenRoutes(issuer: issuer, limits: read.limits, scopes: read.catalogs.scopes, maxBody: settings.maxBodyBytes, logger: logger)
                 .register(on: router)
         }
-        let gateway = Gateway(
-            logger: logger, trustedProxies: read.limits?.settings.trustedProxies ?? [], health: lifecycle.upstreams, metrics: lifecycle.metrics)
+        let gateway =
+            gateway
+            ?? Gateway(
+                logger: logger, trustedProxies: read.limits?.settings.trustedProxies ?? [], health: lifecycle.upstreams, metrics: lifecycle.metrics)
         ReadRoutes(handler: ReadHandler(settings: read, executor: executor, logger: logger), gateway: gateway).register(on: router)
         return Application(
             responder: BasePathResponder(router: router.buildResponder(), catalogs: read.catalogStore),

@@ -146,6 +146,13 @@ final class TestUpstream: Sendable {
                     try await writer.finish(nil)
                 })
         }
+        router.get("legacy/products/:id") { request, context -> Response in
+            try record("legacy", request)
+            let id = context.parameters.get("id") ?? ""
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"id":"\#(id)","sku":"SKU-1","title":"Product 1"}"#)))
+        }
         router.get("reset/:account/:name") { request, _ -> Response in
             try record("reset", request)
             return Response(

@@ -142,7 +142,8 @@ public final class Gateway: Service, Sendable {
         let origin = ProxyHeaders.Origin(
             peer: context.remoteAddress, trusted: context.remoteAddress.map(trustedProxies.contains) ?? false, proto: "http")
         let headers = ProxyHeaders.upstreamRequest(
-            from: request.headers, requestID: context.requestID, origin: origin, forwarding: route.forwarding, authorization: authorization)
+            from: request.headers, requestID: context.requestID, origin: origin, forwarding: route.forwarding, ranges: route.ranges,
+            authorization: authorization)
         let retriable = request.method == .get || request.method == .head
         let attempts = retriable ? route.retries.attempts : 1
         let client = client(route.timeouts)

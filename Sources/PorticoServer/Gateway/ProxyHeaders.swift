@@ -32,11 +32,11 @@ enum ProxyHeaders {
     /// The upstream request's headers: the allowed partner headers, Portico's request id and
     /// forwarding headers, and the upstream's own credential (never the partner's).
     static func upstreamRequest(
-        from request: HTTPFields, requestID: String, origin: Origin, forwarding: ProxyRoute.Forwarding,
+        from request: HTTPFields, requestID: String, origin: Origin, forwarding: ProxyRoute.Forwarding, ranges: Bool = true,
         authorization: (name: String, value: String)?
     ) -> HTTPHeaders {
         var headers = HTTPHeaders()
-        for name in forwarded {
+        for name in forwarded where ranges || (name != .range && name != .ifRange) {
             for value in request[values: name] where !value.isEmpty { headers.add(name: name.canonicalName, value: value) }
         }
         if !requestID.isEmpty { headers.add(name: "X-Request-Id", value: requestID) }
