@@ -10,6 +10,10 @@ import PorticoValues
 public import ServiceLifecycle
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Forwards proxied routes (``ProxyRoute``) to the legacy product and streams its answers back.
 ///
 /// Per request: the scope, the parameters and the tenant are checked first (``ProxyPreparation``);
@@ -290,10 +294,26 @@ public final class Gateway: Service, Sendable {
     }
 }
 
-/// Reads the secrets proxied routes name: environment variables, or files (read once each).
+/// Reads the secrets proxied routes name: environment variables, or files. A file is read
+/// again when its modification time or size changes (one `stat` per request), so a rotated
+/// secret takes effect without a restart.
 final class SecretSource: Sendable {
     let environment: [String: String]
-    private let files = Mutex<[String: String]>([:])
+    private let files = Mutex<[String: (stamp: FileStamp, value: String)]>([:])
+
+    struct FileStamp: Equatable {
+        let seconds: Int
+        let nanoseconds: Int
+        let size: Int
+
+        init?(_ path: String) {
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            seconds = Int(info.st_mtim.tv_sec)
+            nanoseconds = Int(info.st_mtim.tv_nsec)
+            size = Int(info.st_size)
+        }
+    }
 
     init(environment: [String: String]) { self.environment = environment }
 
@@ -302,11 +322,12 @@ final class SecretSource: Sendable {
         case .environment(let name):
             return environment[name].flatMap { $0.isEmpty ? nil : $0 }
         case .file(let path):
-            if let cached = files.withLock({ $0[path] }) { return cached }
+            guard let stamp = FileStamp(path) else { return nil }
+            if let cached = files.withLock({ $0[path] }), cached.stamp == stamp { return cached.value }
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else { return nil }
             let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !value.isEmpty else { return nil }
-            files.withLock { $0[path] = value }
+            files.withLock { $0[path] = (stamp, value) }
             return value
         }
     }
