@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import NIOHTTP1
 import PorticoCatalog
@@ -53,5 +54,22 @@ struct ProxyHeaderTests {
             from: fields, requestID: "", origin: .init(peer: "192.0.2.7", trusted: true, proto: "http"), forwarding: .standard,
             authorization: nil)
         #expect(headers["X-Forwarded-Proto"] == ["http"])
+    }
+}
+
+@Suite("Gateway secrets")
+struct SecretSourceTests {
+    @Test("a secret file is read again when it changes: rotating the product's credential needs no restart")
+    func rotation() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("portico-secret-\(UUID().uuidString)").path
+        try "first-secret\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let source = SecretSource(environment: ["TOKEN": "from-env", "EMPTY": ""])
+        #expect(source.value(.file(path)) == "first-secret")
+        #expect(source.value(.file(path)) == "first-secret")
+        try "rotated-secret-2\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(source.value(.file(path)) == "rotated-secret-2")
+        try FileManager.default.removeItem(atPath: path)
+        #expect(source.value(.file(path)) == nil, "a secret whose file is gone is not served from memory")
+        #expect(source.value(.environment("TOKEN")) == "from-env" && source.value(.environment("EMPTY")) == nil)
     }
 }
