@@ -22,7 +22,8 @@ public enum DocsPage {
             body += ". Responses carry <code>Deprecation</code> and <code>Sunset</code> headers.</p>"
         }
         body += "<p>Machine-readable: <a href=\"/api/\(v)/openapi.json\">openapi.json</a>, <a href=\"/api/\(v)/openapi.yaml\">openapi.yaml</a>.</p>"
-        body += "<nav><ul>" + catalog.endpoints.map { "<li><a href=\"#\(escape($0.name))\">\(escape($0.name))</a></li>" }.joined() + "</ul></nav>"
+        let names = catalog.endpoints.map(\.name) + catalog.proxies.keys.sorted()
+        body += "<nav><ul>" + names.map { "<li><a href=\"#\(escape($0))\">\(escape($0))</a></li>" }.joined() + "</ul></nav>"
         body += """
             <h2 id="authentication">Authentication</h2>
             <ul><li>An API key: <code>Authorization: Bearer ptc_…</code> or <code>X-API-Key: ptc_…</code> (never in the query string).</li>
@@ -36,6 +37,7 @@ public enum DocsPage {
             """
         body += errors(catalog.settings.errors, gateway: !catalog.proxies.isEmpty)
         for resource in catalog.endpoints { body += section(resource, catalog) }
+        for route in catalog.proxies.values.sorted(by: { $0.name < $1.name }) { body += proxySection(route, catalog) }
         return page("\(catalog.settings.title) \(catalog.version)", body)
     }
 

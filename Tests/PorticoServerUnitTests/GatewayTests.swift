@@ -56,7 +56,7 @@ struct GatewayTests {
         try password.write(toFile: file, atomically: true, encoding: .utf8)
         let port = upstream.port
         let sources =
-            ["files", "error", "redirect", "big", "reset", "huge", "endless"].map { route($0, port: port, passwordFile: file) }
+            ["files", "error", "redirect", "big", "reset", "shortreset", "huge", "endless"].map { route($0, port: port, passwordFile: file) }
             + ["slow", "stall"].map { route($0, port: port, passwordFile: file, timeouts: impatient) } + [
                 route("flaky", port: port, passwordFile: file, extra: "retries: {attempts: 2, statuses: [503]}"),
                 // async-http-client keeps retrying a refused connection until the connect timeout:
@@ -193,7 +193,7 @@ struct GatewayTests {
         }
     }
 
-    @Test("proxied routes are in the version's contract, with their parameters, media types and the gateway's errors; responses validate")
+    @Test("proxied routes are in the version's contract and on its docs page, with their parameters, media types and the gateway's errors; responses validate")
     func contract() async throws {
         let upstream = try await TestUpstream.start()
         let set = try Self.catalogs(upstream)
@@ -204,6 +204,10 @@ struct GatewayTests {
         #expect(text.contains(#""get_files""#) && text.contains("#/components/responses/bad_gateway"))
         #expect(text.contains(#""^(?:[A-Za-z0-9][A-Za-z0-9._-]{0,99})$""#) && text.contains(#""text/csv""#))
         #expect(text.contains("https://portico.dev/problems/gateway-timeout"))
+        let page = DocsPage.render(catalog)
+        #expect(page.contains(#"<h2 id="files">files</h2>"#) && page.contains("<code>GET /api/v1/files/{account}/{file}</code>"))
+        #expect(page.contains("scope <code>exports:read</code>") && page.contains("<code>text/csv</code>"))
+        #expect(page.contains("<td><code>since</code></td><td>query</td>") && page.contains(##"<a href="#files">files</a>"##))
         let validator = ResponseValidator(document: document, requireLimitHeaders: false)
         try await UnitApp.build(UnitApp.executor(), principal: Self.partner, catalogs: set).test(.router) { client in
             for uri in ["/api/v1/files/1/a.csv", "/api/v1/files/3/a.csv", "/api/v1/error/1/a.csv", "/api/v1/files/1/a.csv?colour=red"] {
@@ -256,7 +260,7 @@ struct GatewayTests {
 }
 
 extension GatewayTests {
-    @Test("a connection reset mid-body aborts the partner's download; a 200 KB upstream header is a 502, not a crash")
+    @Test("a connection reset mid-body aborts the partner's download (a small body's is a 502); a 200 KB upstream header is a 502, not a crash")
     func brokenUpstreams() async throws {
         let upstream = try await TestUpstream.start()
         let app = UnitApp.build(UnitApp.executor(), principal: Self.partner, catalogs: try Self.catalogs(upstream))
@@ -269,6 +273,9 @@ extension GatewayTests {
             #expect(reader.received - reader.head.utf8.count < 100_000, "a reset upstream body was delivered as if complete")
         }
         try await app.test(.router) { client in
+            // A small body is read whole first, so its failure is still a problem, not an abort.
+            let short = try await client.execute(uri: "/api/v1/shortreset/1/a.csv", method: .get)
+            #expect(short.status == .badGateway && upstream.count("shortreset") == 1, "\(short.status)")
             let huge = try await client.execute(uri: "/api/v1/huge/1/a.csv", method: .get)
             #expect(huge.status == .badGateway)
             #expect(huge.headers[.init("X-Padding")!] == nil)

@@ -162,6 +162,15 @@ final class TestUpstream: Sendable {
                     throw HTTPError(.internalServerError)  // Hummingbird closes the connection mid-body
                 })
         }
+        router.get("shortreset/:account/:name") { request, _ -> Response in
+            try record("shortreset", request)
+            return Response(
+                status: .ok, headers: [.contentType: "text/csv"],
+                body: ResponseBody(contentLength: 1_000) { writer in
+                    try await writer.write(ByteBuffer(repeating: UInt8(ascii: "x"), count: 100))
+                    throw HTTPError(.internalServerError)
+                })
+        }
         router.get("huge/:account/:name") { request, _ -> Response in
             try record("huge", request)
             return Response(
