@@ -53,6 +53,41 @@ public struct ApiKey: Sendable, Equatable {
         self.secret = secret
     }
 
+    /// An existing credential brought across (`portico key import`), of any format: only its
+    /// SHA-256 is stored, and its public id is derived from that hash (`i-` and 8 base62
+    /// characters), so a presented token finds its record exactly as a Portico key does, with
+    /// the same directory, cache, revocation and limits.
+    public struct Imported: Sendable, Equatable {
+        public let hash: [UInt8]
+
+        /// The token's own bytes: printable ASCII without spaces, 16 to 512 of them.
+        public init?(token: String) {
+            let bytes = Array(token.utf8)
+            guard (16...512).contains(bytes.count), bytes.allSatisfy({ (0x21...0x7E).contains($0) }), !token.hasPrefix(ApiKey.prefix) else {
+                return nil
+            }
+            hash = Array(SHA256.hash(data: bytes))
+        }
+
+        /// From the SHA-256 alone (64 hex digits), when the product never kept the token itself.
+        public init?(sha256 hex: String) {
+            let digits = Array(hex.lowercased().utf8)
+            guard digits.count == 64 else { return nil }
+            var bytes: [UInt8] = []
+            for index in stride(from: 0, to: 64, by: 2) {
+                guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
+                bytes.append(byte)
+            }
+            hash = bytes
+        }
+
+        /// The public id: `i-` and 8 base62 characters of the hash.
+        public var id: String {
+            let head = hash.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            return "i-" + Base62.fixed(head, length: 8)
+        }
+    }
+
     /// Compares two hashes in constant time.
     public static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }

@@ -106,26 +106,39 @@ public final class Authenticator: Sendable {
         if !token.hasPrefix(ApiKey.prefix), token.utf8.count(where: { $0 == UInt8(ascii: ".") }) == 2 {
             return try await authenticate(jwt: token, now: now, lookups: lookups)
         }
-        guard let key = ApiKey(token: token) else { return .invalid(reason: "malformed key or bad checksum") }
+        let id: String
+        let hash: [UInt8]
+        if let key = ApiKey(token: token) {
+            (id, hash) = (key.id, key.secretHash)
+        } else if let imported = ApiKey.Imported(token: token) {
+            (id, hash) = (imported.id, imported.hash)
+        } else {
+            return .invalid(reason: "malformed key or bad checksum")
+        }
+        return try await authenticate(id: id, hash: hash, now: now, lookups: lookups)
+    }
+
+    /// A Portico key or an imported token, by its public id and the hash to compare.
+    private func authenticate(id: String, hash: [UInt8], now: Date, lookups: Lookups) async throws -> Outcome {
         // The caches are asked synchronously first: a hit needs no async call.
         let found: KeyRecord?
-        if let cached = keys.fresh(key.id) {
+        if let cached = keys.fresh(id) {
             found = cached
-        } else if try await directory.mayExist(key.id, mayRead: lookups == .allowed) {
-            found = try await keyRecord(key.id)
+        } else if try await directory.mayExist(id, mayRead: lookups == .allowed) {
+            found = try await keyRecord(id)
         } else {
             found = nil
         }
-        guard let record = found else { return .invalid(reason: "unknown key \(key.id)") }
-        guard ApiKey.constantTimeEqual(record.secretHash, key.secretHash) else { return .invalid(reason: "wrong secret for key \(key.id)") }
-        if record.revoked { return .invalid(reason: "revoked key \(key.id)") }
+        guard let record = found else { return .invalid(reason: "unknown key \(id)") }
+        guard ApiKey.constantTimeEqual(record.secretHash, hash) else { return .invalid(reason: "wrong secret for key \(id)") }
+        if record.revoked { return .invalid(reason: "revoked key \(id)") }
         if !record.partnerActive { return .invalid(reason: "disabled partner \(record.partner)") }
         if let expires = record.expiresAt, expires.epochSeconds <= Int(now.timeIntervalSince1970) {
-            return .invalid(reason: "expired key \(key.id)")
+            return .invalid(reason: "expired key \(id)")
         }
         let granted: [MySQLValue]
         if let cached = tenants.fresh(record.partner) { granted = cached } else { granted = try await tenantsOf(record.partner) }
-        return .authenticated(Principal(partner: record.partner, credentialID: key.id, scopes: record.scopes, tenants: granted, plan: record.plan))
+        return .authenticated(Principal(partner: record.partner, credentialID: id, scopes: record.scopes, tenants: granted, plan: record.plan))
     }
 
     private func keyRecord(_ publicID: String) async throws -> KeyRecord? {

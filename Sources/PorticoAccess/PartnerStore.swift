@@ -20,6 +20,8 @@ public struct PartnerStore: Sendable {
         public let createdAt: String
         public let expiresAt: String?
         public let revokedAt: String?
+        /// `issued` by Portico, or `imported` (``importKey(partner:credential:scopes:expires:)``).
+        public var origin: String = "issued"
     }
 
     static func isCode(_ text: String) -> Bool { text.wholeMatch(of: /[a-z][a-z0-9_-]{0,63}/) != nil }
@@ -69,16 +71,38 @@ public struct PartnerStore: Sendable {
         return key
     }
 
+    /// Stores an existing credential of the partner's (only its SHA-256), accepted from then on
+    /// exactly like a Portico key.
+    ///
+    /// - Returns: the key's public id, for `key list` and `key revoke`.
+    /// - Throws: ``AccessError`` for an unknown partner, bad scopes, or a token imported already.
+    public func importKey(partner code: String, credential: ApiKey.Imported, scopes: [String], expires: MySQLDateTime?) async throws -> String {
+        guard let partner = try await partner(code) else { throw AccessError.notFound("no partner '\(code)'") }
+        guard !scopes.isEmpty, scopes.allSatisfy(Self.isScope) else {
+            throw AccessError.configuration("scopes must be lower-case names such as orders:read")
+        }
+        let exists = try await pool.query("SELECT 1 FROM api_keys WHERE public_id = ?", [.string(credential.id)]).rows
+        guard exists.isEmpty else { throw AccessError.configuration("this credential was imported already (key \(credential.id))") }
+        _ = try await pool.query(
+            "INSERT INTO api_keys (public_id, partner_id, secret_hash, scopes, expires_at, origin) VALUES (?, ?, ?, ?, ?, 'imported')",
+            [
+                .string(credential.id), .uint(partner.id), .bytes(credential.hash), .string(scopes.sorted().joined(separator: " ")),
+                expires.map { .datetime($0) } ?? .null,
+            ]
+        )
+        return credential.id
+    }
+
     public func keys(partner code: String) async throws -> [KeySummary] {
         guard let partner = try await partner(code) else { throw AccessError.notFound("no partner '\(code)'") }
         return try await pool.query(
             """
-            SELECT public_id, scopes, created_at, expires_at, revoked_at FROM api_keys WHERE partner_id = ? ORDER BY key_id
+            SELECT public_id, scopes, created_at, expires_at, revoked_at, origin FROM api_keys WHERE partner_id = ? ORDER BY key_id
             """, [.uint(partner.id)]
         ).rows.map { row in
             KeySummary(
                 publicID: row[0].text ?? "", scopes: (row[1].text ?? "").split(separator: " ").map(String.init),
-                createdAt: Self.text(row[2]) ?? "", expiresAt: Self.text(row[3]), revokedAt: Self.text(row[4]))
+                createdAt: Self.text(row[2]) ?? "", expiresAt: Self.text(row[3]), revokedAt: Self.text(row[4]), origin: row[5].text ?? "issued")
         }
     }
 

@@ -113,6 +113,14 @@ public enum StateSchema {
                 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
                 """,
             ]),
+        Migration(
+            version: 5, name: "imported keys",
+            statements: [
+                """
+                ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS origin ENUM('issued', 'imported') NOT NULL DEFAULT 'issued'
+                  COMMENT 'imported: an existing credential brought across by portico key import (secret_hash is the SHA-256 of the whole token)'
+                """
+            ]),
     ]
 
     public struct MigrationReport: Sendable, Equatable {

@@ -139,7 +139,7 @@ extension PartnerStore.KeySummary {
 /// `portico key issue|list|revoke`.
 struct KeyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "key", abstract: "Manage API keys.", subcommands: [Issue.self, List.self, Revoke.self]
+        commandName: "key", abstract: "Manage API keys.", subcommands: [Issue.self, Import.self, List.self, Revoke.self]
     )
 
     struct Issue: AsyncParsableCommand {
@@ -175,15 +175,59 @@ struct KeyCommand: AsyncParsableCommand {
             try await withStore { store in
                 for key in try await store.keys(partner: partner) {
                     let state = key.revokedAt.map { "revoked \($0)" } ?? key.expiresAt.map { "expires \($0)" } ?? "live"
-                    print("\(key.id)\t\(state)\t\(key.scopes.joined(separator: " "))")
+                    print("\(key.id)\t\(state)\t\(key.scopes.joined(separator: " "))\(key.origin == "imported" ? "\timported" : "")")
                 }
+            }
+        }
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a partner's existing credential, so it keeps working against Portico.",
+            discussion: """
+                The token is read from standard input (one line), or given as its SHA-256 with --sha256 when the
+                product never kept the token itself. Any format of 16 to 512 printable characters is taken; only its
+                SHA-256 is stored. It is then accepted like a Portico key (Authorization: Bearer or X-API-Key),
+                listed as imported by 'key list', and revoked with 'key revoke' by the id this prints (i-…).
+                """
+        )
+        @Argument(help: "The partner's code.") var partner: String
+        @Option(help: "Comma-separated scopes, such as orders:read,customers:read.") var scopes: String
+        @Option(help: "Expiry as RFC 3339, such as 2027-01-01T00:00:00Z.") var expires: String?
+        @Option(help: "The token's SHA-256 (64 hex digits) instead of the token on standard input.") var sha256: String?
+
+        func validate() throws {
+            if let expires, MySQLDateTime(rfc3339: expires) == nil {
+                throw ValidationError("--expires must be RFC 3339, such as 2027-01-01T00:00:00Z")
+            }
+            if let sha256, ApiKey.Imported(sha256: sha256) == nil { throw ValidationError("--sha256 must be 64 hex digits") }
+        }
+
+        func run() async throws {
+            let credential: ApiKey.Imported
+            if let sha256, let given = ApiKey.Imported(sha256: sha256) {
+                credential = given
+            } else {
+                let line = (readLine(strippingNewline: true) ?? "").trimmingCharacters(in: .whitespaces)
+                guard let given = ApiKey.Imported(token: line) else {
+                    throw ValidationError(
+                        "the token on standard input must be 16 to 512 printable characters without spaces (and not a ptc_ key, which needs no import)"
+                    )
+                }
+                credential = given
+            }
+            try await withStore { store in
+                let id = try await store.importKey(
+                    partner: partner, credential: credential, scopes: scopes.split(separator: ",").map(String.init),
+                    expires: expires.flatMap(MySQLDateTime.init(rfc3339:)))
+                print("imported key \(id) for \(partner)")
             }
         }
     }
 
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a key by its id; it stops working within 5 s.")
-        @Argument(help: "The key id (the 10 characters after ptc_).") var id: String
+        @Argument(help: "The key id (the 10 characters after ptc_, or i-… for an imported key).") var id: String
         func run() async throws {
             try await withStore {
                 try await $0.revokeKey(id)

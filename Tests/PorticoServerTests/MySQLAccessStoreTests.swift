@@ -56,4 +56,57 @@ struct MySQLAccessStoreTests {
         await state.close()
         await product.close()
     }
+
+    @Test("portico key import: a legacy token from standard input, or its SHA-256, is stored as a hash, listed as imported, accepted and revocable")
+    func importedKeys() async throws {
+        let binary = TestDatabase.porticoBinary
+        let product = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
+        let state = MySQLConnectionPool(configuration: try TestDatabase.state(), logger: TestApp.quietLogger)
+        _ = try await StateSchema.migrate(state, productSchema: "tradeflow")
+        let partners = PartnerStore(pool: state)
+        let suffix = UInt32.random(in: 0...UInt32.max)
+        let code = "imported-\(suffix)"
+        _ = try await partners.addPartner(code: code, name: nil)
+        try await partners.grant(partner: code, tenants: [1])
+        let token = "tf_\(suffix)_legacy-api-token-0123"
+        let (status, output) = await TestDatabase.run(
+            ["/bin/sh", "-c", "printf '%s\\n' \"$TOKEN\" | \"$BINARY\" key import \(code) --scopes orders:read"],
+            environment: ["TOKEN": token, "BINARY": binary])
+        #expect(status == 0, "\(output)")
+        let imported = try #require(ApiKey.Imported(token: token))
+        #expect(output.contains("imported key \(imported.id) for \(code)"), "\(output)")
+        let stored = try await state.query("SELECT secret_hash, origin FROM api_keys WHERE public_id = ?", [.string(imported.id)]).rows
+        #expect(stored.first?[0].bytes == imported.hash && stored.first?[1].text == "imported", "only the hash is kept")
+        let again = await TestDatabase.run(
+            ["/bin/sh", "-c", "printf '%s\\n' \"$TOKEN\" | \"$BINARY\" key import \(code) --scopes orders:read"],
+            environment: ["TOKEN": token, "BINARY": binary])
+        #expect(again.0 != 0 && again.1.contains("imported already"), "\(again.1)")
+        let hashed = try #require(ApiKey.Imported(token: "tf_\(suffix)_only-its-hash-was-kept"))
+        let hex = hashed.hash.map { String(format: "%02x", $0) }.joined()
+        let (hashStatus, hashOutput) = await TestDatabase.run([binary, "key", "import", code, "--scopes", "orders:read", "--sha256", hex])
+        #expect(hashStatus == 0, "\(hashOutput)")
+        let (_, list) = await TestDatabase.run([binary, "key", "list", code])
+        #expect(list.contains("\(imported.id)\tlive\torders:read\timported") && list.contains("\(hashed.id)\tlive"), "\(list)")
+
+        let store = MySQLAccessStore(statePool: state, productPool: product, tenantSource: .grants)
+        let outcome = try await Authenticator(store: store, logger: TestApp.quietLogger).authenticate(token: token)
+        guard case .authenticated(let principal) = outcome else {
+            Issue.record("the imported token was refused: \(outcome)")
+            return
+        }
+        #expect(principal.partner == code && principal.credentialID == imported.id && principal.holds("orders:read"))
+        let byHash = try await Authenticator(store: store, logger: TestApp.quietLogger).authenticate(token: "tf_\(suffix)_only-its-hash-was-kept")
+        guard case .authenticated = byHash else {
+            Issue.record("the token imported by its hash was refused")
+            return
+        }
+        try await partners.revokeKey(imported.id)
+        let afterRevoke = try await Authenticator(store: store, logger: TestApp.quietLogger).authenticate(token: token)
+        guard case .invalid = afterRevoke else {
+            Issue.record("a revoked imported token was accepted")
+            return
+        }
+        await product.close()
+        await state.close()
+    }
 }

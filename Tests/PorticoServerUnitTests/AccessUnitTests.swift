@@ -71,6 +71,32 @@ struct AccessUnitTests {
         #expect(executor.reads == 1, "only the live key's request read rows")
     }
 
+    @Test("an imported legacy token works like a key, both headers; a near miss, an unknown one and a revoked one are the same 401")
+    func importedTokens() async throws {
+        store.addPartner("legacy", tenants: [1])
+        let token = "tf_live_8c1f0b2a9d7e4f3b6a5c"
+        let imported = try #require(store.importKey(partner: "legacy", token: token, scopes: ["products:read"]))
+        #expect(imported.id.hasPrefix("i-") && imported.id.count == 10)
+        #expect(ApiKey.Imported(sha256: imported.hash.map { String(format: "%02x", $0) }.joined()) == imported, "--sha256 names the same key")
+        let revokedToken = "tf_live_0000revokedtoken0000"
+        let revoked = try #require(store.importKey(partner: "legacy", token: revokedToken, scopes: ["products:read"]))
+        store.revoke(revoked.id)
+        try await app(authenticator()).test(.router) { client in
+            let bearer = try await client.execute(uri: "/api/v1/products?limit=1", method: .get, headers: [.authorization: "Bearer \(token)"])
+            #expect(bearer.status == .ok)
+            let header = try await client.execute(uri: "/api/v1/products?limit=1", method: .get, headers: [.init("X-API-Key")!: token])
+            #expect(header.status == .ok)
+            var bodies: Set<String> = []
+            for other in [token.dropLast() + "d", "tf_live_unknown-but-well-formed", revokedToken, "short"] {
+                let response = try await client.execute(
+                    uri: "/api/v1/products", method: .get, headers: [.authorization: "Bearer \(other)", .init("X-Request-Id")!: "r"])
+                #expect(response.status == .unauthorized, "\(other)")
+                bodies.insert(String(buffer: response.body))
+            }
+            #expect(bodies.count == 1, "\(bodies)")
+        }
+    }
+
     @Test("a revoked key works until the cache TTL has passed, then stops; a rotated pair overlaps")
     func revocationAndRotation() async throws {
         store.addPartner("rotate", tenants: [1])

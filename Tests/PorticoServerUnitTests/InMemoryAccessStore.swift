@@ -68,6 +68,19 @@ final class InMemoryAccessStore: AccessStore {
         return key
     }
 
+    /// Stores an existing credential as `portico key import` does: only its hash, under its derived id.
+    func importKey(partner: String, token: String, scopes: Set<String>) -> ApiKey.Imported? {
+        guard let imported = ApiKey.Imported(token: token) else { return nil }
+        state.withLock { state in
+            let partnerRecord = state.partners[partner]
+            let record = KeyRecord(
+                secretHash: imported.hash, partner: partner, scopes: scopes, expiresAt: nil, revoked: false,
+                partnerActive: partnerRecord?.active ?? false, plan: partnerRecord?.plan)
+            state.keys.append(StoredKey(keyID: UInt64(state.keys.count + 1), publicID: imported.id, record: record))
+        }
+        return imported
+    }
+
     /// Marks a key revoked, as `portico key revoke` does.
     func revoke(_ publicID: String) {
         state.withLock { state in
