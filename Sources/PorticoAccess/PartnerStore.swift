@@ -93,6 +93,34 @@ public struct PartnerStore: Sendable {
         return credential.id
     }
 
+    /// Issues a Portico key in place of `publicID` (an imported credential, or a key due for
+    /// renewal): the same partner and scopes; the old key keeps working for `overlap` seconds
+    /// more (never longer than it would have), then expires.
+    ///
+    /// - Returns: the new key, and when the old one stops working.
+    public func rotateKey(_ publicID: String, overlapSeconds: Int) async throws -> (key: ApiKey, oldExpires: String) {
+        let rows = try await pool.query(
+            "SELECT p.code, k.scopes FROM api_keys k JOIN partners p ON p.partner_id = k.partner_id WHERE k.public_id = ? AND k.revoked_at IS NULL",
+            [.string(publicID)]
+        ).rows
+        guard let row = rows.first, let code = row[0].text else { throw AccessError.notFound("no live key '\(publicID)'") }
+        let key = try await issueKey(partner: code, scopes: (row[1].text ?? "").split(separator: " ").map(String.init), expires: nil)
+        _ = try await pool.query(
+            """
+            UPDATE api_keys SET expires_at = LEAST(COALESCE(expires_at, '9999-12-31'), UTC_TIMESTAMP() + INTERVAL ? SECOND)
+            WHERE public_id = ?
+            """, [.int(Int64(overlapSeconds)), .string(publicID)])
+        let expires = try await pool.query("SELECT expires_at FROM api_keys WHERE public_id = ?", [.string(publicID)]).rows.first
+        return (key, expires.flatMap { Self.text($0[0]) } ?? "")
+    }
+
+    /// The codes of the partners granted `tenant` (`portico grant`).
+    public func partners(holding tenant: MySQLValue) async throws -> [String] {
+        try await pool.query(
+            "SELECT p.code FROM tenant_grants g JOIN partners p ON p.partner_id = g.partner_id WHERE g.tenant_id = ? ORDER BY p.code", [tenant]
+        ).rows.compactMap { $0[0].text }
+    }
+
     public func keys(partner code: String) async throws -> [KeySummary] {
         guard let partner = try await partner(code) else { throw AccessError.notFound("no partner '\(code)'") }
         return try await pool.query(

@@ -139,7 +139,7 @@ extension PartnerStore.KeySummary {
 /// `portico key issue|list|revoke`.
 struct KeyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "key", abstract: "Manage API keys.", subcommands: [Issue.self, Import.self, List.self, Revoke.self]
+        commandName: "key", abstract: "Manage API keys.", subcommands: [Issue.self, Import.self, Rotate.self, List.self, Revoke.self]
     )
 
     struct Issue: AsyncParsableCommand {
@@ -183,27 +183,62 @@ struct KeyCommand: AsyncParsableCommand {
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import a partner's existing credential, so it keeps working against Portico.",
+            abstract: "Import partners' existing credentials, so they keep working against Portico.",
             discussion: """
-                The token is read from standard input (one line), or given as its SHA-256 with --sha256 when the
+                One token is read from standard input (one line), or given as its SHA-256 with --sha256 when the
                 product never kept the token itself. Any format of 16 to 512 printable characters is taken; only its
                 SHA-256 is stored. It is then accepted like a Portico key (Authorization: Bearer or X-API-Key),
                 listed as imported by 'key list', and revoked with 'key revoke' by the id this prints (i-…).
+
+                With --from-table TABLE:TOKEN_COLUMN:TENANT_COLUMN (such as users:api_token:acct_id), every token of
+                a product table is imported, each for the partner that holds its tenant (--tenants-from, as for
+                serve; with PARTNER given, for that partner's tenants only). Clear the column afterwards.
                 """
         )
-        @Argument(help: "The partner's code.") var partner: String
+        @Argument(help: "The partner's code (with --from-table: only this partner's tenants).") var partner: String?
         @Option(help: "Comma-separated scopes, such as orders:read,customers:read.") var scopes: String
         @Option(help: "Expiry as RFC 3339, such as 2027-01-01T00:00:00Z.") var expires: String?
         @Option(help: "The token's SHA-256 (64 hex digits) instead of the token on standard input.") var sha256: String?
+        @Option(name: .customLong("from-table"), help: "A product table of tokens: TABLE:TOKEN_COLUMN:TENANT_COLUMN.") var fromTable: String?
+        @Option(
+            name: .customLong("tenants-from"), help: "Which partner holds a tenant: grants (default) or table:TABLE:PARTNER_COLUMN:TENANT_COLUMN.")
+        var tenantsFrom: String = "grants"
 
         func validate() throws {
             if let expires, MySQLDateTime(rfc3339: expires) == nil {
                 throw ValidationError("--expires must be RFC 3339, such as 2027-01-01T00:00:00Z")
             }
             if let sha256, ApiKey.Imported(sha256: sha256) == nil { throw ValidationError("--sha256 must be 64 hex digits") }
+            if let fromTable {
+                guard LegacyTokenImport.Source(fromTable) != nil else {
+                    throw ValidationError("--from-table must be TABLE:TOKEN_COLUMN:TENANT_COLUMN, such as users:api_token:acct_id")
+                }
+                guard TenantSource(tenantsFrom) != nil else {
+                    throw ValidationError("--tenants-from must be grants or table:TABLE:PARTNER_COLUMN:TENANT_COLUMN")
+                }
+                if sha256 != nil || expires != nil { throw ValidationError("--from-table takes neither --sha256 nor --expires") }
+            } else if partner == nil {
+                throw ValidationError("name the partner the token belongs to (or use --from-table)")
+            }
         }
 
         func run() async throws {
+            let scopes = scopes.split(separator: ",").map(String.init)
+            if let fromTable, let source = LegacyTokenImport.Source(fromTable), let tenants = TenantSource(tenantsFrom) {
+                try await withStore { store in
+                    let rows = try await CommandDatabase.product.withPool { product in
+                        try await LegacyTokenImport(product: product, store: store, tenants: tenants).run(source, scopes: scopes, partner: partner)
+                    }
+                    rows.forEach { print($0) }
+                    let imported = rows.filter { if case .imported = $0.outcome { true } else { false } }.count
+                    print("\(imported) of \(rows.count) token(s) imported.")
+                    print(
+                        "The tokens still sit in \(source.table).\(source.tokenColumn) in plain text. Once the product no longer reads them, clear the column:"
+                    )
+                    print("  UPDATE `\(source.table)` SET `\(source.tokenColumn)` = NULL WHERE `\(source.tokenColumn)` IS NOT NULL;")
+                }
+                return
+            }
             let credential: ApiKey.Imported
             if let sha256, let given = ApiKey.Imported(sha256: sha256) {
                 credential = given
@@ -218,9 +253,43 @@ struct KeyCommand: AsyncParsableCommand {
             }
             try await withStore { store in
                 let id = try await store.importKey(
-                    partner: partner, credential: credential, scopes: scopes.split(separator: ",").map(String.init),
-                    expires: expires.flatMap(MySQLDateTime.init(rfc3339:)))
-                print("imported key \(id) for \(partner)")
+                    partner: partner ?? "", credential: credential, scopes: scopes, expires: expires.flatMap(MySQLDateTime.init(rfc3339:)))
+                print("imported key \(id) for \(partner ?? "")")
+            }
+        }
+    }
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue a ptc_ key in place of another (such as an imported one); the old one keeps working for the overlap.",
+            discussion: "The new key has the old one's partner and scopes. Give it to the partner; the old key expires when the overlap ends."
+        )
+        @Argument(help: "The id of the key to replace (i-… for an imported one).") var id: String
+        @Option(help: "How long the old key keeps working: 3600s, 90m, 48h or 7d.") var overlap: String = "7d"
+
+        static func seconds(_ text: String) -> Int? {
+            guard let unit = text.last, let number = Int(text.dropLast()), number >= 0 else { return nil }
+            switch unit {
+            case "s": return number
+            case "m": return number * 60
+            case "h": return number * 3600
+            case "d": return number * 86_400
+            default: return nil
+            }
+        }
+
+        func validate() throws {
+            guard let seconds = Self.seconds(overlap), seconds <= 365 * 86_400 else {
+                throw ValidationError("--overlap must be a duration such as 3600s, 90m, 48h or 7d (at most 365d)")
+            }
+        }
+
+        func run() async throws {
+            try await withStore { store in
+                let (key, expires) = try await store.rotateKey(id, overlapSeconds: Self.seconds(overlap) ?? 0)
+                FileHandle.standardError.write(
+                    Data("issued key \(key.id) in place of \(id), which stops working at \(expires); store it now, it is not shown again:\n".utf8))
+                print(key.token)
             }
         }
     }

@@ -109,4 +109,56 @@ struct MySQLAccessStoreTests {
         await product.close()
         await state.close()
     }
+
+    @Test(
+        "key import --from-table brings a product table's tokens across for the partner that holds each tenant; key rotate moves one to a ptc_ key with an overlap"
+    )
+    func bulkImportAndRotation() async throws {
+        try await TestDatabase.withScratchSchema("tokens") { admin in
+            let schema = try await admin.query("SELECT DATABASE()").rows[0][0].text ?? ""
+            let suffix = UInt32.random(in: 0...UInt32.max)
+            let tokens = (1...3).map { "legacy-\(suffix)-token-\($0)-0123456789" }
+            try await admin.execute("CREATE TABLE users (user_id INT PRIMARY KEY, acct_id INT NOT NULL, api_token CHAR(60) NULL)")
+            _ = try await admin.query(
+                "INSERT INTO users VALUES (1, 901, ?), (2, 902, ?), (3, 903, NULL), (4, 904, 'short'), (5, 905, ?)",
+                [.string(tokens[0]), .string(tokens[1]), .string(tokens[2])])
+            let state = MySQLConnectionPool(configuration: try TestDatabase.state(), logger: TestApp.quietLogger)
+            let product = MySQLConnectionPool(configuration: TestDatabase.admin(database: schema), logger: TestApp.quietLogger)
+            _ = try await StateSchema.migrate(state, productSchema: "tradeflow")
+            let partners = PartnerStore(pool: state)
+            let (one, two) = ("bulk-a-\(suffix)", "bulk-b-\(suffix)")
+            for code in [one, two] { _ = try await partners.addPartner(code: code, name: nil) }
+            try await partners.grant(partner: one, tenants: [901, 902])
+            try await partners.grant(partner: two, tenants: [902])
+            let run = LegacyTokenImport(product: product, store: partners, tenants: .grants)
+            let source = try #require(LegacyTokenImport.Source("users:api_token:acct_id"))
+            let ids = try tokens.map { try #require(ApiKey.Imported(token: $0)).id }
+
+            let first = try await run.run(source, scopes: ["orders:read"], partner: nil).map(\.outcome)
+            #expect(
+                first == [.imported(id: ids[0], partner: one), .severalPartners([one, two]), .unusable, .noPartner], "\(first)")
+            let second = try await run.run(source, scopes: ["orders:read"], partner: two).map(\.outcome)
+            #expect(second == [.notThePartners, .imported(id: ids[1], partner: two), .unusable, .notThePartners], "\(second)")
+            let third = try await run.run(source, scopes: ["orders:read"], partner: one).map(\.outcome)
+            #expect(third.first == .importedAlready(id: ids[0]))
+
+            let store = MySQLAccessStore(statePool: state, productPool: product, tenantSource: .grants)
+            func partner(_ token: String) async throws -> String? {
+                let outcome = try await Authenticator(store: store, logger: TestApp.quietLogger).authenticate(token: token)
+                if case .authenticated(let principal) = outcome { return principal.partner }
+                return nil
+            }
+            #expect(try await partner(tokens[0]) == one)
+            #expect(try await partner(tokens[1]) == two)
+            #expect(try await partner(tokens[2]) == nil)
+
+            let (rotated, _) = try await partners.rotateKey(ids[0], overlapSeconds: 3600)
+            #expect(try await partner(rotated.token) == one, "the new ptc_ key works")
+            #expect(try await partner(tokens[0]) == one, "the imported token still works during the overlap")
+            _ = try await partners.rotateKey(ids[1], overlapSeconds: 0)
+            #expect(try await partner(tokens[1]) == nil, "with no overlap the old token stops at once")
+            await product.close()
+            await state.close()
+        }
+    }
 }
