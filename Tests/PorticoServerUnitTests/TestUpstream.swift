@@ -6,7 +6,7 @@ import Synchronization
 
 /// A legacy product's HTTP server that misbehaves on request, started by the gateway tests on
 /// a real loopback port: Basic credential, cookies and hop-by-hop headers, a slow head, a body
-/// that stalls, HTML errors, a redirect to a login page, a flaky 503, a large file, a reset mid-body, a 200 KB header, and an endless file that counts what it sent.
+/// that stalls, HTML errors, a redirect to a login page, a flaky 503, a large file, a reset mid-body, a 200 KB header, and a 512 MiB file.
 final class TestUpstream: Sendable {
     static let user = "portico"
     static let password = "legacy-s3cret"
@@ -22,11 +22,9 @@ final class TestUpstream: Sendable {
         /// Closed until ``TestUpstream/stop()``: the slow head and the stalled body wait here,
         /// so they stay slow however long the gateway takes, not for a time the test guesses.
         let gate = Gate()
-        /// Bytes the `endless` route has handed to its connection so far.
-        let streamed = Atomic<Int>(0)
     }
 
-    /// The `endless` route's size: far more than any buffer between the upstream and a partner.
+    /// The `endless` route's size (512 MiB): far more than any buffer between the upstream and a partner.
     static let endlessBytes = 8192 * 65_536
 
     /// Callers of ``wait()`` stay suspended until ``open()``.
@@ -62,8 +60,6 @@ final class TestUpstream: Sendable {
 
     /// How many requests reached a route (`flaky`, `files`, …).
     func count(_ route: String) -> Int { log.hits.withLock { $0[route] ?? 0 } }
-    /// Bytes the `endless` route has written so far.
-    func streamed() -> Int { log.streamed.load(ordering: .relaxed) }
     /// The last request's headers, by lower-cased name, and its `:path`.
     func lastHeaders() -> [String: String] { log.seen.withLock { $0 } }
 
@@ -185,7 +181,6 @@ final class TestUpstream: Sendable {
                 body: ResponseBody(contentLength: endlessBytes) { writer in
                     for _ in 0..<(endlessBytes / 65_536) {
                         try await writer.write(chunk)
-                        log.streamed.add(65_536, ordering: .relaxed)
                     }
                     try await writer.finish(nil)
                 })

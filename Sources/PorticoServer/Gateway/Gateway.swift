@@ -88,7 +88,7 @@ public final class Gateway: Service, Sendable {
             switch target {
             case .url(let url): return url
             case .environment(let name):
-                guard let url = secrets.environment[name], ProxyRoute.isBaseURL(url) else {
+                guard let url = secrets.baseURL(name) else {
                     logger.error(
                         "the upstream target's environment variable is not set to a base URL",
                         metadata: ["route": "\(route.name)", "variable": "\(name)"])
@@ -341,7 +341,18 @@ final class SecretSource: Sendable {
         }
     }
 
+    /// The environment's base URLs, checked once each: the environment does not change.
+    private let baseURLs = Mutex<[String: String?]>([:])
+
     init(environment: [String: String]) { self.environment = environment }
+
+    /// The variable's value when it is an http(s) base URL.
+    func baseURL(_ name: String) -> String? {
+        if let known = baseURLs.withLock({ $0[name] }) { return known }
+        let url = environment[name].flatMap { ProxyRoute.isBaseURL($0) ? $0 : nil }
+        baseURLs.withLock { $0[name] = url }
+        return url
+    }
 
     func value(_ secret: ProxyRoute.Secret) -> String? {
         switch secret {

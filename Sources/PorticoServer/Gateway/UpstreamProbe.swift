@@ -1,11 +1,11 @@
 import AsyncHTTPClient
 public import Foundation
+import HTTPTypes
 import Logging
 import NIOCore
 import NIOHTTP1
 public import PorticoCatalog
 import PorticoValues
-import HTTPTypes
 
 /// `portico check --upstream`: asks each target of each proxied route whether it answers, with
 /// the route's own credential, before any partner does. The request is a `HEAD` of the upstream
@@ -83,7 +83,7 @@ public enum UpstreamProbe {
         switch target {
         case .url(let url): base = url
         case .environment(let name):
-            guard let url = secrets.environment[name], ProxyRoute.isBaseURL(url) else {
+            guard let url = secrets.baseURL(name) else {
                 return result("{env: \(name)}", .notConfigured("the environment variable \(name) is not set to an http(s) base URL"))
             }
             base = url
