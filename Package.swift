@@ -59,6 +59,12 @@ let package = Package(
             pkgConfig: "libmariadb",
             providers: [.apt(["libmariadb-dev-compat", "libmariadb-dev"])]
         ),
+        // zlib (Debian: zlib1g-dev), for gzip-compressed responses. Only PorticoServer imports it.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // Row and parameter value types, free of C: shared by the driver and the pure stages.
         .target(name: "PorticoValues", swiftSettings: strict),
         .target(
@@ -105,7 +111,7 @@ let package = Package(
             name: "PorticoServer",
             dependencies: [
                 "PorticoMySQL", "PorticoCatalog", "PorticoQuery", "PorticoShape", "PorticoValues",
-                "PorticoAccess", "PorticoQuota", "PorticoContract",
+                "PorticoAccess", "PorticoQuota", "PorticoContract", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),

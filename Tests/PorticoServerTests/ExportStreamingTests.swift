@@ -15,11 +15,12 @@ import Testing
 struct ExportStreamingTests {
     /// An app serving one resource, `big`: 100,000 rows of 1 KB in a scratch schema.
     static func withBigExport(
-        _ name: String, limits: Limits?, _ body: (any ApplicationProtocol, MySQLConnectionPool) async throws -> Void
+        _ name: String, payload: String = "REPEAT('x', 1000)", limits: Limits?,
+        _ body: (any ApplicationProtocol, MySQLConnectionPool) async throws -> Void
     ) async throws {
         try await TestDatabase.withScratchSchema(name) { admin in
             try await admin.execute("CREATE TABLE big (id INT PRIMARY KEY, payload VARCHAR(1000) NOT NULL)")
-            try await admin.execute("INSERT INTO big SELECT seq, REPEAT('x', 1000) FROM seq_1_to_100000")
+            try await admin.execute("INSERT INTO big SELECT seq, \(payload) FROM seq_1_to_100000")
             let schema = try await admin.query("SELECT DATABASE()").rows[0][0].text ?? ""
             let source = CatalogCompiler.Source(
                 path: "v1/big.yaml",
@@ -57,6 +58,25 @@ struct ExportStreamingTests {
 }
 
 extension ExportStreamingTests {
+    @Test("a gzipped export to a slow reader is compressed as it streams: memory stays flat, and it decodes whole")
+    func slowGzipReader() async throws {
+        // Hex digests compress about 2:1, so the compressed export (about 55 MB) is far larger
+        // than the socket buffers: back-pressure, not compression, has to keep memory flat.
+        let digests = (0..<8).map { "SHA2(seq + \($0 * 1_000_000), 512)" }.joined(separator: ", ")
+        try await Self.withBigExport("gzexport", payload: "LEFT(CONCAT(\(digests)), 1000)", limits: nil) { app, _ in
+            try await app.test(.live) { client in
+                let port = try #require(client.port)
+                let result = await SlowReader.read(port: port, path: "/api/v1/big?format=ndjson", headers: "Accept-Encoding: gzip\r\n", gunzip: true)
+                #expect(result.head.contains("content-encoding: gzip"), "\(result.head)")
+                #expect(result.head.contains("transfer-encoding: chunked") && !result.head.contains("content-length"), "\(result.head)")
+                #expect(result.gzipComplete)
+                #expect(result.documents == 100_000, "\(result.documents)")
+                #expect(result.bytes > 40_000_000 && result.bytes < result.decoded * 3 / 4, "\(result.bytes) bytes for \(result.decoded)")
+                #expect(result.growth < 24 << 20, "resident memory grew by \(result.growth >> 20) MiB during the export")
+            }
+        }
+    }
+
     @Test("a client that hangs up midway ends the export: the reading ahead stops and every connection goes back")
     func hangUp() async throws {
         try await Self.withBigExport("hangup", limits: nil) { app, pool in
@@ -130,20 +150,29 @@ enum SlowReader {
         var bytes = 0
         var documents = 0
         var growth = 0
+        /// With `gunzip`: the head, the decoded size, and whether the gzip stream ended well.
+        var head = ""
+        var decoded = 0
+        var gzipComplete = false
     }
 
     /// - Parameter pauseAfterFirstRead: if given, the reader waits for it after its first read.
-    static func read(port: Int, path: String, pauseAfterFirstRead: DispatchSemaphore? = nil) async -> Result {
+    /// - Parameter headers: extra request header lines, each ending in CRLF.
+    /// - Parameter gunzip: whether the body is gzip to decode (and count documents in) as it comes.
+    static func read(
+        port: Int, path: String, headers: String = "", gunzip: Bool = false, pauseAfterFirstRead: DispatchSemaphore? = nil
+    ) async -> Result {
         await withCheckedContinuation { continuation in
-            Thread { continuation.resume(returning: run(port: port, path: path, pause: pauseAfterFirstRead)) }.start()
+            Thread { continuation.resume(returning: run(port: port, path: path, headers: headers, gunzip: gunzip, pause: pauseAfterFirstRead)) }
+                .start()
         }
     }
 
-    private static func run(port: Int, path: String, pause: DispatchSemaphore?) -> Result {
+    private static func run(port: Int, path: String, headers: String, gunzip: Bool, pause: DispatchSemaphore?) -> Result {
         var result = Result()
         guard let fd = RawHTTP.connect(port: port) else { return result }
         defer { close(fd) }
-        let request = "GET \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        let request = "GET \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\(headers)\r\n"
         // The baseline is taken before the server starts: a server that built the export in
         // memory first would already have grown by the time the first bytes arrive.
         let baseline = residentBytes()
@@ -152,13 +181,27 @@ enum SlowReader {
         var previous: UInt8 = 0
         var peak = baseline
         var reads = 0
+        var chunked = ChunkedBody()
+        let decoder = GzipDecoder()
         while true {
-            let count = recv(fd, &buffer, buffer.count, 0)
-            if count <= 0 { break }
-            result.bytes += count
-            for byte in buffer[0..<count] {
-                if byte == 0x0A && previous == 0x7D { result.documents += 1 }  // "}\n" ends a document
-                previous = byte
+            let received = recv(fd, &buffer, buffer.count, 0)
+            if received <= 0 { break }
+            result.bytes += received
+            let count = { (bytes: ArraySlice<UInt8>) in
+                for byte in bytes {
+                    if byte == 0x0A && previous == 0x7D { result.documents += 1 }  // "}\n" ends a document
+                    previous = byte
+                }
+            }
+            if gunzip {
+                chunked.feed(buffer[0..<received]) { piece in
+                    decoder.feed(piece) { plain in
+                        result.decoded += plain.count
+                        count(plain[...])
+                    }
+                }
+            } else {
+                count(buffer[0..<received])
             }
             reads += 1
             if reads == 1 { pause?.wait() }
@@ -169,6 +212,8 @@ enum SlowReader {
             if reads % 16 == 0 { usleep(500) }
         }
         result.growth = max(0, peak - baseline)
+        result.head = chunked.head ?? ""
+        result.gzipComplete = chunked.complete && decoder.finished && !decoder.failed
         return result
     }
 }

@@ -59,3 +59,57 @@ enum RawHTTP {
         return result
     }
 }
+
+/// A response's body as its bytes arrive: the head is set aside and the chunked framing
+/// (RFC 9112 §7.1) undone, so a large body can be checked without being held.
+struct ChunkedBody {
+    private enum State {
+        case size([UInt8])
+        case data(Int)
+        case dataEnd(Int)
+        case done
+    }
+    private var pendingHead: [UInt8] = []
+    /// The head, lower-cased, once it is complete.
+    private(set) var head: String?
+    private var state = State.size([])
+    /// Whether the last chunk has arrived.
+    var complete: Bool {
+        if case .done = state { true } else { false }
+    }
+
+    mutating func feed(_ bytes: ArraySlice<UInt8>, _ output: (ArraySlice<UInt8>) -> Void) {
+        var rest = bytes
+        if head == nil {
+            pendingHead += rest
+            let end: [UInt8] = [0x0D, 0x0A, 0x0D, 0x0A]
+            guard let at = pendingHead.indices.first(where: { pendingHead[$0...].starts(with: end) }) else { return }
+            head = String(decoding: pendingHead[..<at], as: UTF8.self).lowercased()
+            rest = pendingHead[(at + 4)...]
+        }
+        while let byte = rest.first {
+            switch state {
+            case .size(var line):
+                rest = rest.dropFirst()
+                if byte != 0x0A {
+                    line.append(byte)
+                    state = .size(line)
+                    continue
+                }
+                let text = String(decoding: line, as: UTF8.self).split(separator: ";").first ?? ""
+                let size = Int(text.trimmingCharacters(in: .whitespacesAndNewlines), radix: 16) ?? 0
+                state = size == 0 ? .done : .data(size)
+            case .data(let left):
+                let taken = rest.prefix(left)
+                output(taken)
+                rest = rest.dropFirst(taken.count)
+                state = left == taken.count ? .dataEnd(2) : .data(left - taken.count)
+            case .dataEnd(let left):
+                rest = rest.dropFirst()
+                state = left == 1 ? .size([]) : .dataEnd(left - 1)
+            case .done:
+                return
+            }
+        }
+    }
+}

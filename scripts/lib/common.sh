@@ -21,7 +21,7 @@ ensure_packages() {
 }
 
 # What building and running Portico needs.
-PORTICO_BUILD_PACKAGES=(libmariadb-dev-compat libmariadb-dev pkg-config)
+PORTICO_BUILD_PACKAGES=(libmariadb-dev-compat libmariadb-dev zlib1g-dev pkg-config)
 PORTICO_DB_PACKAGES=(mariadb-server mariadb-client tzdata openssl)
 PORTICO_TOOL_PACKAGES=(curl)
 

@@ -247,9 +247,10 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
             headers[.eTag] = etag
             let matches =
                 request.headers[.ifNoneMatch].map { header in
+                    // Weak comparison (RFC 9110 §13.1.2): a compressed answer's W/ tag matches too.
                     header.split(separator: ",").contains {
                         let tag = $0.trimmingCharacters(in: .whitespaces)
-                        return tag == etag || tag == "*"
+                        return tag == etag || tag == "*" || (tag.hasPrefix("W/") && tag.dropFirst(2) == etag)
                     }
                 } ?? false
             if matches { return Response(status: .notModified, headers: headers) }

@@ -22,6 +22,7 @@ struct ReadRoutes<Executor: ReadExecutor> {
         ContractRoutes(catalogs: settings.catalogStore).register(on: router)
         let api = router.group("api")
             .add(middleware: RouteResolutionMiddleware(catalogs: settings.catalogStore))
+            .add(middleware: CompressionMiddleware())
             .add(middleware: VersionHeadersMiddleware(catalogs: settings.catalogStore))
             .add(
                 middleware: AuthenticationMiddleware(
