@@ -101,6 +101,8 @@ public struct Resource: Sendable {
     public let location: Location
     /// Where each top-level key (`table`, `keyset`, …) is, for diagnostics about it.
     public let keyLocations: [String: Location]
+    /// Its CSV profiles and export file name (`csv:`), with the version's it does not redefine.
+    public var csv = CSVSettings()
 
     public init(
         name: String, description: String?, scope: String, table: String, key: [String], predicates: [StaticPredicate],

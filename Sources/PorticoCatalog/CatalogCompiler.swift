@@ -160,6 +160,10 @@ public enum CatalogCompiler {
             checkParameterNames(resources, settings, into: &diagnostics)
             checkProxyPaths(proxies, resources, into: &diagnostics)
         }
+        for name in resources.keys {
+            resources[name]!.csv = resources[name]!.csv.over(settings.csv)
+            CSVColumns(resources: resources).check(resources[name]!, into: &diagnostics)
+        }
         let sorted = diagnostics.diagnostics.sorted()
         let failed = sorted.contains { $0.severity == .error }
         let catalog = Catalog(version: version, resources: resources, settings: settings, proxies: proxies)

@@ -18,6 +18,8 @@ public struct ParameterNames: Sendable, Hashable {
     public var startingAfter = "starting_after"
     public var endingBefore = "ending_before"
     public let format = "format"
+    /// Chooses a CSV profile; a parameter only of resources that declare profiles (`csv:`).
+    public let profile = "profile"
 
     public init() {}
 

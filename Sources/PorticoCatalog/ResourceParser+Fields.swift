@@ -599,14 +599,24 @@ extension ResourceParser {
         }
     }
 
-    mutating func parseSort(_ top: MappingObject, fields: [Field]) -> [String] {
+    /// `sort:` — value fields, or the public id (which sorts by its key column).
+    mutating func parseSort(_ top: MappingObject, fields: [Field], id: PublicID?) -> [String] {
         guard let items = top.stringList("sort", in: "resource '\(name)'", &diagnostics) else { return [] }
         let values = Dictionary(Self.valueFields(fields), uniquingKeysWith: { a, _ in a })
         var keys: [String] = []
         for (path, location) in items {
+            if let id, path == id.member {
+                if id.isComposite {
+                    diagnostics.error("sort key '\(path)' joins several key columns; sort by one of its fields instead", at: location)
+                } else {
+                    keys.append(path)
+                }
+                continue
+            }
             guard let field = values[path] else {
                 diagnostics.error(
-                    "sort key '\(path)' names no value field of '\(name)'\(Suggestion.hint(for: path, among: values.keys.sorted()))", at: location)
+                    "sort key '\(path)' names no value field of '\(name)'\(Suggestion.hint(for: path, among: values.keys.sorted() + (id.map { [$0.member] } ?? [])))",
+                    at: location)
                 continue
             }
             if field.nullable {

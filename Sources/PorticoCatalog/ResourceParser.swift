@@ -16,7 +16,7 @@ struct ResourceParser {
 
     static let topLevelKeys = [
         "description", "scope", "table", "key", "where", "tenant", "id", "joins", "fields", "filters", "sort", "page",
-        "keyset", "sync", "endpoint", "deprecated", "sunset", "path", "envelope", "parent",
+        "keyset", "sync", "endpoint", "deprecated", "sunset", "path", "envelope", "parent", "csv",
     ]
 
     init(name: String, file: String) {
@@ -53,7 +53,7 @@ struct ResourceParser {
                 "field '\(member)' is reserved: the public id from 'id' is always the first field, named '\(member)'", at: clash.location)
         }
         let filters = top["filters"].map { parseFilters($0, fields: fields) } ?? [:]
-        let sortKeys = parseSort(top, fields: fields)
+        let sortKeys = parseSort(top, fields: fields, id: id)
         let page = parsePage(top)
         let sync = identifier(top, "sync", in: whole, required: false)
         let keyset = parseKeyset(top, key: key, sync: sync, fields: fields)
@@ -61,14 +61,17 @@ struct ResourceParser {
         let path = parsePath(top, isEndpoint: isEndpoint)
         let envelope = top["envelope"].flatMap { ListEnvelope.parse($0, into: &diagnostics) }
         let parent = top["parent"].flatMap { parseParent($0, isEndpoint: isEndpoint) }
+        let csv = top["csv"].map { parseCSV($0, allowColumns: true) } ?? CSVSettings()
         guard !diagnostics.hasErrors, let scope, let table else { return nil }
-        return Resource(
+        var resource = Resource(
             name: name, description: top.optionalString("description", in: whole, &diagnostics), scope: scope, table: table,
             key: key, predicates: predicates, tenant: tenant ?? .none, id: id, joins: joins, fields: fields, filters: filters,
             sortKeys: sortKeys, page: page, keyset: keyset, syncColumn: sync, isEndpoint: isEndpoint, deprecation: deprecation,
             location: root.location, keyLocations: Dictionary(top.pairs.map { ($0.key, $0.keyLocation) }, uniquingKeysWith: { a, _ in a }),
             path: path, envelope: envelope, parent: parent
         )
+        resource.csv = csv
+        return resource
     }
 
     // MARK: - Names

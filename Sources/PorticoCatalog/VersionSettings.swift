@@ -41,6 +41,8 @@ public struct VersionSettings: Sendable, Equatable {
     public var security: SecuritySchemeNames = .standard
     /// How datetime fields are written when they declare no `time:` (``TimeFormat/standard`` when not declared).
     public var time: TimeFormat = .standard
+    /// CSV profiles every resource has (formatting only, no columns) and the export file name.
+    public var csv = CSVSettings()
 
     public init(
         title: String = "Partner API", description: String? = nil, published: Bool = false, deprecatedOn: String? = nil, sunset: String? = nil
@@ -55,7 +57,7 @@ public struct VersionSettings: Sendable, Equatable {
     public static let fileName = "_version"
     static let keys = [
         "title", "description", "published", "deprecated", "sunset", "base_path", "envelope", "errors", "parameters", "extras", "security",
-        "time",
+        "time", "csv",
     ]
 
     static func parse(_ source: CatalogCompiler.Source, into diagnostics: inout DiagnosticCollector) -> VersionSettings {
@@ -91,6 +93,11 @@ public struct VersionSettings: Sendable, Equatable {
         if let node = object["extras"] { settings.extras = SurfaceExtras.parse(node, into: &diagnostics) }
         if let node = object["security"] { settings.security = SecuritySchemeNames.parse(node, into: &diagnostics) }
         if let node = object["time"] { settings.time = TimeFormat.parse(node, in: "the version settings", into: &diagnostics) ?? .standard }
+        if let node = object["csv"] {
+            var parser = ResourceParser(name: VersionSettings.fileName, file: source.path)
+            settings.csv = parser.parseCSV(node, allowColumns: false)
+            diagnostics.append(contentsOf: parser.diagnostics.diagnostics)
+        }
         if settings.sunset != nil, settings.deprecatedOn == nil {
             diagnostics.error("'sunset' needs 'deprecated' (the date the version was deprecated)", at: object["sunset"]!.location)
         }

@@ -62,8 +62,9 @@ extension ContractDocument {
                     "format", "json (default), " + (formats.count == 3 ? "csv, or ndjson" : "or " + formats[1]) + " (every matching row, streamed).",
                     .object(["type": .string("string"), "enum": .array(formats.map { .string($0) })])))
         }
+        if extras.csv, let profile = profileParameter(resource) { parameters.append(profile) }
         var content: [String: JSONNode] = ["application/json": .object(["schema": ref(resource.name + "_page")])]
-        if extras.csv { content["text/csv"] = .object(["schema": .object(["type": .string("string")])]) }
+        if extras.csv { content["text/csv"] = csvContent(resource) }
         if extras.ndjson {
             content["application/x-ndjson"] = .object([
                 "schema": .object(["type": .string("string"), "description": .string("One \(resource.name) document per line.")])
@@ -73,7 +74,7 @@ extension ContractDocument {
         responses["200"] = .object([
             "description": .string(
                 extras.formatParameter ? "A page of \(resource.name), or every matching row for an export." : "A page of \(resource.name)."),
-            "headers": successHeaders(catalog, etag: extras.conditional),
+            "headers": successHeaders(catalog, etag: extras.conditional, export: extras.formatParameter),
             "content": .object(content),
         ])
         if extras.conditional {
@@ -98,9 +99,10 @@ extension ContractDocument {
         if extras.csv {
             parameters.append(
                 query("format", "json (default) or csv.", .object(["type": .string("string"), "enum": .array([.string("json"), .string("csv")])])))
+            if let profile = profileParameter(resource) { parameters.append(profile) }
         }
         var content: [String: JSONNode] = ["application/json": .object(["schema": ref(resource.name)])]
-        if extras.csv { content["text/csv"] = .object(["schema": .object(["type": .string("string")])]) }
+        if extras.csv { content["text/csv"] = csvContent(resource) }
         var responses = standardResponses
         responses["200"] = .object([
             "description": .string("One \(resource.name) document."),
@@ -383,9 +385,10 @@ extension ContractDocument {
         return .object(responses)
     }
 
-    static func successHeaders(_ catalog: Catalog, etag: Bool) -> JSONNode {
+    static func successHeaders(_ catalog: Catalog, etag: Bool, export: Bool = false) -> JSONNode {
         var names = ["X-Request-Id", "RateLimit", "RateLimit-Policy"]
         if etag { names.append("ETag") }
+        if export { names.append("Content-Disposition") }
         if catalog.settings.deprecatedOn != nil { names.append("Deprecation") }
         if catalog.settings.sunset != nil { names.append("Sunset") }
         return .object(Dictionary(uniqueKeysWithValues: names.map { ($0, JSONNode.object(["$ref": .string("#/components/headers/\($0)")])) }))
@@ -400,7 +403,9 @@ extension ContractDocument {
             "RateLimit": header("The limits' current state (draft-ietf-httpapi-ratelimit-headers), such as `\"default\";r=98;t=1`."),
             "RateLimit-Policy": header("The limits that apply, such as `\"default\";q=600;w=60`."),
             "Retry-After": header("Seconds to wait before retrying."),
-            "ETag": header("A strong validator for If-None-Match."),
+            "ETag": header("A validator for If-None-Match: strong; made weak (W/) when the body is gzip-compressed. If-None-Match compares weakly."),
+            "Content-Disposition": header(
+                "Exports only: `attachment` with the file name the mapping's template gives, such as `orders-2026-12-03.csv`."),
             "WWW-Authenticate": header("The authentication challenge (RFC 6750)."),
             "Deprecation": header("When this version was deprecated (RFC 9745), as `@<unix seconds>`."),
             "Sunset": header("When this version goes away (RFC 8594), as an HTTP date."),

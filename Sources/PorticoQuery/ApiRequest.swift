@@ -51,6 +51,8 @@ public struct ApiRequest: Sendable, Equatable {
     /// `updated_since`: rows whose sync column is at or after this UTC instant.
     public var updatedSince: MySQLDateTime?
     public var format: Format = .json
+    /// The CSV profile asked for (`profile=`, or `profile` in `Accept: text/csv`); nil for Portico's own.
+    public var csvProfile: String?
     /// True for `Accept: application/x-ndjson` or `format=ndjson`, and CSV without `limit`:
     /// every matching row, streamed in keyset order.
     public var isExport = false
@@ -66,6 +68,6 @@ public struct ApiRequest: Sendable, Equatable {
         a.parent?.column == b.parent?.column && a.parent?.key == b.parent?.key && a.filters == b.filters && a.sort?.field == b.sort?.field
             && a.sort?.descending == b.sort?.descending
             && a.fields == b.fields && a.include == b.include && a.limit == b.limit && a.after == b.after && a.before == b.before
-            && a.updatedSince == b.updatedSince && a.format == b.format && a.isExport == b.isExport
+            && a.updatedSince == b.updatedSince && a.format == b.format && a.isExport == b.isExport && a.csvProfile == b.csvProfile
     }
 }

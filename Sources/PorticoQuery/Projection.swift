@@ -87,6 +87,8 @@ public struct PlannedRead: Sendable {
     public var embeds: [PlannedEmbed]
     /// The resource's name, for error messages and logs.
     public let resource: String
+    /// The value columns of the CSV profile asked for (``CSVProfile/valueFields``), read beside the document.
+    public var csvValues: [ProjectedField] = []
 }
 
 /// A relation loaded in one query per page: the child plan plus a condition matching the

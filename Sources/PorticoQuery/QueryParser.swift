@@ -92,6 +92,8 @@ public struct QueryParser: Sendable {
                     throw QueryError(.invalidParameter, parameter: name, detail: "'format' must be one of: \(served.joined(separator: ", ")).")
                 }
                 request.format = format
+            case names.profile where !resource.csv.profiles.isEmpty:
+                request.csvProfile = try profile(value, parameter: name)
             default:
                 let terms = try parseFilter(name, value)
                 // A filter given once per value gathers its values into one `in` term.
@@ -116,6 +118,20 @@ public struct QueryParser: Sendable {
         return (request, cursor)
     }
 
+    /// A CSV profile's name as the partner gave it (`profile=`, or `profile` in `Accept`): nil for
+    /// `default` (Portico's own CSV).
+    /// - Throws: a 400 naming the profiles the resource has.
+    public func profile(_ value: String, parameter: String) throws(QueryError) -> String? {
+        if value == CSVProfile.standard.name { return nil }
+        guard resource.csv.profile(named: value) != nil else {
+            let names = [CSVProfile.standard.name] + resource.csv.profiles.map(\.name)
+            throw QueryError(
+                .invalidParameter, parameter: parameter,
+                detail: "\(resource.name) has no CSV profile '\(value)'; it has: \(names.joined(separator: ", ")).")
+        }
+        return value
+    }
+
     /// Parses the parameters an item request accepts: `fields`, `include` and `format`.
     ///
     /// - Parameter parameters: the query string's pairs, decoded, in order.
@@ -131,6 +147,8 @@ public struct QueryParser: Sendable {
                     throw QueryError(.invalidParameter, parameter: name, detail: "'format' must be json or csv for a single \(resource.name).")
                 }
                 request.format = format
+            case names.profile where extras.csv && !resource.csv.profiles.isEmpty:
+                request.csvProfile = try profile(value, parameter: name)
             default:
                 let accepted = (extras.sparseFields ? [names.fields] : []) + [names.include] + (extras.csv ? ["format"] : [])
                 let hasOptional = resource.fields.contains { if case .embed(let embed) = $0.kind { embed.optional } else { false } }

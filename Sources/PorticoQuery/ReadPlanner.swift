@@ -55,7 +55,10 @@ public struct ReadPlanner: Sendable {
         }
         builder.plan.limit = request.isExport ? nil : request.limit + 1
         builder.plan.keyColumns = resource.key
-        return PlannedRead(plan: builder.plan, projection: projection, cursorColumns: cursorColumns, embeds: builder.embeds, resource: resource.name)
+        let csvValues = builder.projectCSVValues(request)
+        return PlannedRead(
+            plan: builder.plan, projection: projection, cursorColumns: cursorColumns, embeds: builder.embeds, resource: resource.name,
+            csvValues: csvValues)
     }
 
     /// Where one row stands in a list's order (its sort and keyset values), if it is one of the
@@ -85,15 +88,18 @@ public struct ReadPlanner: Sendable {
     /// - Returns: nil when the resource has no public id (no item route).
     public func planItem(_ resource: Resource, key: [MySQLValue], _ request: ApiRequest, tenants: [MySQLValue]) -> PlannedRead? {
         guard let id = resource.id, key.count == id.columns.count else { return nil }
-        let shape = ItemPlanKey(resource: resource.name, fields: request.fields, include: request.include, tenants: tenants)
+        let shape = ItemPlanKey(
+            resource: resource.name, fields: request.fields, include: request.include, tenants: tenants, csvProfile: request.csvProfile)
         var planned =
             items[shape]
             ?? {
                 var builder = PlanBuilder(resource: resource, catalog: catalog, tenants: tenants, keyed: true)
                 builder.reading = .item
                 let projection = builder.project(resource.fields, fieldset: request.fields, include: request.include, withID: true)
+                let csvValues = builder.projectCSVValues(request)
                 let planned = PlannedRead(
-                    plan: builder.plan, projection: projection, cursorColumns: [], embeds: builder.embeds, resource: resource.name)
+                    plan: builder.plan, projection: projection, cursorColumns: [], embeds: builder.embeds, resource: resource.name,
+                    csvValues: csvValues)
                 items.store(planned, for: shape)
                 return planned
             }()
@@ -206,6 +212,8 @@ struct PlanBuilder {
     }
 
     mutating func sortExpression(_ path: String) -> ColumnExpression {
+        // The public id sorts by its (single) key column.
+        if let id = resource.id, path == id.member { return .column(ColumnRef("t", id.columns[0])) }
         guard let field = resource.field(at: path), case .value(let value) = field.kind else { return .column(ColumnRef("t", resource.key[0])) }
         return expression(value)
     }
@@ -253,6 +261,12 @@ struct PlanBuilder {
     // MARK: - Projection
 
     /// The fields to render, honouring a sparse field set (`fields=`) and optional embeds (`include=`).
+    /// The value columns of the request's CSV profile, selected beside the document's.
+    mutating func projectCSVValues(_ request: ApiRequest) -> [ProjectedField] {
+        guard let name = request.csvProfile, let profile = resource.csv.profile(named: name) else { return [] }
+        return project(profile.valueFields, fieldset: nil, include: [], withID: false)
+    }
+
     mutating func project(_ fields: [Field], fieldset: Set<String>?, include: Set<String>, withID: Bool, prefix: String = "") -> [ProjectedField] {
         var projected: [ProjectedField] = []
         if withID, let id = resource.id {
@@ -389,6 +403,7 @@ struct ItemPlanKey: Hashable, Sendable {
     let fields: Set<String>?
     let include: Set<String>
     let tenants: [MySQLValue]
+    let csvProfile: String?
 
     /// A cheap hash: hashing every granted account would cost a many-account point read dearly.
     /// The resource, the sets' sizes and the tenant list's size and ends spread the keys; equality

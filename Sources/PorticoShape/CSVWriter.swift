@@ -2,28 +2,57 @@ import PorticoCatalog
 public import PorticoQuery
 public import PorticoValues
 
-/// CSV (RFC 4180) for lists and exports: one header row of dotted field names (`total.amount`,
-/// `customer.name`), cells quoted when they must be, and text a spreadsheet would run as a
-/// formula (`=`, `+`, `-`, `@`, tab, CR first) prefixed with `'`. To-many embeds have no column.
+/// CSV for lists and exports, in a profile's dialect (``CSVLayout``). Portico's own
+/// (``CSVProfile/standard``) is RFC 4180: one header row of dotted field names (`total.amount`,
+/// `customer.name`), cells quoted when they must be, CRLF, and text a spreadsheet would run as
+/// a formula (`=`, `+`, `-`, `@`, tab, CR first) prefixed with `'`. To-many embeds have no column.
 public enum CSVWriter {
-    public static func header(_ planned: PlannedRead) -> [UInt8] {
-        var line: [UInt8] = []
-        appendLine(columnNames(planned.projection, planned.embeds, prefix: ""), to: &line)
-        return line
+    public static func header(_ planned: PlannedRead) -> [UInt8] { header(CSVLayout.standard(planned)) }
+
+    /// What comes before the first row: the byte-order mark if the profile has one, and the header row if it is on.
+    public static func header(_ layout: CSVLayout) -> [UInt8] {
+        var out: [UInt8] = layout.profile.encoding == .utf8BOM ? [0xEF, 0xBB, 0xBF] : []
+        if layout.header {
+            var notes: [String] = []
+            appendLine(layout.headers, layout, to: &out, notes: &notes)
+        }
+        return out
     }
 
     public static func rows(_ rows: [MySQLRow], _ planned: PlannedRead, embeds: [EmbedRows], into out: inout [UInt8], notes: inout [String]) {
+        self.rows(rows, CSVLayout.standard(planned), embeds: embeds, into: &out, notes: &notes)
+    }
+
+    public static func rows(_ rows: [MySQLRow], _ layout: CSVLayout, embeds: [EmbedRows], into out: inout [UInt8], notes: inout [String]) {
+        var document: [CSVValue] = []
+        var values: [CSVValue] = []
+        var cells: [String] = []
         for row in rows {
-            var cells: [String] = []
-            collect(row, planned.projection, embeds: embeds, into: &cells, notes: &notes)
-            appendLine(cells, to: &out)
+            document.removeAll(keepingCapacity: true)
+            values.removeAll(keepingCapacity: true)
+            collect(row, layout.planned.projection, embeds: embeds, into: &document, notes: &notes)
+            collect(row, layout.planned.csvValues, embeds: [], into: &values, notes: &notes)
+            cells.removeAll(keepingCapacity: true)
+            for (source, guarded) in zip(layout.sources, layout.guards) {
+                let value =
+                    switch source {
+                    case .document(let index): document[index]
+                    case .value(let index): values[index]
+                    }
+                cells.append(layout.text(value, guarded: guarded))
+            }
+            appendLine(cells, layout, to: &out, notes: &notes)
         }
     }
 
     /// A whole document: header and rows.
     public static func document(_ rows: [MySQLRow], _ planned: PlannedRead, embeds: [EmbedRows], notes: inout [String]) -> [UInt8] {
-        var out = header(planned)
-        self.rows(rows, planned, embeds: embeds, into: &out, notes: &notes)
+        document(rows, CSVLayout.standard(planned), embeds: embeds, notes: &notes)
+    }
+
+    public static func document(_ rows: [MySQLRow], _ layout: CSVLayout, embeds: [EmbedRows], notes: inout [String]) -> [UInt8] {
+        var out = header(layout)
+        self.rows(rows, layout, embeds: embeds, into: &out, notes: &notes)
         return out
     }
 
@@ -39,24 +68,30 @@ public enum CSVWriter {
         }
     }
 
-    static func collect(_ row: MySQLRow?, _ projection: [ProjectedField], embeds: [EmbedRows], into cells: inout [String], notes: inout [String]) {
+    /// One typed cell per column, in ``columnNames(_:_:prefix:)`` order; a missing row (a null
+    /// object, an embed with no match) gives empty cells.
+    static func collect(_ row: MySQLRow?, _ projection: [ProjectedField], embeds: [EmbedRows], into cells: inout [CSVValue], notes: inout [String]) {
         for field in projection {
             switch field {
             case .id(let id, let columns):
-                // A natural key is text the product wrote: defused like any other text cell.
-                let text = row.flatMap { r in id.format(columns.map { r[$0] }) } ?? ""
-                cells.append(id.encoding == .text ? defused(text) : text)
-            case .reference(_, let id, let column):
-                let text = row.flatMap { r in id.format([r[column]]) } ?? ""
-                cells.append(id.encoding == .text ? defused(text) : text)
-            case .value(let name, let value, let column, let zoneColumn):
-                guard let row else {
-                    cells.append("")
+                // A natural key is text the product wrote: guarded like any other text cell.
+                guard let text = row.flatMap({ r in id.format(columns.map { r[$0] }) }) else {
+                    cells.append(.empty)
                     continue
                 }
-                var cell = CSVCell()
-                ValueRenderer.write(row[column], zone: zoneColumn.map { row[$0] }, field: value, name: name, into: &cell, notes: &notes)
-                cells.append(cell.isString ? defused(cell.text) : cell.text)
+                cells.append(id.encoding == .text ? .text(text) : .plain(text))
+            case .reference(_, let id, let column):
+                guard let text = row.flatMap({ r in id.format([r[column]]) }) else {
+                    cells.append(.empty)
+                    continue
+                }
+                cells.append(id.encoding == .text ? .text(text) : .plain(text))
+            case .value(let name, let value, let column, let zoneColumn):
+                guard let row else {
+                    cells.append(.empty)
+                    continue
+                }
+                cells.append(cell(row[column], zone: zoneColumn.map { row[$0] }, value, name: name, notes: &notes))
             case .object(_, let fields, let nullWhen):
                 // A null object's cells are empty, as a missing embed's are.
                 collect(row.flatMap { nullWhen.holds($0) ? nil : $0 }, fields, embeds: embeds, into: &cells, notes: &notes)
@@ -70,14 +105,57 @@ public enum CSVWriter {
                 collect(child, fields, embeds: [], into: &cells, notes: &notes)
             case .constant(_, let constant):
                 guard row != nil else {
-                    cells.append("")
+                    cells.append(.empty)
                     continue
                 }
                 var cell = CSVCell()
                 DocumentWriter.write(constant, into: &cell)
-                cells.append(cell.isString ? defused(cell.text) : cell.text)
+                cells.append(cell.isString ? .text(cell.text) : .plain(cell.text))
             }
         }
+    }
+
+    /// A value as the API renders it, with what a profile needs to write it its own way.
+    static func cell(_ raw: MySQLValue, zone: MySQLValue?, _ field: ValueField, name: String, notes: inout [String]) -> CSVValue {
+        var cell = CSVCell()
+        ValueRenderer.write(raw, zone: zone, field: field, name: name, into: &cell, notes: &notes)
+        if cell.isNull { return .null }
+        if let bool = cell.bool { return .bool(bool) }
+        switch field.type {
+        case .datetime:
+            guard let (utc, local) = instant(raw, zone: zone, field) else { return .plain(cell.text) }
+            return .instant(utc: utc, local: local, standard: cell.text)
+        case .date:
+            if case .zone = field.conversion, let (utc, local) = instant(raw, zone: zone, field) {
+                return .instant(utc: utc, local: local, standard: cell.text)
+            }
+            switch raw {
+            case .date(let date): return .date(date, standard: cell.text)
+            case .datetime(let time): return .date(time.date, standard: cell.text)
+            default: return .plain(cell.text)
+            }
+        case .decimal, .number: return .number(cell.text)
+        default: return cell.isString ? .text(cell.text) : .plain(cell.text)
+        }
+    }
+
+    /// A stored datetime (or a date's midnight) as the UTC instant and the stored wall-clock
+    /// time; for fields without `zone:` the two are the same. Nil for other values or an unknown zone.
+    static func instant(_ raw: MySQLValue, zone: MySQLValue?, _ field: ValueField) -> (MySQLDateTime, MySQLDateTime)? {
+        let local: MySQLDateTime
+        switch raw {
+        case .datetime(let time): local = time
+        case .date(let d): local = MySQLDateTime(year: d.year, month: d.month, day: d.day)
+        default: return nil
+        }
+        guard case .zone(let source) = field.conversion else { return (local, local) }
+        let name: String? =
+            switch source {
+            case .fixed(let fixed): fixed
+            case .column: zone.flatMap(ValueRenderer.text)
+            }
+        guard let name, let zone = TimeZones.zone(name) else { return nil }
+        return (TimeZones.utc(fromLocal: local, in: zone), local)
     }
 
     /// Text that would start a formula gets a leading `'`; numbers such as `-12.50` stay as they are.
@@ -87,20 +165,44 @@ public enum CSVWriter {
         return "'" + text
     }
 
-    static func appendLine(_ cells: [String], to out: inout [UInt8]) {
+    /// One record: cells quoted as the profile says, encoded, and the line end.
+    static func appendLine(_ cells: [String], _ layout: CSVLayout, to out: inout [UInt8], notes: inout [String]) {
+        let profile = layout.profile
+        let delimiter = profile.delimiter
+        var replaced = 0
         for (index, cell) in cells.enumerated() {
-            if index > 0 { out.append(0x2C) }
-            if cell.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+            if index > 0 { out.append(delimiter) }
+            if profile.quoting == .all || cell.utf8.contains(where: { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
                 out.append(0x22)
-                for byte in cell.utf8 {
-                    if byte == 0x22 { out.append(0x22) }
-                    out.append(byte)
+                if cell.utf8.contains(0x22) {
+                    replaced += CSVEncoding.append(cell.replacing("\"", with: "\"\""), profile.encoding, replacement: layout.replacement, to: &out)
+                } else {
+                    replaced += CSVEncoding.append(cell, profile.encoding, replacement: layout.replacement, to: &out)
                 }
                 out.append(0x22)
             } else {
-                out.append(contentsOf: cell.utf8)
+                replaced += CSVEncoding.append(cell, profile.encoding, replacement: layout.replacement, to: &out)
             }
         }
-        out.append(contentsOf: [0x0D, 0x0A])
+        out.append(contentsOf: profile.lineEnding.bytes)
+        if replaced > 0 {
+            notes.append("CSV profile \(profile.name): characters \(profile.encoding.rawValue) cannot hold were written as '\(profile.replacement)'")
+        }
     }
+}
+
+/// A cell before a profile writes it: what kind of value it is, and the API's own text for it.
+public enum CSVValue: Sendable {
+    /// No value: the row of a null object or of a missing embed.
+    case empty
+    case null
+    /// Text from the product: the formula guard applies.
+    case text(String)
+    /// Numbers, ids and other text Portico wrote itself.
+    case plain(String)
+    /// A decimal or number, as `123.45`: the decimal separator applies.
+    case number(String)
+    case bool(Bool)
+    case instant(utc: MySQLDateTime, local: MySQLDateTime, standard: String)
+    case date(MySQLDate, standard: String)
 }

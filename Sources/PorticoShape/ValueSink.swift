@@ -22,8 +22,19 @@ struct CSVCell: ValueSink {
         text = value
         isString = true
     }
-    mutating func null() { text = "" }
-    mutating func bool(_ value: Bool) { text = value ? "true" : "false" }
+    /// Whether the value was null (its text is empty).
+    var isNull = false
+    /// The value, when it was a boolean.
+    var bool: Bool?
+
+    mutating func null() {
+        text = ""
+        isNull = true
+    }
+    mutating func bool(_ value: Bool) {
+        text = value ? "true" : "false"
+        bool = value
+    }
     mutating func int(_ value: Int64) { text = String(value) }
     mutating func uint(_ value: UInt64) { text = String(value) }
     mutating func double(_ value: Double) { text = value.isFinite ? String(value) : "" }

@@ -88,7 +88,8 @@ struct LegacyExports {
     static func decimalComma(_ text: String) -> String { text.replacingOccurrences(of: ".", with: ",") }
 
     static func cell(_ text: String) -> String {
-        guard text.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\r" || $0 == "\n" }) else { return text }
+        // By code point: "\r\n" is one Character, which equals neither "\r" nor "\n".
+        guard text.unicodeScalars.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\r" || $0 == "\n" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
@@ -119,6 +120,7 @@ enum TSVReader {
                 switch character {
                 case "t": result.append("\t")
                 case "n": result.append("\n")
+                case "r": result.append("\r")
                 default: result.append(character)
                 }
                 escaped = false

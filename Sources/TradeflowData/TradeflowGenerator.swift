@@ -166,7 +166,9 @@ struct TradeflowGenerator {
             let updatedSeconds =
                 recent ? (Self.firstDay + Self.spanDays) * 86_400 + rng.int(0...2_000_000) : placed + rng.int(0...30) * 86_400 + 3_600
             let updated = TimeText.dateTime(updatedSeconds, millis: rng.int(0...999))
-            let notes: String? = rng.chance(12) ? (rng.chance(50) ? "Deliver to gate 3, ask for \"Jörg\"" : "Call ahead; dock closes 16:00") : nil
+            // The same draws as ever; the order number picks one of two texts per draw, so the
+            // notes hold a comma and quotes, the CSV delimiter, line breaks and non-Latin-1 text.
+            let notes: String? = rng.chance(12) ? Vocabulary.notes[(rng.chance(50) ? 0 : 1) + (orderNo % 2) * 2] : nil
             try orders.row([
                 "\(orderNo)", "\(account)", "\(customer)", "\(code)", TimeText.dateTime(placed),
                 shippedAt.map { TimeText.dateTime($0) } ?? "0000-00-00 00:00:00", "\(total)",

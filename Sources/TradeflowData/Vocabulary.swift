@@ -1,6 +1,12 @@
 /// Words the generator builds names from. Account names are stored in a latin1 column, so they
 /// use accented Latin letters only; customer names (utf8mb4) also use other scripts.
 enum Vocabulary {
+    /// Order notes: what a CSV writer must quote (comma, quotes, `;`, LF, CRLF) and text beyond Latin-1.
+    static let notes = [
+        "Deliver to gate 3, ask for \"Jörg\"", "Call ahead; dock closes 16:00", "Tor 2\nRampe links, \"nicht\" klingeln",
+        "配達前に電話 — Hof\r\nTor 2",
+    ]
+
     static let accountNames = [
         "Müller Großhandel", "Société Lyonnaise de Négoce", "Åkesson & Söner", "Ørsted Engros",
         "Pão de Açúcar Distribuição", "Café Señorío", "Brückner Werkzeuge", "Nordlicht Handel",

@@ -35,7 +35,8 @@ struct CatalogTests {
         #expect(orders.syncColumn == "updated")
         #expect(orders.page == PageSize(defaultLimit: 50, maxLimit: 200))
         #expect(orders.filters["status"]?.operators == [.eq, .in])
-        #expect(orders.sortKeys == ["placed_at", "updated_at"])
+        #expect(orders.sortKeys == ["placed_at", "updated_at", "id"])
+        #expect(orders.csv.profile(named: "legacy")?.columns?.count == 9)
         guard case .value(let status) = try #require(orders.field(at: "status")).kind,
             case .codes(let codes, let unknown) = status.conversion
         else {

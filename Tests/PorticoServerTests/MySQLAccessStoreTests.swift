@@ -118,18 +118,25 @@ struct MySQLAccessStoreTests {
             let schema = try await admin.query("SELECT DATABASE()").rows[0][0].text ?? ""
             let suffix = UInt32.random(in: 0...UInt32.max)
             let tokens = (1...3).map { "legacy-\(suffix)-token-\($0)-0123456789" }
+            // Accounts of this run only: the state schema outlives runs, and partners an earlier
+            // run granted the same accounts would hold them too.
+            let firstTenant = 1_000_000 + UInt64(suffix % 100_000) * 10
+            func tenant(_ n: UInt64) -> UInt64 { firstTenant + n }
             try await admin.execute("CREATE TABLE users (user_id INT PRIMARY KEY, acct_id INT NOT NULL, api_token CHAR(60) NULL)")
             _ = try await admin.query(
-                "INSERT INTO users VALUES (1, 901, ?), (2, 902, ?), (3, 903, NULL), (4, 904, 'short'), (5, 905, ?)",
-                [.string(tokens[0]), .string(tokens[1]), .string(tokens[2])])
+                "INSERT INTO users VALUES (1, ?, ?), (2, ?, ?), (3, ?, NULL), (4, ?, 'short'), (5, ?, ?)",
+                [
+                    .uint(tenant(1)), .string(tokens[0]), .uint(tenant(2)), .string(tokens[1]), .uint(tenant(3)), .uint(tenant(4)),
+                    .uint(tenant(5)), .string(tokens[2]),
+                ])
             let state = MySQLConnectionPool(configuration: try TestDatabase.state(), logger: TestApp.quietLogger)
             let product = MySQLConnectionPool(configuration: TestDatabase.admin(database: schema), logger: TestApp.quietLogger)
             _ = try await StateSchema.migrate(state, productSchema: "tradeflow")
             let partners = PartnerStore(pool: state)
             let (one, two) = ("bulk-a-\(suffix)", "bulk-b-\(suffix)")
             for code in [one, two] { _ = try await partners.addPartner(code: code, name: nil) }
-            try await partners.grant(partner: one, tenants: [901, 902])
-            try await partners.grant(partner: two, tenants: [902])
+            try await partners.grant(partner: one, tenants: [tenant(1), tenant(2)])
+            try await partners.grant(partner: two, tenants: [tenant(2)])
             let run = LegacyTokenImport(product: product, store: partners, tenants: .grants)
             let source = try #require(LegacyTokenImport.Source("users:api_token:acct_id"))
             let ids = try tokens.map { try #require(ApiKey.Imported(token: $0)).id }

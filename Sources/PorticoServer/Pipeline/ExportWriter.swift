@@ -19,19 +19,24 @@ struct ExportWriter<Executor: ReadExecutor> {
     let logger: Logger
     let planned: PlannedRead
     let format: ApiRequest.Format
+    /// How CSV is written (for a CSV export).
+    let csv: CSVLayout?
+    /// `Content-Disposition` (``CSVChoice/disposition(_:version:profile:format:now:)``).
+    let filename: String
     let requestID: String
     let trace: RequestTrace
 
     func response(_ request: Request) -> Response {
-        let contentType = format == .csv ? "text/csv; charset=utf-8" : "application/x-ndjson"
-        let headers: HTTPFields = [.contentType: contentType, .cacheControl: "private, no-store"]
+        let csv = format == .csv ? (csv ?? CSVLayout.standard(planned)) : nil
+        let contentType = csv.map(CSVChoice.contentType) ?? "application/x-ndjson"
+        let headers: HTTPFields = [.contentType: contentType, .cacheControl: "private, no-store", .contentDisposition: filename]
         if request.method == .head { return Response(status: .ok, headers: headers) }
-        let (executor, batchSize, logger, planned, format, requestID, trace) = (executor, batchSize, logger, planned, format, requestID, trace)
+        let (executor, batchSize, logger, planned, requestID, trace) = (executor, batchSize, logger, planned, requestID, trace)
         let body = ResponseBody { writer in
             var notes: [String] = []
             do {
                 try await executor.stream(planned, batchSize: batchSize) { batches in
-                    try await Self.write(batches, planned: planned, format: format, trace: trace, to: &writer, notes: &notes)
+                    try await Self.write(batches, planned: planned, csv: csv, trace: trace, to: &writer, notes: &notes)
                 }
             } catch {
                 logger.error("export ended early", metadata: ["request_id": "\(requestID)", "error": "\(error)"])
@@ -47,17 +52,17 @@ struct ExportWriter<Executor: ReadExecutor> {
 
     /// Shapes and sends each batch as it comes; the next ones are read meanwhile (``ExportReadAhead``).
     static func write(
-        _ batches: any ExportBatches, planned: PlannedRead, format: ApiRequest.Format, trace: RequestTrace,
+        _ batches: any ExportBatches, planned: PlannedRead, csv: CSVLayout?, trace: RequestTrace,
         to writer: inout some ResponseBodyWriter, notes: inout [String]
     ) async throws {
-        var out: [UInt8] = format == .csv ? CSVWriter.header(planned) : []
+        var out: [UInt8] = csv.map(CSVWriter.header) ?? []
         var json = JSONWriter(capacity: 64 * 1024)
         while true {
             let batch = try await batches.next()
             trace.database(batch.databaseTime, rows: batch.rows.count)
             if batch.rows.isEmpty { break }
-            if format == .csv {
-                CSVWriter.rows(batch.rows, planned, embeds: batch.embeds, into: &out, notes: &notes)
+            if let csv {
+                CSVWriter.rows(batch.rows, csv, embeds: batch.embeds, into: &out, notes: &notes)
                 try await writer.write(ByteBuffer(bytes: out))
                 out.removeAll(keepingCapacity: true)
             } else {

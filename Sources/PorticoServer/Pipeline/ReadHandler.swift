@@ -25,10 +25,10 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         let principal = try authorize(context, for: resource)
         try acceptable(route)
         let query = try parameters(request)
-        var (apiRequest, cursor) = try partnerInput { () throws(QueryError) in
-            try QueryParser(resource: resource, names: route.parameterNames, extras: route.extras).parseList(query)
-        }
+        let parser = QueryParser(resource: resource, names: route.parameterNames, extras: route.extras)
+        var (apiRequest, cursor) = try partnerInput { () throws(QueryError) in try parser.parseList(query) }
         (apiRequest.format, apiRequest.isExport) = (route.format, route.isExport)
+        let csv = try CSVChoice.decide(request, format: route.format, parser: parser, into: &apiRequest)
         apiRequest.parent = try await visibleParent(route, resource, planner, principal, context.trace)
         let binding = CursorCodec.binding(
             partner: principal.partner, version: route.version, resource: resource.name,
@@ -41,19 +41,20 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         try await objectPosition(&apiRequest, resource, planner, principal, context.trace)
         let planned = try partnerInput { [apiRequest] () throws(QueryError) in try planner.planList(resource, apiRequest, tenants: principal.tenants)
         }
+        let layout = route.format == .csv ? try csv.layout(planned, resource, apiRequest, fieldsName: route.parameterNames.fields) : nil
         if apiRequest.isExport {
             return ExportWriter(
-                executor: executor, batchSize: settings.exportBatch, logger: logger, planned: planned, format: route.format,
+                executor: executor, batchSize: settings.exportBatch, logger: logger, planned: planned, format: route.format, csv: layout,
+                filename: CSVChoice.disposition(resource, version: route.version, profile: apiRequest.csvProfile, format: route.format),
                 requestID: context.requestID, trace: context.trace
             ).response(request)
         }
         let (fetched, embeds) = try await execute(planned, context.trace) { rows in min(rows.count, apiRequest.limit) }
         let (page, nextCursor) = pageAndNext(fetched, planned, apiRequest, resource, binding)
         let envelope = route.envelope(resource)
-        return encode(request, context, csv: route.format == .csv, conditional: route.extras.conditional) { csv, notes in
-            csv
-                ? ByteBuffer(bytes: CSVWriter.document(Array(page), planned, embeds: embeds, notes: &notes))
-                : DocumentWriter.page(
+        return encode(request, context, csv: layout, conditional: route.extras.conditional) { layout, notes in
+            layout.map { ByteBuffer(bytes: CSVWriter.document(Array(page), $0, embeds: embeds, notes: &notes)) }
+                ?? DocumentWriter.page(
                     page, planned, embeds: embeds, nextCursor: nextCursor, envelope: envelope, url: envelope.hasURL ? route.listPath(resource) : "",
                     notes: &notes
                 ) { ByteBuffer(bytes: $0) }
@@ -67,10 +68,10 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         let principal = try authorize(context, for: resource)
         try acceptable(route)
         let query = try parameters(request)
-        var apiRequest = try partnerInput { () throws(QueryError) in
-            try QueryParser(resource: resource, names: route.parameterNames, extras: route.extras).parseItem(query)
-        }
+        let parser = QueryParser(resource: resource, names: route.parameterNames, extras: route.extras)
+        var apiRequest = try partnerInput { () throws(QueryError) in try parser.parseItem(query) }
         apiRequest.format = route.format == .csv ? .csv : .json
+        let csv = try CSVChoice.decide(request, format: apiRequest.format, parser: parser, into: &apiRequest)
         guard case .item(let idText) = route.target, let key = resource.id?.key(idText),
             let planned = planner.planItem(resource, key: key, apiRequest, tenants: principal.tenants)
         else {
@@ -78,10 +79,10 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         }
         let (rows, embeds) = try await execute(planned, context.trace) { $0.isEmpty ? 0 : 1 }
         guard let row = rows.first else { throw notFound(resource, route) }
-        return encode(request, context, csv: apiRequest.format == .csv, conditional: route.extras.conditional) { csv, notes in
-            csv
-                ? ByteBuffer(bytes: CSVWriter.document([row], planned, embeds: embeds, notes: &notes))
-                : DocumentWriter.document(row, planned, embeds: embeds, notes: &notes) { ByteBuffer(bytes: $0) }
+        let layout = apiRequest.format == .csv ? try csv.layout(planned, resource, apiRequest, fieldsName: route.parameterNames.fields) : nil
+        return encode(request, context, csv: layout, conditional: route.extras.conditional) { layout, notes in
+            layout.map { ByteBuffer(bytes: CSVWriter.document([row], $0, embeds: embeds, notes: &notes)) }
+                ?? DocumentWriter.document(row, planned, embeds: embeds, notes: &notes) { ByteBuffer(bytes: $0) }
         }
     }
 
@@ -214,7 +215,8 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
 
     /// The shaped body as the response (CSV or JSON), its data problems logged.
     func encode(
-        _ request: Request, _ context: PorticoRequestContext, csv: Bool, conditional: Bool, _ shape: (Bool, inout [String]) -> ByteBuffer
+        _ request: Request, _ context: PorticoRequestContext, csv: CSVLayout?, conditional: Bool,
+        _ shape: (CSVLayout?, inout [String]) -> ByteBuffer
     ) -> Response {
         var notes: [String] = []
         let body = shape(csv, &notes)
@@ -225,7 +227,7 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
                     "request_id": "\(context.requestID)", "notes": "\(Set(notes).sorted().prefix(10).joined(separator: "; "))",
                 ])
         }
-        return respond(request, body: body, contentType: csv ? "text/csv; charset=utf-8" : "application/json", conditional: conditional)
+        return respond(request, body: body, contentType: csv.map(CSVChoice.contentType) ?? "application/json", conditional: conditional)
     }
 
     // MARK: - Representation
