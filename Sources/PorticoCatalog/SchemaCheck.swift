@@ -57,6 +57,8 @@ private struct ResourceCheck {
             }
         }
         checkFields(resource.fields, table: table, joined: joined)
+        // A CSV profile's own value columns read the row like fields: the same checks.
+        for profile in resource.csv.profiles { checkFields(profile.valueFields, table: table, joined: joined) }
         checkKeyset(table)
     }
 

@@ -142,6 +142,13 @@ public enum DocsPage {
                 "<p>Sort: " + resource.sortKeys.map { "<code>\(escape($0))</code>" }.joined(separator: ", ")
                 + " (prefix <code>-</code> for descending).</p>"
         }
+        if !resource.csv.profiles.isEmpty {
+            html +=
+                "<p>CSV profiles (<code>format=csv&amp;profile=…</code>): "
+                + resource.csv.profiles.map { profile in
+                    "<code>\(escape(profile.name))</code>" + (profile.description.map { " — " + escape($0) } ?? "")
+                }.joined(separator: "; ") + ".</p>"
+        }
         let example = resource.filters.keys.sorted().first.map { "&\(escape($0))=…" } ?? ""
         html += "<pre>curl -H 'Authorization: Bearer $KEY' 'https://…\(base)?limit=10\(example)'</pre>"
         return html

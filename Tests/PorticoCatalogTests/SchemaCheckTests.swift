@@ -45,6 +45,17 @@ struct SchemaCheckTests {
             ])
     }
 
+    @Test("a CSV profile's own value columns are checked against the table like fields")
+    func profileColumns() {
+        let profile =
+            Self.header + "fields:\n  summary: {column: summary, type: string}\n"
+            + "csv:\n  profiles:\n    legacy:\n      columns:\n        - {header: A, column: flag, type: integer}\n"
+            + "        - {header: B, column: gone, type: string}\n"
+        let (result, drift) = Self.check(["things.yaml": profile])
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        #expect(drift == ["v1/things.yaml:13:11: error: column 'gone' does not exist in table 'things'"])
+    }
+
     @Test("a file with an error does not hide the schema drift of the version's other files")
     func everyProblemInOneRun() {
         let broken =

@@ -171,6 +171,29 @@ struct CSVProfileTests {
         }
     }
 
+    @Test("a version's profiles and file name apply to every resource that does not declare its own of the same name; they take no columns")
+    func versionProfiles() throws {
+        let version = CatalogCompiler.Source(
+            path: "v1/_version.yaml",
+            text: "csv:\n  filename: \"{version}-{resource}.{format}\"\n  profiles:\n    excel: {delimiter: \";\"}\n    lenient: {delimiter: \"|\"}\n"
+        )
+        let result = CatalogCompiler.compile(version: "v1", sources: [version, .init(path: "v1/things.yaml", text: Self.mapping)])
+        let things = try #require(result.catalogs["v1"]?.resources["things"], "\(result.diagnostics)")
+        #expect(things.csv.profiles.map(\.name) == ["excel_de", "cp1252", "lenient", "excel"])
+        #expect(things.csv.profile(named: "lenient")?.delimiter == 0x09, "the resource's own lenient wins")
+        #expect(things.csv.profile(named: "excel")?.delimiter == 0x3B)
+        #expect(things.csv.filename?.text == "things_{date}_{profile}.{format}")
+        let plain = Self.mapping.components(separatedBy: "csv:")[0]
+        let other = CatalogCompiler.compile(version: "v1", sources: [version, .init(path: "v1/things.yaml", text: plain)])
+        let inherited = try #require(other.catalogs["v1"]?.resources["things"])
+        #expect(inherited.csv.profiles.map(\.name) == ["excel", "lenient"])
+        #expect(inherited.csv.filename?.render(["version": "v1", "resource": "things", "format": "csv"]) == "v1-things.csv")
+        let withColumns = CatalogCompiler.Source(path: "v1/_version.yaml", text: "csv:\n  profiles:\n    excel:\n      columns: [id]\n")
+        let refused = CatalogCompiler.compile(version: "v1", sources: [withColumns, .init(path: "v1/things.yaml", text: plain)])
+        #expect(
+            refused.diagnostics.map(\.description).contains { $0.hasPrefix("v1/_version.yaml:4:7: error: a version's CSV profile has no 'columns'") })
+    }
+
     @Test("file name templates: placeholders filled and reduced to safe characters; unknown ones refused")
     func filenames() throws {
         let things = try #require(Self.catalog.resources["things"])
