@@ -121,6 +121,21 @@ public enum StateSchema {
                   COMMENT 'imported: an existing credential brought across by portico key import (secret_hash is the SHA-256 of the whole token)'
                 """
             ]),
+        Migration(
+            version: 6, name: "fleet instances",
+            statements: [
+                """
+                CREATE TABLE IF NOT EXISTS fleet_instances (
+                  instance_id CHAR(16) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+                  host VARCHAR(255) NOT NULL,
+                  started_at DATETIME(3) NOT NULL,
+                  heartbeat_at DATETIME(3) NOT NULL,
+                  PRIMARY KEY (instance_id),
+                  KEY idx_fleet_instances_heartbeat (heartbeat_at)
+                ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+                  COMMENT 'Live Portico instances: each enforces its share of every rate limit (limits.fleet_rates: shared)'
+                """
+            ]),
     ]
 
     public struct MigrationReport: Sendable, Equatable {
@@ -172,7 +187,7 @@ public enum StateSchema {
         let foreign = try await pool.query(
             """
             SELECT COUNT(*) FROM information_schema.tables
-            WHERE table_schema = ? AND table_name NOT IN ('schema_migrations', 'partners', 'api_keys', 'tenant_grants', 'quota_counters', 'plans', 'oauth_clients', 'signing_keys')
+            WHERE table_schema = ? AND table_name NOT IN ('schema_migrations', 'partners', 'api_keys', 'tenant_grants', 'quota_counters', 'plans', 'oauth_clients', 'signing_keys', 'fleet_instances')
             """, [.string(schema)])
         if (foreign.rows.first?[0].int64 ?? 0) > 0 {
             throw AccessError.configuration("refusing to migrate: schema '\(schema)' holds tables that are not Portico's")

@@ -2,19 +2,30 @@ import Synchronization
 
 /// GCRA per key, in memory: no database round trip on the request path. One theoretical
 /// arrival time (TAT) per key; a refused request changes nothing, so it costs the caller no quota.
+///
+/// With a ``RateShare`` of N instances, each key gets 1/N of its policy here
+/// (``RatePolicy/share(of:)``); what a decision reports as remaining is the fleet's estimate,
+/// this instance's remaining times N (at most the burst).
 public final class RateLimiter: Sendable {
     let clock: any LimiterClock
     /// Theoretical arrival time per key, in nanoseconds of the clock.
     private let state = Mutex<[String: Int64]>([:])
+    /// The fleet this instance shares its rates with; nil for rates of this instance alone.
+    public let share: RateShare?
 
-    public init(clock: any LimiterClock = SystemLimiterClock()) {
+    public init(clock: any LimiterClock = SystemLimiterClock(), share: RateShare? = nil) {
         self.clock = clock
+        self.share = share
     }
+
+    /// The policy as this instance enforces it.
+    func local(_ policy: RatePolicy) -> RatePolicy { share.map { policy.share(of: $0.instances) } ?? policy }
 
     private var nowNanos: Int64 { Int64((clock.now() * 1e9).rounded()) }
 
     /// Charges `cost` requests to `key` under `policy` if they fit.
     public func acquire(_ key: String, _ policy: RatePolicy, cost: Int = 1) -> RateDecision {
+        let policy = local(policy)
         let now = nowNanos
         let interval = policy.emissionInterval
         let increment = interval * Int64(max(1, cost))
@@ -35,6 +46,7 @@ public final class RateLimiter: Sendable {
 
     /// The state without charging anything (for the usage endpoint).
     public func peek(_ key: String, _ policy: RatePolicy) -> RateDecision {
+        let policy = local(policy)
         let now = nowNanos
         let tat = max(state.withLock { $0[key] } ?? now, now)
         return RateDecision(allowed: true, remaining: Self.remaining(tat, now, policy), reset: Self.seconds(tat - now), retryAfter: 0)
@@ -42,13 +54,16 @@ public final class RateLimiter: Sendable {
 
     /// Whether `key` could make one request now, without charging it.
     public func wouldAllow(_ key: String, _ policy: RatePolicy) -> Bool {
+        let policy = local(policy)
         let now = nowNanos
         let tat = max(state.withLock { $0[key] } ?? now, now)
         return tat - policy.tolerance <= now
     }
 
+    /// What remains of the burst, for the fleet: this instance's remaining times the instances sharing it.
     static func remaining(_ tat: Int64, _ now: Int64, _ policy: RatePolicy) -> Int {
-        Int(max(0, (now + policy.tolerance + policy.emissionInterval - tat) / policy.emissionInterval))
+        let local = Int(max(0, (now + policy.tolerance + policy.emissionInterval - tat) / policy.emissionInterval))
+        return min(policy.burst, local * policy.instances)
     }
 
     static func seconds(_ nanos: Int64) -> Int { nanos <= 0 ? 0 : Int((nanos + 999_999_999) / 1_000_000_000) }

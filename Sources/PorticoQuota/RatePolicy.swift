@@ -9,6 +9,8 @@ public struct RatePolicy: Sendable, Hashable {
     /// The window, in seconds, that `limit` is counted over.
     public let window: Int
     public let burst: Int
+    /// How many instances share it (``share(of:)``): this one enforces 1/`instances`.
+    public internal(set) var instances = 1
 
     public init(name: String, limit: Int, window: Int, burst: Int) {
         self.name = name
@@ -17,10 +19,13 @@ public struct RatePolicy: Sendable, Hashable {
         self.burst = max(1, burst)
     }
 
-    /// Nanoseconds between requests at the steady rate (integers, so no rounding drift).
-    var emissionInterval: Int64 { Int64(window) * 1_000_000_000 / Int64(limit) }
+    /// Nanoseconds between requests at the steady rate (integers, so no rounding drift); an
+    /// instance's share of a rate waits N times as long.
+    var emissionInterval: Int64 { Int64(window) * 1_000_000_000 * Int64(instances) / Int64(limit) }
+    /// The burst this instance allows: its share, rounded up.
+    var localBurst: Int { (burst + instances - 1) / instances }
     /// How far ahead of now the theoretical arrival time may run: the burst.
-    var tolerance: Int64 { emissionInterval * Int64(burst - 1) }
+    var tolerance: Int64 { emissionInterval * Int64(localBurst - 1) }
 }
 
 /// What a limiter decided for one request.

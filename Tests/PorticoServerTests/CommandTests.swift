@@ -46,7 +46,9 @@ struct CommandTests {
         #expect(output.contains("error(s)"))
     }
 
-    @Test("check --upstream asks the demo's export area: it answers with the right credential; a wrong one, an unset one or a dead host is an error at the route's upstream")
+    @Test(
+        "check --upstream asks the demo's export area: it answers with the right credential; a wrong one, an unset one or a dead host is an error at the route's upstream"
+    )
     func checkUpstream() async throws {
         let binary = TestDatabase.porticoBinary
         let mappings = "\(TestDatabase.repositoryRoot)/mappings"
@@ -127,12 +129,18 @@ struct CommandTests {
         #expect(kept == 1 && keptOutput.contains("leaving MariaDB (exit) running"), "\(keptOutput)")
         #expect(await TestDatabase.run(["\(root)/scripts/db", "status"], environment: environment).0 == 0)
         try await TestDatabase.script(["stop"], instance: "exit")
-        // Both scripts that start a database arrange for its stop before starting it.
-        for script in ["demo", "bench"] {
+        // The demo and the harnesses' common start arrange for the stop before starting it…
+        for script in ["demo", "lib/bench-setup.sh"] {
             let text = try String(contentsOfFile: "\(root)/scripts/\(script)", encoding: .utf8)
             let arranged = try #require(text.range(of: "\nstop_db_on_exit "), "scripts/\(script) does not stop its database")
             let started = try #require(text.range(of: "\nscripts/db up "))
             #expect(arranged.lowerBound < started.lowerBound, "scripts/\(script) starts its database before arranging its stop")
+        }
+        // …and every harness that uses the bench database starts through it.
+        for script in ["bench", "bench-exports"] {
+            let text = try String(contentsOfFile: "\(root)/scripts/\(script)", encoding: .utf8)
+            #expect(text.contains("source \"$PORTICO_ROOT/scripts/lib/bench-setup.sh\""), "scripts/\(script)")
+            #expect(!text.contains("\nscripts/db up "), "scripts/\(script) starts a database of its own")
         }
     }
 

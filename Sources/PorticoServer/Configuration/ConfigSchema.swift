@@ -84,6 +84,10 @@ public enum ConfigSchema {
             ConfigKey("limits.quota_flush_interval", .integer(1...3600), "1", "seconds between quota flushes to Portico's schema"),
             ConfigKey("limits.trusted_proxies", .list, "", "proxies whose X-Forwarded-For is believed"),
             ConfigKey(
+                "limits.fleet_rates", .choice(["shared", "local"]), "shared",
+                "shared: the instances on one state schema divide every rate (deploy/README.md); local: each instance enforces it whole"),
+            ConfigKey("limits.fleet_heartbeat", .integer(1...60), "2", "seconds between an instance's fleet heartbeats (limits.fleet_rates: shared)"),
+            ConfigKey(
                 "logging.level", .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"]), "info", "log level", reloadable: true),
             ConfigKey("logging.format", .choice(["json", "text"]), "json", "json: one JSON object per line; text: for people"),
             ConfigKey("server.header_timeout", .integer(1...300), "10", "seconds a client has to send a request's headers (slowloris)"),

@@ -55,9 +55,11 @@ public struct Limits: Sendable {
     /// Daily and monthly quotas shared through Portico's schema; nil when none are set.
     public let quotas: QuotaStore?
 
-    public init(settings: LimitSettings, clock: any LimiterClock = SystemLimiterClock(), quotas: QuotaStore? = nil) {
+    /// - Parameter share: the fleet this instance shares its rates with (``FleetMembership``);
+    ///   nil when its rates are its own.
+    public init(settings: LimitSettings, clock: any LimiterClock = SystemLimiterClock(), quotas: QuotaStore? = nil, share: RateShare? = nil) {
         self.settings = settings
-        rates = RateLimiter(clock: clock)
+        rates = RateLimiter(clock: clock, share: share)
         self.quotas = quotas
     }
 

@@ -31,6 +31,8 @@ public final class PorticoRuntime: Sendable {
     let productPool: MySQLConnectionPool
     let statePool: MySQLConnectionPool?
     let quotas: QuotaStore?
+    /// This instance's heartbeat, when the fleet shares its rates (`limits.fleet_rates: shared`).
+    let fleet: FleetMembership?
     let read: ReadSettings
     private let ports = Mutex<[String: Int]>([:])
     /// Where each listener (`public`, `admin`) actually bound (port 0 picks one), once running.
@@ -85,9 +87,17 @@ public final class PorticoRuntime: Sendable {
             quotas = QuotaStore(
                 quotas: defaults, counters: MySQLQuotaCounters(pool), flushInterval: .seconds(config.number("limits.quota_flush_interval")),
                 logger: logger)
+            if config.text("limits.fleet_rates") == "shared" {
+                fleet = FleetMembership(
+                    registry: MySQLFleetRegistry(pool), share: RateShare(), interval: .seconds(config.number("limits.fleet_heartbeat")),
+                    host: "\(ProcessInfo.processInfo.hostName):\(config.number("listen.port"))", logger: logger)
+            } else {
+                fleet = nil
+            }
         } else if developmentPrincipal != nil {
             statePool = nil
             quotas = nil
+            fleet = nil
             if config.int("limits.daily_quota") != nil || config.int("limits.monthly_quota") != nil {
                 throw StartupError("quotas are shared through Portico's schema: configure state_db and run portico migrate")
             }
@@ -95,7 +105,7 @@ public final class PorticoRuntime: Sendable {
             throw StartupError(
                 "state_db is not configured, so credentials cannot be checked: set state_db (or PORTICO_STATE_DB_*) and run portico migrate")
         }
-        let limits = Limits(settings: LimitSettings(config), quotas: quotas)
+        let limits = Limits(settings: LimitSettings(config), quotas: quotas, share: fleet?.share)
         read = ReadSettings(
             catalogs: catalogs, cursors: try Self.cursorCodec(config, logger), developmentPrincipal: developmentPrincipal,
             authenticator: authenticator, limits: limits)
@@ -187,7 +197,7 @@ public final class PorticoRuntime: Sendable {
         let settings = serverSettings
         let drainTimeout = config.number("server.drain_timeout")
         // The product pool is the application's own service (PorticoApplication.build adds it).
-        let services: [any Service] = (statePool.map { [$0] } ?? []) + (quotas.map { [$0] } ?? [])
+        let services: [any Service] = (statePool.map { [$0] } ?? []) + (quotas.map { [$0] } ?? []) + (fleet.map { [$0] } ?? [])
         let publicApp = PorticoApplication.build(
             settings: settings, read: read, pool: productPool, services: services, logger: logger,
             lifecycle: lifecycle, accessLogger: accessLogger
