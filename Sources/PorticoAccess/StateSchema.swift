@@ -136,6 +136,14 @@ public enum StateSchema {
                   COMMENT 'Live Portico instances: each enforces its share of every rate limit (limits.fleet_rates: shared)'
                 """
             ]),
+        Migration(
+            version: 7, name: "fleet settings",
+            statements: [
+                """
+                ALTER TABLE fleet_instances ADD COLUMN IF NOT EXISTS settings VARCHAR(2000) NOT NULL DEFAULT ''
+                  COMMENT 'digests of the settings every instance must share (cursor secret, issuer, …): a difference is logged at the next heartbeat'
+                """
+            ]),
     ]
 
     public struct MigrationReport: Sendable, Equatable {

@@ -19,8 +19,9 @@ extension ContractDocument {
         }
         return query(
             ParameterNames.standard.profile,
-            "How CSV is written (with format=csv, or as `profile` in Accept: text/csv): `default` is Portico's own; "
-                + described.joined(separator: "; ") + ". Each profile's columns are listed under x-csv-profiles of text/csv.",
+            "How CSV is written (with format=csv, or as `profile` in Accept: text/csv; left out for JSON): `default` is Portico's own; "
+                + described.joined(separator: "; ")
+                + ". Each profile's columns are listed under x-csv-profiles of text/csv; `fields` does not change them.",
             .object(["type": .string("string"), "enum": .array(names.map { .string($0) })]))
     }
 

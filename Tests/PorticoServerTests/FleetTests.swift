@@ -18,10 +18,12 @@ struct FleetTests {
             let pool = MySQLConnectionPool(configuration: TestDatabase.admin(database: schema), logger: TestApp.quietLogger)
             _ = try await StateSchema.migrate(pool, productSchema: "tradeflow")
             let registry = MySQLFleetRegistry(pool)
-            func member(_ host: String) -> FleetMembership {
-                FleetMembership(registry: registry, share: RateShare(), interval: .seconds(2), host: host, logger: TestApp.quietLogger)
+            func member(_ host: String, secret: String = "s1") -> FleetMembership {
+                FleetMembership(
+                    registry: registry, share: RateShare(), interval: .seconds(2), host: host,
+                    settings: FleetSettings(["cursor_secret": secret, "limits.fleet_rates": "shared"]), logger: TestApp.quietLogger)
             }
-            let (a, b, c) = (member("a:1"), member("b:1"), member("c:1"))
+            let (a, b, c) = (member("a:1"), member("b:1"), member("c:1", secret: "s2"))
             #expect(a.instance.count == 16 && a.instance != b.instance)
             await a.beat()
             #expect(a.share.instances == 1)
@@ -29,6 +31,7 @@ struct FleetTests {
             await c.beat()
             await a.beat()
             #expect(a.share.instances == 3 && c.share.instances == 3)
+            #expect(a.mismatches == ["c:1 (\(c.instance)): cursor_secret"], "the settings go through the table")
             try await registry.leave(instance: b.instance)
             // c was killed an hour ago: its last beat is long past three intervals.
             _ = try await admin.query(

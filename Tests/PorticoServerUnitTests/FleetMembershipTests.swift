@@ -8,7 +8,7 @@ import Testing
 
 /// A registry in memory, on a clock the test moves; it can be taken down.
 final class InMemoryFleetRegistry: FleetRegistry, Sendable {
-    private let beats = Mutex<[String: Duration]>([:])
+    private let beats = Mutex<[String: (time: Duration, settings: String)]>([:])
     private let now = Mutex<Duration>(.zero)
     private let down = Atomic<Bool>(false)
 
@@ -17,12 +17,12 @@ final class InMemoryFleetRegistry: FleetRegistry, Sendable {
     func advance(_ by: Duration) { now.withLock { $0 += by } }
     func setDown(_ value: Bool) { down.store(value, ordering: .relaxed) }
 
-    func beat(instance: String, host: String, within: Duration) async throws -> Int {
+    func beat(instance: String, host: String, settings: String, within: Duration) async throws -> [FleetPeer] {
         guard !down.load(ordering: .relaxed) else { throw Down() }
         let time = now.withLock { $0 }
         return beats.withLock { beats in
-            beats[instance] = time
-            return beats.values.filter { time - $0 <= within }.count
+            beats[instance] = (time, settings)
+            return beats.filter { time - $0.value.time <= within }.map { FleetPeer(instance: $0.key, host: $0.key, settings: $0.value.settings) }
         }
     }
 
@@ -40,8 +40,36 @@ struct FleetMembershipTests {
         return logger
     }
 
-    static func member(_ registry: InMemoryFleetRegistry, _ name: String) -> FleetMembership {
-        FleetMembership(registry: registry, share: RateShare(), interval: .seconds(2), host: name, instance: name, logger: logger)
+    static func member(
+        _ registry: InMemoryFleetRegistry, _ name: String, _ settings: [String: String] = ["cursor_secret": "same"]
+    )
+        -> FleetMembership
+    {
+        FleetMembership(
+            registry: registry, share: RateShare(), interval: .seconds(2), host: name, instance: name, settings: FleetSettings(settings),
+            logger: logger)
+    }
+
+    @Test("a setting that differs from another live instance's is reported, and stops being once that instance is gone")
+    func settingsDiffer() async throws {
+        let registry = InMemoryFleetRegistry()
+        let a = Self.member(registry, "a", ["cursor_secret": "d1", "oauth.issuer": "i1"])
+        let b = Self.member(registry, "b", ["cursor_secret": "d2", "oauth.issuer": "i1"])
+        let c = Self.member(registry, "c", ["cursor_secret": "d1", "oauth.issuer": "i1"])
+        await a.beat()
+        await b.beat()
+        await c.beat()
+        await a.beat()
+        #expect(a.mismatches == ["b (b): cursor_secret"])
+        #expect(c.mismatches == ["b (b): cursor_secret"])
+        #expect(b.mismatches == ["a (a): cursor_secret"], "c had not beaten yet")
+        await b.beat()
+        #expect(b.mismatches == ["a (a): cursor_secret", "c (c): cursor_secret"])
+        try await registry.leave(instance: "b")
+        await a.beat()
+        #expect(a.mismatches.isEmpty)
+        #expect(FleetSettings(encoded: FleetSettings(["x": "1", "y": "2"]).encoded) == FleetSettings(["x": "1", "y": "2"]))
+        #expect(FleetSettings(["x": "1"]).differences(from: FleetSettings(["x": "1", "y": "2"])) == ["y"])
     }
 
     @Test("instances count one another from their heartbeats; one that leaves stops counting at the others' next beat")

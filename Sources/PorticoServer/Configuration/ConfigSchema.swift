@@ -117,8 +117,11 @@ public enum ConfigSchema {
             case .string: kind = ""
             }
             let reload = key.reloadable ? " Applied on reload." : ""
+            // Checked across the fleet at every heartbeat (FleetSettings).
+            let fleet =
+                FleetSettings.reasons[key.path == "cursor_secret_file" ? "cursor_secret" : key.path] != nil ? " The same on every instance." : ""
             lines.append(
-                "| `\(key.path)` | `\(key.environmentName)` | \(key.defaultValue.map { $0.isEmpty ? "empty" : "`\($0)`" } ?? "none") | \(key.help)\(kind).\(reload) |"
+                "| `\(key.path)` | `\(key.environmentName)` | \(key.defaultValue.map { $0.isEmpty ? "empty" : "`\($0)`" } ?? "none") | \(key.help)\(kind).\(reload)\(fleet) |"
             )
         }
         return lines.joined(separator: "\n")

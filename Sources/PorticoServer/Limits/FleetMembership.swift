@@ -7,10 +7,25 @@ import Synchronization
 /// Where instances say they are alive and count one another (`fleet_instances` in Portico's
 /// schema; the server's unit tests keep it in memory).
 public protocol FleetRegistry: Sendable {
-    /// Records `instance` as alive now; returns how many instances (itself included) beat within `within`.
-    func beat(instance: String, host: String, within: Duration) async throws -> Int
+    /// Records `instance` as alive now, with its `settings`; returns the instances (itself
+    /// included) that beat within `within`.
+    func beat(instance: String, host: String, settings: String, within: Duration) async throws -> [FleetPeer]
     /// Removes `instance`, so the others stop counting it at their next heartbeat.
     func leave(instance: String) async throws
+}
+
+/// A live instance, as the registry last heard from it.
+public struct FleetPeer: Sendable, Equatable {
+    public let instance: String
+    public let host: String
+    /// ``FleetSettings/encoded`` of the settings every instance must share.
+    public let settings: String
+
+    public init(instance: String, host: String, settings: String) {
+        self.instance = instance
+        self.host = host
+        self.settings = settings
+    }
 }
 
 /// The registry in Portico's schema. The database's clock decides who is live, so the
@@ -21,18 +36,19 @@ public struct MySQLFleetRegistry: FleetRegistry {
     /// - Parameter pool: Portico's schema, migrated.
     public init(_ pool: MySQLConnectionPool) { self.pool = pool }
 
-    public func beat(instance: String, host: String, within: Duration) async throws -> Int {
+    public func beat(instance: String, host: String, settings: String, within: Duration) async throws -> [FleetPeer] {
         _ = try await pool.query(
             """
-            INSERT INTO fleet_instances (instance_id, host, started_at, heartbeat_at) VALUES (?, ?, NOW(3), NOW(3))
-            ON DUPLICATE KEY UPDATE heartbeat_at = NOW(3), host = VALUES(host)
-            """, [.string(instance), .string(String(host.prefix(255)))])
+            INSERT INTO fleet_instances (instance_id, host, started_at, heartbeat_at, settings) VALUES (?, ?, NOW(3), NOW(3), ?)
+            ON DUPLICATE KEY UPDATE heartbeat_at = NOW(3), host = VALUES(host), settings = VALUES(settings)
+            """, [.string(instance), .string(String(host.prefix(255))), .string(String(settings.prefix(2000)))])
         let micros = Int64(within.components.seconds) * 1_000_000 + within.components.attoseconds / 1_000_000_000_000
         // Rows of instances gone for a day (killed, never left) go; the index makes both cheap.
         _ = try await pool.query("DELETE FROM fleet_instances WHERE heartbeat_at < NOW(3) - INTERVAL 1 DAY LIMIT 100")
         let live = try await pool.query(
-            "SELECT COUNT(*) FROM fleet_instances WHERE heartbeat_at >= NOW(3) - INTERVAL ? MICROSECOND", [.int(micros)])
-        return Int(live.rows.first?[0].int64 ?? 1)
+            "SELECT instance_id, host, settings FROM fleet_instances WHERE heartbeat_at >= NOW(3) - INTERVAL ? MICROSECOND LIMIT 1000",
+            [.int(micros)])
+        return live.rows.map { FleetPeer(instance: $0[0].text ?? "", host: $0[1].text ?? "", settings: $0[2].text ?? "") }
     }
 
     public func leave(instance: String) async throws {
@@ -53,15 +69,21 @@ public final class FleetMembership: Service, Sendable {
     let registry: any FleetRegistry
     public let share: RateShare
     public let interval: Duration
+    /// What this instance says about the settings every instance must share.
+    public let settings: FleetSettings
     let logger: Logger
     private let failures = Atomic<Int>(0)
+    /// Differences from other live instances, as last seen: "<host> (<instance>): <setting>".
+    private let differences = Mutex<Set<String>>([])
 
     /// - Parameters:
     ///   - instance: this instance's id (random by default: a restart is a new instance).
     ///   - interval: how often it beats; an instance that stops beating stops counting after three.
     public init(
-        registry: any FleetRegistry, share: RateShare, interval: Duration = .seconds(2), host: String, instance: String? = nil, logger: Logger
+        registry: any FleetRegistry, share: RateShare, interval: Duration = .seconds(2), host: String, instance: String? = nil,
+        settings: FleetSettings = FleetSettings(), logger: Logger
     ) {
+        self.settings = settings
         self.registry = registry
         self.share = share
         self.interval = interval
@@ -76,10 +98,16 @@ public final class FleetMembership: Service, Sendable {
     /// Heartbeats that failed since the process started.
     public var heartbeatFailures: Int { failures.load(ordering: .relaxed) }
 
-    /// One heartbeat: record this instance, count the live ones, set the share.
+    /// Settings this instance does not share with another live one, as of the last heartbeat:
+    /// `"<host> (<instance>): <setting>"`. Each new one is logged as an error once.
+    public var mismatches: [String] { differences.withLock { $0.sorted() } }
+
+    /// One heartbeat: record this instance, count the live ones, set the share, compare settings.
     public func beat() async {
         do {
-            let live = try await registry.beat(instance: instance, host: host, within: liveness)
+            let peers = try await registry.beat(instance: instance, host: host, settings: settings.encoded, within: liveness)
+            compare(peers)
+            let live = max(1, peers.count)
             let before = share.instances
             share.set(live)
             if live != before {
@@ -89,6 +117,26 @@ public final class FleetMembership: Service, Sendable {
             failures.add(1, ordering: .relaxed)
             logger.warning(
                 "fleet heartbeat failed; rates keep their share of 1/\(share.instances) until the store is back", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func compare(_ peers: [FleetPeer]) {
+        var found: Set<String> = []
+        for peer in peers where peer.instance != instance {
+            for name in settings.differences(from: FleetSettings(encoded: peer.settings)) {
+                found.insert("\(peer.host) (\(peer.instance)): \(name)")
+            }
+        }
+        let new = differences.withLock { known -> Set<String> in
+            defer { known = found }
+            return found.subtracting(known)
+        }
+        for difference in new.sorted() {
+            logger.error(
+                "another instance of this fleet has a different setting; it must be the same on every instance",
+                metadata: [
+                    "difference": "\(difference)", "why": "\(FleetSettings.why(difference.split(separator: " ").last.map(String.init) ?? ""))",
+                ])
         }
     }
 
@@ -113,5 +161,39 @@ public final class FleetMembership: Service, Sendable {
         let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
         var generator = SystemRandomNumberGenerator()
         return String(decoding: (0..<16).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] }, as: UTF8.self)
+    }
+}
+
+/// The settings every instance of a fleet must share, as digests (a secret never leaves the
+/// process): compared at every heartbeat, since a difference breaks partners quietly (a cursor
+/// from one instance refused by another, a token whose issuer another does not accept).
+public struct FleetSettings: Sendable, Equatable {
+    public private(set) var values: [String: String] = [:]
+
+    public init(_ values: [String: String] = [:]) { self.values = values }
+
+    /// Keys and why each must be equal.
+    public static let reasons: [String: String] = [
+        "cursor_secret": "a cursor issued by one instance is refused by the others",
+        "oauth.issuer": "a token issued by one instance has an issuer the others refuse",
+        "limits.fleet_rates": "instances that share rates and instances that do not admit more than the rate together",
+        "limits.fleet_heartbeat": "instances count each other live for different times",
+    ]
+
+    static func why(_ name: String) -> String { reasons[name] ?? "" }
+
+    /// `name=value` pairs, sorted, separated by `;` (values are digests or plain tokens).
+    public var encoded: String { values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";") }
+
+    public init(encoded: String) {
+        for pair in encoded.split(separator: ";") {
+            guard let equals = pair.firstIndex(of: "=") else { continue }
+            values[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+        }
+    }
+
+    /// The names whose values differ (a name only one side has counts as different).
+    public func differences(from other: FleetSettings) -> [String] {
+        Set(values.keys).union(other.values.keys).filter { values[$0] != other.values[$0] }.sorted()
     }
 }

@@ -10,20 +10,32 @@ import PorticoValues
 struct CSVChoice {
     var header: Bool?
 
-    /// Reads the choice into `apiRequest.csvProfile` (for the planner) and the header flag.
-    /// A profile without CSV, an unknown profile or a malformed `header` is a 400.
-    static func decide(_ request: Request, format: ApiRequest.Format, parser: QueryParser, into apiRequest: inout ApiRequest) throws -> CSVChoice {
+    /// Reads the choice into `apiRequest.csvProfile` (for the planner) and the header flag. An
+    /// unknown profile or a malformed `header` is a 400; a profile on a JSON or NDJSON answer
+    /// has nothing to write and is left out. A profile with columns writes exactly those:
+    /// `fields` does not narrow them, and the embeds they show are included.
+    static func decide(
+        _ request: Request, format: ApiRequest.Format, parser: QueryParser, resource: Resource, into apiRequest: inout ApiRequest
+    ) throws -> CSVChoice {
         guard format == .csv else {
-            if apiRequest.csvProfile != nil {
-                throw Problem(
-                    .invalidParameter, detail: "'profile' chooses how CSV is written: ask for CSV (format=csv, or Accept: text/csv) with it.",
-                    parameter: "profile")
-            }
+            apiRequest.csvProfile = nil
             return CSVChoice()
         }
         let media = Representation.csvParameters(request)
         if apiRequest.csvProfile == nil, let name = media.profile {
             apiRequest.csvProfile = try partnerInput { () throws(QueryError) in try parser.profile(name, parameter: "Accept") }
+        }
+        if let name = apiRequest.csvProfile, let columns = resource.csv.profile(named: name)?.columns {
+            apiRequest.fields = nil
+            let embeds = Set(resource.fields.compactMap { field -> String? in if case .embed = field.kind { field.name } else { nil } })
+            for column in columns {
+                // `customer.name` needs the embed; `customer` alone is an expandable embed's id, shown without it.
+                guard case .field(let path) = column.source, case let parts = path.split(separator: "."), parts.count > 1,
+                    embeds.contains(String(parts[0]))
+                else { continue }
+                let first = parts[0]
+                apiRequest.include.insert(String(first))
+            }
         }
         switch media.header {
         case nil: return CSVChoice()

@@ -28,7 +28,7 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         let parser = QueryParser(resource: resource, names: route.parameterNames, extras: route.extras)
         var (apiRequest, cursor) = try partnerInput { () throws(QueryError) in try parser.parseList(query) }
         (apiRequest.format, apiRequest.isExport) = (route.format, route.isExport)
-        let csv = try CSVChoice.decide(request, format: route.format, parser: parser, into: &apiRequest)
+        let csv = try CSVChoice.decide(request, format: route.format, parser: parser, resource: resource, into: &apiRequest)
         apiRequest.parent = try await visibleParent(route, resource, planner, principal, context.trace)
         let binding = CursorCodec.binding(
             partner: principal.partner, version: route.version, resource: resource.name,
@@ -71,7 +71,7 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         let parser = QueryParser(resource: resource, names: route.parameterNames, extras: route.extras)
         var apiRequest = try partnerInput { () throws(QueryError) in try parser.parseItem(query) }
         apiRequest.format = route.format == .csv ? .csv : .json
-        let csv = try CSVChoice.decide(request, format: apiRequest.format, parser: parser, into: &apiRequest)
+        let csv = try CSVChoice.decide(request, format: apiRequest.format, parser: parser, resource: resource, into: &apiRequest)
         guard case .item(let idText) = route.target, let key = resource.id?.key(idText),
             let planned = planner.planItem(resource, key: key, apiRequest, tenants: principal.tenants)
         else {

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -8,6 +9,7 @@ import PorticoCatalog
 import PorticoMySQL
 import PorticoQuery
 import PorticoQuota
+import PorticoValues
 import ServiceLifecycle
 import Synchronization
 import UnixSignals
@@ -31,7 +33,8 @@ public final class PorticoRuntime: Sendable {
     let productPool: MySQLConnectionPool
     let statePool: MySQLConnectionPool?
     let quotas: QuotaStore?
-    /// This instance's heartbeat, when the fleet shares its rates (`limits.fleet_rates: shared`).
+    /// This instance's heartbeat (with a state schema): the fleet's size, for rates shared by
+    /// it (`limits.fleet_rates: shared`), and the settings every instance must share.
     let fleet: FleetMembership?
     let read: ReadSettings
     private let ports = Mutex<[String: Int]>([:])
@@ -87,13 +90,11 @@ public final class PorticoRuntime: Sendable {
             quotas = QuotaStore(
                 quotas: defaults, counters: MySQLQuotaCounters(pool), flushInterval: .seconds(config.number("limits.quota_flush_interval")),
                 logger: logger)
-            if config.text("limits.fleet_rates") == "shared" {
-                fleet = FleetMembership(
-                    registry: MySQLFleetRegistry(pool), share: RateShare(), interval: .seconds(config.number("limits.fleet_heartbeat")),
-                    host: "\(ProcessInfo.processInfo.hostName):\(config.number("listen.port"))", logger: logger)
-            } else {
-                fleet = nil
-            }
+            // Every instance on a state schema beats, so differing settings are noticed; only
+            // `shared` ones divide their rates by the count.
+            fleet = FleetMembership(
+                registry: MySQLFleetRegistry(pool), share: RateShare(), interval: .seconds(config.number("limits.fleet_heartbeat")),
+                host: "\(ProcessInfo.processInfo.hostName):\(config.number("listen.port"))", settings: try Self.fleetSettings(config), logger: logger)
         } else if developmentPrincipal != nil {
             statePool = nil
             quotas = nil
@@ -105,7 +106,8 @@ public final class PorticoRuntime: Sendable {
             throw StartupError(
                 "state_db is not configured, so credentials cannot be checked: set state_db (or PORTICO_STATE_DB_*) and run portico migrate")
         }
-        let limits = Limits(settings: LimitSettings(config), quotas: quotas, share: fleet?.share)
+        let limits = Limits(
+            settings: LimitSettings(config), quotas: quotas, share: config.text("limits.fleet_rates") == "shared" ? fleet?.share : nil)
         read = ReadSettings(
             catalogs: catalogs, cursors: try Self.cursorCodec(config, logger), developmentPrincipal: developmentPrincipal,
             authenticator: authenticator, limits: limits)
@@ -127,11 +129,29 @@ public final class PorticoRuntime: Sendable {
 
     /// Signs page cursors: `cursor_secret` or `cursor_secret_file` (the same on every
     /// instance), else a random key for this process alone.
+    /// `cursor_secret`, or the contents of `cursor_secret_file`; nil when neither is set.
+    static func cursorSecret(_ config: EffectiveConfig) throws -> String? {
+        if let secret = config.string("cursor_secret") { return secret }
+        guard let file = config.string("cursor_secret_file") else { return nil }
+        do { return try Secret.fromFile(file).value } catch { throw StartupError("cursor_secret_file: \(error)") }
+    }
+
+    /// What this instance says about the settings every instance must share: digests of
+    /// secrets, values of the rest. An unset cursor secret or issuer differs from every other
+    /// instance's, which is the point: each is then this process's own.
+    static func fleetSettings(_ config: EffectiveConfig) throws -> FleetSettings {
+        func digest(_ text: String) -> String { String(decoding: HexDigits.encode(SHA256.hash(data: Array(text.utf8)).prefix(12)), as: UTF8.self) }
+        let own = "own-" + FleetMembership.randomID()
+        return FleetSettings([
+            "cursor_secret": try cursorSecret(config).map(digest) ?? own,
+            "oauth.issuer": config.string("oauth.issuer").map(digest) ?? own,
+            "limits.fleet_rates": config.text("limits.fleet_rates"),
+            "limits.fleet_heartbeat": String(config.number("limits.fleet_heartbeat") as Int),
+        ])
+    }
+
     static func cursorCodec(_ config: EffectiveConfig, _ logger: Logger) throws -> CursorCodec {
-        var secret = config.string("cursor_secret")
-        if secret == nil, let file = config.string("cursor_secret_file") {
-            do { secret = try Secret.fromFile(file).value } catch { throw StartupError("cursor_secret_file: \(error)") }
-        }
+        let secret = try cursorSecret(config)
         guard let secret else {
             logger.notice("no cursor_secret: cursors are signed with a random key and do not survive a restart")
             return CursorCodec.random()
