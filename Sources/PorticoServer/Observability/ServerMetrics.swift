@@ -1,5 +1,6 @@
 import Metrics
 public import PorticoMySQL
+import PorticoQuota
 public import Prometheus
 import Synchronization
 
@@ -15,8 +16,10 @@ public final class ServerMetrics: Sendable {
     private let lastFlushFailures = Mutex(0)
     let pools: [(name: String, pool: MySQLConnectionPool)]
     let quotas: QuotaStore?
+    let fleet: FleetMembership?
 
-    public init(version: String, pools: [(String, MySQLConnectionPool)], quotas: QuotaStore?) {
+    public init(version: String, pools: [(String, MySQLConnectionPool)], quotas: QuotaStore?, fleet: FleetMembership? = nil) {
+        self.fleet = fleet
         registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = [
@@ -109,6 +112,12 @@ public final class ServerMetrics: Sendable {
                 return failures - last
             }
             count("portico_quota_flush_failures_total", [], by: max(0, delta))
+        }
+        if let fleet {
+            // The fleet as this instance last counted it: a balancer's view can be checked against it.
+            Metrics.Gauge(label: "portico_fleet_instances", factory: factory).record(fleet.share.instances)
+            Metrics.Gauge(label: "portico_fleet_setting_mismatches", factory: factory).record(fleet.mismatches.count)
+            Metrics.Gauge(label: "portico_fleet_heartbeat_failures_total", factory: factory).record(fleet.heartbeatFailures)
         }
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)

@@ -112,7 +112,8 @@ public final class PorticoRuntime: Sendable {
             catalogs: catalogs, cursors: try Self.cursorCodec(config, logger), developmentPrincipal: developmentPrincipal,
             authenticator: authenticator, limits: limits)
         catalogStore = read.catalogStore
-        metrics = ServerMetrics(version: Self.version, pools: [("product", productPool)] + (statePool.map { [("state", $0)] } ?? []), quotas: quotas)
+        metrics = ServerMetrics(
+            version: Self.version, pools: [("product", productPool)] + (statePool.map { [("state", $0)] } ?? []), quotas: quotas, fleet: fleet)
         lifecycle = Lifecycle(
             metrics: metrics,
             upstreams: UpstreamHealth(threshold: config.number("gateway.eject_after"), cooldown: .seconds(config.number("gateway.eject_seconds"))),

@@ -1,0 +1,198 @@
+import Foundation
+import PorticoMySQL
+import PorticoTestSupport
+import Testing
+
+/// Two `portico serve` processes on one state schema behind a real nginx (`deploy/nginx-fleet.conf`'s
+/// upstream): the fleet as ops run it.
+struct FleetNotFormed: Error {}
+
+@Suite("Two instances behind nginx (MariaDB, nginx)", .serialized)
+struct FleetBalancerTests {
+    /// A running fleet: two instances, their admin ports, and nginx in front on `port`.
+    struct Fleet {
+        let instances: [SpawnedProcess]
+        let adminPorts: [Int]
+        let nginx: SpawnedProcess
+        let port: Int
+        let folder: String
+
+        /// Stops everything but the instances already waited for (`stopped`).
+        func stop(skipping stopped: Set<Int> = []) async {
+            for (index, process) in instances.enumerated() where !stopped.contains(index) {
+                process.signal(SIGTERM)
+                _ = await process.wait()
+            }
+            nginx.signal(SIGTERM)
+            _ = await nginx.wait()
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+
+        /// One request through nginx, its status line and body.
+        func get(_ path: String, key: String) async -> (status: Int, body: String) {
+            let reply = await RawHTTP.exchange(
+                port: port, ["GET \(path) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(key)\r\nConnection: close\r\n\r\n"]
+            ).received
+            let status = Int(reply.dropFirst(9).prefix(3)) ?? 0
+            let body = reply.range(of: "\r\n\r\n").map { String(reply[$0.upperBound...]) } ?? ""
+            return (status, body)
+        }
+
+        /// A gauge or counter of one instance's /metrics (summed over its label sets).
+        func metric(_ name: String, instance: Int) async -> Double {
+            let text = await RawHTTP.exchange(port: adminPorts[instance], ["GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"])
+                .received
+            return text.split(separator: "\n").filter { $0.hasPrefix(name + " ") || $0.hasPrefix(name + "{") }
+                .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0, +)
+        }
+    }
+
+    static func start() async throws -> Fleet {
+        let folder = NSTemporaryDirectory() + "portico-fleet-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder + "/nginx", withIntermediateDirectories: true)
+        let ports = (0..<2).map { _ in SignalTests.freePort() }
+        let adminPorts = (0..<2).map { _ in SignalTests.freePort() }
+        let balancer = SignalTests.freePort()
+        let secret = "fleet-cursor-secret-" + UUID().uuidString
+        var instances: [SpawnedProcess] = []
+        for index in 0..<2 {
+            instances.append(
+                try SpawnedProcess(
+                    [
+                        TestDatabase.porticoBinary, "serve", "--port", String(ports[index]), "--admin-port", String(adminPorts[index]),
+                        "--mappings", "\(TestDatabase.repositoryRoot)/mappings",
+                    ],
+                    environment: [
+                        "PORTICO_CURSOR_SECRET": secret, "PORTICO_OAUTH_ISSUER": "http://127.0.0.1:\(balancer)",
+                        "PORTICO_LIMITS_FLEET_HEARTBEAT": "1", "PORTICO_LIMITS_TRUSTED_PROXIES": "127.0.0.1", "PORTICO_LOGGING_LEVEL": "warning",
+                    ]))
+        }
+        try """
+        daemon off;
+        pid \(folder)/nginx/nginx.pid;
+        error_log \(folder)/nginx/error.log warn;
+        events { worker_connections 256; }
+        http {
+            access_log off;
+            client_body_temp_path \(folder)/nginx/body;
+            proxy_temp_path \(folder)/nginx/proxy;
+            fastcgi_temp_path \(folder)/nginx/fastcgi;
+            uwsgi_temp_path \(folder)/nginx/uwsgi;
+            scgi_temp_path \(folder)/nginx/scgi;
+            upstream portico {
+                server 127.0.0.1:\(ports[0]) max_fails=3 fail_timeout=10s;
+                server 127.0.0.1:\(ports[1]) max_fails=3 fail_timeout=10s;
+                keepalive 16;
+            }
+            server {
+                listen 127.0.0.1:\(balancer);
+                location / {
+                    proxy_pass http://portico;
+                    proxy_http_version 1.1;
+                    proxy_set_header Connection "";
+                    proxy_set_header X-Forwarded-For $remote_addr;
+                    proxy_next_upstream error timeout http_502 http_503 http_504;
+                    proxy_next_upstream_tries 2;
+                    proxy_connect_timeout 2s;
+                    proxy_buffering off;
+                    proxy_read_timeout 600s;
+                }
+            }
+        }
+        """.write(toFile: folder + "/nginx/nginx.conf", atomically: true, encoding: .utf8)
+        let nginx = try SpawnedProcess(["/usr/sbin/nginx", "-p", folder + "/nginx", "-c", folder + "/nginx/nginx.conf"])
+        let fleet = Fleet(instances: instances, adminPorts: adminPorts, nginx: nginx, port: balancer, folder: folder)
+        // Ready when each instance counts the other: only then are the rates divided.
+        let counted = try await waitUntil {
+            var both = true
+            for index in 0..<2 where await fleet.metric("portico_fleet_instances", instance: index) < 2 { both = false }
+            return both
+        }
+        if !counted {
+            await fleet.stop()
+            Issue.record("the instances never counted each other: \(instances.map { $0.output.suffix(1500) })")
+            throw FleetNotFormed()
+        }
+        return fleet
+    }
+
+    /// A partner of its own on a plan, granted account 1, and its key.
+    static func partner(rate: Int, burst: Int) async throws -> String {
+        let binary = TestDatabase.porticoBinary
+        let suffix = "\(UInt32.random(in: 0...UInt32.max))"
+        for step in [
+            ["migrate"], ["plan", "set", "fleet-\(suffix)", "--rate-limit", String(rate), "--rate-burst", String(burst)],
+            ["partner", "add", "fleet-\(suffix)"], ["partner", "plan", "fleet-\(suffix)", "fleet-\(suffix)"], ["grant", "fleet-\(suffix)", "1"],
+        ] {
+            let (status, output) = await TestDatabase.run([binary] + step)
+            try #require(status == 0, "\(step): \(output)")
+        }
+        let (status, output) = await TestDatabase.run([binary, "key", "issue", "fleet-\(suffix)", "--scopes", "orders:read"])
+        try #require(status == 0, "\(output)")
+        return try #require(output.firstMatch(of: /ptc_[A-Za-z0-9_]+/).map { String($0.output) }, "\(output)")
+    }
+
+    @Test(
+        "a partner's rate holds across both instances within the stated bound, both serve; a cursor walk that alternates them sees every row once"
+    )
+    func rateAndCursors() async throws {
+        let limited = try await Self.partner(rate: 60, burst: 10)  // 1/s, bursts of 10
+        let walker = try await Self.partner(rate: 100_000, burst: 10_000)
+        let fleet = try await Self.start()
+        do {
+            let before = [
+                await fleet.metric("portico_http_requests_total", instance: 0), await fleet.metric("portico_http_requests_total", instance: 1),
+            ]
+            let started = ContinuousClock.now
+            var statuses: [Int] = []
+            for _ in 0..<60 { statuses.append(await fleet.get("/api/v1/orders?limit=1&fields=id", key: limited).status) }
+            let elapsed = (ContinuousClock.now - started) / .seconds(1)
+            let allowed = statuses.filter { $0 == 200 }.count
+            #expect(Set(statuses).isSubset(of: [200, 429]), "\(statuses)")
+            // The bound: the burst, plus N - 1, plus what the rate refills while the requests run.
+            let bound = 10 + 1 + Int(elapsed.rounded(.up))
+            #expect(allowed <= bound, "\(allowed) of 60 allowed through two instances in \(elapsed) s; the bound is \(bound)")
+            #expect(allowed >= 10 - 2, "\(allowed)")
+            let after = [
+                await fleet.metric("portico_http_requests_total", instance: 0), await fleet.metric("portico_http_requests_total", instance: 1),
+            ]
+            #expect(after[0] - before[0] >= 20 && after[1] - before[1] >= 20, "nginx spread the requests: \(before) → \(after)")
+
+            // Pages of 7, alternating instances (round robin), with the one cursor secret.
+            let product = MySQLConnectionPool(configuration: try TestDatabase.product(), logger: TestApp.quietLogger)
+            let expected = try await product.query("SELECT COUNT(*) FROM orders WHERE acct_id = 1").rows[0][0].int64 ?? -1
+            await product.close()
+            var ids: [String] = []
+            var path: String? = "/api/v1/orders?limit=7&fields=id"
+            var pages = 0
+            while let current = path, pages < 100 {
+                pages += 1
+                let (status, body) = await fleet.get(current, key: walker)
+                try #require(status == 200, "page \(pages): \(status) \(body.prefix(300))")
+                let json = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+                ids += ((json["data"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String }
+                path = (json["next_cursor"] as? String).map { "/api/v1/orders?limit=7&fields=id&cursor=\($0)" }
+            }
+            #expect(ids.count == Int(expected) && Set(ids).count == ids.count, "\(ids.count) ids, \(Set(ids).count) distinct, \(expected) rows")
+            #expect(pages > 4)
+        } catch {
+            await fleet.stop()
+            throw error
+        }
+        await fleet.stop()
+    }
+
+    @Test("SIGTERM to one instance under load: nginx moves to the other, and no request fails")
+    func drainOne() async throws {
+        let walker = try await Self.partner(rate: 100_000, burst: 10_000)
+        let fleet = try await Self.start()
+        var statuses: [Int] = []
+        for step in 0..<80 {
+            if step == 20 { fleet.instances[0].signal(SIGTERM) }
+            statuses.append(await fleet.get("/api/v1/orders?limit=2&fields=id", key: walker).status)
+        }
+        #expect(statuses.allSatisfy { $0 == 200 }, "\(statuses)")
+        #expect(await fleet.instances[0].wait() == 0, "the instance drained and exited cleanly: \(fleet.instances[0].output.suffix(1000))")
+        await fleet.stop(skipping: [0])
+    }
+}
