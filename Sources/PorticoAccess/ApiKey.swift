@@ -97,7 +97,8 @@ public struct ApiKey: Sendable, Equatable {
     }
 }
 
-enum Base62 {
+/// Base62 text: key ids and secrets, token ids, instance ids.
+public enum Base62 {
     static let digits = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
 
     static func isDigit(_ byte: UInt8) -> Bool {
@@ -107,7 +108,7 @@ enum Base62 {
     static func isAllowed(_ byte: UInt8) -> Bool { isDigit(byte) || byte == UInt8(ascii: "_") }
 
     /// Uniformly random base62 text (rejection sampling, so no digit is more likely).
-    static func random(_ length: Int) -> String {
+    public static func random(_ length: Int) -> String {
         var generator = SystemRandomNumberGenerator()
         var out: [UInt8] = []
         while out.count < length {

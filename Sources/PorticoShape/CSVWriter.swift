@@ -7,8 +7,6 @@ public import PorticoValues
 /// `customer.name`), cells quoted when they must be, CRLF, and text a spreadsheet would run as
 /// a formula (`=`, `+`, `-`, `@`, tab, CR first) prefixed with `'`. To-many embeds have no column.
 public enum CSVWriter {
-    public static func header(_ planned: PlannedRead) -> [UInt8] { header(CSVLayout.standard(planned)) }
-
     /// What comes before the first row: the byte-order mark if the profile has one, and the header row if it is on.
     public static func header(_ layout: CSVLayout) -> [UInt8] {
         var out: [UInt8] = layout.profile.encoding == .utf8BOM ? [0xEF, 0xBB, 0xBF] : []
@@ -17,10 +15,6 @@ public enum CSVWriter {
             appendLine(layout.headers, layout, to: &out, notes: &notes)
         }
         return out
-    }
-
-    public static func rows(_ rows: [MySQLRow], _ planned: PlannedRead, embeds: [EmbedRows], into out: inout [UInt8], notes: inout [String]) {
-        self.rows(rows, CSVLayout.standard(planned), embeds: embeds, into: &out, notes: &notes)
     }
 
     public static func rows(_ rows: [MySQLRow], _ layout: CSVLayout, embeds: [EmbedRows], into out: inout [UInt8], notes: inout [String]) {
@@ -142,19 +136,9 @@ public enum CSVWriter {
     /// A stored datetime (or a date's midnight) as the UTC instant and the stored wall-clock
     /// time; for fields without `zone:` the two are the same. Nil for other values or an unknown zone.
     static func instant(_ raw: MySQLValue, zone: MySQLValue?, _ field: ValueField) -> (MySQLDateTime, MySQLDateTime)? {
-        let local: MySQLDateTime
-        switch raw {
-        case .datetime(let time): local = time
-        case .date(let d): local = MySQLDateTime(year: d.year, month: d.month, day: d.day)
-        default: return nil
-        }
+        guard let local = ValueRenderer.wallClock(raw) else { return nil }
         guard case .zone(let source) = field.conversion else { return (local, local) }
-        let name: String? =
-            switch source {
-            case .fixed(let fixed): fixed
-            case .column: zone.flatMap(ValueRenderer.text)
-            }
-        guard let name, let zone = TimeZones.zone(name) else { return nil }
+        guard let zone = ValueRenderer.zone(source, zone) else { return nil }
         return (TimeZones.utc(fromLocal: local, in: zone), local)
     }
 

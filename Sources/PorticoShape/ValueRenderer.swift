@@ -52,21 +52,11 @@ enum ValueRenderer {
                 if let unknown { json.string(unknown) } else { json.null() }
             }
         case .zone(let source):
-            let local: MySQLDateTime
-            switch value {
-            case .datetime(let time): local = time
-            // A DATE in a zone is its local midnight.
-            case .date(let d): local = MySQLDateTime(year: d.year, month: d.month, day: d.day)
-            default:
+            guard let local = wallClock(value) else {
                 writePlain(value, field, into: &json)
                 return
             }
-            let zoneName: String?
-            switch source {
-            case .fixed(let fixed): zoneName = fixed
-            case .column: zoneName = zoneValue.flatMap(text)
-            }
-            guard let zoneName, let zone = TimeZones.zone(zoneName) else {
+            guard let zone = zone(source, zoneValue) else {
                 notes.append("field \(name): unknown time zone '\(zoneValue.flatMap(text) ?? "")'")
                 json.null()
                 return
@@ -107,6 +97,26 @@ enum ValueRenderer {
         case .publicID, .none:
             writePlain(value, field, into: &json)
         }
+    }
+
+    /// A stored DATETIME as it is, a DATE as its midnight (a DATE in a zone is its local
+    /// midnight); nil for other values.
+    static func wallClock(_ value: MySQLValue) -> MySQLDateTime? {
+        switch value {
+        case .datetime(let time): time
+        case .date(let d): MySQLDateTime(year: d.year, month: d.month, day: d.day)
+        default: nil
+        }
+    }
+
+    /// The zone a `zone:` conversion names: fixed, or the row's zone column; nil when unknown.
+    static func zone(_ source: ZoneSource, _ zoneValue: MySQLValue?) -> Zone? {
+        let name: String? =
+            switch source {
+            case .fixed(let fixed): fixed
+            case .column: zoneValue.flatMap(text)
+            }
+        return name.flatMap(TimeZones.zone)
     }
 
     /// A UTC instant in the field's time form: epochs as JSON integers, RFC 3339 as strings.

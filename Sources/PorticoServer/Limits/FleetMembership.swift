@@ -1,4 +1,5 @@
 public import Logging
+import PorticoAccess
 public import PorticoMySQL
 public import PorticoQuota
 public import ServiceLifecycle
@@ -88,7 +89,7 @@ public final class FleetMembership: Service, Sendable {
         self.share = share
         self.interval = interval
         self.host = host
-        self.instance = instance ?? Self.randomID()
+        self.instance = instance ?? Base62.random(16)
         self.logger = logger
     }
 
@@ -155,12 +156,6 @@ public final class FleetMembership: Service, Sendable {
         } catch {
             logger.warning("could not leave the fleet; the others stop counting this instance within \(liveness)", metadata: ["error": "\(error)"])
         }
-    }
-
-    static func randomID() -> String {
-        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
-        var generator = SystemRandomNumberGenerator()
-        return String(decoding: (0..<16).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] }, as: UTF8.self)
     }
 }
 

@@ -33,8 +33,7 @@ struct CSVChoice {
                 guard case .field(let path) = column.source, case let parts = path.split(separator: "."), parts.count > 1,
                     embeds.contains(String(parts[0]))
                 else { continue }
-                let first = parts[0]
-                apiRequest.include.insert(String(first))
+                apiRequest.include.insert(String(parts[0]))
             }
         }
         switch media.header {

@@ -142,7 +142,7 @@ public final class PorticoRuntime: Sendable {
     /// instance's, which is the point: each is then this process's own.
     static func fleetSettings(_ config: EffectiveConfig) throws -> FleetSettings {
         func digest(_ text: String) -> String { String(decoding: HexDigits.encode(SHA256.hash(data: Array(text.utf8)).prefix(12)), as: UTF8.self) }
-        let own = "own-" + FleetMembership.randomID()
+        let own = "own-" + Base62.random(16)
         return FleetSettings([
             "cursor_secret": try cursorSecret(config).map(digest) ?? own,
             "oauth.issuer": config.string("oauth.issuer").map(digest) ?? own,
