@@ -137,7 +137,7 @@ struct CommandTests {
             #expect(arranged.lowerBound < started.lowerBound, "scripts/\(script) starts its database before arranging its stop")
         }
         // …and every harness that uses the bench database starts through it.
-        for script in ["bench", "bench-exports"] {
+        for script in ["bench", "bench-exports", "bench-fleet"] {
             let text = try String(contentsOfFile: "\(root)/scripts/\(script)", encoding: .utf8)
             #expect(text.contains("source \"$PORTICO_ROOT/scripts/lib/bench-setup.sh\""), "scripts/\(script)")
             #expect(!text.contains("\nscripts/db up "), "scripts/\(script) starts a database of its own")
