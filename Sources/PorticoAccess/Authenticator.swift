@@ -33,6 +33,9 @@ public enum TenantSource: Sendable, Equatable {
 /// lookup; a well-formed key whose id does not exist is refused from the in-memory key directory
 /// (``KeyDirectory``), so guessed keys cause at most one read of Portico's schema a second per
 /// instance, however many there are. Nothing is written on the request path.
+///
+/// If Portico's schema cannot be read when an entry is due, the entry answers for up to 5 more
+/// minutes (``TTLCache``): partners seen before go on being served while the store is down.
 public final class Authenticator: Sendable {
     public static let keyTTL: Duration = .seconds(5)
     public static let tenantTTL: Duration = .seconds(30)
@@ -50,6 +53,8 @@ public final class Authenticator: Sendable {
     private let tenants: TTLCache<[MySQLValue]>
     private let lookupCount = Atomic<Int>(0)
     private let directory: KeyDirectory
+    /// Answers given from stale cache entries because Portico's schema could not be read.
+    public var staleAnswers: Int { keys.staleAnswers + partnerRecords.staleAnswers + tenants.staleAnswers }
     /// Lookups made in Portico's schema since start (key records and key directory reads), for tests and metrics.
     public var lookups: Int { lookupCount.load(ordering: .relaxed) + directory.reads }
 

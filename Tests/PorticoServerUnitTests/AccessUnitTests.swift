@@ -189,4 +189,38 @@ struct AccessUnitTests {
             #expect(!String(buffer: down.body).contains("connect"), "the store's error text reached the partner")
         }
     }
+
+    @Test(
+        "with the store down, a key seen before is served from its expired entry for 5 minutes, retried once a second; a revocation lands once the store is back"
+    )
+    func staleIfError() async throws {
+        store.addPartner("stale", tenants: [1])
+        let key = store.issueKey(partner: "stale", scopes: ["products:read"])
+        let clock = ManualClock()
+        let auth = Authenticator(store: store, logger: UnitApp.quietLogger, clock: { clock.now })
+        try await app(auth).test(.router) { client in
+            func status() async throws -> HTTPResponse.Status {
+                try await client.execute(uri: "/api/v1/products?limit=1", method: .get, headers: [.authorization: "Bearer \(key.token)"]).status
+            }
+            let before = try await status()
+            #expect(before == .ok)
+            store.goDown()
+            store.revoke(key.id)  // as if written while this instance could not read the store
+            clock.advance(by: Authenticator.keyTTL + .milliseconds(1))
+            let whileDown = try await status()
+            #expect(whileDown == .ok, "the expired entry answers while the store is down")
+            #expect(auth.staleAnswers >= 1)
+            let reads = store.reads
+            clock.advance(by: .milliseconds(500))
+            let withinRetry = try await status()
+            #expect(withinRetry == .ok)
+            #expect(store.reads == reads, "retried within a second of the failed read")
+            clock.advance(by: .seconds(301))
+            let pastStale = try await status()
+            #expect(pastStale == .serviceUnavailable, "past 5 minutes stale, the store's absence shows")
+            store.comeBack()
+            let back = try await status()
+            #expect(back == .unauthorized, "once the store answers, the revocation holds")
+        }
+    }
 }

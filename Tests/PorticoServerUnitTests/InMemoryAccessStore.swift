@@ -101,6 +101,9 @@ final class InMemoryAccessStore: AccessStore {
     /// Makes every read fail as a store that cannot be reached does.
     func goDown() { state.withLock { $0.down = true } }
 
+    /// Makes reads succeed again.
+    func comeBack() { state.withLock { $0.down = false } }
+
     private static func record(_ r: KeyRecord, revoked: Bool, partnerActive: Bool) -> KeyRecord {
         KeyRecord(
             secretHash: r.secretHash, partner: r.partner, scopes: r.scopes, expiresAt: r.expiresAt, revoked: revoked,
