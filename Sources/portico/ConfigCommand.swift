@@ -36,8 +36,14 @@ struct ConfigCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Validate the configuration; exit 1 with path:line:column diagnostics.")
         @OptionGroup var config: ConfigOptions
         func run() throws {
-            _ = try config.load()
+            let effective = try config.load()
             print("ok: \(config.file ?? "no file; environment and defaults") is valid")
+            // What `portico fleet` and the heartbeats compare: the same output on every instance, or a partner notices.
+            guard let settings = try? PorticoRuntime.fleetSettings(effective) else { return }
+            print("the same on every instance of a fleet (running instances compare these at each heartbeat; see portico fleet):")
+            for (name, value) in settings.values.sorted(by: { $0.key < $1.key }) {
+                print("  \(name): \(FleetSettings.describe(value))")
+            }
         }
     }
 

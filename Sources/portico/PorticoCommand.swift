@@ -7,7 +7,7 @@ struct PorticoCommand: AsyncParsableCommand {
         commandName: "portico",
         abstract: "A versioned, documented partner REST API over a product's MySQL database.",
         subcommands: [
-            ServeCommand.self, ConfigCommand.self, ReloadCommand.self, CheckCommand.self, OpenAPICommand.self, ContractCommand.self,
+            ServeCommand.self, ConfigCommand.self, ReloadCommand.self, FleetCommand.self, CheckCommand.self, OpenAPICommand.self, ContractCommand.self,
             ScaffoldCommand.self, MigrateCommand.self, PartnerCommand.self, KeyCommand.self, ClientCommand.self, SigningKeyCommand.self,
             GrantCommand.self, PlanCommand.self, UsageCommand.self,
         ]

@@ -12,10 +12,14 @@ struct FleetBalancerTests {
     /// A running fleet: two instances, their admin ports, and nginx in front on `port`.
     struct Fleet {
         let instances: [SpawnedProcess]
+        /// Each instance's public port, to reach one past nginx.
+        let ports: [Int]
         let adminPorts: [Int]
         let nginx: SpawnedProcess
         let port: Int
         let folder: String
+        /// The settings both instances share, as their environment gives them.
+        let shared: [String: String]
 
         /// Stops everything but the instances already waited for (`stopped`).
         func stop(skipping stopped: Set<Int> = []) async {
@@ -30,12 +34,20 @@ struct FleetBalancerTests {
 
         /// One request through nginx, its status line and body.
         func get(_ path: String, key: String) async -> (status: Int, body: String) {
-            let reply = await RawHTTP.exchange(
-                port: port, ["GET \(path) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(key)\r\nConnection: close\r\n\r\n"]
-            ).received
+            let reply = await Self.send(port: port, path: path, key: key)
+            return (reply.status, reply.body)
+        }
+
+        /// One request to `port` (nginx's or an instance's): status, head (lower-cased) and body.
+        static func send(
+            port: Int, method: String = "GET", path: String, key: String? = nil, headers: [String] = [], body: String = ""
+        ) async -> (status: Int, head: String, body: String) {
+            let lines = (key.map { ["Authorization: Bearer \($0)"] } ?? []) + headers + (body.isEmpty ? [] : ["Content-Length: \(body.utf8.count)"])
+            let request = "\(method) \(path) HTTP/1.1\r\nHost: x\r\n" + lines.map { $0 + "\r\n" }.joined() + "Connection: close\r\n\r\n" + body
+            let reply = await RawHTTP.exchange(port: port, [request]).received
             let status = Int(reply.dropFirst(9).prefix(3)) ?? 0
-            let body = reply.range(of: "\r\n\r\n").map { String(reply[$0.upperBound...]) } ?? ""
-            return (status, body)
+            guard let split = reply.range(of: "\r\n\r\n") else { return (status, reply.lowercased(), "") }
+            return (status, reply[..<split.lowerBound].lowercased(), String(reply[split.upperBound...]))
         }
 
         /// A gauge or counter of one instance's /metrics (summed over its label sets).
@@ -47,25 +59,33 @@ struct FleetBalancerTests {
         }
     }
 
-    static func start() async throws -> Fleet {
+    /// - Parameters:
+    ///   - environment: settings for both instances besides the fleet's own (a state database, a drain delay).
+    ///   - mappings: the mappings folder both serve.
+    static func start(
+        environment extra: [String: String] = [:], mappings: String = "\(TestDatabase.repositoryRoot)/mappings"
+    ) async throws
+        -> Fleet
+    {
         let folder = NSTemporaryDirectory() + "portico-fleet-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder + "/nginx", withIntermediateDirectories: true)
         let ports = (0..<2).map { _ in SignalTests.freePort() }
         let adminPorts = (0..<2).map { _ in SignalTests.freePort() }
         let balancer = SignalTests.freePort()
         let secret = "fleet-cursor-secret-" + UUID().uuidString
+        let shared = [
+            "PORTICO_CURSOR_SECRET": secret, "PORTICO_OAUTH_ISSUER": "http://127.0.0.1:\(balancer)", "PORTICO_LIMITS_FLEET_HEARTBEAT": "1",
+        ]
         var instances: [SpawnedProcess] = []
         for index in 0..<2 {
             instances.append(
                 try SpawnedProcess(
                     [
                         TestDatabase.porticoBinary, "serve", "--port", String(ports[index]), "--admin-port", String(adminPorts[index]),
-                        "--mappings", "\(TestDatabase.repositoryRoot)/mappings",
+                        "--mappings", mappings,
                     ],
-                    environment: [
-                        "PORTICO_CURSOR_SECRET": secret, "PORTICO_OAUTH_ISSUER": "http://127.0.0.1:\(balancer)",
-                        "PORTICO_LIMITS_FLEET_HEARTBEAT": "1", "PORTICO_LIMITS_TRUSTED_PROXIES": "127.0.0.1", "PORTICO_LOGGING_LEVEL": "warning",
-                    ]))
+                    environment: shared.merging(["PORTICO_LIMITS_TRUSTED_PROXIES": "127.0.0.1", "PORTICO_LOGGING_LEVEL": "warning"]) { $1 }
+                        .merging(extra) { _, given in given }))
         }
         try """
         daemon off;
@@ -101,7 +121,7 @@ struct FleetBalancerTests {
         }
         """.write(toFile: folder + "/nginx/nginx.conf", atomically: true, encoding: .utf8)
         let nginx = try SpawnedProcess(["/usr/sbin/nginx", "-p", folder + "/nginx", "-c", folder + "/nginx/nginx.conf"])
-        let fleet = Fleet(instances: instances, adminPorts: adminPorts, nginx: nginx, port: balancer, folder: folder)
+        let fleet = Fleet(instances: instances, ports: ports, adminPorts: adminPorts, nginx: nginx, port: balancer, folder: folder, shared: shared)
         // Ready when each instance counts the other: only then are the rates divided.
         let counted = try await waitUntil {
             var both = true
@@ -116,29 +136,65 @@ struct FleetBalancerTests {
         return fleet
     }
 
+    /// Runs `body` with the environment of a state schema of its own on the main server, then
+    /// drops it: no other test's `portico serve` (they run in parallel) joins this fleet and
+    /// changes its size.
+    static func withOwnState(_ body: ([String: String]) async throws -> Void) async throws {
+        let schema = "portico_fleet_\(UInt32.random(in: 0...UInt32.max))"
+        let state = [
+            "PORTICO_STATE_DB_SOCKET": TestDatabase.socket(instance: "main"),
+            "PORTICO_STATE_DB_USER": TestDatabase.environment["PORTICO_ADMIN_DB_USER"] ?? "root",
+            "PORTICO_STATE_DB_PASSWORD_FILE": "", "PORTICO_STATE_DB_PASSWORD": "", "PORTICO_STATE_DB_DATABASE": schema,
+        ]
+        func drop() async {
+            guard let admin = try? await MySQLConnection.connect(TestDatabase.admin()) else { return }
+            try? await admin.execute("DROP DATABASE IF EXISTS `\(schema)`")
+            await admin.close()
+        }
+        do {
+            try await body(state)
+        } catch {
+            await drop()
+            throw error
+        }
+        await drop()
+    }
+
     /// A partner of its own on a plan, granted account 1, and its key.
-    static func partner(rate: Int, burst: Int) async throws -> String {
+    static func partner(rate: Int, burst: Int, environment: [String: String] = [:]) async throws -> String {
+        try await partnerAndName(rate: rate, burst: burst, environment: environment).key
+    }
+
+    /// ``partner(rate:burst:environment:)``, with the partner's (and its plan's) name.
+    static func partnerAndName(
+        rate: Int, burst: Int, dailyQuota: Int? = nil, environment: [String: String] = [:]
+    ) async throws -> (key: String, name: String) {
         let binary = TestDatabase.porticoBinary
         let suffix = "\(UInt32.random(in: 0...UInt32.max))"
         for step in [
-            ["migrate"], ["plan", "set", "fleet-\(suffix)", "--rate-limit", String(rate), "--rate-burst", String(burst)],
+            ["migrate"],
+            ["plan", "set", "fleet-\(suffix)", "--rate-limit", String(rate), "--rate-burst", String(burst)]
+                + (dailyQuota.map { ["--daily-quota", String($0)] } ?? []),
             ["partner", "add", "fleet-\(suffix)"], ["partner", "plan", "fleet-\(suffix)", "fleet-\(suffix)"], ["grant", "fleet-\(suffix)", "1"],
         ] {
-            let (status, output) = await TestDatabase.run([binary] + step)
+            let (status, output) = await TestDatabase.run([binary] + step, environment: environment)
             try #require(status == 0, "\(step): \(output)")
         }
-        let (status, output) = await TestDatabase.run([binary, "key", "issue", "fleet-\(suffix)", "--scopes", "orders:read"])
+        let (status, output) = await TestDatabase.run(
+            [binary, "key", "issue", "fleet-\(suffix)", "--scopes", "orders:read"], environment: environment)
         try #require(status == 0, "\(output)")
-        return try #require(output.firstMatch(of: /ptc_[A-Za-z0-9_]+/).map { String($0.output) }, "\(output)")
+        return (try #require(output.firstMatch(of: /ptc_[A-Za-z0-9_]+/).map { String($0.output) }, "\(output)"), "fleet-\(suffix)")
     }
 
     @Test(
         "a partner's rate holds across both instances within the stated bound, both serve; a cursor walk that alternates them sees every row once"
     )
-    func rateAndCursors() async throws {
-        let limited = try await Self.partner(rate: 60, burst: 10)  // 1/s, bursts of 10
-        let walker = try await Self.partner(rate: 100_000, burst: 10_000)
-        let fleet = try await Self.start()
+    func rateAndCursors() async throws { try await Self.withOwnState { try await rateAndCursors(state: $0) } }
+
+    func rateAndCursors(state: [String: String]) async throws {
+        let limited = try await Self.partner(rate: 60, burst: 10, environment: state)  // 1/s, bursts of 10
+        let walker = try await Self.partner(rate: 100_000, burst: 10_000, environment: state)
+        let fleet = try await Self.start(environment: state)
         do {
             let before = [
                 await fleet.metric("portico_http_requests_total", instance: 0), await fleet.metric("portico_http_requests_total", instance: 1),
@@ -152,7 +208,7 @@ struct FleetBalancerTests {
             // The bound: the burst, plus N - 1, plus what the rate refills while the requests run.
             let bound = 10 + 1 + Int(elapsed.rounded(.up))
             #expect(allowed <= bound, "\(allowed) of 60 allowed through two instances in \(elapsed) s; the bound is \(bound)")
-            #expect(allowed >= 10 - 2, "\(allowed)")
+            #expect(allowed >= 10 - 2, "\(allowed): \(statuses)")
             let after = [
                 await fleet.metric("portico_http_requests_total", instance: 0), await fleet.metric("portico_http_requests_total", instance: 1),
             ]
@@ -182,10 +238,35 @@ struct FleetBalancerTests {
         await fleet.stop()
     }
 
+    @Test("a daily quota holds across both instances within the bound: the quota plus what reaches the fleet in two flush intervals")
+    func quota() async throws { try await Self.withOwnState { try await quota(state: $0) } }
+
+    func quota(state: [String: String]) async throws {
+        let (key, _) = try await Self.partnerAndName(rate: 100_000, burst: 10_000, dailyQuota: 30, environment: state)
+        let fleet = try await Self.start(environment: state)
+        var sent: [(at: ContinuousClock.Instant, status: Int)] = []
+        // Paced at about 5 a second, so that what two flush intervals (1 s each) let through is
+        // well below the quota: sharing it is then what keeps the fleet near 30, where each
+        // instance counting alone would let 60 through.
+        for _ in 0..<64 {
+            sent.append((.now, await fleet.get("/api/v1/orders?limit=1&fields=id", key: key).status))
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        await fleet.stop()
+        let allowed = sent.filter { $0.status == 200 }.count
+        #expect(sent.allSatisfy { $0.status == 200 || $0.status == 429 }, "\(sent.map(\.status))")
+        // The other instance's traffic between its flush and this one's read: within 3 s (two intervals and the flushes' own time).
+        let window = sent.indices.map { start in sent[start...].prefix { $0.at - sent[start].at < .seconds(3) }.count }.max() ?? 0
+        #expect(allowed >= 30 && allowed <= 30 + window, "\(allowed) of 64 allowed on a quota of 30; the bound is 30 + \(window)")
+        #expect(allowed < 60, "\(allowed): the instances did not share the quota")
+    }
+
     @Test("SIGTERM to one instance under load: nginx moves to the other, and no request fails")
-    func drainOne() async throws {
-        let walker = try await Self.partner(rate: 100_000, burst: 10_000)
-        let fleet = try await Self.start()
+    func drainOne() async throws { try await Self.withOwnState { try await drainOne(state: $0) } }
+
+    func drainOne(state: [String: String]) async throws {
+        let walker = try await Self.partner(rate: 100_000, burst: 10_000, environment: state)
+        let fleet = try await Self.start(environment: state)
         var statuses: [Int] = []
         for step in 0..<80 {
             if step == 20 { fleet.instances[0].signal(SIGTERM) }

@@ -95,6 +95,9 @@ public enum ConfigSchema {
             ConfigKey("server.max_header_bytes", .integer(1024...81_920), "16384", "largest request head (all header fields)"),
             ConfigKey("server.max_body_bytes", .integer(0...1_048_576), "4096", "largest request body (only the token endpoint reads one)"),
             ConfigKey("server.max_connections", .integer(1...1_000_000), "1024", "connections served at once; more wait in the backlog"),
+            ConfigKey(
+                "server.drain_delay", .integer(0...300), "0",
+                "seconds /readyz fails before the listeners stop accepting on shutdown, for balancers that poll readiness"),
             ConfigKey("server.drain_timeout", .integer(0...3600), "30", "seconds in-flight requests get to finish on shutdown"),
             ConfigKey("gateway.eject_after", .integer(1...100), "3", "consecutive failures that eject a proxied route's upstream target"),
             ConfigKey("gateway.eject_seconds", .integer(1...3600), "30", "how long an ejected upstream target is passed over (doubling on repeats)"),

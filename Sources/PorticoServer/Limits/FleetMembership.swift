@@ -57,6 +57,32 @@ public struct MySQLFleetRegistry: FleetRegistry {
     }
 }
 
+/// An instance as `fleet_instances` holds it, for `portico fleet`.
+public struct FleetRow: Sendable {
+    public let instance: String
+    public let host: String
+    public let settings: FleetSettings
+    public let startedAt: String
+    /// Seconds since its last heartbeat, by the database's clock.
+    public let silence: Double
+}
+
+extension MySQLFleetRegistry {
+    /// Every instance in the table (live or not yet cleared), the most recent heartbeat first.
+    public func rows() async throws -> [FleetRow] {
+        let result = try await pool.query(
+            """
+            SELECT instance_id, host, settings, DATE_FORMAT(started_at, '%Y-%m-%dT%H:%i:%SZ'),
+                   TIMESTAMPDIFF(MICROSECOND, heartbeat_at, NOW(3)) FROM fleet_instances ORDER BY heartbeat_at DESC LIMIT 1000
+            """)
+        return result.rows.map {
+            FleetRow(
+                instance: $0[0].text ?? "", host: $0[1].text ?? "", settings: FleetSettings(encoded: $0[2].text ?? ""),
+                startedAt: $0[3].text ?? "", silence: Double($0[4].int64 ?? 0) / 1_000_000)
+        }
+    }
+}
+
 /// This instance's place in the fleet (`limits.fleet_rates: shared`): a heartbeat every
 /// `interval` records it and counts the instances that beat within three intervals, and the
 /// count becomes the ``RateShare`` every rate is divided by. Nothing on the request path
@@ -176,6 +202,11 @@ public struct FleetSettings: Sendable, Equatable {
     ]
 
     static func why(_ name: String) -> String { reasons[name] ?? "" }
+
+    /// A value as ops read it: digests of secrets as they are, an unset one said so.
+    public static func describe(_ value: String) -> String {
+        value.hasPrefix("own-") ? "unset (each process makes its own, which no other instance shares)" : value
+    }
 
     /// `name=value` pairs, sorted, separated by `;` (values are digests or plain tokens).
     public var encoded: String { values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";") }

@@ -1,4 +1,5 @@
 import Metrics
+public import PorticoAccess
 public import PorticoMySQL
 import PorticoQuota
 public import Prometheus
@@ -17,9 +18,14 @@ public final class ServerMetrics: Sendable {
     let pools: [(name: String, pool: MySQLConnectionPool)]
     let quotas: QuotaStore?
     let fleet: FleetMembership?
+    let authenticator: Authenticator?
 
-    public init(version: String, pools: [(String, MySQLConnectionPool)], quotas: QuotaStore?, fleet: FleetMembership? = nil) {
+    public init(
+        version: String, pools: [(String, MySQLConnectionPool)], quotas: QuotaStore?, fleet: FleetMembership? = nil,
+        authenticator: Authenticator? = nil
+    ) {
         self.fleet = fleet
+        self.authenticator = authenticator
         registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = [
@@ -118,6 +124,10 @@ public final class ServerMetrics: Sendable {
             Metrics.Gauge(label: "portico_fleet_instances", factory: factory).record(fleet.share.instances)
             Metrics.Gauge(label: "portico_fleet_setting_mismatches", factory: factory).record(fleet.mismatches.count)
             Metrics.Gauge(label: "portico_fleet_heartbeat_failures_total", factory: factory).record(fleet.heartbeatFailures)
+        }
+        if let authenticator {
+            // Credentials answered from what Portico's schema last said, because rereading it failed.
+            Metrics.Gauge(label: "portico_auth_stale_answers_total", factory: factory).record(authenticator.staleAnswers)
         }
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)

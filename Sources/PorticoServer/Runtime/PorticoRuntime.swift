@@ -113,7 +113,8 @@ public final class PorticoRuntime: Sendable {
             authenticator: authenticator, limits: limits)
         catalogStore = read.catalogStore
         metrics = ServerMetrics(
-            version: Self.version, pools: [("product", productPool)] + (statePool.map { [("state", $0)] } ?? []), quotas: quotas, fleet: fleet)
+            version: Self.version, pools: [("product", productPool)] + (statePool.map { [("state", $0)] } ?? []), quotas: quotas, fleet: fleet,
+            authenticator: authenticator)
         lifecycle = Lifecycle(
             metrics: metrics,
             upstreams: UpstreamHealth(threshold: config.number("gateway.eject_after"), cooldown: .seconds(config.number("gateway.eject_seconds"))),
@@ -140,7 +141,7 @@ public final class PorticoRuntime: Sendable {
     /// What this instance says about the settings every instance must share: digests of
     /// secrets, values of the rest. An unset cursor secret or issuer differs from every other
     /// instance's, which is the point: each is then this process's own.
-    static func fleetSettings(_ config: EffectiveConfig) throws -> FleetSettings {
+    public static func fleetSettings(_ config: EffectiveConfig) throws -> FleetSettings {
         func digest(_ text: String) -> String { String(decoding: HexDigits.encode(SHA256.hash(data: Array(text.utf8)).prefix(12)), as: UTF8.self) }
         let own = "own-" + Base62.random(16)
         return FleetSettings([
@@ -212,7 +213,7 @@ public final class PorticoRuntime: Sendable {
     // MARK: - Running
 
     /// Runs both listeners until SIGTERM or SIGINT, then drains: readiness fails at once, the
-    /// listeners stop accepting, requests in flight get `server.drain_timeout` to finish, and
+    /// listeners serve `server.drain_delay` longer, then stop accepting, requests in flight get `server.drain_timeout` to finish, and
     /// the pools close. SIGHUP reloads.
     public func run() async throws {
         let settings = serverSettings
@@ -230,7 +231,8 @@ public final class PorticoRuntime: Sendable {
             group.append(admin)
         }
         group.append(publicApp)
-        group.append(DrainService(lifecycle: lifecycle, logger: logger))
+        let drainDelay = config.number("server.drain_delay") as Int
+        group.append(DrainService(lifecycle: lifecycle, delay: .seconds(drainDelay), logger: logger))
         group.append(ReloadService(runtime: self))
         logger.info(
             "starting",
@@ -241,7 +243,7 @@ public final class PorticoRuntime: Sendable {
         var configuration = ServiceGroupConfiguration(
             services: group.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
             cancellationSignals: [], logger: logger)
-        configuration.maximumGracefulShutdownDuration = .seconds(drainTimeout)
+        configuration.maximumGracefulShutdownDuration = .seconds(drainDelay + drainTimeout)
         configuration.maximumCancellationDuration = .seconds(5)
         let serviceGroup = ServiceGroup(configuration: configuration)
         try await serviceGroup.run()
