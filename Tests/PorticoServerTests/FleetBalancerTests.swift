@@ -238,26 +238,36 @@ struct FleetBalancerTests {
         await fleet.stop()
     }
 
-    @Test("a daily quota holds across both instances within the bound: the quota plus what reaches the fleet in two flush intervals")
+    @Test("a daily quota holds across both instances within the bound: the quota plus what one instance admits before the next flush")
     func quota() async throws { try await Self.withOwnState { try await quota(state: $0) } }
 
     func quota(state: [String: String]) async throws {
         let (key, _) = try await Self.partnerAndName(rate: 100_000, burst: 10_000, dailyQuota: 30, environment: state)
         let fleet = try await Self.start(environment: state)
-        var sent: [(at: ContinuousClock.Instant, status: Int)] = []
-        // Paced at about 5 a second, so that what two flush intervals (1 s each) let through is
-        // well below the quota: sharing it is then what keeps the fleet near 30, where each
-        // instance counting alone would let 60 through.
-        for _ in 0..<64 {
-            sent.append((.now, await fleet.get("/api/v1/orders?limit=1&fields=id", key: key).status))
-            try await Task.sleep(for: .milliseconds(200))
+        // Batches of 6, 3 to each instance directly; after each, until both instances report
+        // (GET /usage) the fleet's total as what was admitted: both have flushed and read. Each
+        // instance then admits at most its 3 past the quota's edge, so the fleet at most 30 + 3,
+        // where each instance counting alone would let 60 through.
+        var statuses: [Int] = []
+        while statuses.count < 64 {
+            for index in 0..<6 {
+                let port = fleet.ports[index % 2]
+                statuses.append(await FleetChecksTests.send(port, path: "/api/v1/orders?limit=1&fields=id", key: key).status)
+            }
+            let admitted = statuses.filter { $0 == 200 }.count
+            let flushed = try await waitUntil(limit: .seconds(60)) {
+                for port in fleet.ports {
+                    let usage = await FleetChecksTests.send(port, path: "/api/v1/usage", key: key).body
+                    guard usage.contains("\"used\":\(admitted),") else { return false }
+                }
+                return true
+            }
+            try #require(flushed, "the instances never agreed on \(admitted) used")
         }
         await fleet.stop()
-        let allowed = sent.filter { $0.status == 200 }.count
-        #expect(sent.allSatisfy { $0.status == 200 || $0.status == 429 }, "\(sent.map(\.status))")
-        // The other instance's traffic between its flush and this one's read: within 3 s (two intervals and the flushes' own time).
-        let window = sent.indices.map { start in sent[start...].prefix { $0.at - sent[start].at < .seconds(3) }.count }.max() ?? 0
-        #expect(allowed >= 30 && allowed <= 30 + window, "\(allowed) of 64 allowed on a quota of 30; the bound is 30 + \(window)")
+        let allowed = statuses.filter { $0 == 200 }.count
+        #expect(statuses.allSatisfy { $0 == 200 || $0 == 429 }, "\(statuses)")
+        #expect(allowed >= 30 && allowed <= 30 + 3, "\(allowed) of \(statuses.count) allowed on a quota of 30; the bound is 33")
         #expect(allowed < 60, "\(allowed): the instances did not share the quota")
     }
 
