@@ -72,4 +72,28 @@ struct SecretSourceTests {
         #expect(source.value(.file(path)) == nil, "a secret whose file is gone is not served from memory")
         #expect(source.value(.environment("TOKEN")) == "from-env" && source.value(.environment("EMPTY")) == nil)
     }
+
+    @Test("an upstream response passes the allow-list in any case; what it names in Connection, cookies and Server do not")
+    func response() {
+        let upstream = HTTPHeaders([
+            ("CONTENT-TYPE", "text/csv"), ("Content-Length", "12"), ("ETag", "\"v1\""), ("Last-Modified", "Tue, 01 Dec 2026 02:00:00 GMT"),
+            ("Set-Cookie", "session=1"), ("Server", "nginx"), ("X-Powered-By", "PHP"), ("Connection", "keep-alive,\t Last-Modified "),
+            ("Keep-Alive", "timeout=5"),
+        ])
+        let fields = ProxyHeaders.partnerResponse(from: upstream)
+        #expect(fields.map(\.name.canonicalName) == ["content-type", "content-length", "etag"])
+        #expect(fields[.contentType] == "text/csv" && fields[.eTag] == "\"v1\"")
+        #expect(ProxyHeaders.partnerResponse(from: HTTPHeaders([("Content-Type", "text/csv")])).count == 1, "no Connection header at all")
+    }
+
+    @Test("an upstream segment or value keeps only RFC 3986's unreserved bytes; a partner's segment is decoded once and never names a path")
+    func segments() {
+        #expect(ProxyPreparation.encode("orders-2026-12-01.csv") == "orders-2026-12-01.csv")
+        #expect(ProxyPreparation.encode("a/b%c d~é?&=") == "a%2Fb%25c%20d~%C3%A9%3F%26%3D")
+        #expect(ProxyPreparation.encode("") == "")
+        #expect(ProxyPreparation.decodedSegment("orders%2D1.csv") == "orders-1.csv")
+        for attack in ["%2e%2e", "..", ".", "a%2Fb", "a%5Cb", "%00", "%zz", ""] {
+            #expect(ProxyPreparation.decodedSegment(attack) == nil, "\(attack)")
+        }
+    }
 }

@@ -49,7 +49,7 @@ enum ProxyHeaders {
             headers.add(name: "X-Forwarded-Proto", value: proto)
         case .forwarded:
             var elements = origin.trusted ? request[values: .forwarded] : []
-            let node = origin.peer.map { $0.contains(":") ? "\"[\($0)]\"" : $0 } ?? "unknown"
+            let node = origin.peer.map { $0.utf8.contains(UInt8(ascii: ":")) ? "\"[\($0)]\"" : $0 } ?? "unknown"
             elements.append("for=\(node);proto=\(proto)")
             headers.add(name: "Forwarded", value: elements.joined(separator: ", "))
         case .none:
@@ -66,20 +66,26 @@ enum ProxyHeaders {
 
     /// `http` or `https`, the only protocols a trusted proxy may claim.
     static func token(_ text: String) -> String? {
-        let value = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let value = text.trimmingBlanks.lowercased()
         return value == "http" || value == "https" ? value : nil
     }
 
     /// The upstream response's headers a partner gets.
     static func partnerResponse(from upstream: HTTPHeaders) -> HTTPFields {
-        let named = Set(
-            upstream["connection"].flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
-        var fields = HTTPFields()
+        // The tokens the upstream names in `Connection` (usually just keep-alive), lower case.
+        var named: [String] = []
+        for value in upstream["connection"] {
+            for token in value.split(separator: ",") { named.append(token.trimmingBlanks.lowercased()) }
+        }
+        var fields: [HTTPField] = []
+        fields.reserveCapacity(upstream.count)
         for (name, value) in upstream {
-            let lower = name.lowercased()
-            guard returned.contains(lower), !named.contains(lower), let field = HTTPField.Name(name) else { continue }
+            // The field name's canonical form is its lower case: no lower-casing copy of our own.
+            guard let field = HTTPField.Name(name), returned.contains(field.canonicalName), !named.contains(field.canonicalName) else {
+                continue
+            }
             fields.append(HTTPField(name: field, value: value))
         }
-        return fields
+        return HTTPFields(fields)
     }
 }

@@ -11,10 +11,6 @@ struct ProxyPreparation: Sendable {
     /// The upstream path and query, already encoded (`/exports/17/2026-12-01.csv?since=…`).
     let pathAndQuery: String
 
-    /// Bytes every value is written with in an upstream path segment or query value: RFC 3986's
-    /// unreserved characters; everything else is percent-encoded, `/` and `%` included.
-    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-
     /// - Parameters:
     ///   - match: the route and the path's raw parameter values.
     ///   - query: the partner's query parameters, decoded, in order.
@@ -81,7 +77,7 @@ struct ProxyPreparation: Sendable {
     /// A path segment decoded once; nil when it cannot name one upstream segment (empty, `.`,
     /// `..`, a `/` or `\`, a control character, or a malformed escape).
     static func decodedSegment(_ raw: String) -> String? {
-        guard let value = raw.contains("%") ? raw.removingPercentEncoding : raw else { return nil }
+        guard let value = raw.utf8.contains(UInt8(ascii: "%")) ? raw.removingPercentEncoding : raw else { return nil }
         guard !value.isEmpty, value != ".", value != "..",
             !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") })
         else { return nil }
@@ -131,5 +127,23 @@ struct ProxyPreparation: Sendable {
         }
     }
 
-    static func encode(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "" }
+    /// `text` as an upstream path segment or query value: RFC 3986's unreserved characters as
+    /// they are, every other byte percent-encoded, `/` and `%` included.
+    static func encode(_ text: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                bytes.append(byte)
+            default:
+                bytes.append(UInt8(ascii: "%"))
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0x0F)])
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 }

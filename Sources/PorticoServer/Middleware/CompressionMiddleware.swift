@@ -47,7 +47,7 @@ struct CompressionMiddleware: RouterMiddleware {
         var any: Double?
         for value in values {
             for item in value.split(separator: ",") {
-                let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                let parts = item.split(separator: ";").map { $0.trimmingBlanks.lowercased() }
                 guard let coding = parts.first else { continue }
                 // A q-value that is not one (RFC 9110 §12.4.2) counts as a refusal.
                 let q =

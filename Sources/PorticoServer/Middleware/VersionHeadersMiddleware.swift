@@ -10,27 +10,30 @@ struct VersionHeadersMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // Runs after routing: every route of the `api` group has the `:version` parameter.
-        guard let version = context.parameters.get("version"), let settings = catalogs.current.catalogs[version]?.settings,
-            settings.deprecatedOn != nil
-        else {
+        guard let version = context.parameters.get("version"), let fields = catalogs.current.lifecycleHeaders[version] else {
             return try await next(request, context)
         }
         do {
             var response = try await next(request, context)
-            Self.add(settings, to: &response.headers)
+            for field in fields { response.headers[field.name] = field.value }
             return response
         } catch var problem as Problem {
-            Self.add(settings, to: &problem.headers)
+            for field in fields { problem.headers[field.name] = field.value }
             throw problem
         }
     }
 
-    static func add(_ settings: VersionSettings, to headers: inout HTTPFields) {
+    /// The headers of a deprecated version (nil for one that is not), made once per catalog
+    /// set: parsing and formatting the dates on every response cost more than the rest of it.
+    static func fields(_ settings: VersionSettings) -> HTTPFields? {
+        guard settings.deprecatedOn != nil else { return nil }
+        var headers = HTTPFields()
         if let since = settings.deprecatedOn, let seconds = HTTPDates.epochSeconds(since) {
             headers[.deprecation] = "@\(seconds)"
         }
         if let sunset = settings.sunset, let seconds = HTTPDates.epochSeconds(sunset) {
             headers[.sunset] = HTTPDates.imfFixdate(seconds + 86_399)
         }
+        return headers
     }
 }

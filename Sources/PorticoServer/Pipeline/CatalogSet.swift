@@ -1,3 +1,4 @@
+import HTTPTypes
 public import PorticoCatalog
 import PorticoContract
 import PorticoQuery
@@ -16,6 +17,8 @@ public struct CatalogSet: Sendable {
     let hasOwnErrorVocabulary: Bool
     /// The versions that rename `limit`, with its name there (most sets: none).
     let renamedLimits: [String: String]
+    /// `Deprecation` and `Sunset` of each deprecated version (see ``VersionHeadersMiddleware``).
+    let lifecycleHeaders: [String: HTTPFields]
 
     public init(_ catalogs: [String: Catalog]) {
         self.catalogs = catalogs
@@ -23,6 +26,7 @@ public struct CatalogSet: Sendable {
         ownBasePaths = catalogs.values.filter(\.hasOwnBasePath).map { ($0.basePath, $0.version) }.sorted { $0.path.count > $1.path.count }
         hasOwnErrorVocabulary = catalogs.values.contains { $0.settings.errors != .standard }
         renamedLimits = catalogs.compactMapValues { $0.settings.parameters.limit == "limit" ? nil : $0.settings.parameters.limit }
+        lifecycleHeaders = catalogs.compactMapValues { VersionHeadersMiddleware.fields($0.settings) }
     }
 
     /// The version a path belongs to: under its own base path, or `/api/<version>/…` (its

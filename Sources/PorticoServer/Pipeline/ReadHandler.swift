@@ -251,7 +251,7 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
                 request.headers[.ifNoneMatch].map { header in
                     // Weak comparison (RFC 9110 §13.1.2): a compressed answer's W/ tag matches too.
                     header.split(separator: ",").contains {
-                        let tag = $0.trimmingCharacters(in: .whitespaces)
+                        let tag = $0.trimmingBlanks
                         return tag == etag || tag == "*" || (tag.hasPrefix("W/") && tag.dropFirst(2) == etag)
                     }
                 } ?? false

@@ -95,13 +95,15 @@ struct ResolvedRoute: Sendable {
         resourceName = usage ? "" : parameters.get("resource") ?? ""
         subSegment = parameters.get("sub")
         // The id segment as text (`VLV.3%2F4` is the natural key `VLV.3/4`); a malformed escape stays as it is, and matches no id.
-        let id = parameters.get("id").map { $0.contains("%") ? $0.removingPercentEncoding ?? $0 : $0 }
+        // (A byte search: Foundation's `contains` on strings is a locale-aware search, costlier than the rest of this.)
+        let rawID = parameters.get("id")
+        let id = rawID.map { $0.utf8.contains(UInt8(ascii: "%")) ? $0.removingPercentEncoding ?? $0 : $0 }
         target =
             usage ? .usage : subSegment != nil ? .subList(parentID: id ?? "") : id.map { .item(id: $0) } ?? .list
         self.catalogs = catalogs
         // Only a path whose first segment a proxied route owns is matched: no work for the others.
         if let catalog = catalogs.catalogs[version], catalog.proxiesBySegment[resourceName] != nil, catalog.hasOwnBasePath == viaBasePath {
-            proxy = ProxyMatch.find([resourceName, parameters.get("id"), subSegment].compactMap { $0 }, in: catalog)
+            proxy = ProxyMatch.find([resourceName, rawID, subSegment].compactMap { $0 }, in: catalog)
         } else {
             proxy = nil
         }
