@@ -129,8 +129,8 @@ struct CommandTests {
         #expect(kept == 1 && keptOutput.contains("leaving MariaDB (exit) running"), "\(keptOutput)")
         #expect(await TestDatabase.run(["\(root)/scripts/db", "status"], environment: environment).0 == 0)
         try await TestDatabase.script(["stop"], instance: "exit")
-        // The demo and the harnesses' common start arrange for the stop before starting it…
-        for script in ["demo", "lib/bench-setup.sh"] {
+        // The demo, the harnesses' common start and the harnesses with a database of their own arrange for the stop before starting it…
+        for script in ["demo", "lib/bench-setup.sh", "bench-gateway", "bench-callgrind"] {
             let text = try String(contentsOfFile: "\(root)/scripts/\(script)", encoding: .utf8)
             let arranged = try #require(text.range(of: "\nstop_db_on_exit "), "scripts/\(script) does not stop its database")
             let started = try #require(text.range(of: "\nscripts/db up "))
