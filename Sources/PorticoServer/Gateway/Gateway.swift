@@ -151,6 +151,18 @@ public final class Gateway: Service, Sendable {
         let headers = ProxyHeaders.upstreamRequest(
             from: request.headers, requestID: context.requestID, origin: origin, forwarding: route.forwarding, ranges: route.ranges,
             authorization: authorization)
+        // On the partner connection's loop: the upstream's chunks reach the partner's socket
+        // without a thread hop (at 64 KiB a chunk, the hops were most of a large download's CPU).
+        return try await withTaskExecutorPreference(EventLoopExecutor.of(context.eventLoop)) {
+            try await exchange(route, prepared, headers: headers, request, context, version: version, notFound: notFound)
+        }
+    }
+
+    /// Asks the upstream's targets in turn until one answers, within the route's retries.
+    private func exchange(
+        _ route: ProxyRoute, _ prepared: ProxyPreparation, headers: HTTPHeaders, _ request: Request, _ context: PorticoRequestContext,
+        version: String, notFound: Problem
+    ) async throws -> Response {
         let retriable = request.method == .get || request.method == .head
         let attempts = retriable ? route.retries.attempts : 1
         let client = client(route.timeouts)
@@ -267,6 +279,7 @@ public final class Gateway: Service, Sendable {
         let logger = logger
         let name = route.name
         let requestID = context.requestID
+        let executor = EventLoopExecutor.of(context.eventLoop)
         let hasBody = request.method != .head && status != 204 && status != 304
         var response = Response(status: HTTPResponse.Status(code: status), headers: headers)
         if let whole {
@@ -281,10 +294,12 @@ public final class Gateway: Service, Sendable {
             var written = 0
             defer { count(written) }
             do {
-                for try await chunk in body {
-                    if let total, ContinuousClock.now > total { throw ProxyAbort.totalTimeout }
-                    written += chunk.readableBytes
-                    try await writer.write(chunk)
+                try await withTaskExecutorPreference(executor) {
+                    for try await chunk in body {
+                        if let total, ContinuousClock.now > total { throw ProxyAbort.totalTimeout }
+                        written += chunk.readableBytes
+                        try await writer.write(chunk)
+                    }
                 }
             } catch {
                 logger.warning(

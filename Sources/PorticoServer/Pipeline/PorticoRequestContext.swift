@@ -1,4 +1,5 @@
 public import Hummingbird
+import NIOCore
 public import PorticoAccess
 import PorticoValues
 import Synchronization
@@ -16,11 +17,14 @@ public struct PorticoRequestContext: RequestContext {
     var viaBasePath: Bool { publicPath != nil }
     /// The peer's IP address, for per-address limits.
     public let remoteAddress: String?
+    /// The partner connection's event loop (the gateway keeps a proxied exchange on it).
+    let eventLoop: (any EventLoop)?
     /// What the stages report for the access log and metrics.
     public let trace = RequestTrace()
 
     public init(source: Source) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress?.ipAddress
+        eventLoop = source.channel.eventLoop
     }
 }
