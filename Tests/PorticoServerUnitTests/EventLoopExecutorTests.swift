@@ -21,7 +21,6 @@ struct EventLoopExecutorTests {
             #expect(before && after)
         }
         #expect(EventLoopExecutor.of(EmbeddedEventLoop()) == nil)
-        #expect(EventLoopExecutor.of(nil) == nil)
         let other = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         #expect(EventLoopExecutor.of(other.next()) == nil)
         try await other.shutdownGracefully()

@@ -25,8 +25,7 @@ final class EventLoopExecutor: TaskExecutor {
     }()
 
     /// The executor for `loop`, or nil when it is not one of the shared group's (a test's embedded loop).
-    static func of(_ loop: (any EventLoop)?) -> EventLoopExecutor? {
-        guard let loop else { return nil }
-        return all[ObjectIdentifier(loop)]
+    static func of(_ loop: any EventLoop) -> EventLoopExecutor? {
+        all[ObjectIdentifier(loop)]
     }
 }

@@ -18,7 +18,7 @@ public struct PorticoRequestContext: RequestContext {
     /// The peer's IP address, for per-address limits.
     public let remoteAddress: String?
     /// The partner connection's event loop (the gateway keeps a proxied exchange on it).
-    let eventLoop: (any EventLoop)?
+    let eventLoop: any EventLoop
     /// What the stages report for the access log and metrics.
     public let trace = RequestTrace()
 
