@@ -54,6 +54,37 @@ struct LimitUnitTests {
         }
     }
 
+    @Test("a key without the resource's scope is a 403 answered before the limits: it shows the limits' state and uses none of it")
+    func scopeBeforeLimits() async throws {
+        let store = InMemoryAccessStore()
+        store.addPartner("acme", tenants: [1])
+        let key = store.issueKey(partner: "acme", scopes: ["customers:read"])
+        let reader = store.issueKey(partner: "acme", scopes: ["products:read"])
+        let limits = Limits(settings: LimitSettings.standard.with { $0.partner = Self.policy }, clock: TestClock())
+        let executor = UnitApp.executor()
+        let app = UnitApp.build(executor, authenticator: Authenticator(store: store, logger: UnitApp.quietLogger), limits: limits)
+        try await app.test(.router) { client in
+            let bearer: HTTPFields = [.authorization: "Bearer \(key.token)"]
+            for _ in 0..<5 {
+                let denied = try await client.execute(uri: "/api/v1/products?limit=1", method: .get, headers: bearer)
+                #expect(denied.status == .forbidden)
+                #expect(denied.headers[.wwwAuthenticate] == "Bearer error=\"insufficient_scope\", scope=\"products:read\"")
+                #expect(denied.headers[.init("RateLimit-Policy")!] == #""default";q=10;w=10"#)
+                #expect(denied.headers[.init("RateLimit")!] == #""default";r=3;t=0"#, "a refusal used some of the burst")
+                let body = try PipelineTests.json(denied)
+                #expect(body["detail"] as? String == "Reading products needs the scope 'products:read', which this credential does not hold.")
+            }
+            // The method is refused before the scope is looked at, as before: the path exists, the method does not.
+            let post = try await client.execute(uri: "/api/v1/products", method: .post, headers: bearer)
+            #expect(post.status == .methodNotAllowed)
+            // The partner's burst of 3: the 405 and this read (another of its keys) used two; the five refusals, none.
+            let allowed = try await client.execute(uri: "/api/v1/products?limit=1", method: .get, headers: [.authorization: "Bearer \(reader.token)"])
+            #expect(allowed.status == .ok)
+            #expect(allowed.headers[.init("RateLimit")!] == #""default";r=1;t=2"#)
+        }
+        #expect(executor.reads == 1, "only the request with the scope read rows")
+    }
+
     @Test("one partner's traffic never changes another's headers; exports cost more; usage reports the state")
     func independence() async throws {
         let limits = Limits(

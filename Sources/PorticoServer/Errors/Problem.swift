@@ -51,6 +51,13 @@ public struct Problem: HTTPResponseError, Sendable {
         Problem(.notFound, detail: "There is no API version '\(version)'. Versions: \(catalogs.versions.joined(separator: ", ")).")
     }
 
+    /// A credential without the scope reading `name` needs (RFC 6750 §3.1's `insufficient_scope`).
+    static func insufficientScope(reading name: String, scope: String) -> Problem {
+        Problem(
+            .insufficientScope, detail: "Reading \(name) needs the scope '\(scope)', which this credential does not hold.",
+            headers: [.wwwAuthenticate: "Bearer error=\"insufficient_scope\", scope=\"\(scope)\""])
+    }
+
     public static func methodNotAllowed(_ method: String) -> Problem {
         Problem(.methodNotAllowed, detail: "The API is read-only: use GET or HEAD, not \(method).", headers: [.allow: "GET, HEAD"])
     }

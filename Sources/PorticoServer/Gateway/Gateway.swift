@@ -138,9 +138,7 @@ public final class Gateway: Service, Sendable {
             throw Problem(.unauthorized, detail: "This request needs credentials.", headers: [.wwwAuthenticate: "Bearer"])
         }
         guard principal.holds(route.scope) else {
-            throw Problem(
-                .insufficientScope, detail: "Reading \(route.name) needs the scope '\(route.scope)', which this credential does not hold.",
-                headers: [.wwwAuthenticate: "Bearer error=\"insufficient_scope\", scope=\"\(route.scope)\""])
+            throw Problem.insufficientScope(reading: route.name, scope: route.scope)
         }
         let prepared = try ProxyPreparation(match, query: query, principal: principal, notFound: notFound)
         let authorization = try route.upstream.credential.map { credential throws(Problem) in

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import PorticoAccess
 public import PorticoQuota
 
 /// Limits for partners and for anonymous traffic.
@@ -70,6 +71,42 @@ public struct Limits: Sendable {
             let forwarded = request.headers[.xForwardedFor]?.split(separator: ",").last
         else { return peer }
         return String(forwarded).trimmingBlanks
+    }
+
+    /// What limits a principal: its plan's rate policy, in-flight cap and quotas, or the defaults.
+    struct Allowance {
+        let policy: RatePolicy
+        let maxInFlight: Int
+        /// The plan's quotas; nil for the store's own.
+        let quotas: [QuotaStore.Quota]?
+        let exportCost: Int
+    }
+
+    func allowance(_ principal: Principal) -> Allowance {
+        guard let plan = principal.plan else {
+            return Allowance(policy: settings.partner, maxInFlight: settings.maxInFlight, quotas: nil, exportCost: settings.exportCost)
+        }
+        return Allowance(
+            policy: RatePolicy(name: plan.name, limit: plan.rateLimit, window: plan.rateWindow, burst: plan.rateBurst),
+            maxInFlight: plan.maxInFlight ?? settings.maxInFlight,
+            quotas: (plan.dailyQuota.map { [QuotaStore.Quota.daily($0)] } ?? []) + (plan.monthlyQuota.map { [QuotaStore.Quota.monthly($0)] } ?? []),
+            exportCost: plan.exportCost ?? settings.exportCost)
+    }
+
+    /// `RateLimit-Policy` and `RateLimit` for a partner: the rate's `decision`, and each quota as
+    /// it will stand once `spent` more is used.
+    func fields(_ partner: String, _ allowance: Allowance, decision: RateDecision, spent: Int) -> HTTPFields {
+        let policy = allowance.policy
+        var fields = RateLimitHeaders()
+        fields.add(policy.name, quota: policy.limit, window: policy.window, remaining: decision.remaining, reset: decision.reset)
+        if let quotas {
+            for (quota, used, reset) in quotas.usage(partner, quotas: allowance.quotas) {
+                fields.add(
+                    quota.name, quota: quota.limit, window: quota.name == "daily" ? 86_400 : 2_592_000,
+                    remaining: max(0, quota.limit - used - spent), reset: reset)
+            }
+        }
+        return fields.headerFields
     }
 
     /// A 429 in the draft's `quota-exceeded` form, naming the violated policy.

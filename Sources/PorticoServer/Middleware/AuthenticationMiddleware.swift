@@ -10,6 +10,10 @@ import PorticoQuota
 /// - No credential: 401 with `WWW-Authenticate: Bearer` and no error code (RFC 6750 §3.1).
 /// - A credential that is not valid: 401 with `error="invalid_token"`; the body is the same
 ///   whether the key is unknown, malformed, revoked or expired (the log says which).
+/// - A credential without the route's scope: 403 with `error="insufficient_scope"`, answered
+///   here, before the limits and the handler (which check again): like a 401 it is a cache hit
+///   and a comparison, so it costs about as much. It uses nothing up, and its limit fields say
+///   how the partner's limits stand.
 /// - Each failed attempt (no credential, or one that is not valid) counts against the client
 ///   address's `anonymous` policy. Past it, the address's failing requests are 429s and its
 ///   unknown credentials cause no lookup at all; a credential that authenticates is served
@@ -42,6 +46,15 @@ struct AuthenticationMiddleware: RouterMiddleware {
         }
         context.principal = principal
         context.trace.identify(partner: principal.partner, credentialID: principal.credentialID)
+        if let (name, scope) = context.route?.scopeNeeded(request.method), !principal.holds(scope) {
+            var refusal = Problem.insufficientScope(reading: name, scope: scope)
+            if let limits {
+                let allowance = limits.allowance(principal)
+                let decision = limits.rates.peek(principal.partner, allowance.policy)
+                refusal.headers.append(contentsOf: limits.fields(principal.partner, allowance, decision: decision, spent: 0))
+            }
+            return refusal.answer(context)
+        }
         return try await next(request, context)
     }
 

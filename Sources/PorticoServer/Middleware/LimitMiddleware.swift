@@ -12,29 +12,14 @@ struct LimitMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let principal = context.principal else { return try await next(request, context) }
-        let plan = principal.plan
-        let policy =
-            plan.map { RatePolicy(name: $0.name, limit: $0.rateLimit, window: $0.rateWindow, burst: $0.rateBurst) } ?? limits.settings.partner
-        let maxInFlight = plan?.maxInFlight ?? limits.settings.maxInFlight
-        let quotas = plan.map { plan in
-            (plan.dailyQuota.map { [QuotaStore.Quota.daily($0)] } ?? []) + (plan.monthlyQuota.map { [QuotaStore.Quota.monthly($0)] } ?? [])
-        }
+        let allowance = limits.allowance(principal)
+        let policy = allowance.policy
         let proxied = context.route?.proxy
-        let cost =
-            proxied.map(\.route.cost) ?? (context.route?.isExport == true ? (plan?.exportCost ?? limits.settings.exportCost) : 1)
+        let cost = proxied.map(\.route.cost) ?? (context.route?.isExport == true ? allowance.exportCost : 1)
         // Asking how much is left must not use any of it.
         let isUsage = context.route?.target == .usage
         let decision = isUsage ? limits.rates.peek(principal.partner, policy) : limits.rates.acquire(principal.partner, policy, cost: cost)
-        var fields = RateLimitHeaders()
-        fields.add(policy.name, quota: policy.limit, window: policy.window, remaining: decision.remaining, reset: decision.reset)
-        if let store = limits.quotas {
-            for (quota, used, reset) in store.usage(principal.partner, quotas: quotas) {
-                fields.add(
-                    quota.name, quota: quota.limit, window: quota.name == "daily" ? 86_400 : 2_592_000,
-                    remaining: max(0, quota.limit - used - (decision.allowed && !isUsage ? cost : 0)), reset: reset)
-            }
-        }
-        let headers = fields.headerFields
+        let headers = limits.fields(principal.partner, allowance, decision: decision, spent: decision.allowed && !isUsage ? cost : 0)
         guard decision.allowed else {
             return Limits.exceeded(
                 policy.name, retryAfter: decision.retryAfter,
@@ -44,7 +29,7 @@ struct LimitMiddleware: RouterMiddleware {
             ).answer(context)
         }
         if !isUsage, let store = limits.quotas,
-            case .exceeded(let quota, let retryAfter) = store.acquire(principal.partner, cost: cost, quotas: quotas)
+            case .exceeded(let quota, let retryAfter) = store.acquire(principal.partner, cost: cost, quotas: allowance.quotas)
         {
             return Limits.exceeded(
                 quota, retryAfter: retryAfter, detail: "The \(quota) quota is used up; it renews in \(retryAfter) s.", headers: headers
@@ -56,9 +41,11 @@ struct LimitMiddleware: RouterMiddleware {
             for field in headers { response.headers[field.name] = field.value }
             return response
         }
-        guard limits.inFlight.acquire(principal.partner, limit: maxInFlight) else {
-            return Limits.exceeded("in-flight", retryAfter: 1, detail: "At most \(maxInFlight) requests may be in flight at once.", headers: headers)
-                .answer(context)
+        guard limits.inFlight.acquire(principal.partner, limit: allowance.maxInFlight) else {
+            return Limits.exceeded(
+                "in-flight", retryAfter: 1, detail: "At most \(allowance.maxInFlight) requests may be in flight at once.", headers: headers
+            )
+            .answer(context)
         }
         let partner = principal.partner
         do {

@@ -184,9 +184,7 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
             throw Problem(.unauthorized, detail: "This request needs credentials.", headers: [.wwwAuthenticate: "Bearer"])
         }
         guard principal.holds(resource.scope) else {
-            throw Problem(
-                .insufficientScope, detail: "Reading \(resource.name) needs the scope '\(resource.scope)', which this credential does not hold.",
-                headers: [.wwwAuthenticate: "Bearer error=\"insufficient_scope\", scope=\"\(resource.scope)\""])
+            throw Problem.insufficientScope(reading: resource.name, scope: resource.scope)
         }
         return principal
     }

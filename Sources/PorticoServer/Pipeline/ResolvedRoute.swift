@@ -68,6 +68,16 @@ struct ResolvedRoute: Sendable {
         return catalog.resources[name]
     }
 
+    /// The scope a request with this method needs, and the name its refusal gives, when the
+    /// route serves the method: a mapped resource's for GET and HEAD, a proxied route's for the
+    /// methods it declares. Nil for anything else (usage, unknown paths, refused methods), which
+    /// later stages answer as before.
+    func scopeNeeded(_ method: HTTPRequest.Method) -> (name: String, scope: String)? {
+        if let proxy { return proxy.route.methods.contains(method.rawValue) ? (proxy.route.name, proxy.route.scope) : nil }
+        guard method == .get || method == .head, let resource else { return nil }
+        return (resource.name, resource.scope)
+    }
+
     /// The names of Portico's own query parameters in this version.
     var parameterNames: ParameterNames { catalog?.settings.parameters ?? .standard }
     /// What Portico adds to this version's surface.
