@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Hummingbird
 import Logging
@@ -230,20 +229,13 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
 
     // MARK: - Representation
 
-    /// The first 16 bytes of a digest as a quoted hex string.
-    static func etag(_ digest: SHA256.Digest) -> String {
-        "\"" + String(decoding: HexDigits.encode(digest.prefix(16)), as: UTF8.self) + "\""
-    }
-
     /// The 200 (no body for HEAD); when `conditional`, with a strong ETag over the body, and
     /// `If-None-Match` with it gives 304 without a body. A version whose contract has no ETag
     /// (`extras: {conditional: false}`) gets neither.
     func respond(_ request: Request, body: ByteBuffer, contentType: String, conditional: Bool) -> Response {
         var headers: HTTPFields = [.contentType: contentType, .cacheControl: "private"]
         if conditional {
-            var digest = SHA256()
-            body.withUnsafeReadableBytes { digest.update(bufferPointer: $0) }
-            let etag = Self.etag(digest.finalize())
+            let etag = EntityTag.strong(body)
             headers[.eTag] = etag
             let matches =
                 request.headers[.ifNoneMatch].map { header in
