@@ -52,4 +52,16 @@ struct GzipTests {
         #expect(CompressionMiddleware.acceptsGzip(["br", "gzip"]))
         #expect(!CompressionMiddleware.acceptsGzip([]))
     }
+
+    @Test("the media types worth compressing, parameters aside; others and near misses are not")
+    func compressibleTypes() {
+        for type in [
+            "application/json", "application/json; charset=utf-8", "text/csv;header=present", "application/x-ndjson", "application/problem+json",
+        ] {
+            #expect(CompressionMiddleware.isCompressible(type), "\(type)")
+        }
+        for type in ["text/html", "application/jsonx", "application/jso", "", "image/png", "text/csv2"] {
+            #expect(!CompressionMiddleware.isCompressible(type), "\(type)")
+        }
+    }
 }

@@ -19,18 +19,17 @@ struct CompressionMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
         guard context.route?.proxy == nil, request.method != .head, response.headers[.contentEncoding] == nil else { return response }
-        let accepts = Self.acceptsGzip(request.headers[values: .acceptEncoding])
         if response.status == .notModified {
             // The partner validated the weak tag of a compressed answer: the 304 names the same.
-            if accepts, let tag = response.headers[.eTag], !tag.hasPrefix("W/") { response.headers[.eTag] = "W/" + tag }
+            if Self.acceptsGzip(request.headers[values: .acceptEncoding]), let tag = response.headers[.eTag], !tag.hasPrefix("W/") {
+                response.headers[.eTag] = "W/" + tag
+            }
             return response
         }
-        guard response.status == .ok, let type = response.headers[.contentType].map({ String($0.prefix { $0 != ";" }) }),
-            Self.compressible.contains(type)
-        else { return response }
+        guard response.status == .ok, let type = response.headers[.contentType], Self.isCompressible(type) else { return response }
         if let length = response.body.contentLength, length < Self.threshold { return response }
         response.headers.append(HTTPField(name: .vary, value: "Accept-Encoding"))
-        guard accepts, let encoder = GzipEncoder() else { return response }
+        guard Self.acceptsGzip(request.headers[values: .acceptEncoding]), let encoder = GzipEncoder() else { return response }
         response.headers[.contentEncoding] = "gzip"
         response.headers[.contentLength] = nil
         if let tag = response.headers[.eTag], !tag.hasPrefix("W/") { response.headers[.eTag] = "W/" + tag }
@@ -39,6 +38,12 @@ struct CompressionMiddleware: RouterMiddleware {
             try await body.write(GzipWriter(base: writer, encoder: encoder))
         }
         return response
+    }
+
+    /// Whether a `Content-Type`'s media type (parameters aside) is one gzip is worth it for.
+    static func isCompressible(_ contentType: String) -> Bool {
+        let media = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }
+        return compressible.contains { $0.utf8.elementsEqual(media) }
     }
 
     /// Whether `Accept-Encoding` allows gzip: listed (or `*`) with a q-value above 0, and not refused by name.
