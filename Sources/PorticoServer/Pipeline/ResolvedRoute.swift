@@ -10,7 +10,10 @@ import PorticoQuery
 ///
 /// Resolution never refuses: an unknown version or resource is recorded as such, and the read
 /// handler answers 404 after authentication, as DESIGN.md's pipeline orders it.
-struct ResolvedRoute: Sendable {
+///
+/// A class, so the context that holds it copies one reference at each middleware; the catalog,
+/// planner and resource are looked up once here rather than at each stage that asks.
+final class ResolvedRoute: Sendable {
     enum Target: Sendable, Equatable {
         /// `GET /api/{version}/{resource}`: a page, or an export (``isExport``).
         case list
@@ -53,14 +56,10 @@ struct ResolvedRoute: Sendable {
     /// The proxied route the path names, with its raw parameter values (``Gateway``).
     let proxy: ProxyMatch?
 
-    var catalog: Catalog? { catalogs.catalogs[version] }
-    var planner: ReadPlanner? { catalogs.planners[version] }
+    let catalog: Catalog?
+    let planner: ReadPlanner?
     /// The served resource the path names, if there is one.
-    var resource: Resource? {
-        guard let catalog, catalog.hasOwnBasePath == viaBasePath, let name = catalog.resourcesBySegment[resourceName] else { return nil }
-        guard let subSegment else { return catalog.resources[name] }
-        return catalog.subResourcesBySegment[name]?[subSegment].flatMap { catalog.resources[$0] }
-    }
+    let resource: Resource?
 
     /// A sub-collection's parent resource.
     var parentResource: Resource? {
@@ -91,6 +90,13 @@ struct ResolvedRoute: Sendable {
         return catalog?.listPath(resource, parentID: parentID) ?? ""
     }
 
+    /// The resource a path's segments name in `catalog`, if it serves one there.
+    static func served(_ catalog: Catalog, segment: String, sub: String?, viaBasePath: Bool) -> Resource? {
+        guard catalog.hasOwnBasePath == viaBasePath, let name = catalog.resourcesBySegment[segment] else { return nil }
+        guard let sub else { return catalog.resources[name] }
+        return catalog.subResourcesBySegment[name]?[sub].flatMap { catalog.resources[$0] }
+    }
+
     /// The labels logs and metrics use: only names the catalog knows, so callers cannot make up labels.
     var labels: (version: String, resource: String)? {
         guard catalog != nil else { return nil }
@@ -111,15 +117,21 @@ struct ResolvedRoute: Sendable {
         target =
             usage ? .usage : subSegment != nil ? .subList(parentID: id ?? "") : id.map { .item(id: $0) } ?? .list
         self.catalogs = catalogs
+        let catalog = catalogs.catalogs[version]
+        self.catalog = catalog
+        planner = catalogs.planners[version]
+        resource = catalog.flatMap {
+            Self.served($0, segment: usage ? "" : parameters.get("resource") ?? "", sub: parameters.get("sub"), viaBasePath: viaBasePath)
+        }
         // Only a path whose first segment a proxied route owns is matched: no work for the others.
-        if let catalog = catalogs.catalogs[version], catalog.proxiesBySegment[resourceName] != nil, catalog.hasOwnBasePath == viaBasePath {
+        if let catalog, catalog.proxiesBySegment[resourceName] != nil, catalog.hasOwnBasePath == viaBasePath {
             proxy = ProxyMatch.find([resourceName, rawID, subSegment].compactMap { $0 }, in: catalog)
         } else {
             proxy = nil
         }
         let limitName = catalogs.renamedLimits.isEmpty ? "limit" : catalogs.renamedLimits[version] ?? "limit"
         (format, isExport, acceptable) = Representation.decide(
-            request, list: target.isList, limitName: limitName, extras: catalogs.catalogs[version]?.settings.extras ?? .standard)
+            request, list: target.isList, limitName: limitName, extras: catalog?.settings.extras ?? .standard)
     }
 }
 
