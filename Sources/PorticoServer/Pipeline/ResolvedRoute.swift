@@ -107,12 +107,25 @@ final class ResolvedRoute: Sendable {
 
     init(_ request: Request, parameters: Parameters, catalogs: CatalogSet, usage: Bool, viaBasePath: Bool = false) {
         self.viaBasePath = viaBasePath
-        version = parameters.get("version") ?? ""
-        resourceName = usage ? "" : parameters.get("resource") ?? ""
-        subSegment = parameters.get("sub")
+        // The path's parameters in one pass: `Parameters.get` hashes its key anew on each call.
+        var path: (version: Substring?, resource: Substring?, id: Substring?, sub: Substring?)
+        for (key, value) in parameters {
+            switch key {
+            case "version" where path.version == nil: path.version = value
+            case "resource" where path.resource == nil: path.resource = value
+            case "id" where path.id == nil: path.id = value
+            case "sub" where path.sub == nil: path.sub = value
+            default: break
+            }
+        }
+        version = path.version.map(String.init) ?? ""
+        let resourceName = usage ? "" : path.resource.map(String.init) ?? ""
+        let subSegment = path.sub.map(String.init)
+        self.resourceName = resourceName
+        self.subSegment = subSegment
         // The id segment as text (`VLV.3%2F4` is the natural key `VLV.3/4`); a malformed escape stays as it is, and matches no id.
         // (A byte search: Foundation's `contains` on strings is a locale-aware search, costlier than the rest of this.)
-        let rawID = parameters.get("id")
+        let rawID = path.id.map(String.init)
         let id = rawID.map { $0.utf8.contains(UInt8(ascii: "%")) ? $0.removingPercentEncoding ?? $0 : $0 }
         target =
             usage ? .usage : subSegment != nil ? .subList(parentID: id ?? "") : id.map { .item(id: $0) } ?? .list
@@ -121,7 +134,7 @@ final class ResolvedRoute: Sendable {
         self.catalog = catalog
         planner = catalogs.planners[version]
         resource = catalog.flatMap {
-            Self.served($0, segment: usage ? "" : parameters.get("resource") ?? "", sub: parameters.get("sub"), viaBasePath: viaBasePath)
+            Self.served($0, segment: resourceName, sub: subSegment, viaBasePath: viaBasePath)
         }
         // Only a path whose first segment a proxied route owns is matched: no work for the others.
         if let catalog, catalog.proxiesBySegment[resourceName] != nil, catalog.hasOwnBasePath == viaBasePath {
