@@ -42,8 +42,8 @@ struct CompressionMiddleware: RouterMiddleware {
 
     /// Whether a `Content-Type`'s media type (parameters aside) is one gzip is worth it for.
     static func isCompressible(_ contentType: String) -> Bool {
-        let media = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }
-        return compressible.contains { $0.utf8.elementsEqual(media) }
+        let media = contentType[..<(contentType.utf8.firstIndex(of: UInt8(ascii: ";")) ?? contentType.endIndex)]
+        return compressible.contains { $0[...] == media }
     }
 
     /// Whether `Accept-Encoding` allows gzip: listed (or `*`) with a q-value above 0, and not refused by name.
