@@ -27,8 +27,15 @@ struct PlanShape: Hashable, Sendable {
         let b = rhs.plan
         return a.table == b.table && a.columns == b.columns && (a.limit == nil) == (b.limit == nil)
             && a.tenantCondition == b.tenantCondition && a.order == b.order && a.keyColumns == b.keyColumns
-            && a.conditions.count == b.conditions.count && zip(a.conditions, b.conditions).allSatisfy { $0.sameShape(as: $1) }
-            && a.joins.count == b.joins.count && zip(a.joins, b.joins).allSatisfy { $0.sameShape(as: $1) }
+            && Self.sameShapes(a.conditions, b.conditions)
+            && Self.sameShapes(a.joins, b.joins)
+    }
+
+    /// Element by element, by index: `zip` would copy each plan part (and retain its fields) to compare it.
+    static func sameShapes<Part: ShapeComparable>(_ a: [Part], _ b: [Part]) -> Bool {
+        guard a.count == b.count else { return false }
+        for index in a.indices where !a[index].sameShape(as: b[index]) { return false }
+        return true
     }
 
     /// A cheap hash: the table, the column and join counts and each condition's kind and size;
@@ -43,14 +50,19 @@ struct PlanShape: Hashable, Sendable {
     }
 }
 
-extension PlannedJoin {
+/// A plan part whose rendered text depends only on its shape.
+protocol ShapeComparable {
+    func sameShape(as other: Self) -> Bool
+}
+
+extension PlannedJoin: ShapeComparable {
     func sameShape(as other: PlannedJoin) -> Bool {
         alias == other.alias && table == other.table && on == other.on && required == other.required && embedded == other.embedded
-            && conditions.count == other.conditions.count && zip(conditions, other.conditions).allSatisfy { $0.sameShape(as: $1) }
+            && PlanShape.sameShapes(conditions, other.conditions)
     }
 }
 
-extension Condition {
+extension Condition: ShapeComparable {
     /// Same text when rendered: same kind, columns, operators and number of values.
     func sameShape(as other: Condition) -> Bool {
         switch (self, other) {
@@ -61,7 +73,7 @@ extension Condition {
         case let (.after(s, u), .after(t, v)): s == t && u.count == v.count
         case let (.tuplesIn(a, u), .tuplesIn(b, v)): a == b && u.count == v.count
         case let (.integerSet(a, _), .integerSet(b, _)): a == b
-        case let (.any(a), .any(b)): a.count == b.count && zip(a, b).allSatisfy { $0.sameShape(as: $1) }
+        case let (.any(a), .any(b)): PlanShape.sameShapes(a, b)
         case (.never, .never): true
         default: false
         }
