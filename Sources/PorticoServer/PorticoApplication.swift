@@ -41,12 +41,13 @@ public enum PorticoApplication {
         inspector: (any MiddlewareProtocol<Request, Response, PorticoRequestContext>)? = nil, gateway: Gateway? = nil
     ) -> some ApplicationProtocol {
         let router = Router(context: PorticoRequestContext.self)
-        // Outermost, so it sees every response as the client will (tests check them against the contract).
-        if let inspector { router.add(middleware: inspector) }
-        router.addMiddleware {
-            AccessLogMiddleware(logger: accessLogger ?? logger, metrics: lifecycle.metrics)
-            EdgeMiddleware(maxBodyBytes: settings.maxBodyBytes)
-        }
+        // The inspector outermost, so it sees every response as the client will (tests check them against the contract).
+        let outer: [any MiddlewareProtocol<Request, Response, PorticoRequestContext>] =
+            (inspector.map { [$0] } ?? []) + [
+                AccessLogMiddleware(logger: accessLogger ?? logger, metrics: lifecycle.metrics),
+                EdgeMiddleware(maxBodyBytes: settings.maxBodyBytes),
+            ]
+        for stage in outer { router.add(middleware: stage) }
         HealthRoutes(database: executor, lifecycle: lifecycle, namesComponents: false).register(on: router)
         if let issuer = read.authenticator?.tokenIssuer {
             TokenRoutes(issuer: issuer, limits: read.limits, scopes: read.catalogs.scopes, maxBody: settings.maxBodyBytes, logger: logger)
@@ -56,9 +57,11 @@ public enum PorticoApplication {
             gateway
             ?? Gateway(
                 logger: logger, trustedProxies: read.limits?.settings.trustedProxies ?? [], health: lifecycle.upstreams, metrics: lifecycle.metrics)
-        ReadRoutes(handler: ReadHandler(settings: read, executor: executor, logger: logger), gateway: gateway).register(on: router)
+        let reads = ReadRoutes(handler: ReadHandler(settings: read, executor: executor, logger: logger), gateway: gateway)
+            .register(on: router, outer: outer)
         return Application(
-            responder: BasePathResponder(router: router.buildResponder(), catalogs: read.catalogStore),
+            responder: BasePathResponder(
+                router: ReadPathResponder(router: router.buildResponder(), reads: reads), catalogs: read.catalogStore),
             server: .http1(configuration: settings.http1),
             configuration: .init(
                 address: .hostname(settings.host, port: settings.port), serverName: "Portico",

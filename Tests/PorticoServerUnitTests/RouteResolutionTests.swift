@@ -14,7 +14,8 @@ struct RouteResolutionTests {
     static func resolve(_ target: String, accept: String? = nil, _ parameters: Parameters, usage: Bool = false) -> ResolvedRoute {
         var head = HTTPRequest(method: .get, scheme: "http", authority: "x", path: target)
         if let accept { head.headerFields[.accept] = accept }
-        return ResolvedRoute(Request(head: head, body: .init(buffer: ByteBuffer())), parameters: parameters, catalogs: UnitApp.catalogs, usage: usage)
+        return ResolvedRoute(
+            Request(head: head, body: .init(buffer: ByteBuffer())), path: ReadPath(parameters), catalogs: UnitApp.catalogs, usage: usage)
     }
 
     @Test("list, item and usage; format and export decided from format= or Accept, once")

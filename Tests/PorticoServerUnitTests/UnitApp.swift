@@ -45,11 +45,14 @@ enum UnitApp {
 
     static func build(
         _ executor: InMemoryExecutor, principal: Principal? = partner, authenticator: Authenticator? = nil, limits: Limits? = nil,
-        catalogs: CatalogSet = UnitApp.catalogs, lifecycle: Lifecycle = Lifecycle()
+        catalogs: CatalogSet = UnitApp.catalogs, lifecycle: Lifecycle = Lifecycle(),
+        inspector: (any MiddlewareProtocol<Request, Response, PorticoRequestContext>)? = nil
     ) -> some ApplicationProtocol {
         let read = ReadSettings(
             catalogs: catalogs, cursors: cursors, developmentPrincipal: authenticator == nil ? principal : nil, authenticator: authenticator,
             limits: limits)
-        return PorticoApplication.build(settings: .init(port: 0), read: read, executor: executor, logger: quietLogger, lifecycle: lifecycle)
+        return PorticoApplication.build(
+            settings: .init(port: 0), read: read, executor: executor, logger: quietLogger, lifecycle: lifecycle,
+            inspector: inspector)
     }
 }

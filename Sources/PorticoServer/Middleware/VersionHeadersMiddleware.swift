@@ -9,8 +9,8 @@ struct VersionHeadersMiddleware: RouterMiddleware {
     let catalogs: CatalogStore
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        // Runs after routing: every route of the `api` group has the `:version` parameter.
-        guard let version = context.parameters.get("version"), let fields = catalogs.current.lifecycleHeaders[version] else {
+        // Runs after the route's resolution: every route of the `api` group has a version.
+        guard let version = context.route?.version, let fields = catalogs.current.lifecycleHeaders[version] else {
             return try await next(request, context)
         }
         do {

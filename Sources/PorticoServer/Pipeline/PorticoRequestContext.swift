@@ -12,6 +12,8 @@ public struct PorticoRequestContext: RequestContext {
     public var principal: Principal?
     /// What an `/api` request asks for, set once right after routing (``RouteResolutionMiddleware``).
     var route: ResolvedRoute?
+    /// A read path's segments, when ``ReadPathResponder`` matched it (else the router's parameters hold them).
+    var readPath: ReadPath?
     /// The path the partner sent, when ``BasePathResponder`` mapped a version's own base path onto `/api/<version>`.
     var publicPath: String?
     var viaBasePath: Bool { publicPath != nil }

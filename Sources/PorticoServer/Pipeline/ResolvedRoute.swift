@@ -105,19 +105,8 @@ final class ResolvedRoute: Sendable {
         return resource.map { (version, $0.name) }
     }
 
-    init(_ request: Request, parameters: Parameters, catalogs: CatalogSet, usage: Bool, viaBasePath: Bool = false) {
+    init(_ request: Request, path: ReadPath, catalogs: CatalogSet, usage: Bool, viaBasePath: Bool = false) {
         self.viaBasePath = viaBasePath
-        // The path's parameters in one pass: `Parameters.get` hashes its key anew on each call.
-        var path: (version: Substring?, resource: Substring?, id: Substring?, sub: Substring?)
-        for (key, value) in parameters {
-            switch key {
-            case "version" where path.version == nil: path.version = value
-            case "resource" where path.resource == nil: path.resource = value
-            case "id" where path.id == nil: path.id = value
-            case "sub" where path.sub == nil: path.sub = value
-            default: break
-            }
-        }
         version = path.version.map(String.init) ?? ""
         let resourceName = usage ? "" : path.resource.map(String.init) ?? ""
         let subSegment = path.sub.map(String.init)
@@ -157,7 +146,7 @@ struct RouteResolutionMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let route = ResolvedRoute(
-            request, parameters: context.parameters, catalogs: catalogs.current,
+            request, path: context.readPath ?? ReadPath(context.parameters), catalogs: catalogs.current,
             usage: context.endpointPath?.hasSuffix("/usage") == true, viaBasePath: context.viaBasePath)
         if let labels = route.labels { context.trace.route(version: labels.version, resource: labels.resource) }
         context.route = route

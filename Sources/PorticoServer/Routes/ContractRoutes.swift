@@ -10,9 +10,11 @@ import PorticoContract
 ///   self-contained (no script or asset from elsewhere).
 struct ContractRoutes {
     let catalogs: CatalogStore
+    /// The document's forms, served at `/api/{version}/openapi.<suffix>`.
+    static var documents: [(suffix: String, contentType: String)] { [("json", "application/json"), ("yaml", "application/yaml")] }
 
     func register(on router: Router<PorticoRequestContext>) {
-        for (suffix, contentType) in [("json", "application/json"), ("yaml", "application/yaml")] {
+        for (suffix, contentType) in Self.documents {
             router.get("/api/:version/openapi.\(suffix)") { _, context in
                 let entry = try entry(context)
                 return Self.response(suffix == "json" ? entry.json : entry.yaml, contentType)
