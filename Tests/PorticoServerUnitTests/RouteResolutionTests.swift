@@ -39,6 +39,6 @@ struct RouteResolutionTests {
         #expect(Self.resolve("/api/v1/made-up", ["version": "v1", "resource": "made-up"]).labels == nil)
         #expect(Self.resolve("/api/v9/orders", ["version": "v9", "resource": "orders"]).labels == nil)
         let unknown = Self.resolve("/api/v9/orders", ["version": "v9", "resource": "orders"])
-        #expect(unknown.catalog == nil && unknown.resource == nil, "resolution records, and the handler refuses after authentication")
+        #expect(unknown.served == nil && unknown.resource == nil, "resolution records, and the handler refuses after authentication")
     }
 }

@@ -6,11 +6,10 @@ import PorticoContract
 /// `Deprecation` (RFC 9745) and `Sunset` (RFC 8594) on every response of a deprecated version.
 struct VersionHeadersMiddleware: RouterMiddleware {
     typealias Context = PorticoRequestContext
-    let catalogs: CatalogStore
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        // Runs after the route's resolution: every route of the `api` group has a version.
-        guard let version = context.route?.version, let fields = catalogs.current.lifecycleHeaders[version] else {
+        // Runs after the route's resolution: every route of the `api` group has one.
+        guard let fields = context.route?.served?.lifecycleHeaders else {
             return try await next(request, context)
         }
         do {

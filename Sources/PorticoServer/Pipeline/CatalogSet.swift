@@ -7,7 +7,8 @@ import Synchronization
 /// Every served API version: its compiled catalog and a planner for it.
 public struct CatalogSet: Sendable {
     public let catalogs: [String: Catalog]
-    let planners: [String: ReadPlanner]
+    /// What a request reads of each version, made once per set.
+    let served: [String: ServedVersion]
     /// Each version's OpenAPI document and docs page, made on first request.
     let contracts = ContractCache()
 
@@ -15,18 +16,12 @@ public struct CatalogSet: Sendable {
     let ownBasePaths: [(path: String, version: String)]
     /// Whether some version words its errors its own way (most sets: none, and no request looks).
     let hasOwnErrorVocabulary: Bool
-    /// The versions that rename `limit`, with its name there (most sets: none).
-    let renamedLimits: [String: String]
-    /// `Deprecation` and `Sunset` of each deprecated version (see ``VersionHeadersMiddleware``).
-    let lifecycleHeaders: [String: HTTPFields]
 
     public init(_ catalogs: [String: Catalog]) {
         self.catalogs = catalogs
-        planners = catalogs.mapValues(ReadPlanner.init)
+        served = catalogs.mapValues(ServedVersion.init)
         ownBasePaths = catalogs.values.filter(\.hasOwnBasePath).map { ($0.basePath, $0.version) }.sorted { $0.path.count > $1.path.count }
         hasOwnErrorVocabulary = catalogs.values.contains { $0.settings.errors != .standard }
-        renamedLimits = catalogs.compactMapValues { $0.settings.parameters.limit == "limit" ? nil : $0.settings.parameters.limit }
-        lifecycleHeaders = catalogs.compactMapValues { VersionHeadersMiddleware.fields($0.settings) }
     }
 
     /// The version a path belongs to: under its own base path, or `/api/<version>/…` (its

@@ -20,7 +20,7 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
 
     /// `GET /api/{version}/{resource}`: a page of the partner's rows, or all of them as an export.
     func list(_ request: Request, _ context: PorticoRequestContext) async throws -> Response {
-        let (route, resource, planner) = try endpoint(context)
+        let (route, resource, served) = try endpoint(context)
         let principal = try authorize(context, for: resource)
         try acceptable(route)
         let query = try parameters(request)
@@ -28,7 +28,7 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         var (apiRequest, cursor) = try partnerInput { () throws(QueryError) in try parser.parseList(query) }
         (apiRequest.format, apiRequest.isExport) = (route.format, route.isExport)
         let csv = try CSVChoice.decide(request, format: route.format, parser: parser, resource: resource, into: &apiRequest)
-        apiRequest.parent = try await visibleParent(route, resource, planner, principal, context.trace)
+        apiRequest.parent = try await visibleParent(route, resource, served.planner, principal, context.trace)
         let binding = CursorCodec.binding(
             partner: principal.partner, version: route.version, resource: resource.name,
             keyset: resource.keyset, request: apiRequest)
@@ -37,8 +37,9 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
                 try settings.cursors.decode(cursor, binding: binding, parameter: route.parameterNames.cursor)
             }
         }
-        try await objectPosition(&apiRequest, resource, planner, principal, context.trace)
-        let planned = try partnerInput { [apiRequest] () throws(QueryError) in try planner.planList(resource, apiRequest, tenants: principal.tenants)
+        try await objectPosition(&apiRequest, resource, served.planner, principal, context.trace)
+        let planned = try partnerInput { [apiRequest] () throws(QueryError) in
+            try served.planner.planList(resource, apiRequest, tenants: principal.tenants)
         }
         let layout = route.format == .csv ? try csv.layout(planned, resource, apiRequest, fieldsName: route.parameterNames.fields) : nil
         if apiRequest.isExport {
@@ -63,7 +64,7 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
     /// `GET /api/{version}/{resource}/{id}`: one of the partner's rows. A malformed id and a row
     /// of another tenant are the same 404 as a missing row.
     func item(_ request: Request, _ context: PorticoRequestContext) async throws -> Response {
-        let (route, resource, planner) = try endpoint(context)
+        let (route, resource, served) = try endpoint(context)
         let principal = try authorize(context, for: resource)
         try acceptable(route)
         let query = try parameters(request)
@@ -72,7 +73,7 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
         apiRequest.format = route.format == .csv ? .csv : .json
         let csv = try CSVChoice.decide(request, format: apiRequest.format, parser: parser, resource: resource, into: &apiRequest)
         guard case .item(let idText) = route.target, let key = resource.id?.key(idText),
-            let planned = planner.planItem(resource, key: key, apiRequest, tenants: principal.tenants)
+            let planned = served.planner.planItem(resource, key: key, apiRequest, tenants: principal.tenants)
         else {
             throw notFound(resource, route)
         }
@@ -87,12 +88,13 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
 
     // MARK: - Stages
 
-    /// The resolved route's resource and planner; a 404 naming what exists when the path names
+    /// The resolved route's resource and served version (its planner); a 404 naming what exists when the path names
     /// a version or resource that is not served.
-    func endpoint(_ context: PorticoRequestContext) throws -> (ResolvedRoute, Resource, ReadPlanner) {
+    func endpoint(_ context: PorticoRequestContext) throws -> (ResolvedRoute, Resource, ServedVersion) {
         guard let route = context.route else { throw Problem.internalError }
-        guard let catalog = route.catalog, let planner = route.planner else { throw Problem.unknownVersion(route.version, in: route.catalogs) }
+        guard let served = route.served else { throw Problem.unknownVersion(route.version, in: route.catalogs) }
         guard let resource = route.resource else {
+            let catalog = served.catalog
             if let sub = route.subSegment, let parent = catalog.resourcesBySegment[route.resourceName] {
                 let known = (catalog.subResourcesBySegment[parent] ?? [:]).keys.sorted()
                 throw Problem(
@@ -109,7 +111,7 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
                     "There is no resource '\(route.resourceName)' in \(route.version). Resources: \(catalog.endpoints.map(\.path).joined(separator: ", "))."
             )
         }
-        return (route, resource, planner)
+        return (route, resource, served)
     }
 
     /// A 406 when `Accept` admits none of the media types the version serves (after

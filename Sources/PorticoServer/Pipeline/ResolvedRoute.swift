@@ -56,14 +56,14 @@ final class ResolvedRoute: Sendable {
     /// The proxied route the path names, with its raw parameter values (``Gateway``).
     let proxy: ProxyMatch?
 
-    let catalog: Catalog?
-    let planner: ReadPlanner?
+    /// The version's catalog and planner, if the set serves the version.
+    let served: ServedVersion?
     /// The served resource the path names, if there is one.
     let resource: Resource?
 
     /// A sub-collection's parent resource.
     var parentResource: Resource? {
-        guard subSegment != nil, let catalog, let name = catalog.resourcesBySegment[resourceName] else { return nil }
+        guard subSegment != nil, let catalog = served?.catalog, let name = catalog.resourcesBySegment[resourceName] else { return nil }
         return catalog.resources[name]
     }
 
@@ -78,20 +78,20 @@ final class ResolvedRoute: Sendable {
     }
 
     /// The names of Portico's own query parameters in this version.
-    var parameterNames: ParameterNames { catalog?.settings.parameters ?? .standard }
+    var parameterNames: ParameterNames { served?.catalog.settings.parameters ?? .standard }
     /// What Portico adds to this version's surface.
-    var extras: SurfaceExtras { catalog?.settings.extras ?? .standard }
+    var extras: SurfaceExtras { served?.catalog.settings.extras ?? .standard }
 
     /// The envelope of the resource's pages.
-    func envelope(_ resource: Resource) -> ListEnvelope { catalog?.envelope(resource) ?? .standard }
+    func envelope(_ resource: Resource) -> ListEnvelope { served?.catalog.envelope(resource) ?? .standard }
     /// The resource's list path, as the contract names it.
     func listPath(_ resource: Resource) -> String {
-        guard case .subList(let parentID) = target else { return catalog?.listPath(resource) ?? "" }
-        return catalog?.listPath(resource, parentID: parentID) ?? ""
+        guard case .subList(let parentID) = target else { return served?.catalog.listPath(resource) ?? "" }
+        return served?.catalog.listPath(resource, parentID: parentID) ?? ""
     }
 
     /// The resource a path's segments name in `catalog`, if it serves one there.
-    static func served(_ catalog: Catalog, segment: String, sub: String?, viaBasePath: Bool) -> Resource? {
+    static func resource(in catalog: Catalog, segment: String, sub: String?, viaBasePath: Bool) -> Resource? {
         guard catalog.hasOwnBasePath == viaBasePath, let name = catalog.resourcesBySegment[segment] else { return nil }
         guard let sub else { return catalog.resources[name] }
         return catalog.subResourcesBySegment[name]?[sub].flatMap { catalog.resources[$0] }
@@ -99,7 +99,7 @@ final class ResolvedRoute: Sendable {
 
     /// The labels logs and metrics use: only names the catalog knows, so callers cannot make up labels.
     var labels: (version: String, resource: String)? {
-        guard catalog != nil else { return nil }
+        guard served != nil else { return nil }
         if target == .usage { return (version, "usage") }
         if let proxy { return (version, proxy.route.name) }
         return resource.map { (version, $0.name) }
@@ -119,21 +119,17 @@ final class ResolvedRoute: Sendable {
         target =
             usage ? .usage : subSegment != nil ? .subList(parentID: id ?? "") : id.map { .item(id: $0) } ?? .list
         self.catalogs = catalogs
-        let catalog = catalogs.catalogs[version]
-        self.catalog = catalog
-        planner = catalogs.planners[version]
-        resource = catalog.flatMap {
-            Self.served($0, segment: resourceName, sub: subSegment, viaBasePath: viaBasePath)
-        }
+        let served = catalogs.served[version]
+        self.served = served
+        resource = served.flatMap { Self.resource(in: $0.catalog, segment: resourceName, sub: subSegment, viaBasePath: viaBasePath) }
         // Only a path whose first segment a proxied route owns is matched: no work for the others.
-        if let catalog, catalog.proxiesBySegment[resourceName] != nil, catalog.hasOwnBasePath == viaBasePath {
-            proxy = ProxyMatch.find([resourceName, rawID, subSegment].compactMap { $0 }, in: catalog)
+        if let served, served.catalog.proxiesBySegment[resourceName] != nil, served.catalog.hasOwnBasePath == viaBasePath {
+            proxy = ProxyMatch.find([resourceName, rawID, subSegment].compactMap { $0 }, in: served.catalog)
         } else {
             proxy = nil
         }
-        let limitName = catalogs.renamedLimits.isEmpty ? "limit" : catalogs.renamedLimits[version] ?? "limit"
         (format, isExport, acceptable) = Representation.decide(
-            request, list: target.isList, limitName: limitName, extras: catalog?.settings.extras ?? .standard)
+            request, list: target.isList, limitName: served?.limitName ?? "limit", extras: served?.catalog.settings.extras ?? .standard)
     }
 }
 

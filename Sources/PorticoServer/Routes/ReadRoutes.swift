@@ -36,7 +36,7 @@ struct ReadRoutes<Executor: ReadExecutor> {
         let settings = handler.settings
         var list: [Middleware] = [
             RouteResolutionMiddleware(catalogs: settings.catalogStore), CompressionMiddleware(),
-            VersionHeadersMiddleware(catalogs: settings.catalogStore),
+            VersionHeadersMiddleware(),
             AuthenticationMiddleware(
                 authenticator: settings.authenticator, developmentPrincipal: settings.developmentPrincipal,
                 limits: settings.limits, logger: handler.logger),
