@@ -62,7 +62,7 @@ public enum PorticoApplication {
         return Application(
             responder: BasePathResponder(
                 router: ReadPathResponder(router: router.buildResponder(), reads: reads), catalogs: read.catalogStore),
-            server: LoopBoundHTTP1Channel.builder(settings.http1),
+            server: .http1(configuration: settings.http1),
             configuration: .init(
                 address: .hostname(settings.host, port: settings.port), serverName: "Portico",
                 availableConnectionsDelegate: MaximumAvailableConnections(settings.maxConnections)),

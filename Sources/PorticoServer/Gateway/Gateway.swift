@@ -150,9 +150,7 @@ public final class Gateway: Service, Sendable {
             from: request.headers, requestID: context.requestID, origin: origin, forwarding: route.forwarding, ranges: route.ranges,
             authorization: authorization)
         // On the partner connection's loop: the upstream's chunks reach the partner's socket
-        // without waking another thread (bench/results/2026-12-04-2core-gateway.md). The
-        // connection's task runs there already (LoopBoundHTTP1Channel); this keeps the exchange
-        // there whatever runs the connection.
+        // without waking another thread (bench/results/2026-12-04-2core-gateway.md).
         return try await withTaskExecutorPreference(EventLoopExecutor.of(context.eventLoop)) {
             try await exchange(route, prepared, headers: headers, request, context, version: version, notFound: notFound)
         }
