@@ -1,4 +1,3 @@
-import HTTPTypes
 public import PorticoCatalog
 import PorticoContract
 import PorticoQuery
