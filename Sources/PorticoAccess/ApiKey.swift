@@ -29,23 +29,50 @@ public struct ApiKey: Sendable, Equatable {
     }
 
     /// The SHA-256 of the secret: what is stored.
-    public var secretHash: [UInt8] { Array(SHA256.hash(data: Array(secret.utf8))) }
+    public var secretHash: [UInt8] { Self.sha256(secret.utf8) }
 
     /// Parses a token; nil when its shape or checksum is wrong (no lookup needed to refuse it).
     public init?(token: String) {
-        // On bytes, without rebuilding the token: this runs on every request that carries a key.
-        let bytes = Array(token.utf8)
-        let prefix = Array(Self.prefix.utf8)
-        let checksumStart = prefix.count + Self.idLength + 1 + Self.secretLength
-        guard bytes.count == checksumStart + Self.checksumLength, bytes.starts(with: prefix) else { return nil }
-        let separator = prefix.count + Self.idLength
-        let id = bytes[prefix.count..<separator]
-        let secret = bytes[(separator + 1)..<checksumStart]
-        let checksum = bytes[checksumStart...]
-        guard bytes[separator] == UInt8(ascii: "_"), id.allSatisfy(Base62.isDigit), secret.allSatisfy(Base62.isDigit),
-            checksum.elementsEqual(Base62.fixedBytes(UInt64(CRC32.checksum(bytes[..<checksumStart])), length: Self.checksumLength))
+        guard let (id, secret) = Self.withParts(of: token, { (String(decoding: $0, as: UTF8.self), String(decoding: $1, as: UTF8.self)) })
         else { return nil }
-        self.init(id: String(decoding: id, as: UTF8.self), secret: String(decoding: secret, as: UTF8.self))
+        self.init(id: id, secret: secret)
+    }
+
+    /// A presented token's id and the SHA-256 of its secret, hashed from the token's own bytes
+    /// (no secret string is made on the request path); nil when its shape or checksum is wrong.
+    public static func idAndSecretHash(of token: String) -> (id: String, secretHash: [UInt8])? {
+        withParts(of: token) { id, secret in (String(decoding: id, as: UTF8.self), sha256(secret)) }
+    }
+
+    /// Calls `body` with a well-formed token's id and secret bytes; nil when its shape or
+    /// checksum is wrong. On the token's own bytes, without copying them or making the expected
+    /// checksum: this runs on every request that carries a key.
+    private static func withParts<R>(
+        of token: String, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> R
+    ) -> R? {
+        var token = token
+        return token.withUTF8 { bytes -> R? in
+            let prefixLength = Self.prefix.utf8.count
+            let separator = prefixLength + Self.idLength
+            let checksumStart = separator + 1 + Self.secretLength
+            guard bytes.count == checksumStart + Self.checksumLength, bytes.starts(with: Self.prefix.utf8),
+                bytes[separator] == UInt8(ascii: "_")
+            else { return nil }
+            let id = UnsafeBufferPointer(rebasing: bytes[prefixLength..<separator])
+            let secret = UnsafeBufferPointer(rebasing: bytes[(separator + 1)..<checksumStart])
+            guard id.allSatisfy(Base62.isDigit), secret.allSatisfy(Base62.isDigit),
+                Base62.spells(UInt64(CRC32.checksum(bytes[..<checksumStart])), bytes[checksumStart...])
+            else { return nil }
+            return body(id, secret)
+        }
+    }
+
+    /// The SHA-256 of some bytes, as stored (API keys, imported tokens, client secrets).
+    static func sha256(_ bytes: some Sequence<UInt8>) -> [UInt8] {
+        let digest =
+            bytes.withContiguousStorageIfAvailable { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+            ?? SHA256.hash(data: Array(bytes))
+        return digest.withUnsafeBytes { [UInt8]($0) }
     }
 
     init(id: String, secret: String) {
@@ -66,7 +93,7 @@ public struct ApiKey: Sendable, Equatable {
             guard (16...512).contains(bytes.count), bytes.allSatisfy({ (0x21...0x7E).contains($0) }), !token.hasPrefix(ApiKey.prefix) else {
                 return nil
             }
-            hash = Array(SHA256.hash(data: bytes))
+            hash = ApiKey.sha256(bytes)
         }
 
         /// From the SHA-256 alone (64 hex digits), when the product never kept the token itself.
@@ -120,6 +147,16 @@ public enum Base62 {
 
     static func fixed(_ value: UInt64, length: Int) -> String {
         String(decoding: fixedBytes(value, length: length), as: UTF8.self)
+    }
+
+    /// Whether `text` is `fixedBytes(value, length: text.count)`, without making it.
+    static func spells(_ value: UInt64, _ text: some BidirectionalCollection<UInt8>) -> Bool {
+        var value = value
+        for byte in text.reversed() {
+            guard byte == digits[Int(value % 62)] else { return false }
+            value /= 62
+        }
+        return true
     }
 
     static func fixedBytes(_ value: UInt64, length: Int) -> [UInt8] {

@@ -113,8 +113,8 @@ public final class Authenticator: Sendable {
         }
         let id: String
         let hash: [UInt8]
-        if let key = ApiKey(token: token) {
-            (id, hash) = (key.id, key.secretHash)
+        if let key = ApiKey.idAndSecretHash(of: token) {
+            (id, hash) = key
         } else if let imported = ApiKey.Imported(token: token) {
             (id, hash) = (imported.id, imported.hash)
         } else {

@@ -1,5 +1,3 @@
-import Crypto
-
 /// An OAuth 2 client's credentials.
 ///
 /// - The client id, `pcl_<16 base62>`, is public: it names the client in logs and in tokens.
@@ -33,5 +31,5 @@ public enum ClientCredentials {
         return body + Base62.fixed(UInt64(CRC32.checksum(Array(body.utf8))), length: checksumLength) == secret
     }
 
-    public static func hash(_ secret: String) -> [UInt8] { Array(SHA256.hash(data: Array(secret.utf8))) }
+    public static func hash(_ secret: String) -> [UInt8] { ApiKey.sha256(secret.utf8) }
 }

@@ -10,7 +10,11 @@ struct ApiKeyTests {
             #expect(key.token.hasPrefix("ptc_"))
             #expect(key.token.count == 4 + 10 + 1 + 32 + 6)
             #expect(try #require(ApiKey(token: key.token)) == key)
+            let presented = try #require(ApiKey.idAndSecretHash(of: key.token))
+            #expect(presented.id == key.id && presented.secretHash == key.secretHash)
         }
+        // Stored hashes are SHA-256 (FIPS 180-2's "abc" vector), as those stored before were.
+        #expect(ClientCredentials.hash("abc").prefix(4) == [0xBA, 0x78, 0x16, 0xBF])
     }
 
     @Test("keys are random: no two of 1,000 share an id or a secret")
@@ -27,11 +31,14 @@ struct ApiKeyTests {
             var typo = token
             typo[index] = typo[index] == "x" ? "y" : "x"
             #expect(ApiKey(token: String(typo)) == nil, "typo at \(index) accepted")
+            #expect(ApiKey.idAndSecretHash(of: String(typo)) == nil, "typo at \(index) hashed")
         }
         #expect(ApiKey(token: String(token.dropLast())) == nil)
         #expect(ApiKey(token: String(token) + "a") == nil)
         #expect(ApiKey(token: "") == nil)
         #expect(ApiKey(token: "Bearer " + String(token)) == nil)
+        #expect(ApiKey.idAndSecretHash(of: String(token.dropLast())) == nil)
+        #expect(ApiKey.idAndSecretHash(of: "") == nil)
     }
 
     @Test("hashes compare in constant time and only equal when equal")
