@@ -46,8 +46,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
         }
         context.principal = principal
         context.trace.identify(partner: principal.partner, credentialID: principal.credentialID)
-        if let (name, scope) = context.route?.scopeNeeded(request.method), !principal.holds(scope) {
-            var refusal = Problem.insufficientScope(reading: name, scope: scope)
+        if let (scope, refusal) = context.route?.scopeNeeded(request.method), !principal.holds(scope) {
+            var refusal = refusal
             if let limits {
                 let allowance = limits.allowance(principal)
                 let decision = limits.rates.peek(principal.partner, allowance.policy)

@@ -67,14 +67,18 @@ final class ResolvedRoute: Sendable {
         return catalog.resources[name]
     }
 
-    /// The scope a request with this method needs, and the name its refusal gives, when the
-    /// route serves the method: a mapped resource's for GET and HEAD, a proxied route's for the
-    /// methods it declares. Nil for anything else (usage, unknown paths, refused methods), which
-    /// later stages answer as before.
-    func scopeNeeded(_ method: HTTPRequest.Method) -> (name: String, scope: String)? {
-        if let proxy { return proxy.route.methods.contains(method.rawValue) ? (proxy.route.name, proxy.route.scope) : nil }
+    /// The scope a request with this method needs, and the 403 a credential without it gets,
+    /// when the route serves the method: a mapped resource's for GET and HEAD, a proxied route's
+    /// for the methods it declares. Nil for anything else (usage, unknown paths, refused
+    /// methods), which later stages answer as before.
+    func scopeNeeded(_ method: HTTPRequest.Method) -> (scope: String, refusal: Problem)? {
+        if let proxy {
+            let route = proxy.route
+            guard route.methods.contains(method.rawValue) else { return nil }
+            return (route.scope, served?.proxyScopeRefusals[route.name] ?? .insufficientScope(reading: route.name, scope: route.scope))
+        }
         guard method == .get || method == .head, let resource else { return nil }
-        return (resource.name, resource.scope)
+        return (resource.scope, served?.scopeRefusals[resource.name] ?? .insufficientScope(reading: resource.name, scope: resource.scope))
     }
 
     /// The names of Portico's own query parameters in this version.

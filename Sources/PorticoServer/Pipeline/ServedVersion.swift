@@ -13,11 +13,19 @@ final class ServedVersion: Sendable {
     let limitName: String
     /// `Deprecation` and `Sunset` when the version is deprecated (``VersionHeadersMiddleware``).
     let lifecycleHeaders: HTTPFields?
+    /// The 403 of each resource, by name, to a credential without its scope: the same for
+    /// every such request, and dearer to build (two interpolations, a header) than the rest of
+    /// the refusal.
+    let scopeRefusals: [String: Problem]
+    /// The same for each proxied route.
+    let proxyScopeRefusals: [String: Problem]
 
     init(_ catalog: Catalog) {
         self.catalog = catalog
         planner = ReadPlanner(catalog: catalog)
         limitName = catalog.settings.parameters.limit
         lifecycleHeaders = VersionHeadersMiddleware.fields(catalog.settings)
+        scopeRefusals = catalog.resources.mapValues { Problem.insufficientScope(reading: $0.name, scope: $0.scope) }
+        proxyScopeRefusals = catalog.proxies.mapValues { Problem.insufficientScope(reading: $0.name, scope: $0.scope) }
     }
 }
