@@ -77,15 +77,23 @@ extension MySQLConnection {
         }
     }
 
-    /// Executes a cached statement; when the server says the statement must be prepared again
-    /// (error 1615, after a schema change), prepares it again once and retries.
+    /// Executes a cached statement; when a schema change means it must be prepared again, prepares
+    /// it again once and retries: the server's 1615 (ER_NEED_REPREPARE), or the client library's
+    /// 2057 (CR_NEW_STMT_METADATA: the result has more or fewer columns than when it was prepared,
+    /// which leaves the connection usable once the statement is closed).
+    ///
+    /// A change of a column's type with the same number of columns needs neither: the library
+    /// updates the types, and ``PreparedStatement`` binds new buffers for them. (It keeps the
+    /// prepare-time names; Portico's statements name their columns in the text.)
     private func executeWithReprepare(_ sql: String, _ values: [MySQLValue], buffered: Bool) throws(MySQLError) -> Executed {
         executedStatements += 1
         do {
             return try executeOnce(sql, values, buffered: buffered)
         } catch {
-            if error.isConnectionBroken { markBroken() }
-            guard error.code == 1615 else { throw error }
+            guard error.code == 1615 || error.code == 2057 else {
+                if error.isConnectionBroken { markBroken() }
+                throw error
+            }
         }
         dropStatement(sql)
         do {

@@ -117,6 +117,28 @@ struct DecodingTests {
 
     /// Creates table `t` in a scratch schema, runs `insert` as text, and reads the row back
     /// through a prepared statement.
+    @Test("a cached statement whose result changes shape (a column retyped, one added) decodes the new columns on the same connection")
+    func resultChangesShape() async throws {
+        try await TestDatabase.withScratchSchema("reshape") { connection in
+            try await connection.execute("CREATE TABLE t (id INT PRIMARY KEY, a INT)")
+            try await connection.execute("INSERT INTO t VALUES (1, 42)")
+            let sql = "SELECT * FROM t WHERE id = ?"
+            func read() async throws -> (names: [String], types: [UInt32], values: [MySQLValue]) {
+                let result = try await connection.query(sql, [.int(1)])
+                return (result.columns.map(\.name), result.columns.map(\.typeCode), try #require(result.rows.first).values)
+            }
+            #expect(try await read() == (["id", "a"], [3, 3], [.int(1), .int(42)]))
+            // The same columns, one of another type: new buffers for the new type (a VARCHAR read
+            // into the INT's would arrive as a number).
+            try await connection.execute("ALTER TABLE t MODIFY a VARCHAR(10)")
+            #expect(try await read() == (["id", "a"], [3, 253], [.int(1), .string("42")]))
+            // One column more: prepared again (CR_NEW_STMT_METADATA), on the same connection.
+            try await connection.execute("ALTER TABLE t ADD COLUMN c DATE NULL")
+            #expect(try await read() == (["id", "a", "c"], [3, 253, 10], [.int(1), .string("42"), .null]))
+            #expect(!connection.isBroken)
+        }
+    }
+
     static func firstRow(_ insert: String, select: String, sqlMode: String? = nil) async throws -> MySQLRow {
         try await TestDatabase.withScratchSchema("decode") { connection in
             try await connection.execute(table)
