@@ -59,7 +59,7 @@ final class PreparedStatement {
         guard let fields = mysql_fetch_fields(metadata) else { return [] }
         let described = UnsafeBufferPointer(start: fields, count: count)
         let result: ResultBuffers
-        if let current = self.result, current.columns.elementsEqual(described, by: Self.describes) {
+        if let current = self.result, Self.describe(current.columns, described) {
             result = current
         } else {
             result = ResultBuffers(columns: described.map(MySQLColumn.init))
@@ -70,16 +70,27 @@ final class PreparedStatement {
         return result.columns
     }
 
+    /// Whether `fields` describe `columns`, one by one, compared in place: by index rather than
+    /// through iterators, which copy each column (and retain its strings) to compare it.
+    private static func describe(_ columns: [MySQLColumn], _ fields: UnsafeBufferPointer<MYSQL_FIELD>) -> Bool {
+        guard columns.count == fields.count else { return false }
+        for index in columns.indices where !describes(columns[index], fields[index]) { return false }
+        return true
+    }
+
     /// Whether `field` describes `column`, compared without copying the field's strings.
     private static func describes(_ column: MySQLColumn, _ field: MYSQL_FIELD) -> Bool {
-        func same(_ text: String, _ pointer: UnsafeMutablePointer<CChar>?, _ length: UInt32) -> Bool {
-            guard let pointer else { return text.isEmpty }
-            var text = text
-            return text.withUTF8 { $0.count == Int(length) && ($0.isEmpty || memcmp($0.baseAddress!, pointer, $0.count) == 0) }
-        }
-        return column.typeCode == field.type.rawValue && column.flags == field.flags && column.charset == field.charsetnr
+        column.typeCode == field.type.rawValue && column.flags == field.flags && column.charset == field.charsetnr
             && column.length == field.length && column.decimals == field.decimals
             && same(column.name, field.name, field.name_length) && same(column.table, field.table, field.table_length)
+    }
+
+    private static func same(_ text: String, _ pointer: UnsafeMutablePointer<CChar>?, _ length: UInt32) -> Bool {
+        guard let pointer else { return text.isEmpty }
+        let utf8 = text.utf8
+        guard utf8.count == Int(length) else { return false }
+        return utf8.withContiguousStorageIfAvailable { $0.isEmpty || memcmp($0.baseAddress!, pointer, $0.count) == 0 }
+            ?? utf8.elementsEqual(UnsafeRawBufferPointer(start: pointer, count: Int(length)))
     }
 
     /// The next row, or `nil` when the result is exhausted.
