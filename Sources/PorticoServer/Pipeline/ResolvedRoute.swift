@@ -150,6 +150,8 @@ struct RouteResolutionMiddleware: RouterMiddleware {
             usage: context.endpointPath?.hasSuffix("/usage") == true, viaBasePath: context.viaBasePath)
         if let labels = route.labels { context.trace.route(version: labels.version, resource: labels.resource) }
         context.route = route
+        // The route holds what the segments said; the context, copied at each middleware below, need not.
+        context.readPath = nil
         return try await next(request, context)
     }
 }
