@@ -46,8 +46,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
         }
         context.principal = principal
         context.trace.identify(partner: principal.partner, credentialID: principal.credentialID)
-        if let (scope, refusal) = context.route?.scopeNeeded(request.method), !principal.holds(scope) {
-            var refusal = refusal
+        if let route = context.route, let needed = route.scopeNeeded(request.method), !principal.holds(needed.scope) {
+            var refusal = route.scopeRefusal(needed)
             if let limits {
                 let allowance = limits.allowance(principal)
                 let decision = limits.rates.peek(principal.partner, allowance.policy)

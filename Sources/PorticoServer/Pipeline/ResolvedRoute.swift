@@ -67,18 +67,21 @@ final class ResolvedRoute: Sendable {
         return catalog.resources[name]
     }
 
-    /// The scope a request with this method needs, and the 403 a credential without it gets,
-    /// when the route serves the method: a mapped resource's for GET and HEAD, a proxied route's
-    /// for the methods it declares. Nil for anything else (usage, unknown paths, refused
-    /// methods), which later stages answer as before.
-    func scopeNeeded(_ method: HTTPRequest.Method) -> (scope: String, refusal: Problem)? {
-        if let proxy {
-            let route = proxy.route
-            guard route.methods.contains(method.rawValue) else { return nil }
-            return (route.scope, served?.proxyScopeRefusals[route.name] ?? .insufficientScope(reading: route.name, scope: route.scope))
-        }
+    /// The scope a request with this method needs, and the name its refusal gives, when the
+    /// route serves the method: a mapped resource's for GET and HEAD, a proxied route's for the
+    /// methods it declares. Nil for anything else (usage, unknown paths, refused methods), which
+    /// later stages answer as before.
+    func scopeNeeded(_ method: HTTPRequest.Method) -> (name: String, scope: String)? {
+        if let proxy { return proxy.route.methods.contains(method.rawValue) ? (proxy.route.name, proxy.route.scope) : nil }
         guard method == .get || method == .head, let resource else { return nil }
-        return (resource.scope, served?.scopeRefusals[resource.name] ?? .insufficientScope(reading: resource.name, scope: resource.scope))
+        return (resource.name, resource.scope)
+    }
+
+    /// The 403 for a credential without the scope ``scopeNeeded(_:)`` named: the version's,
+    /// made once per catalog set.
+    func scopeRefusal(_ needed: (name: String, scope: String)) -> Problem {
+        let made = proxy == nil ? served?.scopeRefusals[needed.name] : served?.proxyScopeRefusals[needed.name]
+        return made ?? .insufficientScope(reading: needed.name, scope: needed.scope)
     }
 
     /// The names of Portico's own query parameters in this version.
