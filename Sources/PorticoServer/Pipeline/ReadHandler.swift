@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -235,10 +236,15 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
     /// `If-None-Match` with it gives 304 without a body. A version whose contract has no ETag
     /// (`extras: {conditional: false}`) gets neither.
     func respond(_ request: Request, body: ByteBuffer, contentType: String, conditional: Bool) -> Response {
-        var headers: HTTPFields = [.contentType: contentType, .cacheControl: "private"]
+        // Appended: a dictionary literal checks every pair for a duplicate, and the subscript
+        // searches the fields before it adds one.
+        var headers = HTTPFields()
+        headers.reserveCapacity(4)
+        headers.append(HTTPField(name: .contentType, value: contentType))
+        headers.append(HTTPField(name: .cacheControl, value: "private"))
         if conditional {
             let etag = EntityTag.strong(body)
-            headers[.eTag] = etag
+            headers.append(HTTPField(name: .eTag, value: etag))
             let matches =
                 request.headers[.ifNoneMatch].map { header in
                     // Weak comparison (RFC 9110 §13.1.2): a compressed answer's W/ tag matches too.
@@ -249,7 +255,7 @@ struct ReadHandler<Executor: ReadExecutor>: Sendable {
                 } ?? false
             if matches { return Response(status: .notModified, headers: headers) }
         }
-        headers[.contentLength] = String(body.readableBytes)
+        headers.append(HTTPField(name: .contentLength, value: String(body.readableBytes)))
         if request.method == .head { return Response(status: .ok, headers: headers, body: ResponseBody()) }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
