@@ -108,8 +108,21 @@ public final class Authenticator: Sendable {
     /// - Returns: the principal, or why the credential is not valid (for the log only).
     /// - Throws: the database's error when a needed lookup failed.
     public func authenticate(token: String, now: Date = Date(), lookups: Lookups = .allowed) async throws -> Outcome {
+        try await authenticate(token: token, now: now, lookups: { lookups })
+    }
+
+    /// Checks a credential, asking `lookups` only when the answer matters: when the credential is
+    /// not in the caches, so that a known one (nearly every request) costs the caller nothing.
+    ///
+    /// - Parameters:
+    ///   - token: an API key or a JWT access token, as the partner sent it.
+    ///   - now: the time expiry is judged at.
+    ///   - lookups: whether an unknown credential may cause a read of Portico's schema.
+    /// - Returns: the principal, or why the credential is not valid (for the log only).
+    /// - Throws: the database's error when a needed lookup failed.
+    public func authenticate(token: String, now: Date = Date(), lookups: () -> Lookups) async throws -> Outcome {
         if !token.hasPrefix(ApiKey.prefix), token.utf8.count(where: { $0 == UInt8(ascii: ".") }) == 2 {
-            return try await authenticate(jwt: token, now: now, lookups: lookups)
+            return try await authenticate(jwt: token, now: now, lookups: lookups())
         }
         let id: String
         let hash: [UInt8]
@@ -124,12 +137,12 @@ public final class Authenticator: Sendable {
     }
 
     /// A Portico key or an imported token, by its public id and the hash to compare.
-    private func authenticate(id: String, hash: [UInt8], now: Date, lookups: Lookups) async throws -> Outcome {
+    private func authenticate(id: String, hash: [UInt8], now: Date, lookups: () -> Lookups) async throws -> Outcome {
         // The caches are asked synchronously first: a hit needs no async call.
         let found: KeyRecord?
         if let cached = keys.fresh(id) {
             found = cached
-        } else if try await directory.mayExist(id, mayRead: lookups == .allowed) {
+        } else if try await directory.mayExist(id, mayRead: lookups() == .allowed) {
             found = try await keyRecord(id)
         } else {
             found = nil

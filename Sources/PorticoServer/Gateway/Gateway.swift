@@ -144,8 +144,8 @@ public final class Gateway: Service, Sendable {
         let authorization = try route.upstream.credential.map { credential throws(Problem) in
             try secrets.header(credential, route: route, logger: logger)
         }
-        let origin = ProxyHeaders.Origin(
-            peer: context.remoteAddress, trusted: context.remoteAddress.map(trustedProxies.contains) ?? false, proto: "http")
+        let peer = context.remoteAddress
+        let origin = ProxyHeaders.Origin(peer: peer, trusted: peer.map(trustedProxies.contains) ?? false, proto: "http")
         let headers = ProxyHeaders.upstreamRequest(
             from: request.headers, requestID: context.requestID, origin: origin, forwarding: route.forwarding, ranges: route.ranges,
             authorization: authorization)

@@ -27,21 +27,35 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let address = clientAddress(request, context)
         let presented = Presented(request)
         // The per-address limit counts only failed attempts, and refuses only requests that fail:
         // partners share egress addresses, so a misconfigured client must not lock out a good one.
         // An address over it may still authenticate, but its unknown credentials cause no lookup.
-        let overLimit: Limits? = limits.flatMap { limits in
-            (presented.token != nil || developmentPrincipal == nil) && !limits.rates.wouldAllow("addr:" + address, limits.settings.anonymous)
-                ? limits : nil
+        // Asked only when that matters (a lookup, a refusal): a credential the caches know, which
+        // is nearly every request, costs neither the address's text nor its limiter.
+        var address: String?
+        func clientAddress() -> String {
+            if let address { return address }
+            let found = self.clientAddress(request, context)
+            address = found
+            return found
+        }
+        var over: Limits??
+        func overLimit() -> Limits? {
+            if let over { return over }
+            let found = limits.flatMap { limits in
+                (presented.token != nil || developmentPrincipal == nil)
+                    && !limits.rates.wouldAllow("addr:" + clientAddress(), limits.settings.anonymous) ? limits : nil
+            }
+            over = .some(found)
+            return found
         }
         let principal: Principal
         do {
-            principal = try await authenticate(presented, context: context, lookups: overLimit == nil ? .allowed : .knownCredentialsOnly)
+            principal = try await authenticate(presented, context: context, lookups: { overLimit() == nil ? .allowed : .knownCredentialsOnly })
         } catch let problem as Problem where problem.status == .unauthorized {
-            if let overLimit { return anonymousExceeded(overLimit, address).answer(context) }
-            if let limits { _ = limits.rates.acquire("addr:" + address, limits.settings.anonymous) }
+            if let overLimit = overLimit() { return anonymousExceeded(overLimit, clientAddress()).answer(context) }
+            if let limits { _ = limits.rates.acquire("addr:" + clientAddress(), limits.settings.anonymous) }
             return problem.answer(context)
         }
         context.principal = principal
@@ -76,7 +90,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
     /// The principal of the request's credential (or the development principal).
     ///
     /// - Throws: a 401 ``Problem`` when there is no valid credential; a 503 when it cannot be checked.
-    func authenticate(_ presented: Presented, context: Context, lookups: Authenticator.Lookups) async throws -> Principal {
+    func authenticate(_ presented: Presented, context: Context, lookups: () -> Authenticator.Lookups) async throws -> Principal {
         // Two credentials at once (RFC 6750 §2: one method per request) are refused, not ranked:
         // a bad one must never pass because a good one came along.
         if presented.both {

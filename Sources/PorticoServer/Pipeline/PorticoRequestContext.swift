@@ -17,8 +17,10 @@ public struct PorticoRequestContext: RequestContext {
     /// The path the partner sent, when ``BasePathResponder`` mapped a version's own base path onto `/api/<version>`.
     var publicPath: String?
     var viaBasePath: Bool { publicPath != nil }
-    /// The peer's IP address, for per-address limits.
-    public let remoteAddress: String?
+    /// The peer's IP address, for per-address limits and the access log; its text is made when
+    /// asked, which a request with a credential the caches know never does.
+    public var remoteAddress: String? { peer?.ipAddress }
+    private let peer: SocketAddress?
     /// The partner connection's event loop (the gateway keeps a proxied exchange on it).
     let eventLoop: any EventLoop
     /// What the stages report for the access log and metrics.
@@ -26,7 +28,7 @@ public struct PorticoRequestContext: RequestContext {
 
     public init(source: Source) {
         coreContext = .init(source: source)
-        remoteAddress = source.channel.remoteAddress?.ipAddress
+        peer = source.channel.remoteAddress
         eventLoop = source.channel.eventLoop
     }
 }
