@@ -163,7 +163,7 @@ extension PorticoBench {
         request.isExport = true
         request.format = .ndjson
         let planned = try planner.planList(orders, request, tenants: tenants)
-        let main = SQLRenderer.render(planned.plan)
+        let main = SQLRenderer.render(planned)
         let batchSize = 500
         let started = ContinuousClock.now
         var total = 0

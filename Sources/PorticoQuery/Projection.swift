@@ -80,7 +80,9 @@ public enum ProjectedNull: Sendable {
 /// A read, planned: the statement's plan, how to shape its rows, where the cursor comes from,
 /// and the embeds to load for each page.
 public struct PlannedRead: Sendable {
-    public var plan: ReadPlan
+    public var plan: ReadPlan {
+        didSet { rendered = nil }
+    }
     public var projection: [ProjectedField]
     /// The select-list indices of the order terms: the next cursor is the last row's values here.
     public var cursorColumns: [Int]
@@ -89,6 +91,9 @@ public struct PlannedRead: Sendable {
     public let resource: String
     /// The value columns of the CSV profile asked for (``CSVProfile/valueFields``), read beside the document.
     public var csvValues: [ProjectedField] = []
+    /// The plan's statement text, when the planner knows it: an item read's, rendered once per
+    /// cached plan (``SQLRenderer/render(_:)-(PlannedRead)``); any change to the plan forgets it.
+    var rendered: RenderedShape? = nil
 }
 
 /// A relation loaded in one query per page: the child plan plus a condition matching the

@@ -11,7 +11,8 @@ public struct ReadPlanner: Sendable {
     /// Item plans without their key, by resource, field set, includes and tenants: planning an
     /// order with its embeds is a large share of a point read, and it is the same for every id a
     /// partner reads. One per planner, so a reload starts afresh.
-    let items = BoundedCache<ItemPlanKey, PlannedRead>(capacity: 1024)
+    /// Item plans without their key, each with the text of its statement once keyed.
+    let items = BoundedCache<ItemPlanKey, (PlannedRead, RenderedShape)>(capacity: 1024)
 
     public init(catalog: Catalog) { self.catalog = catalog }
 
@@ -90,7 +91,8 @@ public struct ReadPlanner: Sendable {
         guard let id = resource.id, key.count == id.columns.count else { return nil }
         let shape = ItemPlanKey(
             resource: resource.name, fields: request.fields, include: request.include, tenants: tenants, csvProfile: request.csvProfile)
-        var planned =
+        let keyConditions = Self.keyConditions(id, key)
+        var (planned, text) =
             items[shape]
             ?? {
                 var builder = PlanBuilder(resource: resource, catalog: catalog, tenants: tenants, keyed: true)
@@ -100,11 +102,18 @@ public struct ReadPlanner: Sendable {
                 let planned = PlannedRead(
                     plan: builder.plan, projection: projection, cursorColumns: [], embeds: builder.embeds, resource: resource.name,
                     csvValues: csvValues)
-                items.store(planned, for: shape)
-                return planned
+                // The keyed statement's text depends on the plan's shape, not on the key's values.
+                var keyed = planned.plan
+                keyed.conditions += keyConditions
+                keyed.limit = 1
+                let query = SQLRenderer.renderUncached(keyed)
+                let entry = (planned, RenderedShape(text: query.text, bindCount: query.binds.count))
+                items.store(entry, for: shape)
+                return entry
             }()
-        planned.plan.conditions += Self.keyConditions(id, key)
+        planned.plan.conditions += keyConditions
         planned.plan.limit = 1
+        planned.rendered = text
         return planned
     }
 

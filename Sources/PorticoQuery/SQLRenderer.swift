@@ -9,6 +9,15 @@ public enum SQLRenderer {
         identifier.utf8.contains(UInt8(ascii: "`")) ? "`" + identifier.replacing("`", with: "``") + "`" : "`" + identifier + "`"
     }
 
+    /// A planned read's main statement: with the text the planner already knows (an item's),
+    /// only the values are collected.
+    public static func render(_ planned: PlannedRead) -> SQLQuery {
+        guard let known = planned.rendered else { return render(planned.plan) }
+        var sql = SQLBuilder(writesText: false, bindCapacity: known.bindCount)
+        write(planned.plan, into: &sql)
+        return SQLQuery(text: known.text, binds: sql.binds)
+    }
+
     /// The statement for a plan. Its text depends only on the plan's shape (tables, columns,
     /// conditions and how many values each holds), so the text is rendered once per shape and
     /// kept (``sqlTexts``); later plans of that shape only collect their values, in the same

@@ -308,7 +308,8 @@ struct PlannerTests {
         #expect(query.binds == [.string("1,2"), .uint(42), .int(1)])
 
         // One tenant is compared as usual; text tenants stay an IN list (the set is for integers).
-        let one = SQLRenderer.render(try #require(ReadPlanner(catalog: catalog).planItem(orders, key: [.uint(42)], request, tenants: Self.oneTenant)).plan)
+        let one = SQLRenderer.render(
+            try #require(ReadPlanner(catalog: catalog).planItem(orders, key: [.uint(42)], request, tenants: Self.oneTenant)).plan)
         #expect(one.text.contains("WHERE `t`.`acct_id` IN (?) AND `t`.`order_no` = ?"))
         let text = SQLRenderer.render(
             try #require(ReadPlanner(catalog: catalog).planItem(orders, key: [.uint(42)], request, tenants: [.string("a"), .string("b,c")])).plan)
@@ -405,6 +406,13 @@ struct PlannerTests {
                 let cached = try #require(planner.planItem(orders, key: [.uint(key)], request, tenants: tenants))
                 let fresh = try #require(ReadPlanner(catalog: catalog).planItem(orders, key: [.uint(key)], request, tenants: tenants))
                 #expect(described(cached) == described(fresh), "round \(round), key \(key), \(tenants.count) tenants")
+                // The text kept for the keyed statement is the one its plan renders to, with this key's values.
+                let known = SQLRenderer.render(cached)
+                let rendered = SQLRenderer.renderUncached(cached.plan)
+                #expect(cached.rendered != nil && known.text == rendered.text && "\(known.binds)" == "\(rendered.binds)")
+                var changed = cached
+                changed.plan.limit = 2
+                #expect(changed.rendered == nil, "a changed plan forgets the text")
             }
         }
         #expect(planner.items.count == 8, "one entry per resource, field set, includes and tenants")

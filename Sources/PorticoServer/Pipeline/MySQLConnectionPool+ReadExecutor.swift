@@ -10,7 +10,7 @@ extension MySQLConnectionPool: ReadExecutor {
     }
 
     public func stream<R: Sendable>(_ planned: PlannedRead, batchSize: Int, _ body: (any ExportBatches) async throws -> R) async throws -> R {
-        let query = SQLRenderer.render(planned.plan)
+        let query = SQLRenderer.render(planned)
         return try await withRowStream(query.text, query.binds, batchSize: batchSize) { stream in
             try await ExportReadAhead.reading(stream, planned: planned, pool: self, batchSize: batchSize) { try await body($0) }
         }

@@ -11,7 +11,7 @@ public enum ReadExecution {
     /// too, so the ceiling issues statements exactly as Portico does.
     public static func run(_ planned: PlannedRead, on pool: MySQLConnectionPool) async throws -> ([MySQLRow], [EmbedRows]) {
         try await pool.read { connection in
-            let main = SQLRenderer.render(planned.plan)
+            let main = SQLRenderer.render(planned)
             let rows = try connection.query(main.text, main.binds).rows
             let embeds = try planned.embeds.map { embed in
                 EmbedRows(embed: embed, rows: try embed.query(forParents: rows).map { try connection.query($0.text, $0.binds).rows } ?? [])
