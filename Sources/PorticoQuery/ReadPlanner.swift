@@ -10,8 +10,8 @@ public struct ReadPlanner: Sendable {
     public let catalog: Catalog
     /// Item plans without their key, by resource, field set, includes and tenants: planning an
     /// order with its embeds is a large share of a point read, and it is the same for every id a
-    /// partner reads. One per planner, so a reload starts afresh.
-    /// Item plans without their key, each with the text of its statement once keyed.
+    /// partner reads. Each is kept with its statement's text once keyed (the text depends on the
+    /// plan's shape, not on the key's values). One per planner, so a reload starts afresh.
     let items = BoundedCache<ItemPlanKey, (PlannedRead, RenderedShape)>(capacity: 1024)
 
     public init(catalog: Catalog) { self.catalog = catalog }
@@ -102,19 +102,22 @@ public struct ReadPlanner: Sendable {
                 let planned = PlannedRead(
                     plan: builder.plan, projection: projection, cursorColumns: [], embeds: builder.embeds, resource: resource.name,
                     csvValues: csvValues)
-                // The keyed statement's text depends on the plan's shape, not on the key's values.
-                var keyed = planned.plan
-                keyed.conditions += keyConditions
-                keyed.limit = 1
-                let query = SQLRenderer.renderUncached(keyed)
+                let query = SQLRenderer.renderUncached(Self.keyed(planned.plan, keyConditions))
                 let entry = (planned, RenderedShape(text: query.text, bindCount: query.binds.count))
                 items.store(entry, for: shape)
                 return entry
             }()
-        planned.plan.conditions += keyConditions
-        planned.plan.limit = 1
+        planned.plan = Self.keyed(planned.plan, keyConditions)
         planned.rendered = text
         return planned
+    }
+
+    /// An item plan narrowed to the one row its key names.
+    static func keyed(_ plan: ReadPlan, _ keyConditions: [Condition]) -> ReadPlan {
+        var keyed = plan
+        keyed.conditions += keyConditions
+        keyed.limit = 1
+        return keyed
     }
 
     /// `key_column = ?` for each of the id's columns, each value bound.
