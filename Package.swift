@@ -140,12 +140,13 @@ let package = Package(
             swiftSettings: strict,
             linkerSettings: serverLinking
         ),
-        // The benchmark ceiling: P1–P3's statements with no HTTP (scripts/bench).
+        // The benchmark ceiling: P1–P3's statements with no HTTP (scripts/bench); the bare HTTP and proxy floors.
         .executableTarget(
             name: "PorticoBench",
             dependencies: [
                 "PorticoCatalog", "PorticoQuery", "PorticoShape", "PorticoMySQL", "PorticoServer", "PorticoValues",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

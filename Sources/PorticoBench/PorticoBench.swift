@@ -19,26 +19,32 @@ struct PorticoBench: AsyncParsableCommand {
 
     @Argument(
         help:
-            "p1 (an order with lines and customer by id), p2 (first page of 50 orders by status), p3 (deeper pages by cursor), p6 (the export's statements, once), floor (serve the bare HTTP stack until stopped)."
+            "p1 (an order with lines and customer by id), p2 (first page of 50 orders by status), p3 (deeper pages by cursor), p6 (the export's statements, once), floor (serve the bare HTTP stack until stopped), proxy-floor (serve a bare proxy to --upstream until stopped)."
     )
     var scenario: String
     @Option(help: "Concurrent callers.") var concurrency: Int = 64
     @Option(help: "Pool connections (Portico's default: 2 per core, at least 4).") var connections: Int?
     @Option(help: "Seconds to run.") var duration: Int = 15
     @Option(help: "Tenant ids, comma-separated (the benchmark partner's); required by p1–p6.") var tenants: String?
-    @Option(help: "The port `floor` listens on (127.0.0.1).") var port: Int = 18181
+    @Option(help: "The port `floor` and `proxy-floor` listen on (127.0.0.1).") var port: Int = 18181
+    @Option(
+        help:
+            "proxy-floor: the upstream's base URL; /floor/<path> is passed on as <base>/<path>, with PORTICO_BENCH_UPSTREAM_AUTHORIZATION as its Authorization."
+    )
+    var upstream: String?
     @Option(help: "A file of order ids (ORD-…) to read, one per line (p1).") var ids: String?
     @Option(help: "The mappings directory.") var mappings: String = "mappings"
     @Option(help: "The API version.") var apiVersion: String = "v2"
     @Flag(name: .customLong("print-sql"), help: "Print the P2 statement with its values inlined (for EXPLAIN), and exit.") var printSQL = false
 
-    static let scenarios = ["p1", "p2", "p3", "p6", "floor"]
+    static let scenarios = ["p1", "p2", "p3", "p6", "floor", "proxy-floor"]
 
     func validate() throws {
         guard Self.scenarios.contains(scenario) else {
             throw ValidationError("Unknown scenario '\(scenario)'; use one of \(Self.scenarios.joined(separator: ", ")).")
         }
-        if scenario != "floor", tenants == nil { throw ValidationError("\(scenario) needs --tenants.") }
+        if scenario == "proxy-floor", upstream == nil { throw ValidationError("proxy-floor needs --upstream.") }
+        if !scenario.hasSuffix("floor"), tenants == nil { throw ValidationError("\(scenario) needs --tenants.") }
     }
 
     func run() async throws {
@@ -46,6 +52,11 @@ struct PorticoBench: AsyncParsableCommand {
         logger.logLevel = .error
         if scenario == "floor" {
             try await HTTPFloor.serve(port: port, logger: logger)
+            return
+        }
+        if scenario == "proxy-floor", let upstream {
+            let authorization = ProcessInfo.processInfo.environment["PORTICO_BENCH_UPSTREAM_AUTHORIZATION"] ?? ""
+            try await ProxyFloor.serve(port: port, upstream: upstream, authorization: authorization, logger: logger)
             return
         }
         let tenants = tenants ?? ""
