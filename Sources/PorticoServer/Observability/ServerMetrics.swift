@@ -13,7 +13,8 @@ public final class ServerMetrics: Sendable {
     private let counters = Mutex<[CounterKey: Metrics.Counter]>([:])
     /// Per-request instruments by their labels, so a request costs one lookup and builds no strings.
     private let requestInstruments = Mutex<[RequestLabels: RequestInstruments]>([:])
-    private let timers = Mutex<[CounterKey: Metrics.Timer]>([:])
+    /// Per-target instruments of the gateway, so an exchange and each chunk it passes cost one lookup.
+    private let upstreamInstruments = Mutex<[UpstreamLabels: UpstreamInstruments]>([:])
     private let lastFlushFailures = Mutex(0)
     let pools: [(name: String, pool: MySQLConnectionPool)]
     let quotas: QuotaStore?
@@ -71,19 +72,23 @@ public final class ServerMetrics: Sendable {
 
     /// One exchange with an upstream target: its status (or `connect_error`, `timeout`) and the time to its response head.
     func upstream(route: String, target: String, outcome: String, headNanos: Int64) {
-        count("portico_upstream_requests_total", [("route", route), ("target", target), ("status", outcome)])
-        let timer = timers.withLock { cache in
-            let key = CounterKey(name: "portico_upstream_response_seconds", dimensions: [("route", route), ("target", target)])
-            if let existing = cache[key] { return existing }
-            let made = Metrics.Timer(label: key.name, dimensions: key.dimensions, factory: factory)
-            cache[key] = made
-            return made
-        }
-        timer.recordNanoseconds(headNanos)
+        let instruments = upstream(route: route, target: target)
+        instruments.requests(outcome, factory: factory).increment()
+        instruments.response.recordNanoseconds(headNanos)
     }
 
     func upstreamBytes(route: String, target: String, bytes: Int) {
-        count("portico_upstream_bytes_total", [("route", route), ("target", target)], by: bytes)
+        upstream(route: route, target: target).bytes.increment(by: bytes)
+    }
+
+    private func upstream(route: String, target: String) -> UpstreamInstruments {
+        let labels = UpstreamLabels(route: route, target: target)
+        return upstreamInstruments.withLock { cache in
+            if let existing = cache[labels] { return existing }
+            let made = UpstreamInstruments(labels, factory: factory)
+            cache[labels] = made
+            return made
+        }
     }
 
     func upstreamRetry(route: String) { count("portico_upstream_retries_total", [("route", route)]) }
@@ -176,5 +181,37 @@ struct RequestInstruments {
             dimensions: route + [("status", String(labels.status)), ("partner", labels.partner)], factory: factory)
         duration = Metrics.Timer(label: "portico_http_request_duration_seconds", dimensions: route, factory: factory)
         databaseTime = Metrics.Timer(label: "portico_db_time_seconds", dimensions: route, factory: factory)
+    }
+}
+
+struct UpstreamLabels: Hashable {
+    let route: String
+    let target: String
+}
+
+/// The instruments of one route's target: the time to the response head, the bytes passed
+/// on, and the exchanges by outcome (a handful of statuses, made as they first occur).
+final class UpstreamInstruments: Sendable {
+    let labels: UpstreamLabels
+    let response: Metrics.Timer
+    let bytes: Metrics.Counter
+    private let outcomes = Mutex<[String: Metrics.Counter]>([:])
+
+    init(_ labels: UpstreamLabels, factory: PrometheusMetricsFactory) {
+        self.labels = labels
+        let dimensions = [("route", labels.route), ("target", labels.target)]
+        response = Metrics.Timer(label: "portico_upstream_response_seconds", dimensions: dimensions, factory: factory)
+        bytes = Metrics.Counter(label: "portico_upstream_bytes_total", dimensions: dimensions, factory: factory)
+    }
+
+    func requests(_ outcome: String, factory: PrometheusMetricsFactory) -> Metrics.Counter {
+        outcomes.withLock { cache in
+            if let existing = cache[outcome] { return existing }
+            let made = Metrics.Counter(
+                label: "portico_upstream_requests_total",
+                dimensions: [("route", labels.route), ("target", labels.target), ("status", outcome)], factory: factory)
+            cache[outcome] = made
+            return made
+        }
     }
 }
