@@ -202,8 +202,8 @@ public final class Gateway: Service, Sendable {
                 logger.warning("upstream answered a retried status", metadata: ["route": "\(key)", "status": "\(status)"])
                 continue
             }
-            let metrics = metrics
-            @Sendable func count(_ bytes: Int) { metrics?.upstreamBytes(route: key, target: target, bytes: bytes) }
+            let instruments = metrics?.upstream(route: key, target: target)
+            @Sendable func count(_ bytes: Int) { instruments?.passed(bytes) }
             // A small body is read whole before the partner sees anything (at most 64 KiB a
             // request): one write instead of a stream, and a failure midway is still a 502 problem.
             if (200...299).contains(status), request.method != .head,

@@ -73,15 +73,12 @@ public final class ServerMetrics: Sendable {
     /// One exchange with an upstream target: its status (or `connect_error`, `timeout`) and the time to its response head.
     func upstream(route: String, target: String, outcome: String, headNanos: Int64) {
         let instruments = upstream(route: route, target: target)
-        instruments.requests(outcome, factory: factory).increment()
+        instruments.requests(outcome).increment()
         instruments.response.recordNanoseconds(headNanos)
     }
 
-    func upstreamBytes(route: String, target: String, bytes: Int) {
-        upstream(route: route, target: target).bytes.increment(by: bytes)
-    }
-
-    private func upstream(route: String, target: String) -> UpstreamInstruments {
+    /// A route's target's instruments, looked up once per exchange (its body's chunks count with `passed`).
+    func upstream(route: String, target: String) -> UpstreamInstruments {
         let labels = UpstreamLabels(route: route, target: target)
         return upstreamInstruments.withLock { cache in
             if let existing = cache[labels] { return existing }
@@ -193,18 +190,23 @@ struct UpstreamLabels: Hashable {
 /// on, and the exchanges by outcome (a handful of statuses, made as they first occur).
 final class UpstreamInstruments: Sendable {
     let labels: UpstreamLabels
+    let factory: PrometheusMetricsFactory
     let response: Metrics.Timer
-    let bytes: Metrics.Counter
+    private let bytes: Metrics.Counter
     private let outcomes = Mutex<[String: Metrics.Counter]>([:])
 
     init(_ labels: UpstreamLabels, factory: PrometheusMetricsFactory) {
         self.labels = labels
+        self.factory = factory
         let dimensions = [("route", labels.route), ("target", labels.target)]
         response = Metrics.Timer(label: "portico_upstream_response_seconds", dimensions: dimensions, factory: factory)
         bytes = Metrics.Counter(label: "portico_upstream_bytes_total", dimensions: dimensions, factory: factory)
     }
 
-    func requests(_ outcome: String, factory: PrometheusMetricsFactory) -> Metrics.Counter {
+    /// Bytes of a body passed on to the partner.
+    func passed(_ count: Int) { bytes.increment(by: count) }
+
+    func requests(_ outcome: String) -> Metrics.Counter {
         outcomes.withLock { cache in
             if let existing = cache[outcome] { return existing }
             let made = Metrics.Counter(
